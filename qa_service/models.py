@@ -62,6 +62,7 @@ class DocumentInfo(_Frozen):
     date: dt.date | None = None
     publisher: str | None = None
     chunks: int = 0
+    index_key: str = ""
 
 
 def chunk_id(doc_id: str, start: int, text: str) -> str:

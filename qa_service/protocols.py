@@ -37,8 +37,14 @@ class Store(Protocol):
     def check_embedding(self, model_id: str, dim: int) -> None:
         """Record the model on first use; raise EmbeddingMismatchError on a different one."""
 
-    def write_document(self, doc: Document, chunks: Sequence[Chunk], vectors: Sequence[Vector]) -> None:
-        """Replace whatever the store holds for `doc.id` with these chunks."""
+    def write_document(
+        self,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Vector],
+        index_key: str = "",
+    ) -> None:
+        """Replace whatever the store holds for `doc.id`; `index_key` says how it was indexed."""
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document and its chunks; False if it was not there."""

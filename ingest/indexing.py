@@ -1,0 +1,170 @@
+"""Indexer: files -> documents -> chunks -> vectors -> store, idempotent and incremental.
+
+A file is re-indexed only when its bytes, the chunking settings or the embedding model
+changed (the `index_key`); one file failing never stops the batch. Writes hold a file lock
+so two ingests on one data directory serialise instead of interleaving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from filelock import FileLock
+
+from ingest.chunking import chunk_document
+from ingest.loading import SUPPORTED_SUFFIXES, load_bytes, load_document
+from qa_service.errors import IngestError
+from qa_service.models import Document
+from qa_service.protocols import Embedder, Store
+
+log = logging.getLogger(__name__)
+
+Status = Literal["added", "updated", "unchanged", "error", "pruned"]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    source: str
+    status: Status
+    doc_id: str | None = None
+    title: str | None = None
+    chunks: int = 0
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: Status) -> int:
+        return sum(f.status == status for f in self.files)
+
+    @property
+    def chunks_written(self) -> int:
+        return sum(f.chunks for f in self.files if f.status in ("added", "updated"))
+
+    def summary(self) -> dict[str, int]:
+        keys: tuple[Status, ...] = ("added", "updated", "unchanged", "error", "pruned")
+        return {k: self.count(k) for k in keys}
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to ingest: given files as they are, folders recursively (supported types only)."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+class Indexer:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        *,
+        lock_path: Path | None = None,
+        target_chars: int = 600,
+        max_chars: int = 1000,
+        overlap_sentences: int = 1,
+    ) -> None:
+        self.store, self.embedder = store, embedder
+        self.chunking = {
+            "target_chars": target_chars,
+            "max_chars": max_chars,
+            "overlap_sentences": overlap_sentences,
+        }
+        self._lock = FileLock(str(lock_path)) if lock_path else None
+
+    def _locked(self):
+        from contextlib import nullcontext
+
+        return self._lock if self._lock is not None else nullcontext()
+
+    def index_key(self, doc: Document) -> str:
+        spec = {"hash": doc.content_hash, "chunking": self.chunking, "model": self.embedder.model_id}
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:24]
+
+    def ingest_paths(
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: Callable[[FileReport], None] | None = None,
+    ) -> IngestReport:
+        t0 = time.perf_counter()
+        report = IngestReport()
+        files = list(iter_files(paths))
+        with self._locked():
+            self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
+            known = {d.id: d for d in self.store.list_documents()}
+            for path in files:
+                file_report = self._ingest_one(str(path.resolve()), lambda p=path: load_document(p), known)
+                report.files.append(file_report)
+                if progress:
+                    progress(file_report)
+            if prune:
+                for file_report in self._prune():
+                    report.files.append(file_report)
+                    if progress:
+                        progress(file_report)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def ingest_bytes(self, name: str, data: bytes) -> FileReport:
+        """Ingest an upload; its source is its (sanitised) file name."""
+        safe = Path(name.replace("\\", "/")).name
+        with self._locked():
+            self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
+            known = {d.id: d for d in self.store.list_documents()}
+            return self._ingest_one(safe, lambda: load_bytes(data, safe), known)
+
+    def delete(self, doc_id: str) -> bool:
+        with self._locked():
+            return self.store.delete_document(doc_id)
+
+    def _ingest_one(self, source: str, load: Callable[[], Document], known: dict) -> FileReport:
+        t0 = time.perf_counter()
+        try:
+            doc = load()
+        except IngestError as exc:
+            log.warning("ingest failed", extra={"source": source, "error": str(exc)})
+            return FileReport(source, "error", message=str(exc))
+        except OSError as exc:
+            return FileReport(source, "error", message=f"{source}: cannot read file ({exc.strerror or exc})")
+        key = self.index_key(doc)
+        old = known.get(doc.id)
+        if old is not None and old.index_key == key:
+            return FileReport(source, "unchanged", doc.id, doc.title, old.chunks)
+        chunks = chunk_document(doc, **self.chunking)
+        vectors = self.embedder.embed_documents([c.text for c in chunks]) if chunks else []
+        self.store.write_document(doc, chunks, vectors, index_key=key)
+        status: Status = "updated" if old is not None else "added"
+        return FileReport(source, status, doc.id, doc.title, len(chunks), seconds=time.perf_counter() - t0)
+
+    def _prune(self) -> list[FileReport]:
+        """Remove documents whose files are gone, and chunks no document record owns."""
+        out = []
+        documents = self.store.list_documents()
+        for info in documents:
+            path = Path(info.source)
+            if path.is_absolute() and not path.exists():
+                self.store.delete_document(info.id)
+                out.append(FileReport(info.source, "pruned", info.id, info.title, info.chunks))
+        owned = {d.id for d in documents}
+        for orphan in sorted({c.doc_id for c in self.store.all_chunks()} - owned):
+            self.store.delete_document(orphan)
+            out.append(FileReport(orphan, "pruned", orphan, message="orphaned chunks"))
+        return out

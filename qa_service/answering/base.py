@@ -1,0 +1,26 @@
+"""What an answerer receives and returns; answerers are LangChain Runnables over these."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from qa_service.models import Citation, Language, Mode, Passage
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    language: Language
+    passages: tuple[Passage, ...]
+
+
+class Draft(BaseModel):
+    """An answer before verification: citations still have to prove they are verbatim."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    answered: bool = True
+    mode: Mode = "extractive"

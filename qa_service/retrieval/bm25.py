@@ -1,0 +1,65 @@
+"""BM25 over chunks with an inverted index; rebuilt from the store, never a source of truth."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from qa_service.models import Chunk
+from qa_service.retrieval.tokens import tokenize
+
+
+class BM25Index:
+    """Okapi BM25 (k1=1.5, b=0.75). Scores only the chunks that share a term with the query."""
+
+    def __init__(self, chunks: Sequence[Chunk], k1: float = 1.5, b: float = 0.75) -> None:
+        self.chunks = list(chunks)
+        self.k1, self.b = k1, b
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        lengths = np.zeros(len(self.chunks), dtype=np.float32)
+        for i, chunk in enumerate(self.chunks):
+            counts = Counter(tokenize(chunk.text))
+            lengths[i] = sum(counts.values())
+            for term, tf in counts.items():
+                postings[term].append((i, tf))
+        self._lengths = lengths
+        avg = float(lengths.mean()) if len(lengths) else 1.0
+        self._norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
+        n = len(self.chunks)
+        self._postings = {
+            t: (np.array([i for i, _ in p], dtype=np.int64), np.array([f for _, f in p], np.float32))
+            for t, p in postings.items()
+        }
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def scores(self, query: str) -> np.ndarray:
+        out = np.zeros(len(self.chunks), dtype=np.float32)
+        for term in set(tokenize(query)):
+            if term not in self._postings:
+                continue
+            ids, tf = self._postings[term]
+            out[ids] += self.idf[term] * tf * (self.k1 + 1) / (tf + self._norm[ids])
+        return out
+
+    def search(self, query: str, top_k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(chunk position, score) pairs, best first; only chunks with a positive score."""
+        s = self.scores(query)
+        if allowed is not None:
+            s = np.where(allowed, s, 0.0)
+        if top_k <= 0 or not len(s):
+            return []
+        k = min(top_k, len(s))
+        top = np.argpartition(-s, k - 1)[:k]
+        top = top[np.argsort(-s[top], kind="stable")]
+        return [(int(i), float(s[i])) for i in top if s[i] > 0]
+
+    def known_terms(self, text: str) -> tuple[list[str], list[str]]:
+        """The query's content terms split into those the corpus has and those it lacks."""
+        terms = list(dict.fromkeys(tokenize(text)))
+        return [t for t in terms if t in self.idf], [t for t in terms if t not in self.idf]

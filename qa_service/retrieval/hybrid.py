@@ -1,0 +1,154 @@
+"""HybridRetriever: dense (the store) + BM25, fused by weighted reciprocal rank.
+
+BM25 is only trusted as far as the question shares the corpus language: plain RRF lets
+keyword matches drown a cross-lingual query (measured on XQuAD: English MRR 0.90 -> 0.56),
+so the BM25 list gets a lower weight when the question is not in the corpus language.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from qa_service.models import Chunk, Filters, Language, Passage
+from qa_service.protocols import Embedder, Store
+from qa_service.retrieval.bm25 import BM25Index
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[tuple[Sequence[str], float]], rrf_k: int = 60
+) -> dict[str, float]:
+    """Fuse ranked id lists, each with a weight: sum of weight / (rrf_k + rank)."""
+    fused: dict[str, float] = {}
+    for ids, weight in rankings:
+        if weight <= 0:
+            continue
+        for rank, cid in enumerate(ids, start=1):
+            fused[cid] = fused.get(cid, 0.0) + weight / (rrf_k + rank)
+    return fused
+
+
+@dataclass
+class Retrieval:
+    """What retrieval found, with the per-signal evidence the answerer uses to refuse."""
+
+    passages: list[Passage]
+    dense_scores: dict[str, float] = field(default_factory=dict)
+    bm25_scores: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _matches(chunk: Chunk, filters: Filters) -> bool:
+    from pathlib import PurePath
+
+    if filters.date_from and (chunk.date is None or chunk.date < filters.date_from):
+        return False
+    if filters.date_to and (chunk.date is None or chunk.date > filters.date_to):
+        return False
+    return not (filters.sources and PurePath(chunk.source).name not in filters.sources)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        *,
+        mode: Mode = "hybrid",
+        candidate_k: int = 30,
+        rrf_k: int = 60,
+        bm25_weight_same_language: float = 1.0,
+        bm25_weight_cross_language: float = 0.1,
+        corpus_language: Language = "de",
+        refresh_seconds: float = 2.0,
+    ) -> None:
+        self.store, self.embedder, self.mode = store, embedder, mode
+        self.candidate_k, self.rrf_k = candidate_k, rrf_k
+        self.w_same, self.w_cross = bm25_weight_same_language, bm25_weight_cross_language
+        self.corpus_language = corpus_language
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._bm25: BM25Index | None = None
+        self._fingerprint: str | None = None
+        self._checked_at = 0.0
+
+    def invalidate(self) -> None:
+        """Force a BM25 rebuild on next use (called after an ingest in this process)."""
+        with self._lock:
+            self._checked_at = 0.0
+
+    def bm25(self) -> BM25Index:
+        """The keyword index, rebuilt when the store's contents changed (any process)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._bm25 is None or now - self._checked_at > self.refresh_seconds:
+                fp = self.store.fingerprint()
+                if fp != self._fingerprint or self._bm25 is None:
+                    self._bm25 = BM25Index(self.store.all_chunks())
+                    self._fingerprint = fp
+                self._checked_at = now
+            return self._bm25
+
+    def retrieve(
+        self,
+        question: str,
+        k: int,
+        filters: Filters | None = None,
+        language: Language | None = None,
+        mode: Mode | None = None,
+    ) -> Retrieval:
+        mode = mode or self.mode
+        timings: dict[str, float] = {}
+        n = max(self.candidate_k, k)
+        dense: list[Passage] = []
+        if mode in ("hybrid", "dense"):
+            t = time.perf_counter()
+            vector = self.embedder.embed_query(question)
+            timings["embed_ms"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            dense = self.store.search(vector, n, filters)
+            timings["dense_ms"] = (time.perf_counter() - t) * 1000
+        dense_scores = {p.chunk_id: p.score for p in dense}
+
+        t = time.perf_counter()
+        index = self.bm25()
+        allowed = None
+        if filters is not None and not filters.is_empty():
+            allowed = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
+        hits = index.search(question, n, allowed) if mode != "dense" else []
+        bm25_scores = {index.chunks[i].id: s for i, s in hits}
+        timings["bm25_ms"] = (time.perf_counter() - t) * 1000
+
+        if mode == "dense":
+            passages = dense[:k]
+        elif mode == "bm25":
+            passages = [
+                Passage.from_chunk(index.chunks[i], score=s, via="bm25", rank=r)
+                for r, (i, s) in enumerate(hits[:k], start=1)
+            ]
+        else:
+            same = (language or self.corpus_language) == self.corpus_language
+            fused = reciprocal_rank_fusion(
+                [
+                    ([p.chunk_id for p in dense], 1.0),
+                    ([index.chunks[i].id for i, _ in hits], self.w_same if same else self.w_cross),
+                ],
+                self.rrf_k,
+            )
+            by_id: dict[str, Passage] = {p.chunk_id: p for p in dense}
+            for i, s in hits:
+                c = index.chunks[i]
+                by_id.setdefault(c.id, Passage.from_chunk(c, score=s, via="bm25"))
+            best = sorted(fused, key=lambda cid: -fused[cid])[:k]
+            passages = [
+                by_id[cid].model_copy(update={"score": fused[cid], "rank": r, "via": "hybrid"})
+                for r, cid in enumerate(best, start=1)
+            ]
+        return Retrieval(passages, dense_scores, bm25_scores, timings)

@@ -1,0 +1,316 @@
+"""ChromaStore: the only module that imports chromadb.
+
+Two collections: `<name>_chunks` (our own vectors, cosine space) and `<name>_documents`
+(full document texts, so a citation can always be checked against its source). Chroma's
+default embedding function is never used: it would download a model at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from qa_service.errors import EmbeddingMismatchError, StoreUnavailableError
+from qa_service.models import Chunk, Document, DocumentInfo, Filters, Passage, Section, Vector
+
+log = logging.getLogger(__name__)
+
+_DOC_VECTOR = [1.0]  # the documents collection is only read by id, never searched
+
+
+def _client_settings():
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _date_int(value: dt.date | None) -> int:
+    return int(value.strftime("%Y%m%d")) if value else 0
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+class ChromaStore:
+    """Store backed by Chroma: a PersistentClient on disk, or a `chroma run` server."""
+
+    def __init__(
+        self,
+        path: str | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        collection: str = "articles",
+    ) -> None:
+        if (path is None) == (host is None):
+            raise ValueError("give either a path (embedded) or a host (server)")
+        self._path, self._host, self._port, self._name = path, host, port, collection
+        self._client: Any = None
+        self._chunks: Any = None
+        self._docs: Any = None
+
+    @property
+    def location(self) -> str:
+        return f"http://{self._host}:{self._port}" if self._host else str(self._path)
+
+    def _connect(self) -> None:
+        if self._client is not None:
+            return
+        import chromadb
+
+        try:
+            if self._host:
+                client = chromadb.HttpClient(
+                    host=self._host, port=self._port, settings=_client_settings()
+                )
+                client.heartbeat()
+            else:
+                client = chromadb.PersistentClient(path=self._path, settings=_client_settings())
+            config = {"hnsw": {"space": "cosine"}}
+            self._chunks = client.get_or_create_collection(
+                f"{self._name}_chunks", configuration=config, embedding_function=None
+            )
+            self._docs = client.get_or_create_collection(
+                f"{self._name}_documents", configuration=config, embedding_function=None
+            )
+        except Exception as exc:  # chromadb raises many types; the user needs one message
+            raise StoreUnavailableError(f"cannot open Chroma at {self.location}: {exc}") from exc
+        self._client = client
+
+    # -- model record -------------------------------------------------------------------
+
+    def check_embedding(self, model_id: str, dim: int) -> None:
+        self._connect()
+        meta = dict(self._chunks.metadata or {})
+        stored_id, stored_dim = meta.get("embedding_model"), meta.get("embedding_dim")
+        if stored_id is None:
+            if self._chunks.count():
+                raise EmbeddingMismatchError(
+                    "the index holds chunks but no record of their embedding model; "
+                    "delete the data directory and re-index (qa ingest)"
+                )
+            self._chunks.modify(metadata={"embedding_model": model_id, "embedding_dim": dim})
+            return
+        if stored_id != model_id or stored_dim != dim:
+            raise EmbeddingMismatchError(
+                f"the index was built with embedding model {stored_id!r} ({stored_dim}-d), "
+                f"but {model_id!r} ({dim}-d) is configured; re-index with that model "
+                "(delete the data directory, then qa ingest) or configure the original one"
+            )
+
+    # -- writes -------------------------------------------------------------------------
+
+    def _batches(self, n: int) -> Iterator[slice]:
+        size = max(1, min(self._client.get_max_batch_size(), 1000))
+        for i in range(0, n, size):
+            yield slice(i, i + size)
+
+    def write_document(
+        self,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Vector],
+        index_key: str = "",
+    ) -> None:
+        if len(chunks) != len(vectors):
+            raise ValueError("one vector per chunk")
+        self._connect()
+        old_ids = set(self._chunks.get(where={"doc_id": doc.id}, include=[])["ids"])
+        ids = [c.id for c in chunks]
+        for part in self._batches(len(chunks)):
+            self._chunks.upsert(
+                ids=ids[part],
+                embeddings=[list(v) for v in vectors[part]],
+                documents=[c.text for c in chunks[part]],
+                metadatas=[_chunk_meta(c) for c in chunks[part]],
+            )
+        stale = sorted(old_ids - set(ids))
+        for part in self._batches(len(stale)):
+            self._chunks.delete(ids=stale[part])
+        # The document record goes last: its presence marks a complete write.
+        self._docs.upsert(
+            ids=[doc.id],
+            embeddings=[_DOC_VECTOR],
+            documents=[doc.text],
+            metadatas=[_doc_meta(doc, len(chunks), index_key)],
+        )
+
+    def delete_document(self, doc_id: str) -> bool:
+        self._connect()
+        existed = bool(self._docs.get(ids=[doc_id], include=[])["ids"])
+        # Record first, then chunks: a crash in between leaves orphans that prune removes.
+        self._docs.delete(ids=[doc_id])
+        self._chunks.delete(where={"doc_id": doc_id})
+        return existed
+
+    # -- reads --------------------------------------------------------------------------
+
+    def get_document(self, doc_id: str) -> Document | None:
+        self._connect()
+        got = self._docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        return _doc_from(doc_id, got["documents"][0], got["metadatas"][0])
+
+    def list_documents(self) -> list[DocumentInfo]:
+        self._connect()
+        got = self._docs.get(include=["metadatas"])
+        infos = [_info_from(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+        return sorted(infos, key=lambda d: d.source)
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        self._connect()
+        if not ids:
+            return []
+        got = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {
+            i: _chunk_from(i, t, m)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def all_chunks(self) -> list[Chunk]:
+        self._connect()
+        out: list[Chunk] = []
+        total = self._chunks.count()
+        page = 5000
+        for offset in range(0, total, page):
+            got = self._chunks.get(
+                include=["documents", "metadatas"], limit=page, offset=offset
+            )
+            out.extend(
+                _chunk_from(i, t, m)
+                for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            )
+        return sorted(out, key=lambda c: (c.doc_id, c.index))
+
+    def count(self) -> int:
+        self._connect()
+        return self._chunks.count()
+
+    def fingerprint(self) -> str:
+        self._connect()
+        got = self._docs.get(include=["metadatas"])
+        pairs = sorted(
+            f"{i}:{m.get('index_key', '')}" for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        )
+        h = hashlib.sha256("\n".join(pairs).encode())
+        h.update(str(self._chunks.count()).encode())
+        return h.hexdigest()[:16]
+
+    def search(self, vector: Vector, top_k: int, filters: Filters | None = None) -> list[Passage]:
+        self._connect()
+        if top_k <= 0 or not self._chunks.count():
+            return []
+        got = self._chunks.query(
+            query_embeddings=[list(vector)],
+            n_results=top_k,
+            where=_where(filters),
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True)
+        return [
+            Passage.from_chunk(_chunk_from(i, t, m), score=1.0 - d, via="dense", rank=r)
+            for r, (i, t, m, d) in enumerate(rows, start=1)
+        ]
+
+
+def _where(filters: Filters | None) -> dict | None:
+    if filters is None or filters.is_empty():
+        return None
+    clauses: list[dict] = []
+    if filters.date_from:
+        clauses.append({"date": {"$gte": _date_int(filters.date_from)}})
+    if filters.date_to:
+        clauses.append({"date": {"$lte": _date_int(filters.date_to)}})
+        clauses.append({"date": {"$gt": 0}})
+    if filters.sources:
+        clauses.append({"source_name": {"$in": list(filters.sources)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _chunk_meta(c: Chunk) -> dict[str, Any]:
+    from pathlib import PurePath
+
+    return {
+        "doc_id": c.doc_id,
+        "index": c.index,
+        "start": c.start,
+        "end": c.end,
+        "title": c.title,
+        "source": c.source,
+        "source_name": PurePath(c.source).name,
+        "date": _date_int(c.date),
+        "publisher": c.publisher or "",
+        "section": c.section or "",
+        "section_time": _iso(c.section_time),
+    }
+
+
+def _chunk_from(chunk_id: str, text: str, m: dict[str, Any]) -> Chunk:
+    date_int = int(m.get("date") or 0)
+    return Chunk(
+        id=chunk_id,
+        doc_id=m["doc_id"],
+        index=int(m["index"]),
+        text=text,
+        start=int(m["start"]),
+        end=int(m["end"]),
+        title=m["title"],
+        source=m["source"],
+        date=dt.datetime.strptime(str(date_int), "%Y%m%d").date() if date_int else None,
+        publisher=m.get("publisher") or None,
+        section=m.get("section") or None,
+        section_time=_datetime(m.get("section_time")),
+    )
+
+
+def _doc_meta(doc: Document, n_chunks: int, index_key: str) -> dict[str, Any]:
+    return {
+        "title": doc.title,
+        "source": doc.source,
+        "content_hash": doc.content_hash,
+        "index_key": index_key,
+        "date": _iso(doc.date),
+        "publisher": doc.publisher or "",
+        "sections": json.dumps([s.model_dump(mode="json") for s in doc.sections]),
+        "chunks": n_chunks,
+    }
+
+
+def _doc_from(doc_id: str, text: str, m: dict[str, Any]) -> Document:
+    return Document(
+        id=doc_id,
+        title=m["title"],
+        text=text,
+        source=m["source"],
+        content_hash=m["content_hash"],
+        date=_date(m.get("date")),
+        publisher=m.get("publisher") or None,
+        sections=tuple(Section(**s) for s in json.loads(m.get("sections") or "[]")),
+    )
+
+
+def _info_from(doc_id: str, m: dict[str, Any]) -> DocumentInfo:
+    return DocumentInfo(
+        id=doc_id,
+        title=m["title"],
+        source=m["source"],
+        content_hash=m["content_hash"],
+        date=_date(m.get("date")),
+        publisher=m.get("publisher") or None,
+        chunks=int(m.get("chunks") or 0),
+        index_key=m.get("index_key") or "",
+    )
