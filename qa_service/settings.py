@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,19 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(3, ge=1, le=10)
     no_answer_threshold: float = 0.0
     max_question_chars: int = Field(2000, ge=10)
+
+    # Server (issue: interfaces)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    api_key: SecretStr | None = None
+    api_key_read: bool = False
+    max_upload_bytes: int = Field(5_000_000, ge=1)
+
+    # Slack: the endpoint is disabled unless the signing secret and bot token are set
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
