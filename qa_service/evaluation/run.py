@@ -1,0 +1,263 @@
+"""`qa eval`: retrieval quality per mode and question language, answer quality, calibration.
+
+The index for an evaluation lives beside the user's (data_dir/eval-<dataset>), so evaluating
+never touches the real index. The `baseline` row is what a user wires up in an afternoon:
+LangChain's RecursiveCharacterTextSplitter(1000, 150) over the raw files, dense only, same model.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from qa_service.evaluation.datasets import Dataset, Question, gold_dataset, xquad_dataset
+from qa_service.models import Vector
+from qa_service.protocols import Embedder
+from qa_service.settings import Settings, get_settings
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+class CachedQueryEmbedder:
+    """Embeds each distinct question once, so four retrieval modes cost one model call."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self._cache: dict[str, Vector] = {}
+
+    model_id = property(lambda self: self.inner.model_id)
+    dim = property(lambda self: self.inner.dim)
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> Vector:
+        if text not in self._cache:
+            self._cache[text] = self.inner.embed_query(text)
+        return self._cache[text]
+
+
+Judge = Callable[[str, str, int, int], bool]  # (question id, source, start, end) -> is gold
+
+
+def _ranks_metrics(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {
+        "n": len(ranks),
+        "recall@1": sum(r is not None and r <= 1 for r in ranks) / n,
+        "recall@5": sum(r is not None and r <= 5 for r in ranks) / n,
+        "mrr@10": sum(1 / r for r in ranks if r is not None and r <= 10) / n,
+    }
+
+
+def _first_gold(q: Question, hits: Sequence[tuple[str, int, int]], judge: Judge) -> int | None:
+    for rank, (source, start, end) in enumerate(hits[:10], start=1):
+        if judge(q.id, source, start, end):
+            return rank
+    return None
+
+
+def _make_judge(ds: Dataset, text_of: Callable[[str], str]) -> Judge:
+    """Gold = the right document (gold set) or a chunk that is mostly the gold paragraph (XQuAD)."""
+    by_id = {q.id: q for q in ds.questions}
+    spans: dict[tuple[str, str], tuple[int, int] | None] = {}
+
+    def judge(qid: str, source: str, start: int, end: int) -> bool:
+        q = by_id[qid]
+        name = Path(source).name
+        if name not in q.gold_docs:
+            return False
+        if q.gold_paragraph is None:
+            return True
+        key = (source, q.gold_paragraph)
+        if key not in spans:
+            pos = text_of(source).find(q.gold_paragraph)
+            spans[key] = (pos, pos + len(q.gold_paragraph)) if pos >= 0 else None
+        span = spans[key]
+        if span is None:
+            return False
+        overlap = min(end, span[1]) - max(start, span[0])
+        return overlap >= 0.5 * (end - start)
+
+    return judge
+
+
+def _baseline_hits(ds: Dataset, embedder: Embedder, questions: list[Question]):
+    """Dense retrieval over naive 1000/150 character chunks of the raw files."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document as LCDocument
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from qa_service.embedders.langchain import LangChainEmbeddings
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=150, add_start_index=True)
+    raw: dict[str, str] = {}
+    docs: list[LCDocument] = []
+    for path in sorted(ds.corpus.glob("*")):
+        if path.is_file():
+            raw[str(path)] = path.read_text(encoding="utf-8", errors="replace")
+            docs.extend(splitter.create_documents([raw[str(path)]], metadatas=[{"source": str(path)}]))
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    store = Chroma(
+        collection_name=f"baseline_{int(time.time() * 1000)}",
+        embedding_function=LangChainEmbeddings(embedder),
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
+    store.add_documents(docs)
+    out = {}
+    for q in questions:
+        found = store.similarity_search(q.question, k=10)
+        out[q.id] = [
+            (d.metadata["source"], d.metadata["start_index"], d.metadata["start_index"] + len(d.page_content))
+            for d in found
+        ]
+    return out, raw
+
+
+def best_threshold(answerable: list[float], unanswerable: list[float]) -> tuple[float, float]:
+    """The refusal threshold that classifies most questions right (midpoint between values)."""
+    values = sorted(set(answerable) | set(unanswerable))
+    candidates = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 1e-6]
+    total = len(answerable) + len(unanswerable)
+
+    def accuracy(t: float) -> float:
+        return (sum(c >= t for c in answerable) + sum(c < t for c in unanswerable)) / total
+
+    best = max(candidates, key=lambda t: (accuracy(t), -abs(t - statistics.median(candidates))))
+    return best, accuracy(best)
+
+
+def run_eval(name: str, limit: int | None = None, settings: Settings | None = None) -> dict:
+    from qa_service.container import build_embedder, build_service
+    from qa_service.service import retrieval_confidence
+
+    settings = settings or get_settings()
+    ds = gold_dataset() if name == "gold" else xquad_dataset(limit)
+    embedder = CachedQueryEmbedder(build_embedder(settings))
+    eval_settings = settings.model_copy(
+        update={"data_dir": settings.data_dir / f"eval-{name}", "collection": f"{settings.collection}_eval_{name}"}
+    )
+    service = build_service(eval_settings, embedder=embedder)
+    t0 = time.perf_counter()
+    report = service.ingest([ds.corpus])
+    ingest_s = time.perf_counter() - t0
+    docs_text: dict[str, str] = {}
+
+    def text_of(source: str) -> str:
+        if source not in docs_text:
+            info = next(d for d in service.list_documents() if d.source == source)
+            docs_text[source] = service.get_document(info.id).text
+        return docs_text[source]
+
+    judge = _make_judge(ds, text_of)
+    answerable = [q for q in ds.questions if q.answerable]
+    rows: dict[tuple[str, str], dict[str, float]] = {}
+    confidence: dict[str, float] = {}
+    for mode in MODES:
+        ranks: dict[str, list[int | None]] = defaultdict(list)
+        for q in ds.questions:
+            _, _, retrieval = service.retrieve(q.question, k=10, mode=mode)
+            if mode == "hybrid":
+                confidence[q.id] = retrieval_confidence(retrieval)
+            if q.answerable:
+                hits = [(p.source, p.start, p.end) for p in retrieval.passages]
+                ranks[q.lang].append(_first_gold(q, hits, judge))
+        for lang, r in sorted(ranks.items()):
+            rows[(mode, lang)] = _ranks_metrics(r)
+
+    base_hits, raw = _baseline_hits(ds, embedder, answerable)
+    base_judge = _make_judge(ds, lambda s: raw[s])
+    ranks = defaultdict(list)
+    for q in answerable:
+        ranks[q.lang].append(_first_gold(q, base_hits[q.id], base_judge))
+    for lang, r in sorted(ranks.items()):
+        rows[("baseline", lang)] = _ranks_metrics(r)
+
+    answers: dict[str, dict[str, float]] = {}
+    latencies = []
+    for lang in ("de", "en"):
+        mine = [q for q in ds.questions if q.lang == lang]
+        contains = refused_ok = refused_wrong = 0
+        for q in mine:
+            t = time.perf_counter()
+            a = service.ask(q.question)
+            latencies.append((time.perf_counter() - t) * 1000)
+            if q.answerable:
+                text = a.answer.casefold()
+                contains += a.answered and any(e.casefold() in text for e in q.expected_any)
+                refused_wrong += not a.answered
+            else:
+                refused_ok += not a.answered
+        n_ans = sum(q.answerable for q in mine)
+        n_un = len(mine) - n_ans
+        answers[lang] = {
+            "answerable": n_ans,
+            "unanswerable": n_un,
+            "answer_contains": contains / n_ans if n_ans else float("nan"),
+            "refusal_accuracy": refused_ok / n_un if n_un else float("nan"),
+            "false_refusals": refused_wrong / n_ans if n_ans else float("nan"),
+        }
+    conf_a = [confidence[q.id] for q in ds.questions if q.answerable]
+    conf_u = [confidence[q.id] for q in ds.questions if not q.answerable]
+    calibration = None
+    if conf_u:
+        t, acc = best_threshold(conf_a, conf_u)
+        calibration = {
+            "threshold": round(t, 4),
+            "accuracy": acc,
+            "answerable_min": min(conf_a),
+            "unanswerable_max": max(conf_u),
+            "configured": settings.no_answer_threshold,
+        }
+    result = {
+        "dataset": ds.name,
+        "questions": len(ds.questions),
+        "documents": len(service.list_documents()),
+        "chunks": service.status().chunks,
+        "ingest_seconds": round(ingest_s, 1),
+        "embedding_model": embedder.model_id,
+        "retrieval": {f"{m}/{lang}": v for (m, lang), v in rows.items()},
+        "answers": answers,
+        "ask_p50_ms": round(statistics.median(latencies), 1),
+        "calibration": calibration,
+        "ingest": report.summary(),
+    }
+    result["text"] = _format(result)
+    return result
+
+
+def _format(r: dict) -> str:
+    lines = [
+        f"dataset {r['dataset']}: {r['questions']} questions, {r['documents']} documents, "
+        f"{r['chunks']} chunks, model {r['embedding_model']}",
+        "",
+        f"{'retrieval':10} {'lang':4} {'n':>5} {'R@1':>6} {'R@5':>6} {'MRR@10':>7}",
+    ]
+    for key, m in r["retrieval"].items():
+        mode, lang = key.split("/")
+        lines.append(
+            f"{mode:10} {lang:4} {m['n']:5d} {m['recall@1']:6.3f} {m['recall@5']:6.3f} {m['mrr@10']:7.3f}"
+        )
+    lines += ["", f"{'answers':10} {'lang':4} {'contains':>9} {'refusal-acc':>12} {'false-refusals':>15}"]
+    for lang, a in r["answers"].items():
+        lines.append(
+            f"{'hybrid':10} {lang:4} {a['answer_contains']:9.3f} {a['refusal_accuracy']:12.3f} {a['false_refusals']:15.3f}"
+        )
+    lines.append(f"\nask p50 {r['ask_p50_ms']} ms")
+    if r["calibration"]:
+        c = r["calibration"]
+        lines.append(
+            f"refusal calibration: best threshold {c['threshold']} (accuracy {c['accuracy']:.3f}; "
+            f"answerable min {c['answerable_min']:.4f}, unanswerable max {c['unanswerable_max']:.4f}; "
+            f"configured QA_NO_ANSWER_THRESHOLD={c['configured']})"
+        )
+    return "\n".join(lines)
