@@ -1,0 +1,141 @@
+"""StoreContract: the behaviour every Store must show. A store's test module subclasses it
+and supplies an EMPTY `store` fixture; vectors are tiny hand-made ones, no model needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qa_service.errors import EmbeddingMismatchError
+from qa_service.models import Chunk, Document, Filters, chunk_id
+
+TEXT = "Merz sagte etwas. Großbritannien und Österreich: „Zitat“ mit ß. Dritter Satz hier."
+
+
+def make_doc(doc_id: str = "doc-1", text: str = TEXT, source: str = "/corpus/a.txt", day: int = 6) -> Document:
+    return Document(
+        id=doc_id,
+        title=f"Titel {doc_id} – Übersicht",
+        text=text,
+        source=source,
+        content_hash=f"hash-{doc_id}-{len(text)}",
+        date=dt.date(2026, 1, day),
+        publisher="ZDF",
+    )
+
+
+def make_chunks(doc: Document, spans: list[tuple[int, int]]) -> list[Chunk]:
+    return [
+        Chunk(
+            id=chunk_id(doc.id, s, doc.text[s:e]),
+            doc_id=doc.id,
+            index=i,
+            text=doc.text[s:e],
+            start=s,
+            end=e,
+            title=doc.title,
+            source=doc.source,
+            date=doc.date,
+            publisher=doc.publisher,
+        )
+        for i, (s, e) in enumerate(spans)
+    ]
+
+
+SPANS = [(0, 17), (18, 62), (63, len(TEXT))]
+VECTORS = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]
+
+
+class StoreContract:
+    @pytest.fixture
+    def store(self):
+        raise NotImplementedError("a store test module supplies an empty store")
+
+    def test_starts_empty(self, store):
+        assert store.count() == 0
+        assert store.list_documents() == []
+
+    def test_write_and_read_back(self, store):
+        doc = make_doc()
+        chunks = make_chunks(doc, SPANS)
+        store.write_document(doc, chunks, VECTORS, index_key="k1")
+        assert store.count() == 3
+        assert store.get_document(doc.id) == doc
+        [info] = store.list_documents()
+        assert (info.id, info.chunks, info.index_key, info.date) == (doc.id, 3, "k1", doc.date)
+        assert store.get_chunks([chunks[2].id, chunks[0].id]) == [chunks[2], chunks[0]]
+        assert store.all_chunks() == chunks
+
+    def test_metadata_round_trip_keeps_umlauts_and_dates(self, store):
+        doc = make_doc()
+        chunks = make_chunks(doc, SPANS)
+        store.write_document(doc, chunks, VECTORS)
+        got = store.get_document(doc.id)
+        assert got.text == TEXT and "ß" in got.text and got.title.endswith("Übersicht")
+        assert got.date == dt.date(2026, 1, 6)
+
+    def test_rewrite_is_idempotent(self, store):
+        doc = make_doc()
+        chunks = make_chunks(doc, SPANS)
+        store.write_document(doc, chunks, VECTORS)
+        fp = store.fingerprint()
+        store.write_document(doc, chunks, VECTORS)
+        assert store.count() == 3
+        assert store.fingerprint() == fp
+
+    def test_changed_document_replaces_its_chunks(self, store):
+        doc = make_doc()
+        store.write_document(doc, make_chunks(doc, SPANS), VECTORS, index_key="a")
+        fp = store.fingerprint()
+        new = make_doc(text=TEXT + " Neu.")
+        chunks = make_chunks(new, [(0, 17), (63, len(new.text))])
+        store.write_document(new, chunks, VECTORS[:2], index_key="b")
+        assert store.all_chunks() == chunks
+        assert store.fingerprint() != fp
+
+    def test_delete_document_and_missing_is_noop(self, store):
+        a, b = make_doc("a"), make_doc("b", source="/corpus/b.txt")
+        store.write_document(a, make_chunks(a, SPANS), VECTORS)
+        store.write_document(b, make_chunks(b, SPANS), VECTORS)
+        assert store.delete_document("a") is True
+        assert store.delete_document("a") is False
+        assert store.delete_document("nope") is False
+        assert {c.doc_id for c in store.all_chunks()} == {"b"}
+        assert [d.id for d in store.list_documents()] == ["b"]
+
+    def test_search_sorted_and_bounded(self, store):
+        doc = make_doc()
+        chunks = make_chunks(doc, SPANS)
+        store.write_document(doc, chunks, VECTORS)
+        hits = store.search([0.1, 0.9, 0.2, 0.0], top_k=2)
+        assert [h.chunk_id for h in hits] == [chunks[1].id, chunks[2].id]
+        assert hits[0].score >= hits[1].score
+        assert doc.text[hits[0].start : hits[0].end] == hits[0].text
+
+    def test_search_filters_by_date_and_source(self, store):
+        a = make_doc("a", source="/corpus/a.txt", day=5)
+        b = make_doc("b", source="/corpus/b.txt", day=7)
+        store.write_document(a, make_chunks(a, SPANS), VECTORS)
+        store.write_document(b, make_chunks(b, SPANS), VECTORS)
+        q = [1.0, 0.0, 0.0, 0.0]
+        assert {h.doc_id for h in store.search(q, 10, Filters(date_from=dt.date(2026, 1, 6)))} == {"b"}
+        assert {h.doc_id for h in store.search(q, 10, Filters(date_to=dt.date(2026, 1, 6)))} == {"a"}
+        assert {h.doc_id for h in store.search(q, 10, Filters(sources=("a.txt",)))} == {"a"}
+
+    def test_inputs_not_mutated(self, store):
+        doc = make_doc()
+        chunks = make_chunks(doc, SPANS)
+        vectors = [list(v) for v in VECTORS]
+        store.write_document(doc, chunks, vectors)
+        assert vectors == VECTORS and chunks == make_chunks(doc, SPANS)
+
+    def test_embedding_model_recorded_and_checked(self, store):
+        store.check_embedding("model-a", 4)
+        store.check_embedding("model-a", 4)
+        with pytest.raises(EmbeddingMismatchError, match="re-index"):
+            store.check_embedding("model-b", 4)
+
+    def test_zz_still_empty_after_another_test_wrote(self, store):
+        """Isolation: if this fails, the fixture shares state between tests."""
+        assert store.count() == 0
