@@ -1,0 +1,280 @@
+"""Gradio chat UI: the same `QAService.ask` as the API and Slack, with the quotes shown in place.
+
+The handlers are plain functions of (service, inputs) so tests call them without a browser;
+`build_ui` only lays out components and binds the handlers. Gradio runs them in threads, so
+they may block on the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from qa_service.errors import QAError, QuestionError
+from qa_service.models import Answer, Citation, Document, Filters
+
+if TYPE_CHECKING:
+    from qa_service.service import QAService
+    from qa_service.settings import Settings
+
+EXAMPLES = ["Was sagte Merz zur Bundeswehr?", "Who represented the US in Paris?"]
+CONTEXT_CHARS = 150  # shown on each side of a quote: ~300 characters of surrounding paragraph
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
+
+Message = dict[str, Any]
+
+SOURCES_CSS = """
+.qa-sources-title { font-weight: 600; margin: 0 0 .5rem; }
+.qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: .6rem .8rem; margin-bottom: .6rem; background: var(--background-fill-secondary); }
+.qa-source-head { font-weight: 600; }
+.qa-n { color: var(--color-accent); margin-right: .25rem; }
+.qa-meta { font-size: .85em; opacity: .8; margin: .15rem 0 .4rem; }
+.qa-context { margin: 0; font-size: .92em; line-height: 1.45; }
+.qa-context mark { background: #ffe58a; color: #222; padding: 0 .1em; border-radius: 2px; }
+.qa-empty { opacity: .7; }
+.qa-upload td, .qa-upload th { padding: .15rem .5rem; text-align: left; }
+"""
+
+
+# -- rendering -------------------------------------------------------------------------
+
+
+def context_html(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The quote `text[start:end]` in <mark>, inside its paragraph clipped to `width` per side.
+
+    Everything is HTML-escaped: article text is untrusted and the panel renders raw HTML.
+    """
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end == -1 else para_end
+    lo, hi = max(para_start, start - width), min(para_end, end + width)
+    if lo > para_start:  # cut at a word boundary, not inside a word
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space != -1 else lo
+    if hi < para_end:
+        space = text.rfind(" ", end, hi)
+        hi = space if space != -1 else hi
+    before = ("… " if lo > para_start else "") + text[lo:start]
+    after = text[end:hi] + (" …" if hi < para_end else "")
+    return (
+        html.escape(before)
+        + "<mark>"
+        + html.escape(text[start:end])
+        + "</mark>"
+        + html.escape(after)
+    )
+
+
+def citation_html(citation: Citation, document: Document | None) -> str:
+    """One source card: [n] title, publisher · date · file, and the highlighted quote."""
+    text = document.text if document is not None else ""
+    if text[citation.start : citation.end] == citation.quote:
+        body = context_html(text, citation.start, citation.end)
+    else:  # document gone or changed since the answer: show the verified quote alone
+        body = f"<mark>{html.escape(citation.quote)}</mark>"
+    meta = [citation.publisher, citation.date.isoformat() if citation.date else None]
+    meta_html = " · ".join(html.escape(m) for m in meta if m)
+    file_html = f"<code>{html.escape(citation.source)}</code>"
+    return (
+        f'<div class="qa-source" data-n="{citation.n}" '
+        f'data-source="{html.escape(citation.source, quote=True)}">'
+        f'<div class="qa-source-head"><span class="qa-n">[{citation.n}]</span>'
+        f"{html.escape(citation.title)}</div>"
+        f'<div class="qa-meta">{meta_html + " · " if meta_html else ""}{file_html}</div>'
+        f'<blockquote class="qa-context">{body}</blockquote></div>'
+    )
+
+
+def render_sources(
+    answer: Answer | None, get_document: Callable[[str], Document | None] | None = None
+) -> str:
+    """The sources panel for an answer: one card per citation, or a short note."""
+    title = '<div class="qa-sources-title">Quellen · Sources</div>'
+    if answer is None:
+        return title + '<p class="qa-empty">Noch keine Frage gestellt. · No question yet.</p>'
+    if not answer.citations:
+        return title + '<p class="qa-empty">Keine belegte Antwort. · No cited answer.</p>'
+    lookup = get_document or (lambda _doc_id: None)
+    docs: dict[str, Document | None] = {}
+    cards = []
+    for citation in answer.citations:
+        if citation.doc_id not in docs:
+            docs[citation.doc_id] = lookup(citation.doc_id)
+        cards.append(citation_html(citation, docs[citation.doc_id]))
+    return title + "".join(cards)
+
+
+def status_line(service: QAService) -> str:
+    s = service.status()
+    return (
+        f"**Index:** {s.documents} Dokumente · {s.chunks} Abschnitte (chunks) · "
+        f"Embedding-Modell: `{s.embedding_model}`"
+    )
+
+
+def source_choices(service: QAService) -> list[tuple[str, str]]:
+    """(label, file name) pairs for the sources filter; filters match on file names."""
+    docs = sorted(service.list_documents(), key=lambda d: d.source)
+    return [(f"{d.title} ({d.source})", d.source) for d in docs]
+
+
+# -- handlers --------------------------------------------------------------------------
+
+
+def parse_date(value: Any, label: str) -> dt.date | None:
+    """Accept what gr.DateTime hands over (ISO string, timestamp, datetime) or nothing."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value).date()
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise QuestionError(f"{label}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def parse_filters(date_from: Any, date_to: Any, sources: Iterable[str] | None) -> Filters | None:
+    start, end = parse_date(date_from, "date from"), parse_date(date_to, "date to")
+    if start and end and start > end:
+        raise QuestionError("the start date is after the end date")
+    filters = Filters(date_from=start, date_to=end, sources=tuple(sources or ()))
+    return None if filters.is_empty() else filters
+
+
+def ask(
+    service: QAService,
+    message: str,
+    date_from: Any = None,
+    date_to: Any = None,
+    sources: Iterable[str] | None = None,
+) -> Answer:
+    """Ask with the UI's filters; user-facing errors become a Gradio error message."""
+    try:
+        return service.ask(message, filters=parse_filters(date_from, date_to, sources))
+    except QAError as exc:
+        raise gr.Error(str(exc)) from None
+
+
+def respond(
+    service: QAService,
+    message: str,
+    history: Sequence[Message] | None,
+    date_from: Any = None,
+    date_to: Any = None,
+    sources: Iterable[str] | None = None,
+) -> tuple[list[Message], str, str]:
+    """One chat turn: (the conversation with question and answer, sources panel, "" for the box)."""
+    answer = ask(service, message, date_from, date_to, sources)
+    turn = [
+        {"role": "user", "content": answer.question},
+        {"role": "assistant", "content": answer.answer},
+    ]
+    return [*(history or []), *turn], render_sources(answer, service.get_document), ""
+
+
+def ingest_uploads(service: QAService, files: Sequence[Any] | None, max_bytes: int) -> str:
+    """Ingest uploaded files one by one and report each outcome as an HTML table."""
+    if not files:
+        return '<p class="qa-empty">Keine Dateien gewählt. · No files selected.</p>'
+    rows = []
+    for file in files:
+        path = Path(getattr(file, "name", None) or str(file))
+        size = path.stat().st_size
+        if size > max_bytes:
+            status, chunks, note = "error", 0, f"too large ({size} bytes, at most {max_bytes})"
+        else:
+            try:
+                report = service.ingest_bytes(path.name, path.read_bytes())
+                status, chunks = report.status, report.chunks
+                note = report.message or report.title or ""
+            except QAError as exc:
+                status, chunks, note = "error", 0, str(exc)
+        rows.append(
+            f"<tr><td><code>{html.escape(path.name)}</code></td><td>{html.escape(status)}</td>"
+            f"<td>{chunks}</td><td>{html.escape(note)}</td></tr>"
+        )
+    head = "<tr><th>Datei · file</th><th>Status</th><th>Chunks</th><th></th></tr>"
+    return f'<table class="qa-upload">{head}{"".join(rows)}</table>'
+
+
+# -- layout ----------------------------------------------------------------------------
+
+
+def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
+    """The Blocks app; mount it with `gr.mount_gradio_app(app, build_ui(...), path="/")`."""
+
+    def on_ask(message, history, date_from, date_to, sources):
+        return respond(service, message, history, date_from, date_to, sources)
+
+    def on_upload(files):
+        return ingest_uploads(service, files, settings.max_upload_bytes)
+
+    def on_refresh():
+        return status_line(service), gr.Dropdown(choices=source_choices(service))
+
+    def on_clear():
+        return [], render_sources(None), ""
+
+    with gr.Blocks(title="qa-service", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "## Fragen an die Nachrichtenartikel · Ask the news articles\n"
+            "Antworten nur mit wörtlich belegten Zitaten. · Answers cite verbatim quotes."
+        )
+        status = gr.Markdown(elem_id="qa-status")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    elem_id="qa-chat", label="Chat", height=460, feedback_options=None
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        elem_id="qa-question",
+                        placeholder="Frage stellen … · Ask a question …",
+                        show_label=False,
+                        scale=5,
+                        max_lines=4,
+                    )
+                    send = gr.Button("Fragen · Ask", variant="primary", elem_id="qa-ask", scale=1)
+                gr.Examples(EXAMPLES, inputs=[question], label="Beispiele · Examples")
+                clear = gr.Button("Neues Gespräch · New chat", size="sm")
+            with gr.Column(scale=2):
+                panel = gr.HTML(
+                    render_sources(None), elem_id="qa-sources", css_template=SOURCES_CSS
+                )
+                with gr.Accordion("Filter", open=False):
+                    date_from = gr.DateTime(
+                        label="Von · from", include_time=False, type="string", elem_id="qa-from"
+                    )
+                    date_to = gr.DateTime(
+                        label="Bis · to", include_time=False, type="string", elem_id="qa-to"
+                    )
+                    pick = gr.Dropdown(
+                        label="Quellen · sources", multiselect=True, choices=[], elem_id="qa-pick"
+                    )
+                with gr.Accordion("Dokumente hochladen · Upload documents", open=False):
+                    files = gr.File(
+                        file_count="multiple", file_types=list(UPLOAD_TYPES), type="filepath"
+                    )
+                    ingest = gr.Button("Indexieren · Ingest", elem_id="qa-ingest")
+                    outcome = gr.HTML(elem_id="qa-upload-result", css_template=SOURCES_CSS)
+
+        gr.on(
+            triggers=[question.submit, send.click],
+            fn=on_ask,
+            inputs=[question, chat, date_from, date_to, pick],
+            outputs=[chat, panel, question],
+        )
+        clear.click(on_clear, None, [chat, panel, question])
+        ingest.click(on_upload, [files], [outcome]).then(on_refresh, None, [status, pick])
+        demo.load(on_refresh, None, [status, pick])
+    return demo
