@@ -39,6 +39,9 @@ class Document(_Frozen):
     date: dt.date | None = None
     publisher: str | None = None
     sections: tuple[Section, ...] = ()
+    breaks: tuple[int, ...] = ()
+    """Offsets in `text` where cleaning cut content out (a caption, a teaser marker). No chunk
+    spans one, so every chunk is also verbatim in the source file (whitespace aside)."""
 
     def info(self, chunks: int = 0) -> DocumentInfo:
         return DocumentInfo(

@@ -1,0 +1,124 @@
+"""Sentence-aware chunks with overlap; every chunk is a verbatim span of `Document.text`.
+
+The text is first cut into blocks that no chunk may straddle: live-ticker sections (a heading
+starts a new chunk, which carries the section) and the breaks cleaning left where it removed
+content. Inside a block, consecutive sentences are packed to about `target_chars`, never more
+than `max_chars` (a longer sentence is split at whitespace), preferring to end at a paragraph
+break and never right after a heading line; the next chunk repeats the last
+`overlap_sentences` sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.sentences import split_sentences
+from qa_service.models import Chunk, Document, Section, chunk_id
+
+_BLOCK_END_BONUS = 0.4
+_BREAK_BONUS = {0: 0.0, 1: 0.15, 2: 0.3}  # no / single / blank line after the sentence
+_HEADING_PENALTY = 0.5
+_SENTENCE_END = ".!?…:\"'“”’»«)"
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    section: Section | None
+
+
+def chunk_document(
+    doc: Document, target_chars: int = 600, max_chars: int = 1000, overlap_sentences: int = 1
+) -> list[Chunk]:
+    """Chunks of `doc` in text order; ids are deterministic (`chunk_id`)."""
+    if target_chars < 1 or max_chars < target_chars or overlap_sentences < 0:
+        raise ValueError("need 1 <= target_chars <= max_chars and overlap_sentences >= 0")
+    spans: list[tuple[int, int, Section | None]] = []
+    for block in _blocks(doc):
+        sentences = _pieces(doc.text, split_sentences(doc.text, block.start, block.end), max_chars)
+        for start, end in _pack(doc.text, sentences, target_chars, max_chars, overlap_sentences):
+            spans.append((start, end, block.section))
+    return [
+        Chunk(
+            id=chunk_id(doc.id, start, doc.text[start:end]),
+            doc_id=doc.id,
+            index=index,
+            text=doc.text[start:end],
+            start=start,
+            end=end,
+            title=doc.title,
+            source=doc.source,
+            date=doc.date,
+            publisher=doc.publisher,
+            section=section.heading if section else None,
+            section_time=section.time if section else None,
+        )
+        for index, (start, end, section) in enumerate(spans)
+    ]
+
+
+def _blocks(doc: Document) -> list[_Block]:
+    n = len(doc.text)
+    sections = sorted((s for s in doc.sections if 0 <= s.start < n), key=lambda s: s.start)
+    cuts = sorted({0, n, *(s.start for s in sections), *(b for b in doc.breaks if 0 < b < n)})
+    blocks = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        inside = [s for s in sections if s.start <= a < max(s.end, s.start + 1)]
+        blocks.append(_Block(a, b, inside[-1] if inside else None))
+    return blocks
+
+
+def _pieces(text: str, sentences: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Split sentences longer than `max_chars` at whitespace (hard cut if there is none)."""
+    out = []
+    for start, end in sentences:
+        while end - start > max_chars:
+            limit = start + max_chars
+            cut = next((i for i in range(limit, start, -1) if text[i].isspace()), limit)
+            stop = cut
+            while text[stop - 1].isspace():
+                stop -= 1
+            out.append((start, stop))
+            start = cut
+            while text[start].isspace():
+                start += 1
+        out.append((start, end))
+    return out
+
+
+def _pack(
+    text: str, sentences: list[tuple[int, int]], target: int, limit: int, overlap: int
+) -> list[tuple[int, int]]:
+    chunks: list[tuple[int, int]] = []
+    n, i = len(sentences), 0
+    while i < n:
+        j = _best_end(text, sentences, i, target, limit)
+        chunks.append((sentences[i][0], sentences[j][1]))
+        if j == n - 1:
+            break
+        k = max(i + 1, j + 1 - overlap)
+        while k <= j and sentences[j + 1][1] - sentences[k][0] > limit:
+            k += 1  # overlap only where the next chunk still gains a new sentence
+        i = k
+    return chunks
+
+
+def _best_end(text: str, sentences: list[tuple[int, int]], i: int, target: int, limit: int) -> int:
+    start, last = sentences[i][0], len(sentences) - 1
+    best, best_cost = i, float("inf")
+    for j in range(i, last + 1):
+        length = sentences[j][1] - start
+        if length > limit and j > i:
+            break
+        cost = abs(length - target) / target
+        if j == last:
+            cost -= _BLOCK_END_BONUS
+        else:
+            gap = text[sentences[j][1] : sentences[j + 1][0]]
+            cost -= _BREAK_BONUS[min(gap.count("\n"), 2)]
+            if "\n" in gap and text[sentences[j][1] - 1] not in _SENTENCE_END:
+                cost += _HEADING_PENALTY  # a heading belongs to what follows it
+        if cost <= best_cost:
+            best, best_cost = j, cost
+    return best

@@ -1,0 +1,88 @@
+"""HTML -> plain text with paragraph breaks, so the rest of ingest treats it like a .txt file.
+
+Scripts, styles, navigation and other chrome are dropped; block elements become blank lines,
+`<br>` a line break, and inline whitespace collapses the way a browser renders it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
+from bs4.element import CData, ProcessingInstruction
+
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "footer",
+    "iframe",
+    "svg",
+    "canvas",
+    "button",
+    "select",
+    "head",
+)
+_BLOCK = frozenset(
+    str.split(
+        "address article aside blockquote dd details dialog div dl dt fieldset figcaption figure "
+        "form h1 h2 h3 h4 h5 h6 header hr li main ol p pre section summary table tbody td tfoot th "
+        "thead tr ul caption"
+    )
+)
+_SKIP_STRINGS = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_PARAGRAPH = "\x00"  # block boundary in the joined parts; NUL never survives decoding
+_BLOCK_END = object()
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    text: str
+    title: str | None
+
+
+def extract_html(markup: str) -> HtmlText:
+    """Visible text of a page and its title (`<title>`, else the first `<h1>`)."""
+    soup = BeautifulSoup(markup, "html.parser")
+    title = _title(soup)
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    parts: list[str] = []
+    stack: list[object] = [soup]
+    while stack:  # iterative walk: deeply nested pages must not hit the recursion limit
+        node = stack.pop()
+        if node is _BLOCK_END:
+            parts.append(_PARAGRAPH)
+        elif isinstance(node, NavigableString):
+            if not isinstance(node, _SKIP_STRINGS):
+                parts.append(re.sub(r"\s+", " ", str(node).replace(_PARAGRAPH, "")))
+        elif isinstance(node, Tag):
+            if node.name == "br":
+                parts.append("\n")
+                continue
+            block = node.name in _BLOCK
+            if block:
+                parts.append(_PARAGRAPH)
+                stack.append(_BLOCK_END)
+            stack.extend(reversed(node.contents))
+    return HtmlText(text=_tidy("".join(parts)), title=title)
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    for tag in (soup.title, soup.find("h1")):
+        if tag is not None:
+            text = " ".join(tag.get_text(" ").split())
+            if text:
+                return text
+    return None
+
+
+def _tidy(text: str) -> str:
+    text = text.replace(_PARAGRAPH, "\n\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,118 @@
+"""Date, publisher and live-ticker sections, read from what the article itself says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa_service.models import Section
+
+MONTHS = {
+    "januar": 1,
+    "jänner": 1,
+    "februar": 2,
+    "feber": 2,
+    "märz": 3,
+    "maerz": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "dezember": 12,
+}
+_MONTH = "|".join(MONTHS)
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\.[^\S\n]?({_MONTH})[^\S\n]+(\d{{4}})(?!\d)", re.I)
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+# A dateline agency opens the text: "PARIS (dpa-AFX) - ...".
+_DATELINE_AGENCY = re.compile(
+    r"\((dpa-AFX|dpa|APA|AFP|Reuters|AP|KNA|epd|Keystone-SDA|SDA|sid|dts)\)", re.I
+)
+_DATELINE_WINDOW = 300
+_CANONICAL_AGENCY = {
+    a.lower(): a
+    for a in ("dpa-AFX", "dpa", "APA", "AFP", "Reuters", "AP", "KNA", "epd", "Keystone-SDA", "SDA")
+}
+_CANONICAL_AGENCY.update({"sid": "SID", "dts": "dts"})
+# Outlets that name themselves in their texts ("im TAG24-Newsticker", "vom ZDF").
+_OUTLETS = (
+    ("TAG24", re.compile(r"\bTAG24\b")),
+    ("ZDF", re.compile(r"\bZDF(?:heute)?\b")),
+    ("ARD", re.compile(r"\bARD\b")),
+    ("tagesschau", re.compile(r"\btagesschau(?:\.de)?\b", re.I)),
+    ("ORF", re.compile(r"\bORF\b")),
+    ("APA", re.compile(r"\bAPA\b")),
+    ("Deutschlandfunk", re.compile(r"\bDeutschlandfunk\b")),
+    ("SPIEGEL", re.compile(r"\b(?:SPIEGEL|Spiegel Online)\b")),
+)
+
+_TICKER_HEADING = re.compile(
+    rf"^[^\S\n]*(\d{{1,2}})\.[^\S\n]*({_MONTH})(?:[^\S\n]+(\d{{4}}))?,[^\S\n]*"
+    r"(\d{1,2})[.:](\d{2})[^\S\n]*Uhr[^\S\n]*:[^\n]{0,200}$",
+    re.M | re.I,
+)
+
+
+def find_date(text: str) -> dt.date | None:
+    """The first valid date the text mentions ("06.01.2026", "6. Januar 2026", ISO)."""
+    found: list[tuple[int, dt.date]] = []
+    for pattern, order in ((_NUMERIC_DATE, "dmy"), (_WORD_DATE, "dmy"), (_ISO_DATE, "ymd")):
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            date = _date(parts["y"], parts["m"], parts["d"])
+            if date is not None:
+                found.append((match.start(), date))
+                break  # later matches of this pattern cannot come earlier
+    return min(found)[1] if found else None
+
+
+def find_publisher(text: str) -> str | None:
+    """A dateline agency near the start wins; else the first outlet the text names."""
+    match = _DATELINE_AGENCY.search(text, 0, _DATELINE_WINDOW)
+    if match:
+        return _CANONICAL_AGENCY[match.group(1).lower()]
+    hits = [(m.start(), name) for name, rx in _OUTLETS if (m := rx.search(text))]
+    return min(hits)[1] if hits else None
+
+
+def find_sections(text: str, reference: dt.date | None) -> tuple[Section, ...]:
+    """Live-ticker entries: a line "6. Januar, 6.11 Uhr: ..." opens one, the next closes it.
+
+    The year comes from the heading or else from `reference` (the article date); a month later
+    than the reference month belongs to the year before (a ticker runs backwards in time).
+    """
+    matches = list(_TICKER_HEADING.finditer(text))
+    sections = []
+    for k, match in enumerate(matches):
+        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        stop = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        end = len(text[:stop].rstrip())
+        heading, time = match.group(0).strip(), _time(match, reference)
+        sections.append(Section(start=start, end=end, heading=heading, time=time))
+    return tuple(sections)
+
+
+def _time(match: re.Match[str], reference: dt.date | None) -> dt.datetime | None:
+    day, month_name, year, hour, minute = match.groups()
+    month = MONTHS[month_name.lower()]
+    if year is None:
+        if reference is None:
+            return None
+        year = reference.year - (1 if month > reference.month else 0)
+    try:
+        return dt.datetime(int(year), month, int(day), int(hour), int(minute))
+    except ValueError:
+        return None
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    month_no = MONTHS.get(month.lower()) if not month.isdigit() else int(month)
+    try:
+        return dt.date(int(year), month_no or 0, int(day))
+    except ValueError:
+        return None
