@@ -1,0 +1,165 @@
+"""SentenceTransformerEmbedder: any local sentence-transformers folder, on CPU.
+
+torch and sentence_transformers are imported inside functions only: importing this module
+must stay cheap for the CLI and the unit tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qa_service.embedders.convert import normalize_text, read_marker
+from qa_service.errors import EmbeddingError
+from qa_service.models import Vector
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+_MODELS: dict[Path, SentenceTransformer] = {}
+_MODELS_LOCK = threading.Lock()
+_IDS: dict[tuple[Any, ...], str] = {}
+# Files that describe a model but do not change its vectors.
+_DOC_FILES = {"README.md", "NOTICE", "LICENSE", "qa_converted.json"}
+
+
+def load_sentence_transformer(model_path: Path) -> SentenceTransformer:
+    """The process-wide model for `model_path`: loaded once, shared by every embedder."""
+    path = _check_folder(model_path)
+    with _MODELS_LOCK:
+        model = _MODELS.get(path)
+        if model is None:
+            started = time.perf_counter()
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            except (OSError, ValueError) as exc:
+                raise EmbeddingError(
+                    f"cannot load sentence-transformers model {path}: {exc}"
+                ) from exc
+            _MODELS[path] = model
+            logger.info(
+                "loaded embedding model",
+                extra={"model_path": str(path), "seconds": round(time.perf_counter() - started, 2)},
+            )
+    return model
+
+
+def release_sentence_transformer(model_path: Path) -> None:
+    """Drop the shared model for `model_path` (e.g. at shutdown); embedders that hold it
+    keep working, new ones load it again."""
+    with _MODELS_LOCK:
+        _MODELS.pop(Path(model_path).expanduser().resolve(), None)
+
+
+class SentenceTransformerEmbedder:
+    """Embedder over a sentence-transformers folder; E5 prompts come from the folder's config."""
+
+    def __init__(self, model_path: Path, batch_size: int = 16) -> None:
+        self._path = Path(model_path)
+        self._batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+
+    @property
+    def model_id(self) -> str:
+        """The name stored by our converter, else folder name plus a content hash.
+
+        Stable across machines for the same files, and different when the weights change,
+        so a store can refuse vectors from another model.
+        """
+        path = _check_folder(self._path)
+        stored = (read_marker(path) or {}).get("model_id")
+        return stored if isinstance(stored, str) else f"{path.name}-{_content_hash(path)}"
+
+    @property
+    def dim(self) -> int:
+        if self._model is None:
+            stored = (read_marker(_check_folder(self._path)) or {}).get("dim")
+            if isinstance(stored, int):
+                return stored
+        dim = self._loaded().get_embedding_dimension()
+        if dim is None:
+            raise EmbeddingError(f"{self._path} does not report its embedding dimension")
+        return dim
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The loaded SentenceTransformer, shared with every embedder of the same folder."""
+        return self._loaded()
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            self._model = load_sentence_transformer(self._path)
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        if isinstance(texts, str):
+            raise TypeError("embed_documents takes a list of texts; use embed_query for one text")
+        if not texts:
+            return []
+        vectors = self._loaded().encode_document(
+            [normalize_text(text) for text in texts],
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> Vector:
+        vector = self._loaded().encode_query(
+            normalize_text(text),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vector.tolist()
+
+    def _loaded(self) -> SentenceTransformer:
+        self.warm_up()
+        assert self._model is not None
+        return self._model
+
+
+def _check_folder(model_path: Path) -> Path:
+    path = Path(model_path).expanduser().resolve()
+    if not path.is_dir():
+        raise EmbeddingError(f"embedding model folder not found: {path}")
+    if not (path / "modules.json").is_file():
+        raise EmbeddingError(f"{path} is not a sentence-transformers model (no modules.json)")
+    return path
+
+
+def _content_hash(path: Path) -> str:
+    """Short sha256 over the files sentence-transformers loads (module folders, not subtrees
+    such as onnx/), remembered per process while sizes and mtimes are unchanged."""
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+        dirs = sorted({path / module.get("path", "") for module in modules})
+    except (OSError, ValueError, AttributeError) as exc:
+        raise EmbeddingError(f"{path}/modules.json is unreadable: {exc}") from exc
+    files = sorted(
+        f
+        for d in dirs
+        if d.is_dir()
+        for f in d.iterdir()
+        if f.is_file() and f.name not in _DOC_FILES and not f.name.startswith(".")
+    )
+    key = (path, *((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+    if key not in _IDS:
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(f.relative_to(path).as_posix().encode() + b"\0")
+            with f.open("rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(block)
+        _IDS[key] = digest.hexdigest()[:12]
+    return _IDS[key]
