@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
@@ -50,7 +51,7 @@ def citation_line(citation: Any) -> str:
     """`*[n] Title* · publisher · date · file` then the quote, one context block's text."""
     meta = [citation.publisher, citation.date.isoformat() if citation.date else None]
     head = f"*[{citation.n}] {escape(citation.title)}*"
-    tail = " · ".join(escape(m) for m in [*meta, citation.source] if m)
+    tail = " · ".join(escape(m) for m in [*meta, PurePath(citation.source).name] if m)
     quote = clip(" ".join(citation.quote.split()), MAX_QUOTE)
     return clip(f"{head} · {tail}\n> {escape(quote)}", MAX_TEXT)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -80,10 +80,10 @@ def citation_html(citation: Citation, document: Document | None) -> str:
         body = f"<mark>{html.escape(citation.quote)}</mark>"
     meta = [citation.publisher, citation.date.isoformat() if citation.date else None]
     meta_html = " · ".join(html.escape(m) for m in meta if m)
-    file_html = f"<code>{html.escape(citation.source)}</code>"
+    name = html.escape(file_name(citation.source), quote=True)
+    file_html = f"<code>{name}</code>"
     return (
-        f'<div class="qa-source" data-n="{citation.n}" '
-        f'data-source="{html.escape(citation.source, quote=True)}">'
+        f'<div class="qa-source" data-n="{citation.n}" data-source="{name}">'
         f'<div class="qa-source-head"><span class="qa-n">[{citation.n}]</span>'
         f"{html.escape(citation.title)}</div>"
         f'<div class="qa-meta">{meta_html + " · " if meta_html else ""}{file_html}</div>'
@@ -118,10 +118,15 @@ def status_line(service: QAService) -> str:
     )
 
 
+def file_name(source: str) -> str:
+    """Sources are absolute paths for ingested files, bare names for uploads."""
+    return PurePath(source).name
+
+
 def source_choices(service: QAService) -> list[tuple[str, str]]:
     """(label, file name) pairs for the sources filter; filters match on file names."""
-    docs = sorted(service.list_documents(), key=lambda d: d.source)
-    return [(f"{d.title} ({d.source})", d.source) for d in docs]
+    names = {file_name(d.source): d.title for d in service.list_documents()}
+    return [(f"{title} ({name})", name) for name, title in sorted(names.items())]
 
 
 # -- handlers --------------------------------------------------------------------------
@@ -234,7 +239,11 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
-                    elem_id="qa-chat", label="Chat", height=460, feedback_options=None
+                    elem_id="qa-chat",
+                    label="Chat",
+                    height=460,
+                    feedback_options=None,
+                    buttons=["copy", "copy_all"],
                 )
                 with gr.Row():
                     question = gr.Textbox(
@@ -263,7 +272,10 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
                     )
                 with gr.Accordion("Dokumente hochladen · Upload documents", open=False):
                     files = gr.File(
-                        file_count="multiple", file_types=list(UPLOAD_TYPES), type="filepath"
+                        file_count="multiple",
+                        file_types=list(UPLOAD_TYPES),
+                        type="filepath",
+                        height=140,
                     )
                     ingest = gr.Button("Indexieren · Ingest", elem_id="qa-ingest")
                     outcome = gr.HTML(elem_id="qa-upload-result", css_template=SOURCES_CSS)

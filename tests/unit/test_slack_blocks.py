@@ -15,7 +15,7 @@ def citation(n: int, quote: str = "Die Bundeswehr wird gestärkt.") -> Citation:
         n=n,
         doc_id="d",
         title="Merz <& Macron>",
-        source="004_x.txt",
+        source="/corpus/004_x.txt",
         start=0,
         end=len(quote),
         quote=quote,
@@ -37,7 +37,7 @@ def test_answer_section_then_one_context_block_per_citation():
     first = blocks[1]["elements"][0]
     assert first["type"] == "mrkdwn"
     assert first["text"].startswith("*[1] Merz &lt;&amp; Macron&gt;*")
-    assert "2026-01-07" in first["text"] and "ZDF" in first["text"]
+    assert " · ZDF · 2026-01-07 · 004_x.txt\n" in first["text"]
     assert first["text"].endswith("> Die Bundeswehr wird gestärkt.")
 
 

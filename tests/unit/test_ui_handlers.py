@@ -28,7 +28,7 @@ def citation(n: int = 1, start: int = START, quote: str = QUOTE) -> Citation:
         n=n,
         doc_id="d1",
         title="Merz & die <Bundeswehr>",
-        source="004_x.txt",
+        source="/corpus/004_x.txt",
         start=start,
         end=start + len(quote),
         quote=quote,
@@ -72,7 +72,8 @@ def test_render_sources_shows_metadata_escaped():
     docs = {"d1": document()}
     out = render_sources(answer(citation()), docs.get)
     assert "[1]" in out and "Merz &amp; die &lt;Bundeswehr&gt;" in out
-    assert "ZDF" in out and "2026-01-07" in out and "004_x.txt" in out
+    assert "ZDF" in out and "2026-01-07" in out
+    assert 'data-source="004_x.txt"' in out and ">004_x.txt</code>" in out
     assert len(marked(out)) == 1
 
 

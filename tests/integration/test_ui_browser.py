@@ -1,0 +1,110 @@
+"""The Gradio UI in a real browser: Debian chromium driven by Playwright against uvicorn.
+
+Offline a Gradio page never reaches `networkidle`, so the test waits for elements instead.
+The screenshot lands in artifacts/ui-answer.png (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import gradio as gr
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from qa_service.ui import build_ui
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ZDF = "004_35332417cd3628a0.txt"
+QUESTION = "Was sagte Merz zur Bundeswehr?"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Run an ASGI app with uvicorn in a thread on a free loopback port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def ui_url(corpus_service, make_settings) -> Iterator[str]:
+    app = FastAPI()
+    gr.mount_gradio_app(app, build_ui(corpus_service, make_settings()), path="/")
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(ui_url):
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.goto(ui_url, wait_until="domcontentloaded")
+        yield page
+        browser.close()
+
+
+def test_page_shows_the_index_status_and_examples(page):
+    status = page.locator("#qa-status")
+    status.get_by_text(re.compile(r"5 Dokumente")).wait_for()
+    assert "Embedding-Modell" in status.inner_text()
+    assert page.get_by_text("Who represented the US in Paris?").first.is_visible()
+
+
+def test_asking_shows_the_answer_and_the_zdf_citation(page, corpus_service):
+    expected = corpus_service.ask(QUESTION)
+    box = page.locator("#qa-question textarea")
+    box.wait_for()
+    box.fill(QUESTION)
+    page.locator("#qa-ask").click()
+
+    card = page.locator(f'#qa-sources .qa-source[data-source="{ZDF}"]').first
+    card.wait_for()
+    assert card.locator("mark").count() == 1
+    quote = next(c.quote for c in expected.citations if c.source.endswith(f"/{ZDF}"))
+    assert " ".join(card.locator("mark").inner_text().split()) == " ".join(quote.split())
+    assert "ZDF" in card.inner_text() or ZDF in card.inner_text()
+
+    chat = page.locator("#qa-chat")
+    chat.get_by_text(QUESTION).first.wait_for()
+    assert " ".join(expected.answer.split())[:40] in " ".join(chat.inner_text().split())
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
