@@ -19,6 +19,7 @@ _BLOCK_END_BONUS = 0.4
 _BREAK_BONUS = {0: 0.0, 1: 0.15, 2: 0.3}  # no / single / blank line after the sentence
 _HEADING_PENALTY = 0.5
 _SENTENCE_END = ".!?…:\"'“”’»«)"
+_MAX_QUESTION_HEADING = 120
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,18 @@ def _best_end(text: str, sentences: list[tuple[int, int]], i: int, target: int, 
         else:
             gap = text[sentences[j][1] : sentences[j + 1][0]]
             cost -= _BREAK_BONUS[min(gap.count("\n"), 2)]
-            if "\n" in gap and text[sentences[j][1] - 1] not in _SENTENCE_END:
+            if "\n" in gap and _is_heading(text, sentences, j):
                 cost += _HEADING_PENALTY  # a heading belongs to what follows it
         if cost <= best_cost:
             best, best_cost = j, cost
     return best
+
+
+def _is_heading(text: str, sentences: list[tuple[int, int]], j: int) -> bool:
+    """A line of its own without final punctuation, or a short question line ("Wie blickt
+    Moskau auf die Koalition?"), as dpa uses for subheadings."""
+    start, end = sentences[j]
+    if j > 0 and "\n" not in text[sentences[j - 1][1] : start]:
+        return False
+    last = text[end - 1]
+    return last not in _SENTENCE_END or (last == "?" and end - start <= _MAX_QUESTION_HEADING)

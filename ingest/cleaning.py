@@ -100,7 +100,7 @@ def clean_text(raw: str, *, markdown: bool = False) -> CleanResult:
 
 # -- rules ------------------------------------------------------------------------------
 
-_CREDIT_TAIL = re.compile(r"[^\S\n]+©[^\S\n]*[^\s©][^\n]{0,119}$")
+_CREDIT_TAIL = re.compile(r"[^\S\n]+©[^\S\n]*([^\s©][^\n]{0,79})$")
 _CREDIT_LINE = re.compile(
     r"[^\S\n]*(?:©|\(c\)[^\S\n]|(?:titel|symbol)?(?:foto|bild)s?[^\S\n]*:|"
     r"(?:bildquelle|bildrechte|fotocredits?)[^\S\n]*:)[^\n]{0,120}",
@@ -131,7 +131,7 @@ def _captions(raw: str, lines: list[Span]) -> Iterator[Removal]:
     for k, (s, e) in enumerate(lines):
         line = raw[s:e]
         match = _CREDIT_TAIL.search(line)
-        if match is None or not line[: match.start()].strip():
+        if match is None or not line[: match.start()].strip() or not _is_credit(match.group(1)):
             continue
         caption = _squash(line[: match.start()])
         if k > 0 and _squash(raw[slice(*lines[k - 1])]) == caption:
@@ -184,6 +184,12 @@ def _markdown_marks(raw: str, lines: list[Span]) -> Iterator[Removal]:
         yield Removal(match.start(), match.end(), "markdown")
 
 
+def _is_credit(text: str) -> bool:
+    """ "Julia Demaree Nikhinson/AP/dpa", "dpa": a name or agency, not the rest of a sentence."""
+    text = text.strip()
+    return text[-1] not in ".!?:;," and ("/" in text or len(text.split()) <= 4)
+
+
 def _is_lead_in(line: str) -> bool:
     """A line that only announces links or credits, which the text export dropped."""
     if _CREDIT_LINE.fullmatch(line) or _TAIL.match(line):
@@ -213,8 +219,8 @@ def _line_spans(raw: str) -> list[Span]:
 
 
 def _drop_seam_whitespace(raw: str, owner: list[str | None]) -> None:
-    """Trim the ends; where a removal or a long blank stretch left a whitespace run, keep at
-    most one blank line (or a single space when no line break is involved)."""
+    """Trim the ends; where a removal or a long blank stretch left a whitespace run, keep the
+    line breaks of its wider side, at most one blank line (or one space if there are none)."""
     kept = [i for i, o in enumerate(owner) if o is None]
     lo, hi = 0, len(kept)
     while lo < hi and raw[kept[lo]].isspace():
@@ -235,11 +241,24 @@ def _drop_seam_whitespace(raw: str, owner: list[str | None]) -> None:
         newlines = [i for i in run if raw[i] == "\n"]
         seam = run[-1] - run[0] != len(run) - 1
         if seam or len(newlines) > 2:
-            keep = set(newlines[:2]) if newlines else {run[0]}
+            wanted = min(2, _widest_break(raw, run)) if newlines else 0
+            keep = set(newlines[:wanted]) if wanted else {run[0]}
             for i in run:
                 if i not in keep:
                     owner[i] = "whitespace"
         j = k
+
+
+def _widest_break(raw: str, run: list[int]) -> int:
+    """Most line breaks on one side of a seam: "A\n[cut]\nB" keeps one, not a blank line."""
+    widest, count, previous = 0, 0, None
+    for i in run:
+        if previous is not None and i != previous + 1:
+            count = 0
+        count += raw[i] == "\n"
+        widest = max(widest, count)
+        previous = i
+    return widest
 
 
 def _result(raw: str, owner: list[str | None]) -> CleanResult:

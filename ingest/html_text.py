@@ -34,7 +34,8 @@ _BLOCK = frozenset(
     )
 )
 _SKIP_STRINGS = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
-_SPACES = re.compile(r"[^\S\n]+")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a &nbsp; is meant to stay
+_SPACES = re.compile(r"[ \t\r\f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _PARAGRAPH = "\x00"  # block boundary in the joined parts; NUL never survives decoding
 _BLOCK_END = object()
@@ -60,7 +61,7 @@ def extract_html(markup: str) -> HtmlText:
             parts.append(_PARAGRAPH)
         elif isinstance(node, NavigableString):
             if not isinstance(node, _SKIP_STRINGS):
-                parts.append(re.sub(r"\s+", " ", str(node).replace(_PARAGRAPH, "")))
+                parts.append(_HTML_SPACE.sub(" ", str(node).replace(_PARAGRAPH, "")))
         elif isinstance(node, Tag):
             if node.name == "br":
                 parts.append("\n")
@@ -84,5 +85,5 @@ def _title(soup: BeautifulSoup) -> str | None:
 
 def _tidy(text: str) -> str:
     text = text.replace(_PARAGRAPH, "\n\n")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
