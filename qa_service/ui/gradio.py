@@ -112,8 +112,9 @@ def render_sources(
 
 def status_line(service: QAService) -> str:
     s = service.status()
+    docs = "Dokument" if s.documents == 1 else "Dokumente"
     return (
-        f"**Index:** {s.documents} Dokumente · {s.chunks} Abschnitte (chunks) · "
+        f"**Index:** {s.documents} {docs} · {s.chunks} Abschnitte (chunks) · "
         f"Embedding-Modell: `{s.embedding_model}`"
     )
 

@@ -58,7 +58,7 @@ def test_uploads_report_each_file(make_settings, embedder, corpus_files, tmp_pat
     assert "added" in rows[0] and article.name in rows[0]
     assert "error" in rows[1] and "scan.pdf" in rows[1]
     assert "error" in rows[2] and "too large" in rows[2]
-    assert status_line(service).startswith("**Index:** 1 Dokumente")
+    assert status_line(service).startswith("**Index:** 1 Dokument ·")
 
     again = ingest_uploads(service, [str(article)], max_bytes=10**6)
     assert "unchanged" in again

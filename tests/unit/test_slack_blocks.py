@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from qa_service.errors import ConfigError
 from qa_service.models import Answer, Citation
 from qa_service.settings import Settings
-from qa_service.slack import slack_router
+from qa_service.slack import run_socket_mode, slack_router
 from qa_service.slack.bot import MAX_TEXT, build_app, clean_mention, format_blocks, is_user_dm
 
 
@@ -73,6 +76,11 @@ def test_only_a_persons_own_dm_counts():
 def test_missing_slack_settings_disable_the_router():
     assert slack_router(None, Settings(slack_bot_token="xoxb-1")) is None
     assert slack_router(None, Settings(slack_signing_secret="s")) is None
+
+
+def test_socket_mode_needs_the_app_token():
+    with pytest.raises(ConfigError, match="QA_SLACK_APP_TOKEN"):
+        run_socket_mode(None, Settings(slack_signing_secret="s", slack_bot_token="xoxb-1"))
 
 
 def test_the_app_is_built_without_calling_slack():
