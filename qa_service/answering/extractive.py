@@ -21,6 +21,8 @@ from qa_service.retrieval.tokens import tokenize
 
 _MIN_WORDS = 5
 _SPACE = re.compile(r"\s+")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'“”»«)]*$|[\"“”»]$")
+_HEADING_PENALTY = 0.5  # a headline names a topic; a sentence states what happened
 
 
 class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
@@ -73,6 +75,8 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 lexical = sum(w for t, w in terms.items() if t in found) / total
                 order_bonus = 0.05 / math.sqrt(1 + s)  # earlier sentences lead, on ties
                 score = prior * (0.4 + lexical) + order_bonus
+                if not _ENDS_SENTENCE.search(sentence):
+                    score *= _HEADING_PENALTY
                 scored.append((score, rank, passage, passage.start + s, passage.start + e))
         scored.sort(key=lambda x: (-x[0], x[1], x[3]))
         chosen: list[tuple[Passage, int, int]] = []

@@ -1,0 +1,44 @@
+"""The evaluation harness on the real model: the issue's quality targets, measured."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.evaluation.run import best_threshold, run_eval
+
+
+@pytest.fixture(scope="module")
+def gold(make_settings):
+    return run_eval("gold", settings=make_settings())
+
+
+def test_gold_every_answerable_question_finds_its_document_in_top5(gold):
+    for lang in ("de", "en"):
+        assert gold["retrieval"][f"hybrid/{lang}"]["recall@5"] == 1.0, gold["text"]
+
+
+def test_gold_answers_contain_expected_strings_and_refuse_unanswerable(gold):
+    for lang in ("de", "en"):
+        a = gold["answers"][lang]
+        assert a["answer_contains"] >= 0.9, gold["text"]
+        assert a["refusal_accuracy"] == 1.0, gold["text"]
+
+
+def test_gold_hybrid_beats_the_afternoon_baseline(gold):
+    for lang in ("de", "en"):
+        ours, base = gold["retrieval"][f"hybrid/{lang}"], gold["retrieval"][f"baseline/{lang}"]
+        assert ours["mrr@10"] >= base["mrr@10"], gold["text"]
+
+
+def test_xquad_sample_cross_lingual_retrieval(make_settings):
+    result = run_eval("xquad", limit=150, settings=make_settings())
+    r = result["retrieval"]
+    assert r["hybrid/de"]["mrr@10"] >= 0.93, result["text"]
+    assert r["hybrid/en"]["mrr@10"] >= 0.88, result["text"]
+    assert r["hybrid/en"]["mrr@10"] > r["bm25/en"]["mrr@10"], result["text"]
+    assert r["hybrid/de"]["mrr@10"] >= r["baseline/de"]["mrr@10"], result["text"]
+
+
+def test_best_threshold_separates_when_possible():
+    t, acc = best_threshold([0.8, 0.85, 0.9], [0.6, 0.7])
+    assert 0.7 < t < 0.8 and acc == 1.0
