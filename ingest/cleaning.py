@@ -192,9 +192,12 @@ def _is_credit(text: str) -> bool:
 
 def _is_lead_in(line: str) -> bool:
     """A line that only announces links or credits, which the text export dropped."""
-    if _CREDIT_LINE.fullmatch(line) or _TAIL.match(line):
+    if _CREDIT_LINE.fullmatch(line):
         return True
-    return line.endswith(":") and len(line.split()) <= _MAX_LEAD_IN_WORDS
+    short = len(line.split()) <= _MAX_LEAD_IN_WORDS
+    if _TAIL.match(line) and short and line[-1] not in '.!?"“”»':
+        return True  # "Mehr zum Thema", "Lesen Sie auch" - not "Mehr zu sagen hatte er nicht."
+    return line.endswith(":") and short
 
 
 def _core(line: str) -> str:

@@ -171,6 +171,9 @@ def test_credit_lines_anywhere(line):
 def test_short_repeats_and_the_first_line_are_kept():
     assert clean_text("Ja\nJa\nNein.").text == "Ja\nJa\nNein."
     assert clean_text("Mehr zum Thema:").text == "Mehr zum Thema:"
+    ending = "Titel\n\nText.\nMehr zu dem Thema wollte der Sprecher nicht sagen."
+    assert clean_text(ending).text == ending
+    assert clean_text("Titel\n\nText.\nLesen Sie auch\nMehr zum Thema").text == "Titel\n\nText."
     assert clean_text(
         "Er sagte:\nDazu kann zum Beispiel gehören, dass wir helfen."
     ).text.startswith("Er sagte:")
