@@ -1,0 +1,28 @@
+"""The deployed process: REST API at /api/v1, chat UI at /, Slack at /slack/events.
+
+    python app.py                      # QA_HOST / QA_PORT
+    uvicorn --factory app:create       # any uvicorn options
+
+Importing this module does nothing; the work happens in `qa_service.api.server`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def create() -> FastAPI:
+    """Factory for `uvicorn --factory app:create`: settings from the environment."""
+    from qa_service.api.server import build_app
+
+    return build_app()
+
+
+def main(host: str | None = None, port: int | None = None) -> None:
+    from qa_service.api.server import serve
+
+    serve(host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""create_app(): one ASGI app with the REST API, the health checks, the Slack endpoint and the UI.
+
+The service comes in ready-built (see `qa_service.container`); this module only wires HTTP
+around it. The Gradio UI and the Slack bot are optional parts: when their modules are
+absent the server runs without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from qa_service.api.errors import (
+    DeclaredSizeLimit,
+    classify,
+    install_api_fallback,
+    install_error_handlers,
+)
+from qa_service.api.openapi import install_openapi
+from qa_service.api.routes import ask, documents, health
+from qa_service.errors import QAError
+from qa_service.service import QAService
+from qa_service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+# Multipart framing around the files themselves; the per-file limit is checked exactly.
+_UPLOAD_OVERHEAD = 64 * 1024
+
+
+def _ask_max_body(settings: Settings) -> int:
+    """Room for any schema-valid question: history and filters take at most ~1.4 MB even
+    with every character JSON-escaped (12 bytes), the question its limit times 12."""
+    return 2 * 1024 * 1024 + 12 * settings.max_question_chars
+
+
+_TAGS = [
+    {"name": "ask", "description": "Fragen stellen / ask questions (German or English)."},
+    {"name": "documents", "description": "Die Artikel im Index / the indexed articles."},
+    {"name": "health", "description": "Liveness and readiness probes."},
+]
+
+_DESCRIPTION = """\
+Question answering over German news articles. Every answer cites its sources with quotes
+that are checked to be verbatim: `document.text[start:end] == quote`
+(open the document with `GET /api/v1/documents/{doc_id}`).
+
+Errors are JSON: `{"error": {"code": "...", "message": "..."}}`.
+"""
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """`module.name` if the module exists; a module that exists but fails to import raises."""
+    try:
+        if importlib.util.find_spec(module) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return getattr(importlib.import_module(module), name, None)
+
+
+def _version() -> str:
+    try:
+        return version("qa-service")
+    except PackageNotFoundError:
+        return "0"
+
+
+def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> FastAPI:
+    """The server for `service`; `ui=False` leaves out the Gradio chat (tests, API-only)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the model before the first request, on a worker thread so the loop stays free.
+        try:
+            await run_in_threadpool(service.warm_up)
+        except QAError as exc:
+            # Start anyway: /healthz answers and /readyz says why nothing else will.
+            app.state.startup_error = (classify(exc)[1], str(exc))
+            log.error("warm-up failed; serving 503", extra={"error": str(exc)})
+        yield
+
+    app = FastAPI(
+        title="qa-service",
+        summary="Fragen an deutsche Nachrichtenartikel, mit wörtlichen Belegen.",
+        description=_DESCRIPTION,
+        version=_version(),
+        openapi_tags=_TAGS,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.settings = settings
+    app.state.startup_error = None
+    install_error_handlers(app)
+    install_openapi(app, settings)
+
+    upload_limit = settings.max_upload_bytes + _UPLOAD_OVERHEAD
+    ask_limit = _ask_max_body(settings)
+    app.add_middleware(
+        DeclaredSizeLimit,
+        limits=[(API_PREFIX + "/documents", upload_limit), (API_PREFIX + "/ask", ask_limit)],
+    )
+    app.include_router(health.router)
+    app.include_router(ask.router, prefix=API_PREFIX, max_body_size=ask_limit)
+    app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)
+
+    slack_router = _optional("qa_service.slack.bot", "slack_router")
+    if slack_router is not None:
+        router = slack_router(service, settings)
+        if router is not None:
+            app.include_router(router)
+    install_api_fallback(app, API_PREFIX)
+
+    # Mounted last: a mount at "/" catches every path the routes above do not take.
+    build_ui = _optional("qa_service.ui.gradio", "build_ui") if ui else None
+    if build_ui is not None:
+        import gradio
+
+        gradio.mount_gradio_app(app, build_ui(service, settings), path="/")
+    return app

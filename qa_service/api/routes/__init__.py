@@ -1,0 +1,1 @@
+"""One router per resource; `qa_service.api.app` mounts them."""

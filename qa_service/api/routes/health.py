@@ -1,0 +1,31 @@
+"""/healthz: the process answers. /readyz: the model is warm and the index can be read."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from qa_service.api.deps import ServiceDep, require_ready
+from qa_service.api.schemas import HealthResponse, ReadyResponse, error_responses
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_model=HealthResponse, summary="Liveness")
+async def healthz() -> HealthResponse:
+    """Answered on the event loop, so it stays up even when every worker thread is busy."""
+    return HealthResponse()
+
+
+@router.get(
+    "/readyz",
+    response_model=ReadyResponse,
+    summary="Readiness: model loaded, index readable",
+    dependencies=[Depends(require_ready)],
+    responses=error_responses(503, e503="Not ready (the message says why)"),
+)
+def readyz(service: ServiceDep) -> ReadyResponse:
+    # status() reads the store, so an unreachable Chroma server shows up here as a 503.
+    status = service.status()
+    return ReadyResponse(
+        documents=status.documents, chunks=status.chunks, embedding_model=status.embedding_model
+    )

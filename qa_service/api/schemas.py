@@ -1,0 +1,373 @@
+"""Request and response DTOs of the REST API, kept apart from the domain models.
+
+The domain types (`qa_service.models`) may grow fields; these classes fix what the HTTP
+interface promises, and carry the OpenAPI examples (German and English) shown at /docs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qa_service.models import Filters
+
+# A question needs one visible character: the service strips spaces and control characters.
+QUESTION_PATTERN = r"[^\s\x00-\x1f\x7f]"
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable error code.")
+    message: str = Field(description="What went wrong, for people.")
+    details: list[dict[str, Any]] | None = Field(
+        None, description="Per-field problems of a request that failed validation."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """Every error the API returns has this shape."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"error": {"code": "invalid_question", "message": "the question is empty"}}
+            ]
+        }
+    )
+
+    error: ErrorBody
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed request body (e.g. broken multipart data)",
+    401: "API key missing",
+    403: "Wrong API key",
+    404: "No document with this id",
+    413: "Request body or file over QA_MAX_UPLOAD_BYTES",
+    415: "A file type that cannot be ingested",
+    422: "Invalid request",
+    503: "Index or model unavailable",
+}
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for error codes, all with the `ErrorResponse` body.
+
+    `descriptions` overrides the default text per code, keyed `e<code>` (e.g. e422="...").
+    """
+    return {
+        code: {
+            "model": ErrorResponse,
+            "description": descriptions.get(f"e{code}", _ERROR_DESCRIPTIONS[code]),
+        }
+        for code in codes
+    }
+
+
+# -- asking ------------------------------------------------------------------------------
+
+
+class FiltersRequest(BaseModel):
+    date_from: dt.date | None = Field(None, description="Only articles from this day on.")
+    date_to: dt.date | None = Field(None, description="Only articles up to this day.")
+    sources: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description=(
+            "Only these source files, by file name: the last part of a document's `source` "
+            "(e.g. `004_35332417cd3628a0.txt`)."
+        ),
+    )
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _iso_only(cls, value: object) -> object:
+        # Pydantic would read a number as seconds since 1970; the schema promises a date string.
+        if value is not None and not isinstance(value, str | dt.date):
+            raise ValueError("expected a date as YYYY-MM-DD")
+        return value
+
+    @model_validator(mode="after")
+    def _check_range(self) -> FiltersRequest:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from must not be after date_to")
+        return self
+
+    def to_domain(self) -> Filters:
+        return Filters(date_from=self.date_from, date_to=self.date_to, sources=tuple(self.sources))
+
+
+class HistoryTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(
+        min_length=1,
+        pattern=QUESTION_PATTERN,
+        description="German or English; at most QA_MAX_QUESTION_CHARS characters.",
+    )
+    k: int | None = Field(
+        None, ge=1, le=50, strict=True, description="How many passages to retrieve."
+    )
+    filters: FiltersRequest | None = None
+    history: list[HistoryTurn] = Field(
+        default_factory=list,
+        max_length=20,
+        description=(
+            "Earlier turns of a chat. Accepted so chat clients can send them; the extractive "
+            "answerer answers each question on its own."
+        ),
+    )
+
+
+ASK_EXAMPLES: dict[str, dict[str, Any]] = {
+    "de": {
+        "summary": "Frage auf Deutsch",
+        "value": {"question": "Was sagte Merz zur Bundeswehr?"},
+    },
+    "en": {
+        "summary": "Question in English",
+        "value": {"question": "Who represented the US in Paris?", "k": 5},
+    },
+    "filtered": {
+        "summary": "Mit Filtern (date range and sources)",
+        "value": {
+            "question": "Wer nahm an dem Treffen in Paris teil?",
+            "filters": {"date_from": "2026-01-01", "date_to": "2026-01-31", "sources": []},
+        },
+    },
+}
+
+
+class CitationResponse(_Response):
+    """A verbatim quote: the document's text[start:end] equals `quote`."""
+
+    n: int = Field(description="The [n] marker in the answer text.")
+    doc_id: str
+    title: str
+    source: str
+    start: int = Field(description="Character offset of the quote in the document text.")
+    end: int
+    quote: str
+    date: dt.date | None = None
+    publisher: str | None = None
+
+
+class PassageResponse(_Response):
+    chunk_id: str
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float
+    date: dt.date | None = None
+    publisher: str | None = None
+    rank: int
+    via: Literal["dense", "bm25", "hybrid"]
+
+
+class AnswerResponse(_Response):
+    question: str = Field(description="The question as answered (cleaned).")
+    answer: str
+    language: Literal["de", "en"]
+    mode: Literal["extractive", "generated", "extractive_fallback"]
+    answered: bool = Field(description="False when the articles hold no evidence for an answer.")
+    citations: list[CitationResponse]
+    passages: list[PassageResponse]
+    timings: dict[str, float] = Field(description="Milliseconds per stage.")
+
+
+_CITATION_DE = {
+    "n": 1,
+    "doc_id": "2b6c0e1f9a3d4c55",
+    "title": "Merz: Bundeswehr muss verteidigungsfähig werden",
+    "source": "003_8c7678973490183f.txt",
+    "start": 812,
+    "end": 901,
+    "quote": "Merz sagte, die Bundeswehr müsse in wenigen Jahren verteidigungsfähig sein.",
+    "date": "2026-01-06",
+    "publisher": "ZDF",
+}
+
+ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
+    "de": {
+        "summary": "Antwort mit Beleg",
+        "value": {
+            "question": "Was sagte Merz zur Bundeswehr?",
+            "answer": (
+                "Merz sagte, die Bundeswehr müsse in wenigen Jahren verteidigungsfähig sein. [1]"
+            ),
+            "language": "de",
+            "mode": "extractive",
+            "answered": True,
+            "citations": [_CITATION_DE],
+            "passages": [],
+            "timings": {"retrieve_ms": 41.3, "answer_ms": 3.2, "total_ms": 44.5},
+        },
+    },
+    "en": {
+        "summary": "Answer with citation",
+        "value": {
+            "question": "Who represented the US in Paris?",
+            "answer": (
+                "Für die USA sollen nach Angaben aus Paris der US-Sondergesandte Steve Witkoff "
+                "(68) und Jared Kushner (44) teilnehmen. [1]"
+            ),
+            "language": "en",
+            "mode": "extractive",
+            "answered": True,
+            "citations": [
+                {
+                    "n": 1,
+                    "doc_id": "7d6aace684e44f01",
+                    "title": '"Koalition der Willigen" berät mit US-Vertretern in Paris',
+                    "source": "000_7d6aace684e44f01.txt",
+                    "start": 734,
+                    "end": 903,
+                    "quote": (
+                        "Für die USA sollen nach Angaben aus Paris der US-Sondergesandte Steve "
+                        "Witkoff (68) und Jared Kushner (44) teilnehmen."
+                    ),
+                    "date": "2026-01-06",
+                    "publisher": None,
+                }
+            ],
+            "passages": [],
+            "timings": {"retrieve_ms": 38.0, "answer_ms": 2.9, "total_ms": 40.9},
+        },
+    },
+    "no_answer": {
+        "summary": "Keine Belege / no evidence",
+        "value": {
+            "question": "Wie hoch ist der Eiffelturm?",
+            "answer": "Dazu habe ich in den Artikeln nichts gefunden.",
+            "language": "de",
+            "mode": "extractive",
+            "answered": False,
+            "citations": [],
+            "passages": [],
+            "timings": {"retrieve_ms": 35.1, "answer_ms": 0.4, "total_ms": 35.5},
+        },
+    },
+}
+
+
+class AnswerChunkEvent(BaseModel):
+    """`event: answer` — the next piece of the answer text."""
+
+    text: str
+
+
+class CitationsEvent(BaseModel):
+    """`event: citations` — sent once, after the answer text."""
+
+    citations: list[CitationResponse]
+
+
+# -- documents ---------------------------------------------------------------------------
+
+
+class DocumentInfoResponse(_Response):
+    id: str
+    title: str
+    source: str
+    content_hash: str
+    date: dt.date | None = None
+    publisher: str | None = None
+    chunks: int = 0
+
+
+class DocumentListResponse(BaseModel):
+    count: int
+    documents: list[DocumentInfoResponse]
+
+
+class SectionResponse(_Response):
+    """A live-ticker entry inside the document text."""
+
+    start: int
+    end: int
+    heading: str
+    time: str | None = Field(
+        None,
+        description="Local time of the entry as printed in the article, ISO 8601 without zone.",
+        examples=["2026-01-06T06:11:00"],
+    )
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> object:
+        return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+class DocumentResponse(_Response):
+    """A document with its text: every citation's offsets point into `text`."""
+
+    id: str
+    title: str
+    source: str
+    content_hash: str
+    date: dt.date | None = None
+    publisher: str | None = None
+    text: str
+    sections: list[SectionResponse] = []
+
+
+class FileOutcome(_Response):
+    source: str = Field(description="The uploaded file name.")
+    status: Literal["added", "updated", "unchanged", "error"]
+    doc_id: str | None = None
+    title: str | None = None
+    chunks: int = 0
+    message: str = ""
+
+
+class UploadResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "files": [
+                        {
+                            "source": "bericht.md",
+                            "status": "added",
+                            "doc_id": "5f1c2a9e0b7d4e11",
+                            "title": "Haushalt 2026: Bundestag beschließt Etat",
+                            "chunks": 4,
+                            "message": "",
+                        }
+                    ],
+                    "summary": {"added": 1, "updated": 0, "unchanged": 0, "error": 0},
+                }
+            ]
+        }
+    )
+
+    files: list[FileOutcome]
+    summary: dict[str, int]
+
+
+# -- health ------------------------------------------------------------------------------
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyResponse(BaseModel):
+    status: Literal["ready"] = "ready"
+    documents: int
+    chunks: int
+    embedding_model: str
