@@ -184,81 +184,81 @@ class AnswerResponse(_Response):
     language: Literal["de", "en"]
     mode: Literal["extractive", "generated", "extractive_fallback"]
     answered: bool = Field(description="False when the articles hold no evidence for an answer.")
+    confidence: float | None = Field(
+        None, description="How sure retrieval is that the articles hold the answer (0-1)."
+    )
     citations: list[CitationResponse]
     passages: list[PassageResponse]
     timings: dict[str, float] = Field(description="Milliseconds per stage.")
 
 
-_CITATION_DE = {
-    "n": 1,
-    "doc_id": "2b6c0e1f9a3d4c55",
-    "title": "Merz: Bundeswehr muss verteidigungsfähig werden",
-    "source": "003_8c7678973490183f.txt",
-    "start": 812,
-    "end": 901,
-    "quote": "Merz sagte, die Bundeswehr müsse in wenigen Jahren verteidigungsfähig sein.",
+_ZDF = {
+    "doc_id": "004-35332417cd3628a0-1a14ec5c",
+    "title": (
+        "Im Falle einer Waffenruhe in der Ukraine: Großbritannien und Frankreich wollen "
+        "Stützpunkte errichten"
+    ),
+    "source": "/work/shared/corpus/004_35332417cd3628a0.txt",
     "date": "2026-01-06",
     "publisher": "ZDF",
 }
+_TAG24 = {
+    "doc_id": "000-7d6aace684e44f01-cb7474dc",
+    "title": 'Ukraine-Krieg: "Koalition der Willigen" berät mit US-Vertretern in Paris',
+    "source": "/work/shared/corpus/000_7d6aace684e44f01.txt",
+    "date": "2026-01-06",
+    "publisher": "TAG24",
+}
+_MERZ = (
+    "Bundeskanzler Friedrich Merz (CDU) hat eine militärische Beteiligung Deutschlands an der "
+    "Absicherung eines möglichen Waffenstillstands in der Ukraine in Aussicht gestellt."
+)
+_ENVOYS = (
+    "Für die USA sollen nach Angaben aus Paris der US-Sondergesandte Steve Witkoff (68) und "
+    "Jared Kushner (44), Schwiegersohn von US-Präsident Donald Trump (79), teilnehmen."
+)
 
 ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
     "de": {
-        "summary": "Antwort mit Beleg",
+        "summary": "Antwort mit Beleg (passages gekürzt)",
         "value": {
             "question": "Was sagte Merz zur Bundeswehr?",
-            "answer": (
-                "Merz sagte, die Bundeswehr müsse in wenigen Jahren verteidigungsfähig sein. [1]"
-            ),
+            "answer": f"{_MERZ} [1]",
             "language": "de",
             "mode": "extractive",
             "answered": True,
-            "citations": [_CITATION_DE],
+            "confidence": 0.87,
+            "citations": [{"n": 1, **_ZDF, "start": 1432, "end": 1603, "quote": _MERZ}],
             "passages": [],
-            "timings": {"retrieve_ms": 41.3, "answer_ms": 3.2, "total_ms": 44.5},
+            "timings": {"retrieve_ms": 245.3, "answer_ms": 30.2, "total_ms": 275.5},
         },
     },
     "en": {
-        "summary": "Answer with citation",
+        "summary": "Answer with citation (passages left out)",
         "value": {
             "question": "Who represented the US in Paris?",
-            "answer": (
-                "Für die USA sollen nach Angaben aus Paris der US-Sondergesandte Steve Witkoff "
-                "(68) und Jared Kushner (44) teilnehmen. [1]"
-            ),
+            "answer": f"The German articles say: {_ENVOYS} [1]",
             "language": "en",
             "mode": "extractive",
             "answered": True,
-            "citations": [
-                {
-                    "n": 1,
-                    "doc_id": "7d6aace684e44f01",
-                    "title": '"Koalition der Willigen" berät mit US-Vertretern in Paris',
-                    "source": "000_7d6aace684e44f01.txt",
-                    "start": 734,
-                    "end": 903,
-                    "quote": (
-                        "Für die USA sollen nach Angaben aus Paris der US-Sondergesandte Steve "
-                        "Witkoff (68) und Jared Kushner (44) teilnehmen."
-                    ),
-                    "date": "2026-01-06",
-                    "publisher": None,
-                }
-            ],
+            "confidence": 0.83,
+            "citations": [{"n": 1, **_TAG24, "start": 2076, "end": 2244, "quote": _ENVOYS}],
             "passages": [],
-            "timings": {"retrieve_ms": 38.0, "answer_ms": 2.9, "total_ms": 40.9},
+            "timings": {"retrieve_ms": 26.7, "answer_ms": 25.1, "total_ms": 51.8},
         },
     },
     "no_answer": {
-        "summary": "Keine Belege / no evidence",
+        "summary": "Keine Belege in den Artikeln / no evidence",
         "value": {
             "question": "Wie hoch ist der Eiffelturm?",
-            "answer": "Dazu habe ich in den Artikeln nichts gefunden.",
+            "answer": "Die Artikel enthalten dazu keine Angaben.",
             "language": "de",
             "mode": "extractive",
             "answered": False,
+            "confidence": None,
             "citations": [],
             "passages": [],
-            "timings": {"retrieve_ms": 35.1, "answer_ms": 0.4, "total_ms": 35.5},
+            "timings": {"retrieve_ms": 119.5, "answer_ms": 0.4, "total_ms": 119.9},
         },
     },
 }
@@ -343,7 +343,7 @@ class UploadResponse(BaseModel):
                         {
                             "source": "bericht.md",
                             "status": "added",
-                            "doc_id": "5f1c2a9e0b7d4e11",
+                            "doc_id": "bericht-5f1c2a9e",
                             "title": "Haushalt 2026: Bundestag beschließt Etat",
                             "chunks": 4,
                             "message": "",

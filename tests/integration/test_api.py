@@ -12,9 +12,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,8 @@ API_KEY = "test-key-7f3a9c"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 MAX_UPLOAD = 50_000
 ZDF = "004_35332417cd3628a0.txt"
-ARTIFACTS = Path(os.environ.get("QA_ARTIFACTS_DIR", Path(__file__).parents[2] / "artifacts"))
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("QA_ARTIFACTS_DIR", REPO / "artifacts"))
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -311,6 +314,24 @@ def test_unknown_api_path_is_a_json_404_not_the_ui(client: httpx.Client) -> None
     assert _error(client.get("/api/v1/nope"), 404)["code"] == "not_found"
 
 
+def test_concurrent_questions_get_the_same_answers(client: httpx.Client, base_url: str) -> None:
+    """Asks run on worker threads: several at once all succeed, and liveness stays up."""
+    questions = ["Was sagte Merz zur Bundeswehr?", "Who represented the US in Paris?"] * 3
+    expected = {q: _ask(client, q).json()["citations"] for q in set(questions)}
+
+    def ask(question: str) -> list[dict]:
+        with httpx.Client(base_url=base_url, timeout=120) as c:
+            response = _ask(c, question)
+            assert response.status_code == 200, response.text
+            return response.json()["citations"]
+
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+        futures = [pool.submit(ask, q) for q in questions]
+        assert client.get("/healthz", timeout=10).status_code == 200
+        results = [f.result() for f in futures]
+    assert results == [expected[q] for q in questions]
+
+
 # -- documents ---------------------------------------------------------------------------
 
 ARTICLE_MD = """# Zugspitzbahn meldet Rekord
@@ -464,6 +485,47 @@ def test_api_key_read_locks_asking_and_reading(locked_url: str) -> None:
         assert spec["paths"]["/api/v1/ask"]["post"]["security"] == [{"ApiKey": []}]
 
 
+# -- the process ---------------------------------------------------------------------
+
+
+def test_python_app_py_serves_on_qa_host_and_qa_port(model_path: Path, tmp_path: Path) -> None:
+    """`python app.py` as deployed: settings from QA_* variables, URL in the log."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "QA_DATA_DIR": str(tmp_path / "data"),
+        "QA_EMBEDDING_MODEL": str(model_path),
+        "QA_HOST": "127.0.0.1",
+        "QA_PORT": str(port),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{url}/openapi.json").status_code == 200
+        assert f"http://127.0.0.1:{port}" in log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 # -- schemathesis ------------------------------------------------------------------------
 
 
@@ -527,7 +589,12 @@ def test_schemathesis_against_the_openapi_spec(fuzz_url: str, tmp_path: Path) ->
         str(ARTIFACTS / "schemathesis"),
     ]
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=150, env={**os.environ, "NO_COLOR": "1"}
+        command,
+        capture_output=True,
+        text=True,
+        timeout=150,
+        cwd=tmp_path,  # schemathesis keeps a cache directory in its working directory
+        env={**os.environ, "NO_COLOR": "1"},
     )
     (ARTIFACTS / "schemathesis.txt").write_text(result.stdout + result.stderr)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
