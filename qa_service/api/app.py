@@ -1,19 +1,15 @@
 """create_app(): one ASGI app with the REST API, the health checks, the Slack endpoint and the UI.
 
 The service comes in ready-built (see `qa_service.container`); this module only wires HTTP
-around it. The Gradio UI and the Slack bot are optional parts: when their modules are
-absent the server runs without them.
+around it. The Slack endpoint is there only when Slack is configured.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -56,16 +52,6 @@ that are checked to be verbatim: `document.text[start:end] == quote`
 
 Errors are JSON: `{"error": {"code": "...", "message": "..."}}`.
 """
-
-
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """`module.name` if the module exists; a module that exists but fails to import raises."""
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return getattr(importlib.import_module(module), name, None)
 
 
 def _version() -> str:
@@ -113,17 +99,19 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
     app.include_router(ask.router, prefix=API_PREFIX, max_body_size=ask_limit)
     app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)
 
-    slack_router = _optional("qa_service.slack.bot", "slack_router")
-    if slack_router is not None:
-        router = slack_router(service, settings)
-        if router is not None:
-            app.include_router(router)
+    # Imported here: Slack and Gradio are heavy, and an API-only app needs neither.
+    from qa_service.slack.bot import slack_router
+
+    router = slack_router(service, settings)  # None when Slack is not configured
+    if router is not None:
+        app.include_router(router)
     install_api_fallback(app, API_PREFIX)
 
     # Mounted last: a mount at "/" catches every path the routes above do not take.
-    build_ui = _optional("qa_service.ui.gradio", "build_ui") if ui else None
-    if build_ui is not None:
+    if ui:
         import gradio
+
+        from qa_service.ui.gradio import build_ui
 
         gradio.mount_gradio_app(app, build_ui(service, settings), path="/")
     return app
