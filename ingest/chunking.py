@@ -15,9 +15,15 @@ from dataclasses import dataclass
 from ingest.sentences import split_sentences
 from qa_service.models import Chunk, Document, Section, chunk_id
 
+CHUNKER_VERSION = 4  # part of every document's index key: a change here re-chunks on ingest
 _BLOCK_END_BONUS = 0.4
-_BREAK_BONUS = {0: 0.0, 1: 0.15, 2: 0.3}  # no / single / blank line after the sentence
+# no / single / blank line after the sentence: a whole paragraph is worth a longer chunk,
+# because a passage that is one paragraph retrieves better than half of one (XQuAD MRR).
+_BREAK_BONUS = {0: 0.0, 1: 0.15, 2: 0.8}
 _HEADING_PENALTY = 0.5
+# Per blank line inside a chunk that already holds half the target: short paragraphs (news)
+# merge into one passage, long ones (encyclopedia) stay one passage each.
+_CROSS_PARAGRAPH_PENALTY = 0.5
 _SENTENCE_END = ".!?…:\"'“”’»«)"
 _MAX_QUESTION_HEADING = 120
 
@@ -98,7 +104,8 @@ def _pack(
         chunks.append((sentences[i][0], sentences[j][1]))
         if j == n - 1:
             break
-        k = max(i + 1, j + 1 - overlap)
+        paragraph_end = "\n\n" in text[sentences[j][1] : sentences[j + 1][0]]
+        k = j + 1 if paragraph_end else max(i + 1, j + 1 - overlap)
         while k <= j and sentences[j + 1][1] - sentences[k][0] > limit:
             k += 1  # overlap only where the next chunk still gains a new sentence
         i = k
@@ -108,11 +115,15 @@ def _pack(
 def _best_end(text: str, sentences: list[tuple[int, int]], i: int, target: int, limit: int) -> int:
     start, last = sentences[i][0], len(sentences) - 1
     best, best_cost = i, float("inf")
+    crossed = 0
     for j in range(i, last + 1):
         length = sentences[j][1] - start
         if length > limit and j > i:
             break
-        cost = abs(length - target) / target
+        gap = text[sentences[j - 1][1] : sentences[j][0]] if j > i else ""
+        if "\n\n" in gap and sentences[j - 1][1] - start >= target / 2:
+            crossed += 1
+        cost = abs(length - target) / target + _CROSS_PARAGRAPH_PENALTY * crossed
         if j == last:
             cost -= _BLOCK_END_BONUS
         else:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from filelock import FileLock
 
-from ingest.chunking import chunk_document
+from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, load_bytes, load_document
 from qa_service.errors import IngestError
 from qa_service.models import Document
@@ -95,7 +95,12 @@ class Indexer:
         return self._lock if self._lock is not None else nullcontext()
 
     def index_key(self, doc: Document) -> str:
-        spec = {"hash": doc.content_hash, "chunking": self.chunking, "model": self.embedder.model_id}
+        spec = {
+            "hash": doc.content_hash,
+            "chunker": CHUNKER_VERSION,
+            "chunking": self.chunking,
+            "model": self.embedder.model_id,
+        }
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:24]
 
     def ingest_paths(
@@ -111,7 +116,9 @@ class Indexer:
             self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
             known = {d.id: d for d in self.store.list_documents()}
             for path in files:
-                file_report = self._ingest_one(str(path.resolve()), lambda p=path: load_document(p), known)
+                file_report = self._ingest_one(
+                    str(path.resolve()), lambda p=path: load_document(p), known
+                )
                 report.files.append(file_report)
                 if progress:
                     progress(file_report)
@@ -143,7 +150,9 @@ class Indexer:
             log.warning("ingest failed", extra={"source": source, "error": str(exc)})
             return FileReport(source, "error", message=str(exc))
         except OSError as exc:
-            return FileReport(source, "error", message=f"{source}: cannot read file ({exc.strerror or exc})")
+            return FileReport(
+                source, "error", message=f"{source}: cannot read file ({exc.strerror or exc})"
+            )
         key = self.index_key(doc)
         old = known.get(doc.id)
         if old is not None and old.index_key == key:
@@ -152,7 +161,9 @@ class Indexer:
         vectors = self.embedder.embed_documents([c.text for c in chunks]) if chunks else []
         self.store.write_document(doc, chunks, vectors, index_key=key)
         status: Status = "updated" if old is not None else "added"
-        return FileReport(source, status, doc.id, doc.title, len(chunks), seconds=time.perf_counter() - t0)
+        return FileReport(
+            source, status, doc.id, doc.title, len(chunks), seconds=time.perf_counter() - t0
+        )
 
     def _prune(self) -> list[FileReport]:
         """Remove documents whose files are gone, and chunks no document record owns."""

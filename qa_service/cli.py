@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -55,7 +55,10 @@ def ingest(
     for line in lines:
         typer.echo(line)
     summary = ", ".join(f"{v} {k}" for k, v in report.summary().items() if v)
-    typer.echo(f"{summary or 'nothing to do'}; {report.chunks_written} chunks written in {report.seconds:.1f}s")
+    typer.echo(
+        f"{summary or 'nothing to do'}; "
+        f"{report.chunks_written} chunks written in {report.seconds:.1f}s"
+    )
     if report.count("error"):
         raise typer.Exit(2)
 
@@ -72,9 +75,13 @@ def _print_answer(answer) -> None:
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line from stdin.')],
+    question: Annotated[
+        str, typer.Argument(help='The question, or "-" to read one per line from stdin.')
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
-    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Passages to retrieve.")] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, max=50, help="Passages to retrieve.")
+    ] = None,
 ) -> None:
     """Answer a question with its numbered, verbatim sources."""
     service = _service()
@@ -104,7 +111,13 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List indexed documents."""
     docs = _service().list_documents()
     if as_json:
-        typer.echo(json.dumps([d.model_dump(mode="json", exclude={"index_key"}) for d in docs], ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                [d.model_dump(mode="json", exclude={"index_key"}) for d in docs],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for d in docs:
         date = d.date.isoformat() if d.date else "----------"
@@ -112,20 +125,33 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     typer.echo(f"{len(docs)} documents")
 
 
-class Dataset(str, Enum):
+class Dataset(StrEnum):
     gold = "gold"
     xquad = "xquad"
 
 
 @app.command("eval")
 def evaluate(
-    dataset: Annotated[Dataset, typer.Option(help="gold: tests/data/gold_seed_qa.jsonl; xquad: ../shared/eval/xquad")] = Dataset.gold,
-    limit: Annotated[int | None, typer.Option(help="Questions per language (xquad sample).")] = None,
+    dataset: Annotated[
+        Dataset,
+        typer.Option(help="gold: tests/data/gold_seed_qa.jsonl; xquad: ../shared/eval/xquad"),
+    ] = Dataset.gold,
+    limit: Annotated[
+        int | None, typer.Option(help="Questions per language (xquad sample).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    calibrate: Annotated[
+        bool, typer.Option(help="Choose the refusal thresholds (gold + XQuAD).")
+    ] = False,
 ) -> None:
     """Retrieval and answer quality: recall@1/@5, MRR@10, answer-contains, refusal accuracy."""
     from qa_service.evaluation.run import run_eval
 
+    if calibrate:
+        from qa_service.evaluation.calibrate import run_calibration
+
+        typer.echo(run_calibration(xquad_limit=limit or 300))
+        return
     try:
         table = run_eval(dataset.value, limit=limit)
     except QAError as exc:
@@ -150,6 +176,6 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Default QA_PORT.")] = None,
 ) -> None:
     """Run the server: chat UI at /, REST API at /api/v1, Slack at /slack/events."""
-    import app as server
+    from qa_service.api.server import serve as run_server
 
-    server.main(host=host, port=port)
+    run_server(host=host, port=port)

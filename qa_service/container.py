@@ -33,7 +33,9 @@ def build_store(settings: Settings):
     from qa_service.stores.chroma import ChromaStore
 
     if settings.chroma_host:
-        return ChromaStore(host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection)
+        return ChromaStore(
+            host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection
+        )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return ChromaStore(path=str(settings.chroma_dir), collection=settings.collection)
 
@@ -59,7 +61,12 @@ def build_service(settings: Settings, *, store=None, embedder=None):
         bm25_weight_cross_language=settings.bm25_weight_cross_language,
     )
     answerer = ExtractiveAnswerer(
-        prompts, idf=lambda: retriever.bm25().idf, max_sentences=settings.answer_max_sentences
+        prompts,
+        embedder,
+        idf=lambda: retriever.bm25().idf,
+        thresholds=settings.no_answer_thresholds,
+        name_margins=settings.missing_name_margins,
+        max_sentences=settings.answer_max_sentences,
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     indexer = Indexer(
@@ -78,6 +85,5 @@ def build_service(settings: Settings, *, store=None, embedder=None):
         indexer=indexer,
         prompts=prompts,
         k=settings.k,
-        no_answer_threshold=settings.no_answer_threshold,
         max_question_chars=settings.max_question_chars,
     )

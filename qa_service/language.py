@@ -10,7 +10,8 @@ _DE = frozenset(
     "der die das den dem des ein eine einen einem einer und oder ist sind war waren wer was wie "
     "wo wann warum wieso welche welcher welches welchen hat haben hatte wird werden wurde wurden "
     "nicht mit von zu zum zur im auf für über sagte sagten bei nach aus sich auch noch dazu "
-    "gibt es viele wieviele wie viele kann können soll sollen mehr als um ich du wir ihr sie".split()
+    "gibt es viele wieviele wie viele kann können soll sollen mehr als um ich du wir ihr "
+    "sie".split()
 )
 _EN = frozenset(
     "the a an and or is are was were who what how where when why which whom whose has have had "

@@ -159,6 +159,7 @@ class Answer(_Frozen):
     language: Language
     mode: Mode = "extractive"
     answered: bool = True
+    confidence: float | None = None
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
     timings: dict[str, float] = Field(default_factory=dict)

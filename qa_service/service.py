@@ -24,6 +24,7 @@ from qa_service.language import detect_language
 from qa_service.models import Answer, Document, DocumentInfo, Filters, Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder, Store
+from qa_service.retrieval.entities import missing_names
 from qa_service.retrieval.hybrid import HybridRetriever, Mode, Retrieval
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,10 @@ def clean_question(question: str, max_chars: int) -> str:
     if not text:
         raise QuestionError("the question is empty")
     if len(text) > max_chars:
-        raise QuestionError(f"the question is too long ({len(text)} characters, at most {max_chars})")
+        raise QuestionError(
+            f"the question is too long ({len(text)} characters, at most {max_chars})"
+        )
     return text
-
-
-def retrieval_confidence(retrieval: Retrieval) -> float:
-    """How sure retrieval is that the corpus holds the answer: best dense cosine."""
-    return max(retrieval.dense_scores.values(), default=0.0)
 
 
 class QAService:
@@ -67,12 +65,11 @@ class QAService:
         indexer: Indexer,
         prompts: PromptLibrary,
         k: int = 5,
-        no_answer_threshold: float = 0.0,
         max_question_chars: int = 2000,
     ) -> None:
         self.store, self.embedder, self.retriever = store, embedder, retriever
         self.answerer, self.indexer, self.prompts = answerer, indexer, prompts
-        self.k, self.no_answer_threshold = k, no_answer_threshold
+        self.k = k
         self.max_question_chars = max_question_chars
         self._docs: dict[str, Document] = {}
 
@@ -99,11 +96,8 @@ class QAService:
         t0 = time.perf_counter()
         text, language, retrieval = self.retrieve(question, k, filters)
         t1 = time.perf_counter()
-        confident = retrieval.passages and retrieval_confidence(retrieval) >= self.no_answer_threshold
-        if confident:
-            draft = self.answerer.invoke(
-                AnswerRequest(question=text, language=language, passages=tuple(retrieval.passages))
-            )
+        if retrieval.passages:
+            draft = self.answerer.invoke(self.answer_request(text, language, retrieval))
         else:
             draft = Draft(text=self.prompts.render("no_answer", language), answered=False)
         citations, rejected = verify_citations(draft.citations, self._document)
@@ -119,9 +113,19 @@ class QAService:
             language=language,
             mode=draft.mode,
             answered=answered,
+            confidence=None if draft.confidence is None else round(draft.confidence, 4),
             citations=citations if answered else (),
             passages=tuple(retrieval.passages),
             timings={key: round(v, 2) for key, v in timings.items()},
+        )
+
+    def answer_request(self, text: str, language: Language, retrieval: Retrieval) -> AnswerRequest:
+        return AnswerRequest(
+            question=text,
+            language=language,
+            passages=tuple(retrieval.passages),
+            query_vector=retrieval.query_vector,
+            missing_names=tuple(missing_names(text, language, self.retriever.bm25().vocabulary)),
         )
 
     def _document(self, doc_id: str) -> Document | None:

@@ -32,8 +32,10 @@ class Settings(BaseSettings):
     collection: str = "articles"
 
     # Chunking
-    chunk_target_chars: int = Field(600, ge=100)
-    chunk_max_chars: int = Field(1000, ge=200)
+    # About a paragraph: whole paragraphs retrieve best (XQuAD MRR, see README); 1500
+    # characters stay well under the model's 512 tokens.
+    chunk_target_chars: int = Field(1000, ge=100)
+    chunk_max_chars: int = Field(1500, ge=200)
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
 
     # Retrieval
@@ -42,12 +44,19 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     rrf_k: int = Field(60, ge=1)
     bm25_weight_same_language: float = Field(1.0, ge=0)
-    bm25_weight_cross_language: float = Field(0.1, ge=0)
+    bm25_weight_cross_language: float = Field(0.0, ge=0)
 
     # Answering
     answerer: Literal["extractive"] = "extractive"
     answer_max_sentences: int = Field(3, ge=1, le=10)
-    no_answer_threshold: float = 0.0
+    # Refuse when the best sentence's cosine to the question is below this (per question
+    # language: cross-lingual cosines run lower). Calibrated with `qa eval --dataset gold`.
+    # A question naming something the corpus never mentions needs `name_margin` more.
+    # Values from `qa eval --calibrate` (README, "Refusals").
+    no_answer_threshold_de: float = Field(0.796, ge=0.0, le=1.0)
+    no_answer_threshold_en: float = Field(0.764, ge=0.0, le=1.0)
+    missing_name_margin_de: float = Field(0.06, ge=0.0, le=1.0)
+    missing_name_margin_en: float = Field(0.04, ge=0.0, le=1.0)
     max_question_chars: int = Field(2000, ge=10)
 
     # Server (issue: interfaces)
@@ -70,6 +79,14 @@ class Settings(BaseSettings):
         if self.chunk_target_chars > self.chunk_max_chars:
             raise ValueError("QA_CHUNK_TARGET_CHARS must not exceed QA_CHUNK_MAX_CHARS")
         return self
+
+    @property
+    def no_answer_thresholds(self) -> dict[str, float]:
+        return {"de": self.no_answer_threshold_de, "en": self.no_answer_threshold_en}
+
+    @property
+    def missing_name_margins(self) -> dict[str, float]:
+        return {"de": self.missing_name_margin_de, "en": self.missing_name_margin_en}
 
     @property
     def models_dir(self) -> Path:

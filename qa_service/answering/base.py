@@ -13,6 +13,8 @@ class AnswerRequest(BaseModel):
     question: str
     language: Language
     passages: tuple[Passage, ...]
+    query_vector: tuple[float, ...] | None = None  # reused, so the question is embedded once
+    missing_names: tuple[str, ...] = ()  # names in the question the corpus never mentions
 
 
 class Draft(BaseModel):
@@ -24,3 +26,4 @@ class Draft(BaseModel):
     citations: tuple[Citation, ...] = ()
     answered: bool = True
     mode: Mode = "extractive"
+    confidence: float | None = None

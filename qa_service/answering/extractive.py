@@ -1,95 +1,169 @@
-"""ExtractiveAnswerer: the model-free default. Picks the retrieved sentences that answer.
+"""ExtractiveAnswerer: the model-free default. Quotes the retrieved sentences that answer.
 
-Sentences are scored by the question terms they contain (weighted by BM25 idf, so rare
-names count more than common words) and by the rank of their passage; the answer quotes
-them unchanged, so every word a user reads comes from an article.
+Each candidate sentence of the top passages is embedded (cached per sentence) and scored by
+its cosine to the question, plus the question terms it contains (idf-weighted: rare names
+count more) and a little for its passage's rank. Sentence cosine works across languages,
+where shared words do not; the best cosine is also the answerer's confidence, and below the
+calibrated threshold for the question's language it refuses. The answer quotes the chosen
+sentences unchanged, so every word a user reads comes from an article.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
+import numpy as np
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from ingest.sentences import split_sentences
 from qa_service.answering.base import AnswerRequest, Draft
 from qa_service.models import Citation, Passage
 from qa_service.prompts import PromptLibrary
+from qa_service.protocols import Embedder
 from qa_service.retrieval.tokens import tokenize
 
 _MIN_WORDS = 5
 _SPACE = re.compile(r"\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'“”»«)]*$|[\"“”»]$")
-_HEADING_PENALTY = 0.5  # a headline names a topic; a sentence states what happened
+LEXICAL_WEIGHT = 0.1
+RANK_WEIGHT = 0.02
+HEADING_PENALTY = 0.05  # a headline names a topic; a sentence states what happened
+
+
+class _Candidate:
+    __slots__ = ("passage", "rank", "start", "end", "text", "cosine", "score")
+
+    def __init__(self, passage: Passage, rank: int, start: int, end: int) -> None:
+        self.passage, self.rank, self.start, self.end = passage, rank, start, end
+        self.text = passage.text[start - passage.start : end - passage.start]
+        self.cosine = self.score = 0.0
 
 
 class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
     def __init__(
         self,
         prompts: PromptLibrary,
-        idf: Callable[[], dict[str, float]],
+        embedder: Embedder,
+        idf: Callable[[], Mapping[str, float]],
+        thresholds: Mapping[str, float],
+        name_margins: Mapping[str, float] | None = None,
         max_sentences: int = 3,
-        keep_ratio: float = 0.7,
+        max_candidates: int = 16,
+        margin: float = 0.03,
+        cache_size: int = 20_000,
     ) -> None:
-        self.prompts, self._idf = prompts, idf
-        self.max_sentences, self.keep_ratio = max_sentences, keep_ratio
+        self.prompts, self.embedder, self._idf = prompts, embedder, idf
+        self.thresholds = dict(thresholds)
+        self.name_margins = dict(name_margins or {})
+        self.max_sentences, self.max_candidates, self.margin = max_sentences, max_candidates, margin
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def invoke(self, input: AnswerRequest, config: RunnableConfig | None = None, **_) -> Draft:
-        chosen = self._select(input.question, list(input.passages))
-        if not chosen:
-            return Draft(text=self.prompts.render("no_answer", input.language), answered=False)
+        candidates = self._candidates(list(input.passages))
+        if not candidates:
+            return self._refuse(input, None)
+        self._score(input, candidates)
+        confidence = max(c.cosine for c in candidates)
+        if confidence < self.required_confidence(input):
+            return self._refuse(input, confidence)
+        chosen = self._choose(candidates)
         citations, parts = [], []
-        for n, (passage, start, end) in enumerate(chosen, start=1):
-            quote = passage.text[start - passage.start : end - passage.start]
+        for n, c in enumerate(chosen, start=1):
+            p = c.passage
             citations.append(
                 Citation(
                     n=n,
-                    doc_id=passage.doc_id,
-                    title=passage.title,
-                    source=passage.source,
-                    date=passage.date,
-                    publisher=passage.publisher,
-                    start=start,
-                    end=end,
-                    quote=quote,
+                    doc_id=p.doc_id,
+                    title=p.title,
+                    source=p.source,
+                    date=p.date,
+                    publisher=p.publisher,
+                    start=c.start,
+                    end=c.end,
+                    quote=c.text,
                 )
             )
-            parts.append(f"{_SPACE.sub(' ', quote)} [{n}]")
+            parts.append(f"{_SPACE.sub(' ', c.text)} [{n}]")
         text = self.prompts.render("extractive_answer", input.language, quotes=" ".join(parts))
-        return Draft(text=text, citations=tuple(citations))
+        return Draft(text=text, citations=tuple(citations), confidence=confidence)
 
-    def _select(self, question: str, passages: list[Passage]) -> list[tuple[Passage, int, int]]:
-        idf = self._idf()
-        terms = {t: idf.get(t, 0.0) for t in set(tokenize(question))}
-        total = sum(terms.values()) or 1.0
-        scored: list[tuple[float, int, Passage, int, int]] = []
-        for rank, passage in enumerate(passages):
-            prior = 1.0 / (1.0 + 0.35 * rank)
-            for s, e in split_sentences(passage.text):
-                sentence = passage.text[s:e]
-                if len(sentence.split()) < _MIN_WORDS:
-                    continue
-                found = set(tokenize(sentence))
-                lexical = sum(w for t, w in terms.items() if t in found) / total
-                order_bonus = 0.05 / math.sqrt(1 + s)  # earlier sentences lead, on ties
-                score = prior * (0.4 + lexical) + order_bonus
-                if not _ENDS_SENTENCE.search(sentence):
-                    score *= _HEADING_PENALTY
-                scored.append((score, rank, passage, passage.start + s, passage.start + e))
-        scored.sort(key=lambda x: (-x[0], x[1], x[3]))
-        chosen: list[tuple[Passage, int, int]] = []
+    def required_confidence(self, input: AnswerRequest) -> float:
+        """The calibrated bar, raised when the question names what the corpus never does."""
+        bar = self.thresholds.get(input.language, 0.0)
+        if input.missing_names:
+            bar += self.name_margins.get(input.language, 0.0)
+        return bar
+
+    def _refuse(self, input: AnswerRequest, confidence: float | None) -> Draft:
+        text = self.prompts.render("no_answer", input.language)
+        return Draft(text=text, answered=False, confidence=confidence)
+
+    def _candidates(self, passages: list[Passage]) -> list[_Candidate]:
+        """Full sentences of the passages in rank order, each text once."""
+        out: list[_Candidate] = []
         seen: set[str] = set()
-        spans: list[tuple[str, int, int]] = []
-        for score, _, passage, start, end in scored:
-            if len(chosen) >= self.max_sentences or (chosen and score < self.keep_ratio * scored[0][0]):
+        for rank, p in enumerate(passages):
+            for s, e in split_sentences(p.text):
+                c = _Candidate(p, rank, p.start + s, p.start + e)
+                key = _SPACE.sub(" ", c.text).lower()
+                if len(c.text.split()) < _MIN_WORDS or key in seen:
+                    continue
+                seen.add(key)
+                out.append(c)
+                if len(out) >= self.max_candidates:
+                    return out
+        return out
+
+    def _score(self, input: AnswerRequest, candidates: list[_Candidate]) -> None:
+        query = input.query_vector or self.embedder.embed_query(input.question)
+        vectors = self._vectors(candidates)
+        cosines = vectors @ np.asarray(query, dtype=np.float32)
+        idf = self._idf()
+        terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
+        total = sum(terms.values()) or 1.0
+        for c, cos in zip(candidates, cosines, strict=True):
+            found = set(tokenize(c.text))
+            lexical = sum(w for t, w in terms.items() if t in found) / total
+            c.cosine = float(cos)
+            c.score = c.cosine + LEXICAL_WEIGHT * lexical + RANK_WEIGHT / (1 + c.rank)
+            if not _ENDS_SENTENCE.search(c.text):
+                c.score -= HEADING_PENALTY
+
+    def _vectors(self, candidates: list[_Candidate]) -> np.ndarray:
+        """Sentence vectors, from the cache where a sentence was embedded before."""
+        keys = [c.text for c in candidates]
+        with self._lock:
+            missing = [i for i, k in enumerate(keys) if k not in self._cache]
+        if missing:
+            fresh = self.embedder.embed_documents([candidates[i].text for i in missing])
+            with self._lock:
+                for i, v in zip(missing, fresh, strict=True):
+                    self._cache[keys[i]] = np.asarray(v, dtype=np.float32)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return np.stack([self._cache[k] for k in keys])
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.start))
+        best = ranked[0].score
+        chosen: list[_Candidate] = []
+        for c in ranked:
+            if len(chosen) >= self.max_sentences or c.score < best - self.margin:
                 break
-            key = _SPACE.sub(" ", passage.text[start - passage.start : end - passage.start]).lower()
-            overlaps = any(d == passage.doc_id and s < end and start < e for d, s, e in spans)
-            if key in seen or overlaps:
+            if any(
+                o.passage.doc_id == c.passage.doc_id and o.start < c.end and c.start < o.end
+                for o in chosen
+            ):
                 continue
-            seen.add(key)
-            spans.append((passage.doc_id, start, end))
-            chosen.append((passage, start, end))
+            chosen.append(c)
         return chosen

@@ -18,7 +18,11 @@ def verify_citations(
     bad: list[Citation] = []
     for c in citations:
         doc = get_document(c.doc_id)
-        if doc is not None and 0 <= c.start < c.end <= len(doc.text) and doc.text[c.start : c.end] == c.quote:
+        if (
+            doc is not None
+            and 0 <= c.start < c.end <= len(doc.text)
+            and doc.text[c.start : c.end] == c.quote
+        ):
             ok.append(c)
         else:
             log.error("dropped unverifiable citation", extra={"doc_id": c.doc_id, "start": c.start})

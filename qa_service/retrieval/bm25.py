@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from qa_service.models import Chunk
-from qa_service.retrieval.tokens import tokenize
+from qa_service.retrieval.entities import Vocabulary
+from qa_service.retrieval.tokens import tokenize, words
 
 
 class BM25Index:
@@ -20,7 +21,9 @@ class BM25Index:
         self.k1, self.b = k1, b
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         lengths = np.zeros(len(self.chunks), dtype=np.float32)
+        raw_words: set[str] = set()
         for i, chunk in enumerate(self.chunks):
+            raw_words.update(words(chunk.text))
             counts = Counter(tokenize(chunk.text))
             lengths[i] = sum(counts.values())
             for term, tf in counts.items():
@@ -30,10 +33,16 @@ class BM25Index:
         self._norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
         n = len(self.chunks)
         self._postings = {
-            t: (np.array([i for i, _ in p], dtype=np.int64), np.array([f for _, f in p], np.float32))
+            t: (
+                np.array([i for i, _ in p], dtype=np.int64),
+                np.array([f for _, f in p], np.float32),
+            )
             for t, p in postings.items()
         }
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
+        self.idf = {
+            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()
+        }
+        self.vocabulary = Vocabulary(self.idf, raw_words)
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -47,7 +56,9 @@ class BM25Index:
             out[ids] += self.idf[term] * tf * (self.k1 + 1) / (tf + self._norm[ids])
         return out
 
-    def search(self, query: str, top_k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, query: str, top_k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """(chunk position, score) pairs, best first; only chunks with a positive score."""
         s = self.scores(query)
         if allowed is not None:

@@ -43,6 +43,7 @@ class Retrieval:
     dense_scores: dict[str, float] = field(default_factory=dict)
     bm25_scores: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    query_vector: tuple[float, ...] | None = None
 
 
 def _matches(chunk: Chunk, filters: Filters) -> bool:
@@ -108,6 +109,7 @@ class HybridRetriever:
         timings: dict[str, float] = {}
         n = max(self.candidate_k, k)
         dense: list[Passage] = []
+        vector = None
         if mode in ("hybrid", "dense"):
             t = time.perf_counter()
             vector = self.embedder.embed_query(question)
@@ -151,4 +153,5 @@ class HybridRetriever:
                 by_id[cid].model_copy(update={"score": fused[cid], "rank": r, "via": "hybrid"})
                 for r, cid in enumerate(best, start=1)
             ]
-        return Retrieval(passages, dense_scores, bm25_scores, timings)
+        query_vector = tuple(vector) if vector is not None else None
+        return Retrieval(passages, dense_scores, bm25_scores, timings, query_vector)

@@ -26,7 +26,8 @@ STOPWORDS = frozenset(
     seine sich sie sind so solche soll sollte sondern sonst über um und uns unser unter viel
     vom von vor war waren warum was weil welche welchem welchen welcher welches wenn wer werde
     werden wie wieder will wir wird wirst wo wollen wollte würde würden zu zum zur zwar
-    zwischen wieso weshalb wann wem wen wessen welchen hätte
+    zwischen wieso weshalb wann wem wen wessen welchen hätte womit wohin woher worüber wozu
+    wodurch worauf worum wovon
     a about after all also an and any are as at be been but by can could did do does for from
     had has have he her his how i if in into is it its may me more most my no not of on or
     our out over said say says she so some than that the their them then there these they
@@ -41,9 +42,18 @@ def _stemmer():
     return snowballstemmer.stemmer("german")
 
 
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
 @lru_cache(maxsize=200_000)
 def _normalise(word: str) -> str:
-    return _stemmer().stemWord(word).translate(_FOLD)
+    return fold(_stemmer().stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, folded, unstemmed words (for compound and name look-ups)."""
+    return [fold(w) for w in _WORD.findall(text.lower())]
 
 
 def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:

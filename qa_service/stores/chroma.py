@@ -187,9 +187,7 @@ class ChromaStore:
         total = self._chunks.count()
         page = 5000
         for offset in range(0, total, page):
-            got = self._chunks.get(
-                include=["documents", "metadatas"], limit=page, offset=offset
-            )
+            got = self._chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
             out.extend(
                 _chunk_from(i, t, m)
                 for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
@@ -204,7 +202,8 @@ class ChromaStore:
         self._connect()
         got = self._docs.get(include=["metadatas"])
         pairs = sorted(
-            f"{i}:{m.get('index_key', '')}" for i, m in zip(got["ids"], got["metadatas"], strict=True)
+            f"{i}:{m.get('index_key', '')}"
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
         )
         h = hashlib.sha256("\n".join(pairs).encode())
         h.update(str(self._chunks.count()).encode())
@@ -220,7 +219,13 @@ class ChromaStore:
             where=_where(filters),
             include=["documents", "metadatas", "distances"],
         )
-        rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True)
+        rows = zip(
+            got["ids"][0],
+            got["documents"][0],
+            got["metadatas"][0],
+            got["distances"][0],
+            strict=True,
+        )
         return [
             Passage.from_chunk(_chunk_from(i, t, m), score=1.0 - d, via="dense", rank=r)
             for r, (i, t, m, d) in enumerate(rows, start=1)

@@ -13,7 +13,9 @@ from qa_service.models import Chunk, Document, Filters, chunk_id
 TEXT = "Merz sagte etwas. Großbritannien und Österreich: „Zitat“ mit ß. Dritter Satz hier."
 
 
-def make_doc(doc_id: str = "doc-1", text: str = TEXT, source: str = "/corpus/a.txt", day: int = 6) -> Document:
+def make_doc(
+    doc_id: str = "doc-1", text: str = TEXT, source: str = "/corpus/a.txt", day: int = 6
+) -> Document:
     return Document(
         id=doc_id,
         title=f"Titel {doc_id} – Übersicht",
@@ -119,8 +121,12 @@ class StoreContract:
         store.write_document(a, make_chunks(a, SPANS), VECTORS)
         store.write_document(b, make_chunks(b, SPANS), VECTORS)
         q = [1.0, 0.0, 0.0, 0.0]
-        assert {h.doc_id for h in store.search(q, 10, Filters(date_from=dt.date(2026, 1, 6)))} == {"b"}
-        assert {h.doc_id for h in store.search(q, 10, Filters(date_to=dt.date(2026, 1, 6)))} == {"a"}
+        assert {h.doc_id for h in store.search(q, 10, Filters(date_from=dt.date(2026, 1, 6)))} == {
+            "b"
+        }
+        assert {h.doc_id for h in store.search(q, 10, Filters(date_to=dt.date(2026, 1, 6)))} == {
+            "a"
+        }
         assert {h.doc_id for h in store.search(q, 10, Filters(sources=("a.txt",)))} == {"a"}
 
     def test_inputs_not_mutated(self, store):

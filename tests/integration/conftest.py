@@ -10,7 +10,11 @@ import pytest
 from qa_service.settings import Settings
 
 # One converted model for the whole run (conversion takes seconds, loading ~10 s).
-MODELS = Path(os.environ.get("QA_TEST_MODELS_DIR", Path(__file__).resolve().parents[2] / "data" / "test-models"))
+MODELS = Path(
+    os.environ.get(
+        "QA_TEST_MODELS_DIR", Path(__file__).resolve().parents[2] / "data" / "test-models"
+    )
+)
 
 
 def pytest_collection_modifyitems(items):

@@ -35,7 +35,9 @@ def test_ingest_ask_documents(env, corpus_dir):
     as_json = runner.invoke(app, ["ask", "--json", "--k", "3", "Who represented the US in Paris?"])
     answer = json.loads(as_json.stdout)
     assert answer["language"] == "en" and len(answer["passages"]) == 3
-    assert {"n", "doc_id", "title", "date", "source", "start", "end", "quote"} <= set(answer["citations"][0])
+    assert {"n", "doc_id", "title", "date", "source", "start", "end", "quote"} <= set(
+        answer["citations"][0]
+    )
     assert {"doc_id", "source", "text", "score", "start", "end"} <= set(answer["passages"][0])
     assert {"answer", "language", "mode", "citations", "passages", "timings"} <= set(answer)
 

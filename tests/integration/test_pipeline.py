@@ -44,7 +44,10 @@ def test_english_question_is_answered_from_german_text(corpus_service):
 @pytest.mark.parametrize(
     ("question", "reply"),
     [
-        ("Wer hat die Fußball-Weltmeisterschaft 2026 gewonnen?", "Die Artikel enthalten dazu keine Angaben."),
+        (
+            "Wer hat die Fußball-Weltmeisterschaft 2026 gewonnen?",
+            "Die Artikel enthalten dazu keine Angaben.",
+        ),
         ("What is the current price of Bitcoin?", "The articles do not say."),
     ],
 )
@@ -75,9 +78,13 @@ def test_k_and_filters(corpus_service):
 
     answer = corpus_service.ask("Was sagte Merz zur Bundeswehr?", k=2)
     assert len(answer.passages) == 2
-    only = corpus_service.ask("Koalition der Willigen", filters=Filters(sources=("001_ea25f4a6a3f17485.txt",)))
+    only = corpus_service.ask(
+        "Koalition der Willigen", filters=Filters(sources=("001_ea25f4a6a3f17485.txt",))
+    )
     assert {Path(p.source).name for p in only.passages} == {"001_ea25f4a6a3f17485.txt"}
-    none = corpus_service.ask("Koalition der Willigen", filters=Filters(date_from=dt.date(2027, 1, 1)))
+    none = corpus_service.ask(
+        "Koalition der Willigen", filters=Filters(date_from=dt.date(2027, 1, 1))
+    )
     assert none.passages == () and not none.answered
 
 
@@ -112,7 +119,10 @@ def test_changed_file_replaces_and_prune_removes(make_settings, embedder, corpus
     service = build_service(make_settings(), embedder=embedder)
     service.ingest([folder])
     target = folder / "003_8c7678973490183f.txt"
-    target.write_text(target.read_text(encoding="utf-8") + "\nEin neuer Absatz über Litauen und Vilnius.\n", encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\nEin neuer Absatz über Litauen und Vilnius.\n",
+        encoding="utf-8",
+    )
     report = service.ingest([folder])
     assert report.summary()["updated"] == 1 and report.summary()["unchanged"] == 1
     doc = next(d for d in service.list_documents() if d.source == str(target.resolve()))
@@ -128,13 +138,17 @@ def test_changed_file_replaces_and_prune_removes(make_settings, embedder, corpus
     assert {c.doc_id for c in service.store.all_chunks()} == {service.list_documents()[0].id}
 
 
-def test_bad_files_are_reported_and_the_batch_goes_on(make_settings, embedder, corpus_dir, tmp_path):
+def test_bad_files_are_reported_and_the_batch_goes_on(
+    make_settings, embedder, corpus_dir, tmp_path
+):
     folder = tmp_path / "mixed"
     folder.mkdir()
     shutil.copy(corpus_dir / ZDF, folder / ZDF)
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 10)
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "latin1.txt").write_bytes("Überschrift zum Test\nDer Bürgermeister äußerte sich zur Straße.\n".encode("latin-1"))
+    (folder / "latin1.txt").write_bytes(
+        "Überschrift zum Test\nDer Bürgermeister äußerte sich zur Straße.\n".encode("latin-1")
+    )
     service = build_service(make_settings(), embedder=embedder)
     report = service.ingest([folder])
     by_name = {Path(f.source).name: f for f in report.files}
