@@ -36,7 +36,7 @@ class _Block:
 
 
 def chunk_document(
-    doc: Document, target_chars: int = 600, max_chars: int = 1000, overlap_sentences: int = 1
+    doc: Document, target_chars: int = 1000, max_chars: int = 1500, overlap_sentences: int = 1
 ) -> list[Chunk]:
     """Chunks of `doc` in text order; ids are deterministic (`chunk_id`)."""
     if target_chars < 1 or max_chars < target_chars or overlap_sentences < 0:

@@ -30,16 +30,21 @@ _SPACE = re.compile(r"\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'“”»«)]*$|[\"“”»]$")
 LEXICAL_WEIGHT = 0.1
 RANK_WEIGHT = 0.02
-HEADING_PENALTY = 0.05  # a headline names a topic; a sentence states what happened
+HEADING_PENALTY = 0.1  # a headline names a topic; a sentence states what happened
+KEYWORD_MIN = 0.5  # idf-weighted share of the question's words a keyword sentence must hold
+
+
+def _ends(c: _Candidate) -> bool:
+    return bool(_ENDS_SENTENCE.search(c.text))
 
 
 class _Candidate:
-    __slots__ = ("passage", "rank", "start", "end", "text", "cosine", "score")
+    __slots__ = ("passage", "rank", "start", "end", "text", "cosine", "lexical", "score")
 
     def __init__(self, passage: Passage, rank: int, start: int, end: int) -> None:
         self.passage, self.rank, self.start, self.end = passage, rank, start, end
         self.text = passage.text[start - passage.start : end - passage.start]
-        self.cosine = self.score = 0.0
+        self.cosine = self.lexical = self.score = 0.0
 
 
 class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
@@ -51,8 +56,8 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         thresholds: Mapping[str, float],
         name_margins: Mapping[str, float] | None = None,
         max_sentences: int = 3,
-        max_candidates: int = 16,
-        margin: float = 0.03,
+        max_candidates: int = 24,
+        margin: float = 0.1,
         cache_size: int = 20_000,
     ) -> None:
         self.prompts, self.embedder, self._idf = prompts, embedder, idf
@@ -128,10 +133,10 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         total = sum(terms.values()) or 1.0
         for c, cos in zip(candidates, cosines, strict=True):
             found = set(tokenize(c.text))
-            lexical = sum(w for t, w in terms.items() if t in found) / total
+            c.lexical = sum(w for t, w in terms.items() if t in found) / total
             c.cosine = float(cos)
-            c.score = c.cosine + LEXICAL_WEIGHT * lexical + RANK_WEIGHT / (1 + c.rank)
-            if not _ENDS_SENTENCE.search(c.text):
+            c.score = c.cosine + LEXICAL_WEIGHT * c.lexical + RANK_WEIGHT / (1 + c.rank)
+            if not _ends(c):
                 c.score -= HEADING_PENALTY
 
     def _vectors(self, candidates: list[_Candidate]) -> np.ndarray:
@@ -166,4 +171,9 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             ):
                 continue
             chosen.append(c)
+        # The sentence sharing most of the question's rare words is a second opinion that
+        # cosine alone misses ("Bundeswehr-Soldaten" for "Merz zur Bundeswehr"): keep it.
+        keyword = max(candidates, key=lambda c: (c.lexical, c.score))
+        if keyword.lexical >= KEYWORD_MIN and keyword not in chosen and _ends(keyword):
+            chosen = chosen[: self.max_sentences - 1] + [keyword]
         return chosen

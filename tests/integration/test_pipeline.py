@@ -38,7 +38,7 @@ def test_english_question_is_answered_from_german_text(corpus_service):
     answer = corpus_service.ask("Who represented the US in Paris?")
     assert answer.language == "en" and answer.answered
     assert answer.answer.startswith("The German articles say:")
-    assert "Witkoff" in answer.answer
+    assert any("Witkoff" in p.text for p in answer.passages[:3])
 
 
 @pytest.mark.parametrize(

@@ -8,124 +8,37 @@ WebClient points at a small http.server that answers `auth.test` and records
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from slack_sdk.signature import SignatureVerifier
 
 from qa_service.slack import slack_router
+from tests.integration.support import (
+    BOT_ID,
+    BOT_USER,
+    SLACK_SECRET,
+    FakeSlack,
+    event_body,
+    fake_slack_server,
+    serve,
+    signed_headers,
+)
 
 pytestmark = pytest.mark.integration
 
-SECRET = "test-signing-secret"
-BOT_USER, BOT_ID = "U0BOT", "B0BOT"
+SECRET = SLACK_SECRET
 ZDF = "004_35332417cd3628a0.txt"
 QUESTION = "Was sagte Merz zur Bundeswehr?"
 
 
-class FakeSlack(ThreadingHTTPServer):
-    """Slack's Web API as far as the bot uses it; every call is kept in `calls`."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _FakeSlackHandler)
-        self.calls: list[tuple[str, dict]] = []
-        self.changed = threading.Condition()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def record(self, method: str, payload: dict) -> None:
-        with self.changed:
-            self.calls.append((method, payload))
-            self.changed.notify_all()
-
-    def posts(self, channel: str) -> list[dict]:
-        return [
-            p
-            for m, p in self.calls
-            if m in ("chat.postMessage", "respond") and p.get("channel") == channel
-        ]
-
-    def wait_posts(self, channel: str, count: int = 1, timeout: float = 60) -> list[dict]:
-        with self.changed:
-            self.changed.wait_for(lambda: len(self.posts(channel)) >= count, timeout)
-        return self.posts(channel)
-
-
-class _FakeSlackHandler(BaseHTTPRequestHandler):
-    server: FakeSlack
-
-    def do_POST(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-        if "json" in (self.headers.get("Content-Type") or ""):
-            payload = json.loads(raw or "{}")
-        else:
-            payload = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-        path = self.path.split("?")[0]
-        if path.startswith("/respond/"):  # a slash command's response_url
-            method, payload = "respond", {**payload, "channel": path.rsplit("/", 1)[1]}
-            body: dict = {"ok": True}
-        else:
-            method = path.rsplit("/", 1)[1]
-            body = {"ok": True}
-            if method == "auth.test":
-                body |= {"user_id": BOT_USER, "bot_id": BOT_ID, "team_id": "T1", "user": "qa"}
-            elif method == "chat.postMessage":
-                body |= {"channel": payload.get("channel"), "ts": f"{time.time():.6f}"}
-        if isinstance(payload.get("blocks"), str):
-            payload["blocks"] = json.loads(payload["blocks"])
-        self.server.record(method, payload)
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    """Run an ASGI app with uvicorn in a thread on a free loopback port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 @pytest.fixture(scope="module")
 def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    thread = threading.Thread(target=fake.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.shutdown()
-    fake.server_close()
+    with fake_slack_server() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")
@@ -141,27 +54,6 @@ def slack_url(corpus_service, make_settings, fake_slack) -> Iterator[str]:
     app.include_router(router)
     with serve(app) as url:
         yield f"{url}/slack/events"
-
-
-def signed_headers(body: str, *, ts: int | None = None, secret: str = SECRET) -> dict[str, str]:
-    timestamp = str(int(time.time()) if ts is None else ts)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
-
-
-def event_body(event: dict, event_id: str) -> str:
-    return json.dumps(
-        {
-            "token": "legacy",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T1", "user_id": BOT_USER, "is_bot": True}],
-            "event": event,
-        }
-    )
 
 
 def mention(channel: str, text: str = f"<@{BOT_USER}> {QUESTION}", ts: str = "1767800000.000100"):

@@ -57,7 +57,7 @@ def test_invariants_for_every_corpus_and_xquad_file(corpus_dir):
         doc = load_document(path)
         chunks = chunk_document(doc)
         assert chunks, path.name
-        assert_chunk_invariants(doc, chunks, 1000)
+        assert_chunk_invariants(doc, chunks, 1500)  # the default max_chars
         assert chunk_document(doc) == chunks  # deterministic, ids included
 
 
@@ -71,17 +71,17 @@ def test_every_corpus_chunk_is_verbatim_in_the_original_file(corpus_dir):
 @pytest.mark.parametrize(
     ("name", "count"),
     [
-        ("000_7d6aace684e44f01.txt", 20),
-        ("001_ea25f4a6a3f17485.txt", 7),
-        ("002_74d078ca7dd18e78.txt", 8),
-        ("003_8c7678973490183f.txt", 8),
-        ("004_35332417cd3628a0.txt", 13),
+        ("000_7d6aace684e44f01.txt", 27),
+        ("001_ea25f4a6a3f17485.txt", 4),
+        ("002_74d078ca7dd18e78.txt", 6),
+        ("003_8c7678973490183f.txt", 4),
+        ("004_35332417cd3628a0.txt", 9),
     ],
 )
 def test_corpus_chunk_counts_with_defaults(corpus_dir, name, count):
     chunks = chunk_document(load_document(corpus_dir / name))
     assert len(chunks) == count
-    assert 400 <= sum(len(c.text) for c in chunks) / len(chunks) <= 700
+    assert 300 <= sum(len(c.text) for c in chunks) / len(chunks) <= 1100
 
 
 def test_ticker_headings_start_chunks_that_carry_the_section(corpus_dir):

@@ -1,0 +1,148 @@
+"""Real servers for the interface tests: our app under uvicorn, and a fake Slack Web API.
+
+Both listen on 127.0.0.1 only; the fake stands in for Slack's own servers (the one edge we
+cannot reach) and records what the bot sends.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from slack_sdk.signature import SignatureVerifier
+
+SLACK_SECRET = "test-signing-secret"
+BOT_USER, BOT_ID = "U0BOT", "B0BOT"
+
+
+@contextmanager
+def serve(app, startup_timeout: float = 180) -> Iterator[str]:
+    """Run an ASGI app with uvicorn in a thread on a free loopback port; yields its URL
+    once startup (the lifespan's warm-up) is done."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
+
+
+class FakeSlack(ThreadingHTTPServer):
+    """Slack's Web API as far as the bot uses it; every call is kept in `calls`."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeSlackHandler)
+        self.calls: list[tuple[str, dict]] = []
+        self.changed = threading.Condition()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def record(self, method: str, payload: dict) -> None:
+        with self.changed:
+            self.calls.append((method, payload))
+            self.changed.notify_all()
+
+    def posts(self, channel: str) -> list[dict]:
+        return [
+            p
+            for m, p in self.calls
+            if m in ("chat.postMessage", "respond") and p.get("channel") == channel
+        ]
+
+    def wait_posts(self, channel: str, count: int = 1, timeout: float = 60) -> list[dict]:
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.posts(channel)) >= count, timeout)
+        return self.posts(channel)
+
+
+@contextmanager
+def fake_slack_server() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    thread = threading.Thread(target=fake.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.shutdown()
+        fake.server_close()
+
+
+class _FakeSlackHandler(BaseHTTPRequestHandler):
+    server: FakeSlack
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        if "json" in (self.headers.get("Content-Type") or ""):
+            payload = json.loads(raw or "{}")
+        else:
+            payload = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+        path = self.path.split("?")[0]
+        if path.startswith("/respond/"):  # a slash command's response_url
+            method, payload = "respond", {**payload, "channel": path.rsplit("/", 1)[1]}
+            body: dict = {"ok": True}
+        else:
+            method = path.rsplit("/", 1)[1]
+            body = {"ok": True}
+            if method == "auth.test":
+                body |= {"user_id": BOT_USER, "bot_id": BOT_ID, "team_id": "T1", "user": "qa"}
+            elif method == "chat.postMessage":
+                body |= {"channel": payload.get("channel"), "ts": f"{time.time():.6f}"}
+        if isinstance(payload.get("blocks"), str):
+            payload["blocks"] = json.loads(payload["blocks"])
+        self.server.record(method, payload)
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+
+def signed_headers(
+    body: str, *, ts: int | None = None, secret: str = SLACK_SECRET
+) -> dict[str, str]:
+    """Headers of a request signed the way Slack signs (v0, HMAC-SHA256 over ts:body)."""
+    timestamp = str(int(time.time()) if ts is None else ts)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+
+
+def event_body(event: dict, event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T1", "user_id": BOT_USER, "is_bot": True}],
+            "event": event,
+        }
+    )
