@@ -72,6 +72,7 @@ class QAService:
         self.k = k
         self.max_question_chars = max_question_chars
         self._docs: dict[str, Document] = {}
+        self._docs_fingerprint: str | None = None
 
     def warm_up(self) -> None:
         """Load the model and build the keyword index now rather than on the first question."""
@@ -129,6 +130,10 @@ class QAService:
         )
 
     def _document(self, doc_id: str) -> Document | None:
+        """Documents for citation checks, cached until the store changes (in any process)."""
+        if self._docs_fingerprint != self.retriever.fingerprint:
+            self._docs.clear()
+            self._docs_fingerprint = self.retriever.fingerprint
         doc = self._docs.get(doc_id)
         if doc is None:
             doc = self.store.get_document(doc_id)

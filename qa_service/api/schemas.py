@@ -185,7 +185,9 @@ class AnswerResponse(_Response):
     mode: Literal["extractive", "generated", "extractive_fallback"]
     answered: bool = Field(description="False when the articles hold no evidence for an answer.")
     confidence: float | None = Field(
-        None, description="How sure retrieval is that the articles hold the answer (0-1)."
+        None,
+        description="Cosine of the best-matching sentence to the question; below the "
+        "calibrated threshold for the question's language the service refuses.",
     )
     citations: list[CitationResponse]
     passages: list[PassageResponse]

@@ -80,6 +80,11 @@ class HybridRetriever:
         self._fingerprint: str | None = None
         self._checked_at = 0.0
 
+    @property
+    def fingerprint(self) -> str | None:
+        """The store fingerprint the keyword index was last built from."""
+        return self._fingerprint
+
     def invalidate(self) -> None:
         """Force a BM25 rebuild on next use (called after an ingest in this process)."""
         with self._lock:
