@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.sentences import split_sentences
 from qa_service.models import Chunk, Document, Section, chunk_id
+from qa_service.sentences import split_sentences
 
 CHUNKER_VERSION = 4  # part of every document's index key: a change here re-chunks on ingest
 _BLOCK_END_BONUS = 0.4

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.sentences import split_sentences
+from qa_service.sentences import split_sentences
 
 MAX_HEADLINE_CHARS = 200
 MAX_HEADLINE_WORDS = 30

@@ -18,12 +18,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from ingest.sentences import split_sentences
 from qa_service.answering.base import AnswerRequest, Draft
 from qa_service.models import Citation, Passage
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
 from qa_service.retrieval.tokens import tokenize
+from qa_service.sentences import split_sentences
 
 _MIN_WORDS = 5
 _SPACE = re.compile(r"\s+")

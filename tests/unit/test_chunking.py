@@ -10,8 +10,8 @@ import pytest
 from ingest.chunking import chunk_document
 from ingest.decoding import decode_bytes
 from ingest.loading import load_document
-from ingest.sentences import split_sentences
 from qa_service.models import Chunk, Document, Section, chunk_id
+from qa_service.sentences import split_sentences
 
 TAG24 = "000_7d6aace684e44f01.txt"
 

@@ -12,9 +12,9 @@ from ingest.chunking import chunk_document
 from ingest.cleaning import clean_text
 from ingest.loading import load_bytes
 from ingest.metadata import find_sections
-from ingest.sentences import split_sentences
 from qa_service.errors import IngestError
 from qa_service.models import Document, chunk_id
+from qa_service.sentences import split_sentences
 from tests.conftest import CORPUS
 
 FRAGMENTS = [

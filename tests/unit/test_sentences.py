@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loading import load_document
-from ingest.sentences import split_sentences
+from qa_service.sentences import split_sentences
 
 
 def sentences(text: str) -> list[str]:
