@@ -29,7 +29,7 @@ from qa_service.retrieval.hybrid import HybridRetriever, Mode, Retrieval
 
 log = logging.getLogger(__name__)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0, DEL and C1 controls
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", question)).strip()
-    if not text:
+    # Only invisible characters (zero-width spaces, direction marks, BOMs) is empty too.
+    if not text or all(unicodedata.category(c)[0] in "CZ" for c in text):
         raise QuestionError("the question is empty")
     if len(text) > max_chars:
         raise QuestionError(

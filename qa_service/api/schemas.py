@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from qa_service.models import Filters
 
-# A question needs one visible character: the service strips spaces and control characters.
-QUESTION_PATTERN = r"[^\s\x00-\x1f\x7f]"
+# A question needs one visible character: the service strips spaces and control characters,
+# and refuses a question of only invisible ones (zero-width, direction marks, BOM).
+QUESTION_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
 
 
 class _Response(BaseModel):

@@ -3,6 +3,12 @@
 Two collections: `<name>_chunks` (our own vectors, cosine space) and `<name>_documents`
 (full document texts, so a citation can always be checked against its source). Chroma's
 default embedding function is never used: it would download a model at run time.
+
+Embedded Chroma keeps each collection's vector index in memory and never re-reads it from
+disk, so a process that has searched does not see another process's writes (a `qa ingest`
+while the server runs), and when it writes next it may save its stale index over theirs.
+Every write therefore changes a generation marker next to the database, and a store that
+finds the marker changed opens a fresh client before its next operation.
 """
 
 from __future__ import annotations
@@ -11,7 +17,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import threading
+import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qa_service.errors import EmbeddingMismatchError, StoreUnavailableError
@@ -44,6 +56,39 @@ def _datetime(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+_GENERATION = "qa-generation"  # file in the Chroma directory; see the module docstring
+_OPEN_LOCK = threading.Lock()  # Chroma's per-process client cache is not thread-safe
+
+
+@dataclass
+class _Connection:
+    client: Any
+    chunks: Any
+    docs: Any
+    generation: str | None  # the marker when this client was opened (embedded only)
+    system: Any = None  # our private chromadb System (embedded only), stopped when retired
+    users: int = 0
+    retired: bool = False
+
+
+def _private_client(path: str) -> tuple[Any, Any]:
+    """A PersistentClient on its own chromadb System.
+
+    chromadb caches one System per path and process and hands it to every client; a fresh
+    one is the only way to re-read the disk, and one nobody shares can be stopped safely.
+    """
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with _OPEN_LOCK:
+        SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        client = chromadb.PersistentClient(path=path, settings=_client_settings())
+        system = SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+    return client, system
+
+
 class ChromaStore:
     """Store backed by Chroma: a PersistentClient on disk, or a `chroma run` server."""
 
@@ -57,19 +102,44 @@ class ChromaStore:
         if (path is None) == (host is None):
             raise ValueError("give either a path (embedded) or a host (server)")
         self._path, self._host, self._port, self._name = path, host, port, collection
-        self._client: Any = None
-        self._chunks: Any = None
-        self._docs: Any = None
+        self._conn: _Connection | None = None
+        self._lock = threading.Lock()
 
     @property
     def location(self) -> str:
         return f"http://{self._host}:{self._port}" if self._host else str(self._path)
 
-    def _connect(self) -> None:
-        if self._client is not None:
+    # -- connection ---------------------------------------------------------------------
+
+    def _marker(self) -> Path | None:
+        return Path(self._path) / _GENERATION if self._path is not None else None
+
+    def _generation(self) -> str | None:
+        marker = self._marker()
+        try:
+            return marker.read_text() if marker is not None else None
+        except FileNotFoundError:
+            return None
+
+    def _bump_generation(self, conn: _Connection) -> None:
+        """Tell other processes (and other stores in this one) that the index changed."""
+        marker = self._marker()
+        if marker is None:
             return
+        token = uuid.uuid4().hex
+        tmp = marker.with_name(f"{_GENERATION}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(token)
+        os.replace(tmp, marker)
+        with self._lock:
+            if self._conn is conn:
+                conn.generation = token  # our own client already holds this write
+
+    def _open(self) -> _Connection:
         import chromadb
 
+        # Read before opening: a write that lands while we open is noticed next time.
+        generation = self._generation()
+        system = None
         try:
             if self._host:
                 client = chromadb.HttpClient(
@@ -77,32 +147,61 @@ class ChromaStore:
                 )
                 client.heartbeat()
             else:
-                client = chromadb.PersistentClient(path=self._path, settings=_client_settings())
+                client, system = _private_client(str(self._path))
             config = {"hnsw": {"space": "cosine"}}
-            self._chunks = client.get_or_create_collection(
+            chunks = client.get_or_create_collection(
                 f"{self._name}_chunks", configuration=config, embedding_function=None
             )
-            self._docs = client.get_or_create_collection(
+            docs = client.get_or_create_collection(
                 f"{self._name}_documents", configuration=config, embedding_function=None
             )
         except Exception as exc:  # chromadb raises many types; the user needs one message
             raise StoreUnavailableError(f"cannot open Chroma at {self.location}: {exc}") from exc
-        self._client = client
+        return _Connection(client, chunks, docs, generation, system)
+
+    @contextmanager
+    def _use(self) -> Iterator[_Connection]:
+        """The current client for one operation; reopened first if another writer changed
+        the index. A replaced client is stopped once no operation uses it any more."""
+        with self._lock:
+            conn = self._conn
+            stale = conn is not None and self._path is not None
+            if conn is None or (stale and self._generation() != conn.generation):
+                self._conn = None
+                if conn is not None:
+                    log.info("index changed by another writer; reopening Chroma")
+                    conn.retired = True
+                    self._release(conn)
+                conn = self._conn = self._open()
+            conn.users += 1
+        try:
+            yield conn
+        finally:
+            with self._lock:
+                conn.users -= 1
+                self._release(conn)
+
+    @staticmethod
+    def _release(conn: _Connection) -> None:
+        if conn.retired and conn.users == 0 and conn.system is not None:
+            conn.system.stop()
+            conn.system = None
 
     # -- model record -------------------------------------------------------------------
 
     def check_embedding(self, model_id: str, dim: int) -> None:
-        self._connect()
-        meta = dict(self._chunks.metadata or {})
-        stored_id, stored_dim = meta.get("embedding_model"), meta.get("embedding_dim")
-        if stored_id is None:
-            if self._chunks.count():
-                raise EmbeddingMismatchError(
-                    "the index holds chunks but no record of their embedding model; "
-                    "delete the data directory and re-index (qa ingest)"
-                )
-            self._chunks.modify(metadata={"embedding_model": model_id, "embedding_dim": dim})
-            return
+        with self._use() as c:
+            meta = dict(c.chunks.metadata or {})
+            stored_id, stored_dim = meta.get("embedding_model"), meta.get("embedding_dim")
+            if stored_id is None:
+                if c.chunks.count():
+                    raise EmbeddingMismatchError(
+                        "the index holds chunks but no record of their embedding model; "
+                        "delete the data directory and re-index (qa ingest)"
+                    )
+                c.chunks.modify(metadata={"embedding_model": model_id, "embedding_dim": dim})
+                self._bump_generation(c)
+                return
         if stored_id != model_id or stored_dim != dim:
             raise EmbeddingMismatchError(
                 f"the index was built with embedding model {stored_id!r} ({stored_dim}-d), "
@@ -112,8 +211,9 @@ class ChromaStore:
 
     # -- writes -------------------------------------------------------------------------
 
-    def _batches(self, n: int) -> Iterator[slice]:
-        size = max(1, min(self._client.get_max_batch_size(), 1000))
+    @staticmethod
+    def _batches(c: _Connection, n: int) -> Iterator[slice]:
+        size = max(1, min(c.client.get_max_batch_size(), 1000))
         for i in range(0, n, size):
             yield slice(i, i + size)
 
@@ -126,55 +226,60 @@ class ChromaStore:
     ) -> None:
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk")
-        self._connect()
-        old_ids = set(self._chunks.get(where={"doc_id": doc.id}, include=[])["ids"])
-        ids = [c.id for c in chunks]
-        for part in self._batches(len(chunks)):
-            self._chunks.upsert(
-                ids=ids[part],
-                embeddings=[list(v) for v in vectors[part]],
-                documents=[c.text for c in chunks[part]],
-                metadatas=[_chunk_meta(c) for c in chunks[part]],
+        with self._use() as c:
+            # Before and after: a writer killed half-way still makes readers reopen.
+            self._bump_generation(c)
+            old_ids = set(c.chunks.get(where={"doc_id": doc.id}, include=[])["ids"])
+            ids = [ch.id for ch in chunks]
+            for part in self._batches(c, len(chunks)):
+                c.chunks.upsert(
+                    ids=ids[part],
+                    embeddings=[list(v) for v in vectors[part]],
+                    documents=[ch.text for ch in chunks[part]],
+                    metadatas=[_chunk_meta(ch) for ch in chunks[part]],
+                )
+            stale = sorted(old_ids - set(ids))
+            for part in self._batches(c, len(stale)):
+                c.chunks.delete(ids=stale[part])
+            # The document record goes last: its presence marks a complete write.
+            c.docs.upsert(
+                ids=[doc.id],
+                embeddings=[_DOC_VECTOR],
+                documents=[doc.text],
+                metadatas=[_doc_meta(doc, len(chunks), index_key)],
             )
-        stale = sorted(old_ids - set(ids))
-        for part in self._batches(len(stale)):
-            self._chunks.delete(ids=stale[part])
-        # The document record goes last: its presence marks a complete write.
-        self._docs.upsert(
-            ids=[doc.id],
-            embeddings=[_DOC_VECTOR],
-            documents=[doc.text],
-            metadatas=[_doc_meta(doc, len(chunks), index_key)],
-        )
+            self._bump_generation(c)
 
     def delete_document(self, doc_id: str) -> bool:
-        self._connect()
-        existed = bool(self._docs.get(ids=[doc_id], include=[])["ids"])
-        # Record first, then chunks: a crash in between leaves orphans that prune removes.
-        self._docs.delete(ids=[doc_id])
-        self._chunks.delete(where={"doc_id": doc_id})
+        with self._use() as c:
+            self._bump_generation(c)
+            existed = bool(c.docs.get(ids=[doc_id], include=[])["ids"])
+            # Record first, then chunks: a crash in between leaves orphans that prune removes.
+            c.docs.delete(ids=[doc_id])
+            c.chunks.delete(where={"doc_id": doc_id})
+            self._bump_generation(c)
         return existed
 
     # -- reads --------------------------------------------------------------------------
 
     def get_document(self, doc_id: str) -> Document | None:
-        self._connect()
-        got = self._docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        with self._use() as c:
+            got = c.docs.get(ids=[doc_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
         return _doc_from(doc_id, got["documents"][0], got["metadatas"][0])
 
     def list_documents(self) -> list[DocumentInfo]:
-        self._connect()
-        got = self._docs.get(include=["metadatas"])
+        with self._use() as c:
+            got = c.docs.get(include=["metadatas"])
         infos = [_info_from(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
         return sorted(infos, key=lambda d: d.source)
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
-        self._connect()
         if not ids:
             return []
-        got = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        with self._use() as c:
+            got = c.chunks.get(ids=list(ids), include=["documents", "metadatas"])
         by_id = {
             i: _chunk_from(i, t, m)
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
@@ -182,43 +287,44 @@ class ChromaStore:
         return [by_id[i] for i in ids if i in by_id]
 
     def all_chunks(self) -> list[Chunk]:
-        self._connect()
         out: list[Chunk] = []
-        total = self._chunks.count()
         page = 5000
-        for offset in range(0, total, page):
-            got = self._chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
-            out.extend(
-                _chunk_from(i, t, m)
-                for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-            )
-        return sorted(out, key=lambda c: (c.doc_id, c.index))
+        with self._use() as c:
+            total = c.chunks.count()
+            for offset in range(0, total, page):
+                got = c.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+                out.extend(
+                    _chunk_from(i, t, m)
+                    for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                )
+        return sorted(out, key=lambda ch: (ch.doc_id, ch.index))
 
     def count(self) -> int:
-        self._connect()
-        return self._chunks.count()
+        with self._use() as c:
+            return c.chunks.count()
 
     def fingerprint(self) -> str:
-        self._connect()
-        got = self._docs.get(include=["metadatas"])
+        with self._use() as c:
+            got = c.docs.get(include=["metadatas"])
+            count = c.chunks.count()
         pairs = sorted(
             f"{i}:{m.get('index_key', '')}"
             for i, m in zip(got["ids"], got["metadatas"], strict=True)
         )
         h = hashlib.sha256("\n".join(pairs).encode())
-        h.update(str(self._chunks.count()).encode())
+        h.update(str(count).encode())
         return h.hexdigest()[:16]
 
     def search(self, vector: Vector, top_k: int, filters: Filters | None = None) -> list[Passage]:
-        self._connect()
-        if top_k <= 0 or not self._chunks.count():
-            return []
-        got = self._chunks.query(
-            query_embeddings=[list(vector)],
-            n_results=top_k,
-            where=_where(filters),
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._use() as c:
+            if top_k <= 0 or not c.chunks.count():
+                return []
+            got = c.chunks.query(
+                query_embeddings=[list(vector)],
+                n_results=top_k,
+                where=_where(filters),
+                include=["documents", "metadatas", "distances"],
+            )
         rows = zip(
             got["ids"][0],
             got["documents"][0],
