@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +114,20 @@ def _env(data_dir: Path, model_path: Path) -> dict[str, str]:
     return env
 
 
+_children: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left_behind() -> Iterator[None]:
+    """A failing test must not leave its ingest running."""
+    yield
+    while _children:
+        child = _children.pop()
+        if child.poll() is None:
+            child.kill()
+            child.wait(TIMEOUT)
+
+
 class CliIngest:
     """`qa ingest <folder>` as a child process; stdout and stderr go to files."""
 
@@ -121,7 +136,6 @@ class CliIngest:
         log_dir.mkdir(parents=True, exist_ok=True)
         self.stdout_path, self.stderr_path = log_dir / "stdout", log_dir / "stderr"
         self.marker = data_dir / "chroma" / "qa-generation"
-        self.started = time.monotonic()
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.process = subprocess.Popen(
                 [str(QA), "ingest", str(folder)],
@@ -129,6 +143,7 @@ class CliIngest:
                 stdout=out,
                 stderr=err,
             )
+        _children.append(self.process)
 
     def running(self) -> bool:
         return self.process.poll() is None
@@ -465,6 +480,7 @@ def test_questions_are_answered_while_a_cli_ingest_runs(
             response = _ask(client, questions[len(during) % 2])
             answered = response.status_code == 200 and response.json()["answered"]
             during.append((response.status_code, answered, time.perf_counter() - t0))
+            time.sleep(0.1)  # a steady stream, not a flood: the ingest shares the CPU
         report = _reported(cli.finish())
         assert {s for s, _ in report.values()} == {"added"}
         assert during, "no question was asked while the ingest ran"
