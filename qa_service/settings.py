@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None
     api_key_read: bool = False
     max_upload_bytes: int = Field(5_000_000, ge=1)
+    # Questions per minute per API key or client address on /ask (0 = no limit), with bursts.
+    rate_limit_per_minute: int = Field(120, ge=0)
+    rate_limit_burst: int = Field(30, ge=1)
 
     # Slack: the endpoint is disabled unless the signing secret and bot token are set
     slack_signing_secret: SecretStr | None = None

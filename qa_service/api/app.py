@@ -21,6 +21,7 @@ from qa_service.api.errors import (
     install_error_handlers,
 )
 from qa_service.api.openapi import install_openapi
+from qa_service.api.ratelimit import RateLimiter
 from qa_service.api.routes import ask, documents, health
 from qa_service.errors import QAError
 from qa_service.service import QAService
@@ -86,6 +87,7 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
     app.state.service = service
     app.state.settings = settings
     app.state.startup_error = None
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     install_error_handlers(app)
     install_openapi(app, settings)
 

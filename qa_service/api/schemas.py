@@ -55,6 +55,7 @@ _ERROR_DESCRIPTIONS = {
     413: "Request body or file over QA_MAX_UPLOAD_BYTES",
     415: "A file type that cannot be ingested",
     422: "Invalid request",
+    429: "Too many questions from this API key or address; see Retry-After",
     503: "Index or model unavailable",
 }
 

@@ -42,7 +42,11 @@ def embedder(model_path):
 @pytest.fixture(scope="session")
 def make_settings(model_path, tmp_path_factory):
     def make(**overrides) -> Settings:
-        values = {"data_dir": tmp_path_factory.mktemp("data"), "embedding_model": model_path}
+        values = {
+            "data_dir": tmp_path_factory.mktemp("data"),
+            "embedding_model": model_path,
+            "rate_limit_per_minute": 0,  # tests that hammer /ask; the limit has its own tests
+        }
         values.update(overrides)
         return Settings(_env_file=None, **values)
 

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from qa_service.api.deps import ServiceDep, require_read_key, require_ready
 from qa_service.api.errors import classify
+from qa_service.api.ratelimit import rate_limit
 from qa_service.api.schemas import (
     ANSWER_EXAMPLES,
     ASK_EXAMPLES,
@@ -30,9 +31,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(
     prefix="/ask",
     tags=["ask"],
-    dependencies=[Depends(require_read_key), Depends(require_ready)],
+    dependencies=[Depends(require_read_key), Depends(require_ready), Depends(rate_limit)],
     responses=error_responses(
-        400, 401, 403, 413, 422, 503, e422="Empty, over-long or malformed question"
+        400, 401, 403, 413, 422, 429, 503, e422="Empty, over-long or malformed question"
     ),
 )
 
