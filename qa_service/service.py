@@ -1,7 +1,8 @@
 """QAService: the one library API behind the CLI, REST, Gradio and Slack.
 
-ask(): validate -> retrieve -> gate on evidence -> answer -> verify citations. Knows only
-the Protocols, never a concrete model, store or framework.
+ask(): validate -> retrieve -> answer (the answerer refuses below its calibrated confidence,
+raised when the question names what the corpus never mentions) -> verify citations. Knows
+only the Protocols and its parts' interfaces, never a concrete model, store or framework.
 """
 
 from __future__ import annotations
