@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.integration.support import stop_process
+
 HOST = "127.0.0.1"
 
 
@@ -77,9 +79,4 @@ def chroma_server(
                     time.sleep(0.1)
                 yield HOST, port
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+                stop_process(proc)

@@ -46,6 +46,18 @@ def serve(app, startup_timeout: float = 180) -> Iterator[str]:
         sock.close()
 
 
+def stop_process(proc, timeout: float = 10) -> None:
+    """Terminate a child process, and kill it if it has not stopped within `timeout`."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 class FakeSlack(ThreadingHTTPServer):
     """Slack's Web API as far as the bot uses it; every call is kept in `calls`."""
 

@@ -19,6 +19,7 @@ from qa_service.container import build_service
 from qa_service.stores.chroma import ChromaStore
 from tests.contracts.store import StoreContract
 from tests.integration.chroma_server import chroma_server, free_port
+from tests.integration.support import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -148,12 +149,7 @@ def app_process(
         try:
             yield f"http://127.0.0.1:{app_port}", proc, log_path
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop_process(proc, timeout=15)
 
 
 def wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout: float = 180) -> dict:
