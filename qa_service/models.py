@@ -138,6 +138,22 @@ class Citation(_Frozen):
     publisher: str | None = None
 
 
+def cite(passage: Passage, n: int, start: int, end: int) -> Citation:
+    """Citation [n] for document offsets start:end inside a retrieved passage; the quote is
+    cut from the passage's own text, so it can only be what the document says there."""
+    return Citation(
+        n=n,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        source=passage.source,
+        date=passage.date,
+        publisher=passage.publisher,
+        start=start,
+        end=end,
+        quote=passage.text[start - passage.start : end - passage.start],
+    )
+
+
 class Filters(_Frozen):
     date_from: dt.date | None = None
     date_to: dt.date | None = None

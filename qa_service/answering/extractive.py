@@ -19,7 +19,7 @@ import numpy as np
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from qa_service.answering.base import AnswerRequest, Draft
-from qa_service.models import Citation, Passage
+from qa_service.models import Passage, cite
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
 from qa_service.retrieval.tokens import tokenize
@@ -79,20 +79,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         chosen = self._choose(candidates)
         citations, parts = [], []
         for n, c in enumerate(chosen, start=1):
-            p = c.passage
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=p.doc_id,
-                    title=p.title,
-                    source=p.source,
-                    date=p.date,
-                    publisher=p.publisher,
-                    start=c.start,
-                    end=c.end,
-                    quote=c.text,
-                )
-            )
+            citations.append(cite(c.passage, n, c.start, c.end))
             parts.append(f"{_SPACE.sub(' ', c.text)} [{n}]")
         text = self.prompts.render("extractive_answer", input.language, quotes=" ".join(parts))
         return Draft(text=text, citations=tuple(citations), confidence=confidence)
