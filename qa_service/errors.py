@@ -35,3 +35,15 @@ class QuestionError(QAError):
 
 class AnswerError(QAError):
     pass
+
+
+class LLMError(AnswerError):
+    """The language model failed (unreachable, timed out, context too long)."""
+
+
+class AnswererBusyError(AnswerError):
+    """Every slot of the model's queue is taken; try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 10) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -167,15 +167,36 @@ Language = Literal["de", "en"]
 Mode = Literal["extractive", "generated", "extractive_fallback"]
 
 
+class Turn(_Frozen):
+    """One earlier message of a chat, for condensing a follow-up question."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Generation(_Frozen):
+    """How a generated answer came about: what the model wrote and how much of it survived."""
+
+    model: str
+    sentences: int = 0  # sentences the model wrote
+    supported: int = 0  # of those, resolved to a verified quote (the rest were dropped)
+    fallback_reason: Literal["model_refused", "unsupported", "llm_error"] | None = None
+    first_token_ms: float | None = None
+    tokens: int = 0
+    tokens_per_s: float | None = None
+
+
 class Answer(_Frozen):
     """What every interface shows: the answer, the quotes it rests on, and what was retrieved."""
 
     question: str
     answer: str
     language: Language
+    condensed_question: str | None = None  # a follow-up rewritten to stand alone; retrieved
     mode: Mode = "extractive"
     answered: bool = True
     confidence: float | None = None
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
+    generation: Generation | None = None
     timings: dict[str, float] = Field(default_factory=dict)

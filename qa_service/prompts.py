@@ -5,7 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from langchain_core.prompts import PromptTemplate
+from langchain_core.prompts import (
+    ChatPromptTemplate,
+    HumanMessagePromptTemplate,
+    PromptTemplate,
+    SystemMessagePromptTemplate,
+)
 
 from qa_service.errors import ConfigError
 from qa_service.models import Language
@@ -23,6 +28,15 @@ class PromptLibrary:
         except OSError as exc:
             raise ConfigError(f"prompt template missing: {path}") from exc
         return PromptTemplate.from_template(text)
+
+    def chat(self, system: str, user: str, language: Language) -> ChatPromptTemplate:
+        """A system + user message pair, from `<system>.<lang>.txt` and `<user>.<lang>.txt`."""
+        return ChatPromptTemplate.from_messages(
+            [
+                SystemMessagePromptTemplate(prompt=self.template(system, language)),
+                HumanMessagePromptTemplate(prompt=self.template(user, language)),
+            ]
+        )
 
     def render(self, name: str, language: Language, **variables: str) -> str:
         return self.template(name, language).format(**variables)

@@ -7,22 +7,22 @@ only the Protocols and its parts' interfaces, never a concrete model, store or f
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from langchain_core.runnables import Runnable
-
 from ingest.indexing import FileReport, Indexer, IngestReport
-from qa_service.answering.base import AnswerRequest, Draft
+from qa_service.answering.base import Answerer, AnswerRequest, Draft, Reset, TextPiece
+from qa_service.answering.condense import Condenser
 from qa_service.answering.verify import verify_citations
 from qa_service.errors import QuestionError
 from qa_service.language import detect_language
-from qa_service.models import Answer, Document, DocumentInfo, Filters, Language
+from qa_service.models import Answer, Citation, Document, DocumentInfo, Filters, Language, Turn
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder, Store
 from qa_service.retrieval.entities import missing_names
@@ -39,6 +39,29 @@ class IndexStatus:
     chunks: int
     embedding_model: str
     store: str
+
+
+@dataclass(frozen=True)
+class Citations:
+    """The verified citations, once the answer is complete."""
+
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Done:
+    answer: Answer
+
+
+StreamEvent = TextPiece | Reset | Citations | Done
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+_END = object()
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -63,14 +86,16 @@ class QAService:
         store: Store,
         embedder: Embedder,
         retriever: HybridRetriever,
-        answerer: Runnable[AnswerRequest, Draft],
+        answerer: Answerer,
         indexer: Indexer,
         prompts: PromptLibrary,
+        condenser: Condenser | None = None,
         k: int = 5,
         max_question_chars: int = 2000,
     ) -> None:
         self.store, self.embedder, self.retriever = store, embedder, retriever
         self.answerer, self.indexer, self.prompts = answerer, indexer, prompts
+        self.condenser = condenser or Condenser(prompts)
         self.k = k
         self.max_question_chars = max_question_chars
         self._docs: dict[str, Document] = {}
@@ -81,6 +106,7 @@ class QAService:
         self.embedder.warm_up()
         self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
         self.retriever.bm25()
+        self.answerer.warm_up()
 
     # -- asking ------------------------------------------------------------------------
 
@@ -95,23 +121,63 @@ class QAService:
         language = detect_language(text)
         return text, language, self.retriever.retrieve(text, k or self.k, filters, language, mode)
 
-    def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
+        for event in self.stream(question, k, filters, history):
+            if isinstance(event, Done):
+                return event.answer
+        raise AssertionError("stream() always ends with Done")
+
+    def stream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Iterator[StreamEvent]:
+        """Answer pieces as they become certain, a Reset if a fallback replaces them, then the
+        verified citations and Done with the whole Answer (which is what counts)."""
         t0 = time.perf_counter()
-        text, language, retrieval = self.retrieve(question, k, filters)
+        text = clean_question(question, self.max_question_chars)
+        language = detect_language(text)
+        condensed = self.condenser.condense(text, history, language) if history else None
+        retrieval = self.retriever.retrieve(condensed or text, k or self.k, filters, language)
         t1 = time.perf_counter()
+        first_piece: float | None = None
         if retrieval.passages:
-            draft = self.answerer.invoke(self.answer_request(text, language, retrieval))
+            request = self.answer_request(condensed or text, language, retrieval)
+            draft = None
+            for event in self.answerer.events(request):
+                if isinstance(event, Draft):
+                    draft = event
+                    continue
+                if first_piece is None and isinstance(event, TextPiece):
+                    first_piece = time.perf_counter()
+                yield event
+            assert draft is not None
         else:
             draft = Draft(text=self.prompts.render("no_answer", language), answered=False)
-        citations, rejected = verify_citations(draft.citations, self._document)
+            yield TextPiece(draft.text)
+        citations, _rejected = verify_citations(draft.citations, self._document)
         t2 = time.perf_counter()
         timings = dict(retrieval.timings)
         timings.update(
             retrieve_ms=(t1 - t0) * 1000, answer_ms=(t2 - t1) * 1000, total_ms=(t2 - t0) * 1000
         )
+        if first_piece is not None:
+            timings["first_text_ms"] = (first_piece - t0) * 1000
         answered = draft.answered and bool(citations)
-        return Answer(
+        if draft.answered and not answered:
+            yield Reset()
+            yield TextPiece(self.prompts.render("no_answer", language))
+        answer = Answer(
             question=text,
+            condensed_question=condensed,
             answer=draft.text if answered else self.prompts.render("no_answer", language),
             language=language,
             mode=draft.mode,
@@ -119,8 +185,38 @@ class QAService:
             confidence=None if draft.confidence is None else round(draft.confidence, 4),
             citations=citations if answered else (),
             passages=tuple(retrieval.passages),
+            generation=draft.generation,
             timings={key: round(v, 2) for key, v in timings.items()},
         )
+        yield Citations(answer.citations)
+        yield Done(answer)
+
+    async def astream(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        history: Sequence[Turn] = (),
+    ) -> AsyncIterator[StreamEvent]:
+        """stream() on a worker thread: the model and the embedder block, the event loop
+        must not. Errors (a bad question, a busy model) surface here, in the caller."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue()
+
+        def produce() -> None:
+            try:
+                for event in self.stream(question, k, filters, history):
+                    loop.call_soon_threadsafe(queue.put_nowait, event)
+            except BaseException as exc:  # handed to the consumer, re-raised there
+                loop.call_soon_threadsafe(queue.put_nowait, _Failed(exc))
+            loop.call_soon_threadsafe(queue.put_nowait, _END)
+
+        # Not awaited: a client that goes away leaves the answer to finish on its thread.
+        loop.run_in_executor(None, produce)
+        while (event := await queue.get()) is not _END:
+            if isinstance(event, _Failed):
+                raise event.error
+            yield event
 
     def answer_request(self, text: str, language: Language, retrieval: Retrieval) -> AnswerRequest:
         return AnswerRequest(

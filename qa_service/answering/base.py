@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
 from pydantic import BaseModel, ConfigDict
 
-from qa_service.models import Citation, Language, Mode, Passage
+from qa_service.models import Citation, Generation, Language, Mode, Passage
 
 
 class AnswerRequest(BaseModel):
@@ -27,3 +31,30 @@ class Draft(BaseModel):
     answered: bool = True
     mode: Mode = "extractive"
     confidence: float | None = None
+    generation: Generation | None = None
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """Answer text that may be shown now: the pieces so far concatenate to the answer."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Forget the pieces sent so far; the answer that follows replaces them (a fallback)."""
+
+
+AnswerEvent = TextPiece | Reset | Draft
+
+
+class Answerer(Protocol):
+    """Answers from retrieved passages. `events()` streams; its last event is the Draft."""
+
+    def warm_up(self) -> None:
+        """Load what the first answer would otherwise wait for."""
+
+    def invoke(self, input: AnswerRequest, config=None, **kwargs) -> Draft: ...
+
+    def events(self, input: AnswerRequest) -> Iterator[AnswerEvent]: ...

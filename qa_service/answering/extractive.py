@@ -11,14 +11,13 @@ sentences unchanged, so every word a user reads comes from an article.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from qa_service.answering.base import AnswerRequest, Draft
+from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, TextPiece
+from qa_service.answering.sentence_vectors import SentenceVectors
 from qa_service.models import Passage, cite
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
@@ -58,15 +57,13 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         max_sentences: int = 3,
         max_candidates: int = 24,
         margin: float = 0.1,
-        cache_size: int = 20_000,
+        sentence_vectors: SentenceVectors | None = None,
     ) -> None:
         self.prompts, self.embedder, self._idf = prompts, embedder, idf
         self.thresholds = dict(thresholds)
         self.name_margins = dict(name_margins or {})
         self.max_sentences, self.max_candidates, self.margin = max_sentences, max_candidates, margin
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
+        self.sentence_vectors = sentence_vectors or SentenceVectors(embedder)
 
     def invoke(self, input: AnswerRequest, config: RunnableConfig | None = None, **_) -> Draft:
         candidates = self._candidates(list(input.passages))
@@ -83,6 +80,14 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             parts.append(f"{_SPACE.sub(' ', c.text)} [{n}]")
         text = self.prompts.render("extractive_answer", input.language, quotes=" ".join(parts))
         return Draft(text=text, citations=tuple(citations), confidence=confidence)
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+
+    def events(self, input: AnswerRequest) -> Iterator[AnswerEvent]:
+        draft = self.invoke(input)
+        yield TextPiece(draft.text)
+        yield draft
 
     def required_confidence(self, input: AnswerRequest) -> float:
         """The calibrated bar, raised when the question names what the corpus never does."""
@@ -113,7 +118,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
 
     def _score(self, input: AnswerRequest, candidates: list[_Candidate]) -> None:
         query = input.query_vector or self.embedder.embed_query(input.question)
-        vectors = self._vectors(candidates)
+        vectors = self.sentence_vectors([c.text for c in candidates])
         cosines = vectors @ np.asarray(query, dtype=np.float32)
         idf = self._idf()
         terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
@@ -125,25 +130,6 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             c.score = c.cosine + LEXICAL_WEIGHT * c.lexical + RANK_WEIGHT / (1 + c.rank)
             if not _ends(c):
                 c.score -= HEADING_PENALTY
-
-    def _vectors(self, candidates: list[_Candidate]) -> np.ndarray:
-        """Sentence vectors, from the cache where a sentence was embedded before."""
-        keys = [c.text for c in candidates]
-        with self._lock:
-            missing = [i for i, k in enumerate(keys) if k not in self._cache]
-        if missing:
-            fresh = self.embedder.embed_documents([candidates[i].text for i in missing])
-            with self._lock:
-                for i, v in zip(missing, fresh, strict=True):
-                    self._cache[keys[i]] = np.asarray(v, dtype=np.float32)
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            return np.stack([self._cache[k] for k in keys])
-
-    def clear_cache(self) -> None:
-        with self._lock:
-            self._cache.clear()
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.start))

@@ -22,6 +22,7 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa_service.errors import (
+    AnswererBusyError,
     EmbeddingMismatchError,
     IngestError,
     QAError,
@@ -37,6 +38,7 @@ _STATUS: tuple[tuple[type[QAError], int, str], ...] = (
     (IngestError, 422, "ingest_failed"),
     (StoreUnavailableError, 503, "store_unavailable"),
     (EmbeddingMismatchError, 503, "embedding_mismatch"),
+    (AnswererBusyError, 503, "answerer_busy"),
 )
 
 
@@ -65,7 +67,9 @@ async def _qa_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, QAError)
     status, code = classify(exc)
     log.info("request refused", extra={"path": request.url.path, "code": code})
-    return error_response(status, code, str(exc))
+    retry = getattr(exc, "retry_after", None)  # only AnswererBusyError has one
+    headers = {"Retry-After": str(retry)} if retry is not None else None
+    return error_response(status, code, str(exc), headers=headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

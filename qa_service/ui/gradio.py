@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from qa_service.answering.base import Reset, TextPiece
 from qa_service.errors import QAError, QuestionError
-from qa_service.models import Answer, Citation, Document, Filters
+from qa_service.models import Answer, Citation, Document, Filters, Turn
+from qa_service.service import Done
 
 if TYPE_CHECKING:
     from qa_service.service import QAService
@@ -98,6 +100,11 @@ def render_sources(
     title = '<div class="qa-sources-title">Quellen · Sources</div>'
     if answer is None:
         return title + '<p class="qa-empty">Noch keine Frage gestellt. · No question yet.</p>'
+    if answer.condensed_question:
+        title += (
+            '<p class="qa-meta qa-condensed">Gesucht nach · searched for: '
+            f"{html.escape(answer.condensed_question)}</p>"
+        )
     if not answer.citations:
         return title + '<p class="qa-empty">Keine belegte Antwort. · No cited answer.</p>'
     lookup = get_document or (lambda _doc_id: None)
@@ -157,16 +164,52 @@ def parse_filters(date_from: Any, date_to: Any, sources: Iterable[str] | None) -
     return None if filters.is_empty() else filters
 
 
-def ask(
+def history_turns(history: Sequence[Message] | None) -> list[Turn]:
+    """The chat so far as Turns (Gradio may hand content as a list of text parts)."""
+    turns = []
+    for m in history or []:
+        content = m.get("content")
+        if isinstance(content, list):
+            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+        if m.get("role") in ("user", "assistant") and isinstance(content, str) and content:
+            turns.append(Turn(role=m["role"], content=content))
+    return turns
+
+
+def respond_stream(
     service: QAService,
     message: str,
+    history: Sequence[Message] | None,
     date_from: Any = None,
     date_to: Any = None,
     sources: Iterable[str] | None = None,
-) -> Answer:
-    """Ask with the UI's filters; user-facing errors become a Gradio error message."""
+) -> Iterator[tuple[list[Message], str, str]]:
+    """One chat turn as it streams: (conversation, sources panel, "" for the box), updated with
+    each verified sentence; the last update carries the finished answer and its sources."""
+    earlier = list(history or [])
     try:
-        return service.ask(message, filters=parse_filters(date_from, date_to, sources))
+        filters = parse_filters(date_from, date_to, sources)
+        events = service.stream(message, filters=filters, history=history_turns(history))
+        text = ""
+        for event in events:
+            if isinstance(event, TextPiece):
+                text += event.text
+            elif isinstance(event, Reset):
+                text = ""
+            elif isinstance(event, Done):
+                answer = event.answer
+                turn = [
+                    {"role": "user", "content": answer.question},
+                    {"role": "assistant", "content": answer.answer},
+                ]
+                yield [*earlier, *turn], render_sources(answer, service.get_document), ""
+                return
+            if isinstance(event, TextPiece | Reset):
+                turn = [
+                    {"role": "user", "content": message.strip()},
+                    {"role": "assistant", "content": text or "…"},
+                ]
+                yield [*earlier, *turn], render_sources(None), ""
     except QAError as exc:
         raise gr.Error(str(exc)) from None
 
@@ -179,13 +222,9 @@ def respond(
     date_to: Any = None,
     sources: Iterable[str] | None = None,
 ) -> tuple[list[Message], str, str]:
-    """One chat turn: (the conversation with question and answer, sources panel, "" for the box)."""
-    answer = ask(service, message, date_from, date_to, sources)
-    turn = [
-        {"role": "user", "content": answer.question},
-        {"role": "assistant", "content": answer.answer},
-    ]
-    return [*(history or []), *turn], render_sources(answer, service.get_document), ""
+    """One chat turn, finished: the last update of respond_stream()."""
+    *_, last = respond_stream(service, message, history, date_from, date_to, sources)
+    return last
 
 
 def ingest_uploads(service: QAService, files: Sequence[Any] | None, max_bytes: int) -> str:
@@ -220,7 +259,7 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
     """The Blocks app; mount it with `gr.mount_gradio_app(app, build_ui(...), path="/")`."""
 
     def on_ask(message, history, date_from, date_to, sources):
-        return respond(service, message, history, date_from, date_to, sources)
+        yield from respond_stream(service, message, history, date_from, date_to, sources)
 
     def on_upload(files):
         return ingest_uploads(service, files, settings.max_upload_bytes)

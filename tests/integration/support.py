@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -44,6 +45,24 @@ def serve(app, startup_timeout: float = 180) -> Iterator[str]:
         server.should_exit = True
         thread.join(15)
         sock.close()
+
+
+def sse_events(response) -> list[tuple[str, Any]]:
+    """Parse text/event-stream: `event:` and `data:` lines, a blank line ends an event."""
+    events: list[tuple[str, Any]] = []
+    name, data = "message", []
+    for line in response.iter_lines():
+        if not line:
+            if data:
+                events.append((name, json.loads("\n".join(data))))
+            name, data = "message", []
+        elif line.startswith(":"):
+            continue
+        elif line.startswith("event:"):
+            name = line.removeprefix("event:").strip()
+        elif line.startswith("data:"):
+            data.append(line.removeprefix("data:").removeprefix(" "))
+    return events
 
 
 def stop_process(proc, timeout: float = 10) -> None:

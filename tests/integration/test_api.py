@@ -7,7 +7,6 @@ third, on its own data directory, is the target of the schemathesis run.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -26,7 +25,7 @@ from qa_service.api import create_app
 from qa_service.container import build_service
 from qa_service.service import QAService
 from qa_service.settings import Settings
-from tests.integration.support import serve
+from tests.integration.support import serve, sse_events
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -87,24 +86,6 @@ def _error(response: httpx.Response, status: int) -> dict[str, str]:
 
 def _doc_ids(client: httpx.Client) -> set[str]:
     return {d["id"] for d in client.get("/api/v1/documents").json()["documents"]}
-
-
-def _events(response: httpx.Response) -> list[tuple[str, Any]]:
-    """Parse text/event-stream: `event:` and `data:` lines, a blank line ends an event."""
-    events: list[tuple[str, Any]] = []
-    name, data = "message", []
-    for line in response.iter_lines():
-        if not line:
-            if data:
-                events.append((name, json.loads("\n".join(data))))
-            name, data = "message", []
-        elif line.startswith(":"):
-            continue
-        elif line.startswith("event:"):
-            name = line.removeprefix("event:").strip()
-        elif line.startswith("data:"):
-            data.append(line.removeprefix("data:").removeprefix(" "))
-    return events
 
 
 # -- health and docs ---------------------------------------------------------------------
@@ -217,7 +198,7 @@ def test_stream_sends_the_same_answer_in_pieces_then_citations_then_done(
     with client.stream("POST", "/api/v1/ask/stream", json={"question": question}) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        events = _events(response)
+        events = sse_events(response)
     names = [name for name, _ in events]
     assert names[-2:] == ["citations", "done"]
     assert set(names[:-2]) == {"answer"} and len(names) > 3

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import AsyncIterable, Iterator
+from collections.abc import AsyncIterable
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from starlette.concurrency import run_in_threadpool
 
+from qa_service.answering.base import Reset, TextPiece
 from qa_service.api.deps import ServiceDep, require_read_key, require_ready
 from qa_service.api.errors import classify
 from qa_service.api.ratelimit import rate_limit
@@ -20,11 +19,14 @@ from qa_service.api.schemas import (
     AnswerChunkEvent,
     AnswerResponse,
     AskRequest,
+    CitationResponse,
     CitationsEvent,
+    ResetEvent,
     error_responses,
 )
 from qa_service.errors import QAError, QuestionError
-from qa_service.service import clean_question
+from qa_service.models import Turn
+from qa_service.service import Citations, Done, clean_question
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,16 @@ def checked_request(
 CheckedAsk = Annotated[AskRequest, Depends(checked_request)]
 
 
+def _arguments(request: AskRequest) -> dict:
+    return {
+        "k": request.k,
+        "filters": request.filters.to_domain() if request.filters else None,
+        "history": [Turn(role=t.role, content=t.content) for t in request.history],
+    }
+
+
 def _ask(service: ServiceDep, request: AskRequest) -> AnswerResponse:
-    filters = request.filters.to_domain() if request.filters else None
-    answer = service.ask(request.question, k=request.k, filters=filters)
+    answer = service.ask(request.question, **_arguments(request))
     return AnswerResponse.model_validate(answer, from_attributes=True)
 
 
@@ -71,38 +80,34 @@ def ask(request: CheckedAsk, service: ServiceDep) -> AnswerResponse:
     return _ask(service, request)
 
 
-_PIECE = re.compile(r"\S+\s*|\s+")
-
-
-def answer_pieces(text: str, words: int = 4) -> Iterator[str]:
-    """Split an answer into a few words per event; the pieces join back to the exact text."""
-    tokens = _PIECE.findall(text)
-    for i in range(0, len(tokens), words):
-        yield "".join(tokens[i : i + words])
-
-
 @router.post(
     "/stream",
     response_class=EventSourceResponse,
     summary="The same answer as server-sent events",
     description=(
         'Events, in order: `answer` (repeated; `{"text": ...}` pieces of the answer text, '
-        'which concatenate to the full answer), `citations` (once; `{"citations": [...]}`), '
-        "then `done` (the complete answer, the same JSON as POST /api/v1/ask). A failure after "
-        'the stream started arrives as an `error` event with `{"error": {code, message}}`.'
+        "which concatenate to the full answer; with a language model each piece is a sentence "
+        "already resolved to its verified quotes), possibly `reset` (discard the pieces so far: "
+        "the model's answer could not be verified and the extractive answer follows), "
+        '`citations` (once; `{"citations": [...]}`), then `done` (the complete answer, the '
+        "same JSON as POST /api/v1/ask). A failure after the stream started arrives as an "
+        '`error` event with `{"error": {code, message}}`.'
     ),
 )
 async def ask_stream(request: CheckedAsk, service: ServiceDep) -> AsyncIterable[ServerSentEvent]:
-    # The extractive answerer produces the whole text at once; it is sent in pieces so
-    # clients are written against the streaming contract a generating answerer will use.
     try:
-        response = await run_in_threadpool(_ask, service, request)
+        async for event in service.astream(request.question, **_arguments(request)):
+            if isinstance(event, TextPiece):
+                yield ServerSentEvent(event="answer", data=AnswerChunkEvent(text=event.text))
+            elif isinstance(event, Reset):
+                yield ServerSentEvent(event="reset", data=ResetEvent(reason="unverified"))
+            elif isinstance(event, Citations):
+                citations = [CitationResponse.model_validate(c) for c in event.citations]
+                yield ServerSentEvent(event="citations", data=CitationsEvent(citations=citations))
+            elif isinstance(event, Done):
+                answer = AnswerResponse.model_validate(event.answer, from_attributes=True)
+                yield ServerSentEvent(event="done", data=answer)
     except QAError as exc:
         _, code = classify(exc)
         log.warning("stream failed", extra={"code": code})
         yield ServerSentEvent(event="error", data={"error": {"code": code, "message": str(exc)}})
-        return
-    for piece in answer_pieces(response.answer):
-        yield ServerSentEvent(event="answer", data=AnswerChunkEvent(text=piece))
-    yield ServerSentEvent(event="citations", data=CitationsEvent(citations=response.citations))
-    yield ServerSentEvent(event="done", data=response)

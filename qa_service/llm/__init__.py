@@ -1,0 +1,1 @@
+"""Language models for generated answers: the in-process GGUF model and how to obtain it."""

@@ -1,0 +1,206 @@
+"""Generated answers with fixed model outputs: resolution, dropped markers, fallbacks, streams.
+
+The model is LangChain's FakeListChatModel (it streams its fixed reply character by
+character); everything after it - sentence assembly, citation resolution against the real
+embedding model and the real index, verification, fallback - is the production path.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from qa_service.answering.base import Reset, TextPiece
+from qa_service.container import build_service
+from qa_service.models import Turn
+from qa_service.service import Citations, Done
+
+MERZ = "Was sagte Merz zur Bundeswehr?"
+SBU = "Wer ist als Chef des ukrainischen Geheimdienstes SBU zurückgetreten?"
+US = "Who represented the US in Paris?"
+WORLD_CUP = "Wer gewann die Fußball-WM 2026?"
+
+
+class Calls(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.count = 0
+
+    def on_chat_model_start(self, *args, **kwargs) -> None:
+        self.count += 1
+
+
+@pytest.fixture(scope="module")
+def generative(corpus_service, make_settings, embedder):
+    """A service answering with a model that says `reply`, over the shared corpus index."""
+
+    def make(*replies: str, **overrides):
+        model = FakeListChatModel(responses=list(replies), callbacks=[Calls()])
+        settings = make_settings(**overrides)
+        service = build_service(
+            settings, store=corpus_service.store, embedder=embedder, chat_model=model
+        )
+        return service, model.callbacks[0]
+
+    return make
+
+
+def assert_verbatim(service, answer):
+    assert answer.citations
+    for c in answer.citations:
+        doc = service.get_document(c.doc_id)
+        assert doc.text[c.start : c.end] == c.quote
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for n in numbers:
+        assert f"[{n}]" in answer.answer
+
+
+def test_a_faithful_answer_is_generated_with_verified_quotes(generative):
+    service, calls = generative(
+        "Der Leiter des ukrainischen Geheimdienstes SBU, Wassyl Maljuk, tritt zurück [1]. "
+        "Maljuk bleibt im SBU-System [2]."
+    )
+    answer = service.ask(SBU)
+    assert calls.count == 1
+    assert answer.mode == "generated" and answer.answered
+    assert answer.answer.startswith("Der Leiter des ukrainischen Geheimdienstes SBU, Wassyl Maljuk")
+    assert_verbatim(service, answer)
+    assert any("Maljuk" in c.quote for c in answer.citations)
+    assert answer.generation.sentences == 2 and answer.generation.supported == 2
+
+
+def test_markers_pointing_nowhere_are_replaced_by_the_supporting_quote(generative):
+    service, _ = generative(
+        "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [9]."
+    )
+    answer = service.ask(SBU)
+    assert answer.mode == "generated"
+    assert "[9]" not in answer.answer and answer.answer.endswith("[1]")
+    assert_verbatim(service, answer)
+    assert "Maljuk" in answer.citations[0].quote
+
+
+def test_an_invented_sentence_and_quote_are_dropped(generative):
+    service, _ = generative(
+        "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
+        'Selenskyj sagte wörtlich: "Wir ernennen 2027 genau 14 neue Generäle in Odessa." [2]'
+    )
+    answer = service.ask(SBU)
+    assert answer.mode == "generated"
+    assert "Generäle" not in answer.answer and "14" not in answer.answer
+    assert answer.generation.sentences == 2 and answer.generation.supported == 1
+    assert_verbatim(service, answer)
+
+
+def test_an_answer_of_invented_quotes_falls_back_to_the_extractive_answer(
+    generative, corpus_service
+):
+    service, _ = generative(
+        'Merz sagte wörtlich: "Wir schicken 50.000 Soldaten nach Kiew." [1] '
+        "Die Bundeswehr übernimmt 2027 das Kommando über die Nato [2]."
+    )
+    events = list(service.stream(MERZ))
+    answer = events[-1].answer
+    assert answer.mode == "extractive_fallback"
+    assert answer.generation.fallback_reason == "unsupported"
+    assert answer.answer == corpus_service.ask(MERZ).answer
+    assert "50.000" not in answer.answer
+    assert_verbatim(service, answer)
+    assert not any(isinstance(e, Reset) for e in events)  # nothing unverified was shown
+
+
+def test_a_refusal_despite_confident_retrieval_falls_back(generative, corpus_service):
+    service, _ = generative("Die Artikel enthalten dazu keine Angaben.")
+    answer = service.ask(SBU)
+    assert answer.mode == "extractive_fallback"
+    assert answer.generation.fallback_reason == "model_refused"
+    assert answer.answer == corpus_service.ask(SBU).answer
+    assert answer.answered
+
+
+def test_an_unanswerable_question_is_refused_without_asking_the_model(generative):
+    service, calls = generative("Deutschland gewann die Fußball-WM 2026 [1].")
+    answer = service.ask(WORLD_CUP)
+    assert calls.count == 0
+    assert not answer.answered and answer.citations == ()
+    assert answer.answer == "Die Artikel enthalten dazu keine Angaben."
+
+
+def test_an_english_answer_is_resolved_to_german_quotes(generative):
+    service, _ = generative(
+        "The US was represented by special envoy Steve Witkoff and Jared Kushner [1]."
+    )
+    answer = service.ask(US)
+    assert answer.language == "en" and answer.mode == "generated"
+    assert_verbatim(service, answer)
+    assert "Witkoff" in answer.citations[0].quote
+
+
+def test_the_stream_shows_only_verified_sentences_then_citations_and_done(generative):
+    service, _ = generative(
+        "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
+        "Der Mond besteht aus grünem Käse [2]. "
+        "Maljuk bleibt im SBU-System [1]."
+    )
+    events = list(service.stream(SBU))
+    pieces = [e.text for e in events if isinstance(e, TextPiece)]
+    assert len(pieces) == 2
+    assert isinstance(events[-2], Citations) and isinstance(events[-1], Done)
+    answer = events[-1].answer
+    assert "".join(pieces) == answer.answer
+    assert "Käse" not in answer.answer
+    assert events[-2].citations == answer.citations
+    assert answer.timings["first_text_ms"] <= answer.timings["total_ms"]
+
+
+def test_a_shown_sentence_is_withdrawn_when_the_answer_falls_back(generative):
+    service, _ = generative(
+        "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
+        "Der Mond besteht aus grünem Käse [2]. Mars ist aus Schokolade [3]. "
+        "Jupiter ist aus Zuckerwatte [4]."
+    )
+    events = list(service.stream(SBU))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds.index("Reset") > kinds.index("TextPiece")
+    after = [e.text for e in events[kinds.index("Reset") :] if isinstance(e, TextPiece)]
+    answer = events[-1].answer
+    assert answer.mode == "extractive_fallback" and "".join(after) == answer.answer
+
+
+def test_an_unreachable_model_server_falls_back_to_the_extractive_answer(
+    corpus_service, make_settings, embedder
+):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = make_settings(
+        answerer="openai",
+        llm_base_url=f"http://127.0.0.1:{port}/v1",
+        llm_timeout=5,
+    )
+    service = build_service(settings, store=corpus_service.store, embedder=embedder)
+    answer = service.ask(SBU)
+    assert answer.mode == "extractive_fallback"
+    assert answer.generation.fallback_reason == "llm_error"
+    assert answer.answer == corpus_service.ask(SBU).answer
+
+
+def test_a_follow_up_is_condensed_by_the_model_before_retrieval(generative):
+    condensed = "Was sagte Macron zur multinationalen Truppe in der Ukraine?"
+    service, calls = generative(condensed, "Macron sprach von einer multinationalen Truppe [1].")
+    history = [Turn(role="user", content=MERZ), Turn(role="assistant", content="…")]
+    answer = service.ask("Und was sagte Macron dazu?", history=history)
+    assert calls.count == 2
+    assert answer.condensed_question == condensed
+    assert any("Macron" in p.text for p in answer.passages[:3])
+
+
+def test_without_a_model_a_follow_up_is_condensed_by_the_rule(corpus_service):
+    history = [Turn(role="user", content=MERZ), Turn(role="assistant", content="…")]
+    answer = corpus_service.ask("Und was sagte Macron dazu?", history=history)
+    assert answer.condensed_question == "Und was sagte Macron dazu? (Merz, Bundeswehr)"
+    standalone = corpus_service.ask(SBU, history=history)
+    assert standalone.condensed_question is None
