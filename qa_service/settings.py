@@ -77,9 +77,9 @@ class Settings(BaseSettings):
     # scores at least this (per answer language: an English sentence against German text
     # scores lower); fewer than `generated_min_supported` of the model's sentences supported,
     # and the extractive answer is returned instead. From `qa eval --answerer local --calibrate`.
-    citation_min_support_de: float = Field(0.95, ge=0.0, le=2.0)
-    citation_min_support_en: float = Field(0.90, ge=0.0, le=2.0)
-    generated_min_supported: float = Field(0.5, ge=0.0, le=1.0)
+    citation_min_support_de: float = Field(0.9165, ge=0.0, le=2.0)
+    citation_min_support_en: float = Field(0.8589, ge=0.0, le=2.0)
+    generated_min_supported: float = Field(1.0, ge=0.0, le=1.0)
 
     # Server (issue: interfaces)
     host: str = "127.0.0.1"

@@ -1,6 +1,7 @@
 """`qa eval --answerer`: answer quality of one answerer on the gold set, per question language.
 
-Printed per language: answer-contains (an expected string in an answered answer), the share
+Printed per language: answer-contains (an expected string in an answered answer or in the
+quotes it cites - the gold strings are German, an English answer translates them), the share
 of the model's sentences that resolved to a verified quote (the rest were dropped), fallback
 rate (model asked, extractive answer returned), refusal accuracy, false refusals, and p50/p95
 latency. Every record, with the model's raw text, goes to data_dir/eval-gold/answers-<name>.jsonl
@@ -70,7 +71,9 @@ def run_answer_eval(
         raw.text = ""
         a = service.ask(q.question)
         g = a.generation
-        text = a.answer.casefold()
+        # The answer and its quotes: an English answer to a German article names the
+        # German expected string ("Kommandozentrale") only in the quote it rests on.
+        text = " ".join([a.answer, *(c.quote for c in a.citations)]).casefold()
         records.append(
             Record(
                 id=q.id,

@@ -33,6 +33,11 @@ def model_sentences(raw: str, no_answer: str) -> list[str]:
     return [s for s in found if len(markers_of(s)[1].split()) >= 2 and not is_refusal(s, no_answer)]
 
 
+def _quote(source) -> str:
+    p = source.passage
+    return p.text[source.start - p.start : source.end - p.start]
+
+
 def run_citation_calibration(answerer: str, settings: Settings | None = None) -> str:
     from qa_service.container import build_embedder
     from qa_service.evaluation.run import eval_service
@@ -52,23 +57,17 @@ def run_citation_calibration(answerer: str, settings: Settings | None = None) ->
         r["id"]: model_sentences(r["raw"], service.prompts.render("no_answer", r["lang"]))
         for r in asked
     }
-    own: dict[str, list[float]] = {}
+    resolvers = {
+        r["id"]: CitationResolver(passages[r["id"]], service.embedder, vectors, 0.0) for r in asked
+    }
+    own = {r["id"]: [resolvers[r["id"]].best_support(s) for s in sentences[r["id"]]] for r in asked}
     mismatched: dict[str, list[float]] = defaultdict(list)
-    for i, r in enumerate(asked):
-        q = by_id[r["id"]]
-        resolver = CitationResolver(passages[r["id"]], service.embedder, vectors, 0.0)
-        own[r["id"]] = [resolver.best_support(s) for s in sentences[r["id"]]]
-        other = next(
-            (
-                o
-                for o in asked[i + 1 :] + asked[:i]
-                if not set(by_id[o["id"]].gold_docs) & set(q.gold_docs)
-            ),
-            None,
-        )
-        if other is not None:
-            foreign = CitationResolver(passages[other["id"]], service.embedder, vectors, 0.0)
-            shared = frozenset(p.chunk_id for p in passages[r["id"]])
+    for r in asked:
+        shared = frozenset(p.chunk_id for p in passages[r["id"]])
+        for other in asked:
+            if set(by_id[other["id"]].gold_docs) & set(by_id[r["id"]].gold_docs):
+                continue  # about the same articles: its passages may well support r's answer
+            foreign = resolvers[other["id"]]
             mismatched[r["lang"]] += [
                 foreign.best_support(s, exclude=shared) for s in sentences[r["id"]]
             ]
@@ -92,16 +91,21 @@ def run_citation_calibration(answerer: str, settings: Settings | None = None) ->
     extractive = {
         r["id"]: contains(service.ask(by_id[r["id"]].question).answer, r["id"]) for r in asked
     }
+    quotes = {}  # per sentence: it and its quotes at the chosen threshold, or None
+    for r in asked:
+        resolver = CitationResolver(
+            passages[r["id"]], service.embedder, vectors, min_support[r["lang"]]
+        )
+        found = [resolver.resolve(s).sources for s in sentences[r["id"]]]
+        quotes[r["id"]] = [
+            " ".join([markers_of(s)[1], *map(_quote, src)]) if src else None
+            for s, src in zip(sentences[r["id"]], found, strict=True)
+        ]
     totals = {}
     for share in SHARES:
         total = 0
         for r in asked:
-            bar = min_support[r["lang"]]
-            kept = [
-                markers_of(s)[1]
-                for s, x in zip(sentences[r["id"]], own[r["id"]], strict=True)
-                if x >= bar
-            ]
+            kept = [q for q in quotes[r["id"]] if q is not None]
             generated = bool(kept) and len(kept) >= share * len(sentences[r["id"]])
             total += contains(" ".join(kept), r["id"]) if generated else extractive[r["id"]]
         totals[share] = total

@@ -86,7 +86,8 @@ def test_markers_pointing_nowhere_are_replaced_by_the_supporting_quote(generativ
 def test_an_invented_sentence_and_quote_are_dropped(generative):
     service, _ = generative(
         "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
-        'Selenskyj sagte wörtlich: "Wir ernennen 2027 genau 14 neue Generäle in Odessa." [2]'
+        'Selenskyj sagte wörtlich: "Wir ernennen 2027 genau 14 neue Generäle in Odessa." [2]',
+        generated_min_supported=0.5,
     )
     answer = service.ask(SBU)
     assert answer.mode == "generated"
@@ -143,7 +144,8 @@ def test_the_stream_shows_only_verified_sentences_then_citations_and_done(genera
     service, _ = generative(
         "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
         "Der Mond besteht aus grünem Käse [2]. "
-        "Maljuk bleibt im SBU-System [1]."
+        "Maljuk bleibt im SBU-System [1].",
+        generated_min_supported=0.5,
     )
     events = list(service.stream(SBU))
     pieces = [e.text for e in events if isinstance(e, TextPiece)]
@@ -156,11 +158,23 @@ def test_the_stream_shows_only_verified_sentences_then_citations_and_done(genera
     assert answer.timings["first_text_ms"] <= answer.timings["total_ms"]
 
 
+def test_with_the_calibrated_default_one_unsupported_sentence_means_fallback(generative):
+    service, _ = generative(
+        "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
+        "Der Mond besteht aus grünem Käse [2]."
+    )
+    answer = service.ask(SBU)
+    assert answer.mode == "extractive_fallback"
+    assert answer.generation.fallback_reason == "unsupported"
+    assert (answer.generation.sentences, answer.generation.supported) == (2, 1)
+
+
 def test_a_shown_sentence_is_withdrawn_when_the_answer_falls_back(generative):
     service, _ = generative(
         "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
         "Der Mond besteht aus grünem Käse [2]. Mars ist aus Schokolade [3]. "
-        "Jupiter ist aus Zuckerwatte [4]."
+        "Jupiter ist aus Zuckerwatte [4].",
+        generated_min_supported=0.5,
     )
     events = list(service.stream(SBU))
     kinds = [type(e).__name__ for e in events]
