@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
     llm_timeout: float = Field(120.0, gt=0)
     # Requests waiting for the one model instance; more get 503 with Retry-After.
-    llm_queue_size: int = Field(4, ge=1)
+    llm_queue_size: int = Field(4, ge=0)
     # Citation resolution: an answer sentence is supported when its best passage sentence
     # scores at least this (per answer language: an English sentence against German text
     # scores lower); fewer than `generated_min_supported` of the model's sentences supported,
