@@ -29,6 +29,12 @@ CONTEXT_CHARS = 150  # shown on each side of a quote: ~300 characters of surroun
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
 
 Message = dict[str, Any]
+MODE_LABELS = {
+    "generated": "Vom Sprachmodell formuliert, jeder Satz belegt · written by the language model, "
+    "every sentence backed by a quote",
+    "extractive_fallback": "Modellantwort nicht belegbar, daher Zitate · the model's answer could "
+    "not be verified, so quotes instead",
+}
 
 SOURCES_CSS = """
 .qa-sources-title { font-weight: 600; margin: 0 0 .5rem; }
@@ -100,6 +106,9 @@ def render_sources(
     title = '<div class="qa-sources-title">Quellen · Sources</div>'
     if answer is None:
         return title + '<p class="qa-empty">Noch keine Frage gestellt. · No question yet.</p>'
+    if answer.answered and answer.mode != "extractive":
+        label = MODE_LABELS[answer.mode]
+        title += f'<p class="qa-meta qa-mode" data-mode="{answer.mode}">{label}</p>'
     if answer.condensed_question:
         title += (
             '<p class="qa-meta qa-condensed">Gesucht nach · searched for: '

@@ -17,6 +17,7 @@ from qa_service.answering.base import Reset, TextPiece
 from qa_service.container import build_service
 from qa_service.models import Turn
 from qa_service.service import Citations, Done
+from qa_service.ui.gradio import render_sources
 
 MERZ = "Was sagte Merz zur Bundeswehr?"
 SBU = "Wer ist als Chef des ukrainischen Geheimdienstes SBU zurückgetreten?"
@@ -70,6 +71,7 @@ def test_a_faithful_answer_is_generated_with_verified_quotes(generative):
     assert_verbatim(service, answer)
     assert any("Maljuk" in c.quote for c in answer.citations)
     assert answer.generation.sentences == 2 and answer.generation.supported == 2
+    assert 'data-mode="generated"' in render_sources(answer, service.get_document)
 
 
 def test_markers_pointing_nowhere_are_replaced_by_the_supporting_quote(generative):
