@@ -163,8 +163,24 @@ def evaluate(
 def bench(
     repeats: Annotated[int, typer.Option(min=1, help="Repetitions; medians are printed.")] = 3,
     questions: Annotated[int, typer.Option(min=1, help="Questions timed per repetition.")] = 20,
+    load: Annotated[
+        bool, typer.Option("--load", help="Concurrent clients and uploads against the server.")
+    ] = False,
+    clients: Annotated[int, typer.Option(min=1, help="--load: concurrent clients.")] = 50,
+    seconds: Annotated[float, typer.Option(min=1, help="--load: seconds per round.")] = 60,
+    rounds: Annotated[int, typer.Option(min=1, help="--load: rounds.")] = 3,
 ) -> None:
-    """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS."""
+    """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS.
+
+    --load: the real server on 127.0.0.1 under concurrent questions while documents are
+    uploaded; per round requests, errors, req/s, latency percentiles and server RSS.
+    """
+    if load:
+        from qa_service.evaluation.load import run_load
+
+        report = run_load(rounds, clients, seconds, progress=lambda s: typer.echo(s, err=True))
+        typer.echo(report.text())
+        return
     from qa_service.evaluation.bench import run_bench
 
     typer.echo(run_bench(repeats=repeats, questions=questions))
