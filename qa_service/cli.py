@@ -169,17 +169,27 @@ def bench(
     clients: Annotated[int, typer.Option(min=1, help="--load: concurrent clients.")] = 50,
     seconds: Annotated[float, typer.Option(min=1, help="--load: seconds per round.")] = 60,
     rounds: Annotated[int, typer.Option(min=1, help="--load: rounds.")] = 3,
+    scale: Annotated[
+        bool, typer.Option("--scale", help="Synthetic 1k-100k chunk corpora, both Chroma modes.")
+    ] = False,
+    sizes: Annotated[str, typer.Option(help="--scale: chunk counts.")] = "1000,10000,100000",
 ) -> None:
     """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS.
 
     --load: the real server on 127.0.0.1 under concurrent questions while documents are
     uploaded; per round requests, errors, req/s, latency percentiles and server RSS.
+    --scale: ingest, query latency, memory and disk from 1k to 100k chunks (docs/scaling.md).
     """
     if load:
         from qa_service.evaluation.load import run_load
 
         report = run_load(rounds, clients, seconds, progress=lambda s: typer.echo(s, err=True))
         typer.echo(report.text())
+        return
+    if scale:
+        from qa_service.evaluation.scale import run_scale
+
+        run_scale([int(n) for n in sizes.split(",")], progress=typer.echo)
         return
     from qa_service.evaluation.bench import run_bench
 

@@ -1,7 +1,8 @@
-"""The deployed server (`python app.py`) as a child process on a free loopback port.
+"""Servers as child processes on free loopback ports: our app (`python app.py`) and Chroma
+(`chroma run`).
 
-Used by the load test (`qa bench --load`) and by tests that need the real process: its own
-settings from the environment, its own stdout and stderr files, its RSS from /proc.
+Used by the load and scale benchmarks (`qa bench --load`, `--scale`) and by tests that need
+the real process: its own settings from the environment, its output in files, its RSS.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class ServedApp:
 
 def _ready(url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/readyz", timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
     except OSError:
         return False
@@ -94,7 +95,7 @@ def served_app(
         served = ServedApp(f"http://{HOST}:{port}", proc, out_path, err_path)
         try:
             deadline = time.monotonic() + startup_timeout
-            while not _ready(served.url):
+            while not _ready(f"{served.url}/readyz"):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"the server did not get ready (exit code {proc.poll()}):\n"
@@ -103,9 +104,53 @@ def served_app(
                 time.sleep(0.25)
             yield served
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            _stop(proc)
+
+
+def _stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@dataclass
+class ChromaServer:
+    host: str
+    port: int
+    process: subprocess.Popen
+
+    def rss_mb(self) -> float | None:
+        return rss_mb(self.process.pid)
+
+
+@contextmanager
+def chroma_server(path: Path, startup_timeout: float = 60) -> Iterator[ChromaServer]:
+    """`chroma run --path <path>` (the CLI beside this interpreter) on a free loopback port;
+    yields once its heartbeat answers, stops it afterwards. Output goes to `path.parent`."""
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        raise RuntimeError(f"chroma CLI not found at {exe}")
+    path.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "NO_COLOR": "1"}
+    cmd = [str(exe), "run", "--path", str(path), "--host", HOST, "--port", str(port)]
+    log_path = path.parent / f"{path.name}.chroma.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+        )
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while not _ready(f"http://{HOST}:{port}/api/v2/heartbeat"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"chroma server did not start (exit code {proc.poll()}):\n"
+                        + log_path.read_text(errors="replace")[-2000:]
+                    )
+                time.sleep(0.1)
+            yield ChromaServer(HOST, port, proc)
+        finally:
+            _stop(proc)
