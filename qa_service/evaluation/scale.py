@@ -136,7 +136,7 @@ def write_article_files(
     from ingest.loading import load_document
 
     made = 0
-    for doc, doc_chunks, _ in synthetic_documents(passages, vectors, 4 * chunks, "e2e"):
+    for doc, doc_chunks, _ in synthetic_documents(passages, vectors, 20 * chunks, "e2e"):
         path = folder / f"{doc.id}.txt"
         paragraphs = "\n\n".join(c.text for c in doc_chunks[:5])  # ~5 chunks per article
         path.write_text(f"{doc.title}\n\n{paragraphs}\n", encoding="utf-8")
