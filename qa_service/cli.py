@@ -20,7 +20,7 @@ def _service():
     from qa_service.logging import configure_logging
     from qa_service.settings import get_settings
 
-    configure_logging()
+    configure_logging(default_level="WARNING")  # commands print results, not INFO lines
     return build_service(get_settings())
 
 

@@ -195,8 +195,9 @@ def uvicorn_log_config() -> dict[str, Any]:
     }
 
 
-def configure_logging(settings: Settings | None = None) -> None:
-    """Install the stderr handler on the root logger at `QA_LOG_LEVEL` in `QA_LOG_FORMAT`.
+def configure_logging(settings: Settings | None = None, default_level: str = "INFO") -> None:
+    """Install the stderr handler on the root logger at `QA_LOG_LEVEL` (else `default_level`)
+    in `QA_LOG_FORMAT`.
 
     Idempotent: a second call replaces the handler it installed and leaves others alone.
     """
@@ -214,7 +215,7 @@ def configure_logging(settings: Settings | None = None) -> None:
     for old in [h for h in root.handlers if getattr(h, "_qa_service", False)]:
         root.removeHandler(old)
     root.addHandler(handler)
-    level = logging.getLevelName(settings.log_level)
+    level = logging.getLevelName(settings.log_level or default_level.upper())
     root.setLevel(level)
     for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

@@ -81,10 +81,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
 
-    # Logging (qa_service/logging.py): JSON Lines on stderr, or text; QA_LOG_LEVEL.
+    # Logging (qa_service/logging.py): JSON Lines on stderr, or text. The level defaults to
+    # INFO in the server (one access line per request) and WARNING in CLI commands.
     # The value of every SecretStr field is blanked out of every log line.
     log_format: Literal["json", "text"] = "json"
-    log_level: Annotated[LogLevel, BeforeValidator(_upper)] = "INFO"
+    log_level: Annotated[LogLevel | None, BeforeValidator(_upper)] = None
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

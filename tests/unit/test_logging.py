@@ -96,8 +96,23 @@ def test_uvicorn_goes_through_the_same_handler_and_its_access_log_is_off(lines):
 
 
 def test_log_level_from_the_environment_any_case(monkeypatch):
+    assert Settings(_env_file=None).log_level is None  # the entry point's default applies
     monkeypatch.setenv("QA_LOG_LEVEL", "debug")
     assert Settings(_env_file=None).log_level == "DEBUG"
+
+
+def test_level_default_and_override(settings):
+    root = logging.getLogger()
+    level = root.level
+    try:
+        configure_logging(settings, default_level="WARNING")
+        assert root.level == logging.WARNING
+        configure_logging(settings.model_copy(update={"log_level": "DEBUG"}), "WARNING")
+        assert root.level == logging.DEBUG
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_qa_service", False)]:
+            root.removeHandler(handler)
+        root.setLevel(level)
 
 
 @pytest.mark.parametrize(
