@@ -12,9 +12,14 @@ from fastapi import FastAPI
 
 
 def create() -> FastAPI:
-    """Factory for `uvicorn --factory app:create`: settings from the environment."""
-    from qa_service.api.server import build_app
+    """Factory for `uvicorn --factory app:create`: settings from the environment.
 
+    Logging is configured here too, replacing uvicorn's own (and its access log).
+    """
+    from qa_service.api.server import build_app
+    from qa_service.logging import configure_logging
+
+    configure_logging()
     return build_app()
 
 

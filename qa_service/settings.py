@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
 
 
 class Settings(BaseSettings):
@@ -96,6 +102,12 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+
+    # Logging (qa_service/logging.py): JSON Lines on stderr, or text. The level defaults to
+    # INFO in the server (one access line per request) and WARNING in CLI commands.
+    # The value of every SecretStr field is blanked out of every log line.
+    log_format: Literal["json", "text"] = "json"
+    log_level: Annotated[LogLevel | None, BeforeValidator(_upper)] = None
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

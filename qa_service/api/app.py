@@ -22,6 +22,7 @@ from qa_service.api.errors import (
 )
 from qa_service.api.openapi import install_openapi
 from qa_service.api.ratelimit import RateLimiter
+from qa_service.api.request_log import RequestLog
 from qa_service.api.routes import ask, documents, health
 from qa_service.errors import QAError
 from qa_service.service import QAService
@@ -97,6 +98,8 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
         DeclaredSizeLimit,
         limits=[(API_PREFIX + "/documents", upload_limit), (API_PREFIX + "/ask", ask_limit)],
     )
+    # Added last, so outermost: refused and failed requests get an id and a log line too.
+    app.add_middleware(RequestLog)
     app.include_router(health.router)
     app.include_router(ask.router, prefix=API_PREFIX, max_body_size=ask_limit)
     app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)

@@ -29,11 +29,20 @@ def serve(
     """Run uvicorn until interrupted; host and port default to QA_HOST and QA_PORT."""
     import uvicorn
 
-    from qa_service.logging import configure_logging
+    from qa_service.logging import configure_logging, uvicorn_log_config
 
-    configure_logging()
     settings = settings or get_settings()
+    configure_logging(settings)
     host, port = host or settings.host, port or settings.port
     app = build_app(settings)
-    # uvicorn logs "Uvicorn running on http://host:port" once the model is warm.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, timeout_graceful_shutdown=10)
+    # uvicorn logs "Uvicorn running on http://host:port" once the model is warm; its records
+    # go through our handler, and its access log gives way to qa_service.api.request_log.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+        log_config=uvicorn_log_config(),
+        access_log=False,
+    )

@@ -1,0 +1,156 @@
+"""Servers as child processes on free loopback ports: our app (`python app.py`) and Chroma
+(`chroma run`).
+
+Used by the load and scale benchmarks (`qa bench --load`, `--scale`) and by tests that need
+the real process: its own settings from the environment, its output in files, its RSS.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa_service.settings import PROJECT_ROOT
+
+HOST = "127.0.0.1"
+_QUIET = {
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (small race; fine on loopback)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process (VmRSS in /proc/<pid>/status), None when unavailable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+@dataclass
+class ServedApp:
+    url: str
+    process: subprocess.Popen
+    stdout: Path
+    stderr: Path
+
+    def rss_mb(self) -> float | None:
+        return rss_mb(self.process.pid)
+
+    def output(self) -> str:
+        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def served_app(
+    workdir: Path, env: Mapping[str, str], startup_timeout: float = 300
+) -> Iterator[ServedApp]:
+    """Start `python app.py` in `workdir` (its cwd, so no stray `.env` applies) with this
+    environment minus its QA_* variables plus `env`; yield once /readyz answers 200; stop it.
+
+    Output goes to `workdir/server.stdout` and `workdir/server.stderr`.
+    """
+    port = free_port()
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    child_env |= _QUIET | {"QA_HOST": HOST, "QA_PORT": str(port)} | dict(env)
+    workdir.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = workdir / "server.stdout", workdir / "server.stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, str(PROJECT_ROOT / "app.py")],
+            cwd=workdir,
+            env=child_env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+        served = ServedApp(f"http://{HOST}:{port}", proc, out_path, err_path)
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while not _ready(f"{served.url}/readyz"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the server did not get ready (exit code {proc.poll()}):\n"
+                        + served.output()[-3000:]
+                    )
+                time.sleep(0.25)
+            yield served
+        finally:
+            _stop(proc)
+
+
+def _stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@dataclass
+class ChromaServer:
+    host: str
+    port: int
+    process: subprocess.Popen
+
+    def rss_mb(self) -> float | None:
+        return rss_mb(self.process.pid)
+
+
+@contextmanager
+def chroma_server(path: Path, startup_timeout: float = 60) -> Iterator[ChromaServer]:
+    """`chroma run --path <path>` (the CLI beside this interpreter) on a free loopback port;
+    yields once its heartbeat answers, stops it afterwards. Output goes to `path.parent`."""
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        raise RuntimeError(f"chroma CLI not found at {exe}")
+    path.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "NO_COLOR": "1"}
+    cmd = [str(exe), "run", "--path", str(path), "--host", HOST, "--port", str(port)]
+    log_path = path.parent / f"{path.name}.chroma.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+        )
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while not _ready(f"http://{HOST}:{port}/api/v2/heartbeat"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"chroma server did not start (exit code {proc.poll()}):\n"
+                        + log_path.read_text(errors="replace")[-2000:]
+                    )
+                time.sleep(0.1)
+            yield ChromaServer(HOST, port, proc)
+        finally:
+            _stop(proc)
