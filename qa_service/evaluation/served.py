@@ -104,10 +104,11 @@ def served_app(
                 time.sleep(0.25)
             yield served
         finally:
-            _stop(proc)
+            stop_process(proc)
 
 
-def _stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+def stop_process(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a child process, and kill it if it has not stopped within `timeout`."""
     proc.terminate()
     try:
         proc.wait(timeout=timeout)
@@ -153,4 +154,4 @@ def chroma_server(path: Path, startup_timeout: float = 60) -> Iterator[ChromaSer
                 time.sleep(0.1)
             yield ChromaServer(HOST, port, proc)
         finally:
-            _stop(proc)
+            stop_process(proc)

@@ -18,6 +18,8 @@ from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
+from qa_service.evaluation.served import stop_process as stop_process  # re-exported for tests
+
 SLACK_SECRET = "test-signing-secret"
 BOT_USER, BOT_ID = "U0BOT", "B0BOT"
 
@@ -63,18 +65,6 @@ def sse_events(response) -> list[tuple[str, Any]]:
         elif line.startswith("data:"):
             data.append(line.removeprefix("data:").removeprefix(" "))
     return events
-
-
-def stop_process(proc, timeout: float = 10) -> None:
-    """Terminate a child process, and kill it if it has not stopped within `timeout`."""
-    import subprocess
-
-    proc.terminate()
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 class FakeSlack(ThreadingHTTPServer):
