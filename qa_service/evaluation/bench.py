@@ -104,15 +104,21 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
 
 def run_answer_bench(answerer: str, questions: int = 10, settings: Settings | None = None) -> str:
     """Time to first token, tokens/s and answer latency of a generative answerer."""
-    from qa_service.container import build_service
+    from qa_service.container import build_embedder, build_service
+    from qa_service.llm.fetch import default_model_path
 
-    settings = (settings or get_settings()).model_copy(update={"answerer": answerer})
+    settings = settings or get_settings()
+    # The index goes to a temp dir; the model files stay where the user keeps them.
+    model_path = settings.llm_model_path or default_model_path(settings.models_dir)
+    settings = settings.model_copy(update={"answerer": answerer, "llm_model_path": model_path})
+    embedder = build_embedder(settings)
     ds = gold_dataset()
     qs = [q.question for q in ds.questions if q.answerable]
     qs = [q for i, q in enumerate(qs) if i % max(1, len(qs) // questions) == 0][:questions]
     with tempfile.TemporaryDirectory() as tmp:
         service = build_service(
-            settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
+            settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None}),
+            embedder=embedder,
         )
         service.ingest([ds.corpus])
         t = time.perf_counter()
