@@ -1,5 +1,8 @@
 """Slack bot: mentions, direct messages and /frage, /ask answered by the same `QAService.ask`.
 
+A mention inside a thread is a follow-up: the thread's earlier messages are the chat history
+(`conversations.replies`), so "Und was sagte Macron dazu?" is condensed like in the chat UI.
+
 Slack wants an ack within 3 seconds, so every listener acks at once and answers in a Bolt
 lazy listener (a worker thread). The Bolt `App` is built without `auth.test`: the server must
 start, and reject forged requests, without reaching Slack. Bolt calls `auth.test` once on the
@@ -17,7 +20,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from qa_service.errors import ConfigError, QAError
-from qa_service.models import Answer
+from qa_service.models import Answer, Turn
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -60,6 +63,9 @@ def format_blocks(answer: Answer) -> list[dict]:
     """The answer as a section, then one context block per citation (title, date, quote)."""
     text = clip(escape(answer.answer), MAX_TEXT)
     blocks: list[dict] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    if answer.condensed_question:
+        searched = clip(f"Gesucht nach · searched for: _{escape(answer.condensed_question)}_", 300)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": searched}]})
     for citation in answer.citations[:MAX_CITATIONS]:
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": citation_line(citation)}]}
@@ -95,10 +101,39 @@ def is_user_dm(event: dict) -> bool:
     )
 
 
-def reply(service: QAService, question: str) -> tuple[str, list[dict] | None]:
+MAX_HISTORY = 20
+
+
+def thread_history(client: WebClient, event: dict, bot_user: str | None) -> list[Turn]:
+    """The thread's messages before this one, as chat turns (the bot's own are the answers).
+    Without a thread, or when Slack refuses (missing scope), there is no history."""
+    from slack_sdk.errors import SlackApiError
+
+    thread = event.get("thread_ts")
+    if not thread or thread == event.get("ts"):
+        return []
+    try:
+        replies = client.conversations_replies(channel=event["channel"], ts=thread, limit=50)
+    except SlackApiError as exc:
+        log.info("conversations.replies failed (%s); no history", exc.response.get("error"))
+        return []
+    turns = []
+    for m in replies.get("messages", []):
+        if m.get("ts") == event.get("ts"):
+            break
+        mine = bool(m.get("bot_id")) or (bot_user is not None and m.get("user") == bot_user)
+        text = clean_mention(m.get("text", ""))
+        if text:
+            turns.append(Turn(role="assistant" if mine else "user", content=text[:4000]))
+    return turns[-MAX_HISTORY:]
+
+
+def reply(
+    service: QAService, question: str, history: list[Turn] | None = None
+) -> tuple[str, list[dict] | None]:
     """(fallback text, blocks); a user-facing error becomes a short text reply."""
     try:
-        answer = service.ask(question)
+        answer = service.ask(question, history=history or ())
     except QAError as exc:
         return f":warning: {exc}", None
     return clip(answer.answer, MAX_TEXT), format_blocks(answer)
@@ -134,9 +169,10 @@ def build_app(service: QAService, settings: Settings, *, socket_mode: bool = Fal
     def ack_command(ack, command) -> None:
         ack(f"Einen Moment … · One moment … ({clip(command.get('text', ''), 200)})")
 
-    def answer_event(event: dict, client: WebClient) -> None:
+    def answer_event(event: dict, client: WebClient, context) -> None:
         question = clean_mention(event.get("text", ""))
-        text, blocks = reply(service, question)
+        history = thread_history(client, event, context.get("bot_user_id"))
+        text, blocks = reply(service, question, history)
         client.chat_postMessage(
             channel=event["channel"],
             thread_ts=event.get("thread_ts") or event["ts"],

@@ -76,6 +76,7 @@ class FakeSlack(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _FakeSlackHandler)
         self.calls: list[tuple[str, dict]] = []
         self.changed = threading.Condition()
+        self.threads: dict[tuple[str, str], list[dict]] = {}  # conversations.replies
 
     @property
     def url(self) -> str:
@@ -114,12 +115,19 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 class _FakeSlackHandler(BaseHTTPRequestHandler):
     server: FakeSlack
 
+    def do_GET(self) -> None:  # the SDK reads (conversations.replies) with GET and a query
+        query = urllib.parse.urlsplit(self.path).query
+        self._answer({k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
+
     def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
         if "json" in (self.headers.get("Content-Type") or ""):
             payload = json.loads(raw or "{}")
         else:
             payload = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+        self._answer(payload)
+
+    def _answer(self, payload: dict) -> None:
         path = self.path.split("?")[0]
         if path.startswith("/respond/"):  # a slash command's response_url
             method, payload = "respond", {**payload, "channel": path.rsplit("/", 1)[1]}
@@ -131,6 +139,9 @@ class _FakeSlackHandler(BaseHTTPRequestHandler):
                 body |= {"user_id": BOT_USER, "bot_id": BOT_ID, "team_id": "T1", "user": "qa"}
             elif method == "chat.postMessage":
                 body |= {"channel": payload.get("channel"), "ts": f"{time.time():.6f}"}
+            elif method == "conversations.replies":
+                key = (payload.get("channel"), payload.get("ts"))
+                body |= {"messages": self.server.threads.get(key, []), "has_more": False}
         if isinstance(payload.get("blocks"), str):
             payload["blocks"] = json.loads(payload["blocks"])
         self.server.record(method, payload)

@@ -94,6 +94,34 @@ def test_mention_gets_a_threaded_answer_with_citations(slack_url, fake_slack, co
     assert all(text.startswith(f"*[{i}] ") for i, text in enumerate(context_texts(post), 1))
 
 
+def test_a_mention_in_a_thread_is_a_follow_up_of_the_thread(slack_url, fake_slack):
+    channel, thread = "C_THREAD", "1767800000.000100"
+    fake_slack.threads[(channel, thread)] = [
+        {"ts": thread, "user": "U1", "text": f"<@{BOT_USER}> {QUESTION}"},
+        {"ts": "1767800001.000100", "bot_id": BOT_ID, "user": BOT_USER, "text": "Merz [1]"},
+        {
+            "ts": "1767800002.000100",
+            "user": "U1",
+            "text": f"<@{BOT_USER}> Und was sagte Macron dazu?",
+        },
+    ]
+    event = {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@{BOT_USER}> Und was sagte Macron dazu?",
+        "ts": "1767800002.000100",
+        "thread_ts": thread,
+        "channel": channel,
+    }
+    assert post_event(slack_url, event_body(event, "EvThread")).status_code == 200
+    [post] = fake_slack.wait_posts(channel)
+    assert post["thread_ts"] == thread
+    searched = [t for t in context_texts(post) if t.startswith("Gesucht nach")]
+    assert searched == [
+        "Gesucht nach · searched for: _Und was sagte Macron dazu? (Merz, Bundeswehr)_"
+    ]
+
+
 def test_slash_command_acks_fast_then_posts(slack_url, fake_slack):
     body = urllib.parse.urlencode(
         {
