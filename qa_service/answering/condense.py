@@ -58,7 +58,7 @@ class Condenser:
             return None
         if self.chat_model is not None:
             try:
-                return self._by_model(question, history, language)
+                return self._by_model(question, history, language, previous[-1])
             except (LLMError, openai.APIError) as exc:
                 log.warning("condensing by model failed, using the rule: %s", exc)
         return self._by_rule(question, previous[-1])
@@ -72,7 +72,9 @@ class Condenser:
         ]
         return f"{question.strip()} ({', '.join(context)})" if context else question
 
-    def _by_model(self, question: str, history: Sequence[Turn], language: Language) -> str:
+    def _by_model(
+        self, question: str, history: Sequence[Turn], language: Language, previous: str
+    ) -> str:
         names = {"user": "Nutzer" if language == "de" else "User", "assistant": "Assistent"}
         transcript = "\n".join(f"{names[t.role]}: {t.content.strip()}" for t in history)
         prompt = self.prompts.template("condense", language)
@@ -85,6 +87,5 @@ class Condenser:
             or len(rewritten) > 4 * len(question) + 200
             or rewritten.casefold() == question.strip().casefold()
         ):
-            previous = [t.content for t in history if t.role == "user"]
-            return self._by_rule(question, previous[-1])
+            return self._by_rule(question, previous)
         return rewritten

@@ -131,13 +131,14 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
             self.min_support[input.language],
         )
         numbering, buffer, stats = Numbering(), SentenceBuffer(), _StreamStats()
+        no_answer = self.prompts.render("no_answer", input.language)
         shown: list[str] = []
         sentences = supported = 0
         refused = False
         error: str | None = None
         try:
             for sentence in self._sentences(input, buffer, stats):
-                if self._refuses(input, sentence):  # never shown, whatever it resembles
+                if is_refusal(sentence, no_answer):  # never shown, whatever it resembles
                     refused = True
                     continue
                 sentences += 1
@@ -195,6 +196,3 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
         if supported == 0 or supported < self.min_supported * sentences:
             return "unsupported"
         return None
-
-    def _refuses(self, input: AnswerRequest, sentence: str) -> bool:
-        return is_refusal(sentence, self.prompts.render("no_answer", input.language))

@@ -102,16 +102,8 @@ class CitationResolver:
         ]
 
     def resolve(self, sentence: str) -> ResolvedSentence:
-        markers, text = markers_of(sentence)
-        if self._vectors is None or len(text.split()) < 2:
-            return ResolvedSentence(text, markers, ())
-        scores = self._scores(text)
-        numbers = _numbers(text)
-        usable = [
-            i
-            for i, c in enumerate(self._candidates)
-            if scores[i] >= self.min_support and numbers <= self._passage_numbers[c.passage]
-        ]
+        markers, text, scores, eligible = self._eligible(sentence)
+        usable = [i for i in eligible if scores[i] >= self.min_support]
         named = [i for i in usable if self._candidates[i].passage + 1 in markers]
         chosen = self._best_per_passage(named or usable, scores)
         return ResolvedSentence(text, markers, tuple(chosen))
@@ -119,17 +111,25 @@ class CitationResolver:
     def best_support(self, sentence: str, exclude: frozenset[str] = frozenset()) -> float:
         """The best score any passage sentence gives `sentence` (chunks in `exclude` left out),
         ignoring `min_support`; -1 when none can support it. For calibration."""
-        _, text = markers_of(sentence)
+        _, _, scores, eligible = self._eligible(sentence, exclude)
+        return max((float(scores[i]) for i in eligible), default=-1.0)
+
+    def _eligible(
+        self, sentence: str, exclude: frozenset[str] = frozenset()
+    ) -> tuple[tuple[int, ...], str, np.ndarray, list[int]]:
+        """(markers, text, scores, candidates that may support it): a candidate may only if
+        its passage holds every number of the sentence and is not in `exclude`."""
+        markers, text = markers_of(sentence)
         if self._vectors is None or len(text.split()) < 2:
-            return -1.0
+            return markers, text, np.empty(0), []
         scores, numbers = self._scores(text), _numbers(text)
-        ok = [
-            float(scores[i])
+        eligible = [
+            i
             for i, c in enumerate(self._candidates)
             if numbers <= self._passage_numbers[c.passage]
             and self.passages[c.passage].chunk_id not in exclude
         ]
-        return max(ok, default=-1.0)
+        return markers, text, scores, eligible
 
     def _scores(self, text: str) -> np.ndarray:
         query = np.asarray(self.embedder.embed_query(text), dtype=np.float32)

@@ -40,12 +40,14 @@ def _quote(source) -> str:
 
 def run_citation_calibration(answerer: str, settings: Settings | None = None) -> str:
     from qa_service.container import build_embedder
-    from qa_service.evaluation.run import eval_service
+    from qa_service.evaluation.run import CachedQueryEmbedder, eval_service
 
     settings = (settings or get_settings()).model_copy(update={"answerer": "extractive"})
     path = settings.data_dir / "eval-gold" / f"answers-{answerer}.jsonl"
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-    ds, service, _ = eval_service("gold", settings, build_embedder(settings))
+    # Every model sentence is scored against many questions' passages: embed it once.
+    embedder = CachedQueryEmbedder(build_embedder(settings))
+    ds, service, _ = eval_service("gold", settings, embedder)
     by_id = {q.id: q for q in ds.questions}
     vectors = service.answerer.sentence_vectors  # the extractive answerer's cache
     asked = [r for r in records if r["mode"] != "extractive" and r["raw"] and r["answerable"]]

