@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +69,19 @@ def _ready(url: str) -> bool:
         return False
 
 
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float, output: Callable[[], str]) -> None:
+    """Poll `url` until it answers 200; raise with the tail of `output()` if the process
+    exits first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while not _ready(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{' '.join(map(str, proc.args))[:200]} did not get ready at {url} "
+                f"(exit code {proc.poll()}):\n{output()[-3000:]}"
+            )
+        time.sleep(0.1)
+
+
 @contextmanager
 def served_app(
     workdir: Path, env: Mapping[str, str], startup_timeout: float = 300
@@ -94,14 +107,7 @@ def served_app(
         )
         served = ServedApp(f"http://{HOST}:{port}", proc, out_path, err_path)
         try:
-            deadline = time.monotonic() + startup_timeout
-            while not _ready(f"{served.url}/readyz"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"the server did not get ready (exit code {proc.poll()}):\n"
-                        + served.output()[-3000:]
-                    )
-                time.sleep(0.25)
+            wait_ready(f"{served.url}/readyz", proc, startup_timeout, served.output)
             yield served
         finally:
             stop_process(proc)
@@ -144,14 +150,10 @@ def chroma_server(path: Path, startup_timeout: float = 60) -> Iterator[ChromaSer
             cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
         )
         try:
-            deadline = time.monotonic() + startup_timeout
-            while not _ready(f"http://{HOST}:{port}/api/v2/heartbeat"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"chroma server did not start (exit code {proc.poll()}):\n"
-                        + log_path.read_text(errors="replace")[-2000:]
-                    )
-                time.sleep(0.1)
+            heartbeat = f"http://{HOST}:{port}/api/v2/heartbeat"
+            wait_ready(
+                heartbeat, proc, startup_timeout, lambda: log_path.read_text("utf-8", "replace")
+            )
             yield ChromaServer(HOST, port, proc)
         finally:
             stop_process(proc)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from qa_service.container import build_service
+from qa_service.evaluation import served
 from qa_service.stores.chroma import ChromaStore
 from tests.contracts.store import StoreContract
 from tests.integration.chroma_server import chroma_server, free_port
@@ -153,19 +154,11 @@ def app_process(
 
 
 def wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-        try:
-            response = httpx.get(f"{url}/readyz", timeout=5)
-            if response.status_code == 200:
-                return response.json()
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"app not ready after {timeout} s:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.25)
+    """/readyz's body once the app is ready."""
+    served.wait_ready(
+        f"{url}/readyz", proc, timeout, lambda: log_path.read_text("utf-8", "replace")
+    )
+    return httpx.get(f"{url}/readyz", timeout=5).json()
 
 
 def ask(url: str, question: str) -> dict:

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from qa_service.container import build_service
+from qa_service.evaluation.served import free_port, wait_ready
 from qa_service.llm.fetch import FILENAME
-from tests.integration.chroma_server import free_port
 from tests.integration.support import serve, sse_events, stop_process
 from tests.integration.test_hostile_input import INJECTION
 
@@ -129,29 +129,21 @@ def test_requests_beyond_the_queue_get_503_with_retry_after(make_settings, embed
 
 
 @pytest.fixture(scope="module")
-def llm_server():
+def llm_server(tmp_path_factory):
     """llama.cpp's OpenAI-compatible server (from the [llm] extra) serving the same GGUF."""
     port = free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--model_alias", "qwen-local"]
     cmd += ["--n_ctx", "4096", "--n_threads", "2", "--verbose", "False"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log_path = tmp_path_factory.mktemp("llm-server") / "server.log"
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited: {proc.stderr.read()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "llama_cpp.server did not start"
-            time.sleep(0.5)
-        yield url
-    finally:
-        stop_process(proc)
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_ready(f"{url}/models", proc, 180, lambda: log_path.read_text("utf-8", "replace"))
+            yield url
+        finally:
+            stop_process(proc)
 
 
 @pytest.fixture(scope="module")
