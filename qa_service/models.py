@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,8 +125,24 @@ class Passage(_Frozen):
         )
 
 
+class AlsoIn(_Frozen):
+    """The same sentence carried by another article (dpa text in several outlets)."""
+
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    date: dt.date | None = None
+    publisher: str | None = None
+
+
 class Citation(_Frozen):
-    """A verbatim quote: `document.text[start:end] == quote`, checked before it is returned."""
+    """A verbatim quote: `document.text[start:end] == quote`, checked before it is returned.
+
+    `speaker` is who the text says spoke the quote (as the text names them), `section_time`
+    the ticker entry's time where the quote sits in one, `also_in` the other articles that
+    carry the same sentence."""
 
     n: int
     doc_id: str
@@ -136,6 +153,9 @@ class Citation(_Frozen):
     quote: str
     date: dt.date | None = None
     publisher: str | None = None
+    speaker: str | None = None
+    section_time: dt.datetime | None = None
+    also_in: tuple[AlsoIn, ...] = ()
 
 
 def cite(passage: Passage, n: int, start: int, end: int) -> Citation:
@@ -186,9 +206,21 @@ class Generation(_Frozen):
     tokens_per_s: float | None = None
 
 
-class Answer(_Frozen):
-    """What every interface shows: the answer, the quotes it rests on, and what was retrieved."""
+RefusalReason = Literal["absent_name", "speaker_not_quoted", "not_close_enough", "no_passages"]
 
+
+def new_answer_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Answer(_Frozen):
+    """What every interface shows: the answer, the quotes it rests on, and what was retrieved.
+
+    `id` names this answer for feedback; `refusal_reason` says why `answered` is false;
+    `filters_applied` are the filters actually used (the caller's plus those read from the
+    question, e.g. "gestern")."""
+
+    id: str = Field(default_factory=new_answer_id)
     question: str
     answer: str
     language: Language
@@ -199,4 +231,6 @@ class Answer(_Frozen):
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
     generation: Generation | None = None
+    refusal_reason: RefusalReason | None = None
+    filters_applied: Filters | None = None
     timings: dict[str, float] = Field(default_factory=dict)
