@@ -1,0 +1,393 @@
+"""Who says each sentence of an article, and how the text tells us.
+
+News text attributes speech in a handful of ways, and this module reads them in one pass
+over a document's sentences:
+- a reporting verb with its subject: "…, sagte Starmer", "Selenskyj schrieb …", "teilte
+  EU-Ratspräsident António Costa … mit", "Er forderte …" (German verb-second order: the
+  subject stands right after the verb when something else comes first);
+- "so Merz", "laut X", "nach Angaben von X", "nach den Worten von X", "hieß es im Elysée";
+- the ZDF attribution line: a quote alone on its line, the speaker's name alone on the next;
+- a sentence ending in ":" ("… sagte er:") lends its speaker to the quote it introduces;
+- reported speech goes on in the subjunctive ("Dazu zähle insbesondere …") or in a bare quote
+  sentence: it keeps the previous sentence's speaker;
+- a pronoun or a role noun ("er", "der Kanzler") is the last person named that fits.
+A speaker is a name as the text writes it, in its fullest form in the document ("Friedrich
+Merz" for "so Merz"). A sentence nobody is said to speak has no speaker: the outlet reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from qa_service.corpus.names import (
+    PRONOUNS,
+    is_name_word,
+    is_role,
+    looks_like_noun,
+    person_key,
+    strip_roles,
+)
+from qa_service.models import Document
+from qa_service.sentences import split_sentences
+
+How = str  # "verb" | "so" | "laut" | "line" | "intro" | "continued" | "pronoun" | "role"
+UNKNOWN: tuple[str, How] = ("", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceUnit:
+    """One sentence of a document, the unit answers quote: `doc.text[start:end] == text`."""
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_key: str | None = None
+    how: How | None = None
+    section_time: dt.datetime | None = None
+    section_start: int | None = None
+    introduces: bool = False  # ends in ":" - its content is the next sentence
+    refers_back: bool = False  # "Er …", "Damit …", "Dies …": needs the sentence before
+
+
+_VERBS_DE = (
+    "sagte sagten sagt sage erklärte erklärten erklärt betonte betonten betont schrieb "
+    "schrieben schreibt warnte warnten warnt forderte forderten fordert meinte meint "
+    "bekräftigte bekräftigten unterstrich ergänzte berichtet berichtete bestätigte "
+    "bestätigten kritisierte versicherte mahnte appellierte drohte behauptete erinnerte "
+    "verwies sprach teilte teilten kündigte kündigten führte fügte machte stellte räumte gab "
+    "zitierte bezeichnete pocht pochte signalisierte signalisierten beklagte lobte"
+).split()
+# Particle verbs count only with their particle later in the clause ("teilte … mit").
+_PARTICLE = {
+    "teilte": "mit",
+    "teilten": "mit",
+    "kündigte": "an",
+    "kündigten": "an",
+    "führte": "aus",
+    "fügte": "hinzu",
+    "machte": "deutlich klar",
+    "stellte": "klar",
+    "räumte": "ein",
+    "gab": "an zu bedenken",
+    "verwies": "darauf",
+    "sprach": "von",
+    "erinnerte": "daran",
+}
+_VERBS_EN = "said says told wrote announced stated added warned stressed insisted".split()
+_VERB = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(_VERBS_DE + _VERBS_EN, key=len, reverse=True)) + r")(?![\w-])"
+)
+_HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
+_SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=[A-ZÄÖÜ])")
+_LAUT = re.compile(
+    r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der)"
+    r"|[Aa]ccording to)\s+"
+)
+_SUBJUNCTIVE = frozenset(
+    "sei seien habe werde könne müsse solle wolle gebe zähle brauche bleibe stehe gehe liege "
+    "handele dürfe wisse komme trage stünden lägen müssten würden wären hätten".split()
+)
+_REFERS_BACK = re.compile(
+    r"^(?:Er|Sie|Es|Damit|Dies|Diese|Dieser|Dieses|Dazu|Das|Dabei|Darin|Darüber|Daher|"
+    r"Deshalb|Dennoch|Zudem|Außerdem|He|She|It|This|That|They)\b"
+)
+_QUOTE_OPEN = '„"“»«'
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S", re.UNICODE)
+# "in der Ukraine", "aus Deutschland", "gegen Russland": what follows is a place, not a person.
+_PLACE = re.compile(
+    r"(?<!\w)(?:in|im|nach|aus|gegen|für|zwischen|Richtung|nahe|bei) (?:der |dem |den |die |das )?"
+    r"([A-ZÄÖÜ][\w-]+)"
+)
+# Words that may stand between a verb and its subject ("sagte jedoch der britische …").
+_FILLER = frozenset(
+    "der die das des dem den ein eine einer eines einem einen auch jedoch zudem dann nun "
+    "aber bereits zuletzt erneut noch weiter ebenfalls später zuvor the a an".split()
+)
+_ARTICLE = frozenset("der die das des dem den the".split())
+
+
+@dataclass
+class _Person:
+    name: str  # fullest form seen
+    key: str
+    roles: set[str]
+    named: bool = False  # seen with a first name or a role: a person, not just a subject
+
+
+class _Registry:
+    """The people a document names, in the order it names them."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, _Person] = {}
+        self.last: _Person | None = None
+        self.places: set[str] = set()
+
+    def add(self, words: list[str]) -> _Person | None:
+        name_words, roles = strip_roles(words)
+        name_words = [w for w in name_words if self.is_name(w)]
+        if not name_words:
+            return None
+        name = " ".join(name_words)
+        key = person_key(name)
+        person = self.by_key.get(key)
+        if person is None:
+            person = self.by_key[key] = _Person(name, key, set())
+        elif len(name) > len(person.name):
+            person.name = name
+        person.roles.update(_role_stem(r) for r in roles)
+        person.named = person.named or len(name_words) >= 2 or bool(roles)
+        return person
+
+    def mention(self, person: _Person | None) -> None:
+        """Only a named person is who a later "er" can mean."""
+        if person is not None and person.named:
+            self.last = person
+
+    def is_name(self, word: str) -> bool:
+        return is_name_word(word) and word not in self.places and not looks_like_noun(word)
+
+    def by_role(self, role: str) -> _Person | None:
+        """The last-named person who holds `role` ("Kanzler" fits "Bundeskanzler")."""
+        stem = _role_stem(role)
+        fits = [p for p in self.by_key.values() if any(r.endswith(stem) for r in p.roles)]
+        if self.last in fits:
+            return self.last
+        return fits[-1] if fits else None
+
+
+def _role_stem(role: str) -> str:
+    r = role.lower().rsplit("-", 1)[-1]
+    for suffix in ("in", "en", "e", "s"):
+        if r.endswith(suffix) and len(r) > 5:
+            r = r[: -len(suffix)]
+            break
+    return r
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+
+
+def _run_after(text: str, pos: int) -> tuple[list[str], bool]:
+    """Capitalised words after `pos`, past articles and adjectives ("der britische
+    Premierminister Keir Starmer" -> Premierminister Keir Starmer), and whether a definite
+    article came first ("der Kanzler" is someone named before, "ein Sprecher" is not)."""
+    words: list[str] = []
+    definite = False
+    for tok, _ in _tokens(text[pos:])[:10]:
+        low = tok.lower()
+        if tok[0].isupper() and tok[0].isalpha():
+            words.append(tok)
+        elif words:
+            break
+        elif low in _FILLER or (tok.isalpha() and low.endswith(("e", "en", "er", "es"))):
+            definite = definite or low in _ARTICLE
+            continue
+        else:
+            break
+    return words, definite
+
+
+def _run_before(text: str, pos: int) -> list[str]:
+    """Capitalised words right before `pos` ("Premierminister Keir Starmer betonte")."""
+    words: list[str] = []
+    for tok, _ in reversed(_tokens(text[:pos])[-6:]):
+        if tok[0].isupper() and tok[0].isalpha():
+            words.insert(0, tok)
+        else:
+            break
+    return words
+
+
+class _Reader:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.people = _Registry()
+        places = {m.group(1) for m in _PLACE.finditer(doc.text)}
+        self.people.places = places
+        for words in _name_runs(doc.text, places):
+            if len(strip_roles(words)[0]) >= 2 or strip_roles(words)[1]:
+                self.people.add(words)
+        self.people.last = None
+
+    def speaker_of(self, words: list[str], definite: bool = False) -> tuple[str, How] | None:
+        """A subject phrase -> (speaker, how), resolving pronouns and bare role nouns."""
+        if not words:
+            return None
+        if words[0].lower() in PRONOUNS:
+            person = self.people.last
+            return (person.name, "pronoun") if person else None
+        name_words, roles = strip_roles(words)
+        if any(self.people.is_name(w) for w in name_words):
+            person = self.people.add(words)
+            if person is not None:
+                return person.name, "verb"
+        if roles:
+            person = self.people.by_role(roles[-1])
+            if person is None and definite:
+                person = self.people.last
+            if person is not None:
+                return person.name, "role"
+            return " ".join(words), "verb"
+        return None
+
+    def attribute(self, text: str) -> tuple[str, How] | None:
+        """The speaker a sentence names for itself; UNKNOWN when it reports someone's words
+        without saying whose (so it does not inherit the previous speaker), else None."""
+        verbs = 0
+        for m in _VERB.finditer(text):
+            verb = m.group(1)
+            particle = _PARTICLE.get(verb)
+            if particle and not re.search(
+                r"\b(" + "|".join(particle.split()) + r")\b", text[m.end() :]
+            ):
+                continue
+            verbs += 1
+            after = text[m.end() :].lstrip()
+            first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
+            if first.lower() in PRONOUNS:
+                found = self.speaker_of([first])
+            else:
+                found = self.speaker_of(*_run_after(text, m.end()))
+                if found is None:
+                    before = _run_before(text, m.start())
+                    if before and before[-1].lower() in PRONOUNS:
+                        before = before[-1:]
+                    found = self.speaker_of(before)
+            if found is None and text[: m.start()].rstrip().lower().endswith(tuple(PRONOUNS)):
+                found = self.speaker_of([text[: m.start()].split()[-1]])
+            if found:
+                return found
+        for pattern, how in ((_SO, "so"), (_LAUT, "laut")):
+            for m in pattern.finditer(text):
+                found = self.speaker_of(*_run_after(text, m.end()))
+                if found:
+                    return found[0], how
+        m = _HIESS.search(text)
+        if m:
+            place = re.match(r"\s*(?:im|aus|in|von|vom|beim)\s+(?:\w+\s+){0,3}?", text[m.end() :])
+            if place:
+                words, _ = _run_after(text, m.end() + place.end())
+                if words:
+                    return " ".join(words), "verb"
+        return UNKNOWN if verbs else None
+
+    def note_mentions(self, text: str) -> None:
+        """The first person named in `text`, usually its subject, is who a following "er"
+        or "der Republikaner" means."""
+        for words in _name_runs(text, self.people.places):
+            name_words, roles = strip_roles(words)
+            key = person_key(" ".join(name_words)) if name_words else None
+            person = self.people.by_key.get(key) if key else None
+            if person is None and roles and any(w.lower() in _ARTICLE for w in text.split()):
+                person = self.people.by_role(roles[-1])
+            if person is not None and person.named:
+                self.people.mention(person)
+                return
+
+
+def _name_runs(text: str, places: set[str]) -> list[list[str]]:
+    """Maximal runs of capitalised words (names with their role nouns)."""
+    runs, run = [], []
+    for tok, _ in _tokens(text):
+        name = is_name_word(tok) and tok not in places and not looks_like_noun(tok)
+        if tok[0].isupper() and tok[0].isalpha() and (name or is_role(tok)):
+            run.append(tok.rstrip("."))
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    before = text.rfind("\n", 0, start)
+    after = text.find("\n", end)
+    return (
+        not text[before + 1 : start].strip()
+        and not text[end : after if after >= 0 else len(text)].strip()
+    )
+
+
+def _name_line(text: str, start: int, end: int, reader: _Reader) -> str | None:
+    """The ZDF attribution line: a short line of nothing but a name ("Friedrich Merz")."""
+    line = text[start:end].strip()
+    words = line.split()
+    if not 1 <= len(words) <= 4 or re.search(r"[.!?:;,\"„“]", line):
+        return None
+    if not all(w[0].isupper() for w in words):
+        return None
+    name_words, _ = strip_roles(words)
+    if not name_words or not all(reader.people.is_name(w) for w in name_words):
+        return None
+    key = person_key(" ".join(name_words))
+    known = reader.people.by_key.get(key)
+    if known is None and len(name_words) < 2:
+        return None
+    return known.name if known else " ".join(name_words)
+
+
+def read_sentences(doc: Document) -> list[SentenceUnit]:
+    """Every sentence of `doc` with its span, ticker time and speaker."""
+    text = doc.text
+    spans = split_sentences(text)
+    reader = _Reader(doc)
+    sections = sorted(doc.sections, key=lambda s: s.start)
+    found: list[tuple[str, How] | None] = []
+    for s, e in spans:
+        sentence = text[s:e]
+        found.append(reader.attribute(sentence))
+        reader.note_mentions(sentence)
+        if found[-1] and found[-1] is not UNKNOWN:
+            reader.people.mention(reader.people.by_key.get(person_key(found[-1][0])))
+
+    units: list[SentenceUnit] = []
+    previous: tuple[str, How] | None = None
+    previous_end = -1
+    for i, (s, e) in enumerate(spans):
+        sentence = text[s:e]
+        speaker = found[i]
+        says_unknown = speaker is UNKNOWN
+        speaker = None if says_unknown else speaker
+        gap = text[previous_end:s] if previous_end >= 0 else "\n\n"
+        same_line, same_paragraph = "\n" not in gap, "\n\n" not in gap
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if nxt and _alone_on_line(text, s, e) and _alone_on_line(text, *nxt):
+            line_name = _name_line(text, *nxt, reader)
+            if line_name and not sentence.rstrip().endswith(":"):
+                speaker = (line_name, "line")
+        if speaker is None and previous and same_paragraph and not says_unknown:
+            # Reported speech goes on in the subjunctive on the same line; a bare quote or
+            # the quote an intro announces may start a new one.
+            words = {w.strip(',.;:!?"„“') for w in sentence.split()}
+            quoted = sentence[:1] in _QUOTE_OPEN
+            if quoted or previous[1] == "intro" or (same_line and words & _SUBJUNCTIVE):
+                speaker = (previous[0], "continued")
+        section = next((sec for sec in sections if sec.start <= s < sec.end), None)
+        units.append(
+            SentenceUnit(
+                doc_id=doc.id,
+                index=i,
+                start=s,
+                end=e,
+                text=sentence,
+                speaker=speaker[0] if speaker else None,
+                speaker_key=person_key(speaker[0]) if speaker else None,
+                how=speaker[1] if speaker else None,
+                section_time=section.time if section else None,
+                section_start=section.start if section else None,
+                introduces=sentence.rstrip().endswith(":"),
+                refers_back=bool(_REFERS_BACK.match(sentence)),
+            )
+        )
+        introduces = speaker is not None and sentence.rstrip().endswith(":")
+        previous = (speaker[0], "intro") if introduces else speaker
+        previous_end = e
+    return units
