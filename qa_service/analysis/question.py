@@ -1,0 +1,168 @@
+"""What a news question asks for: its type, whose words, about what, and when.
+
+The answerer needs to know more than a question's vector: "Was sagte Merz zur Bundeswehr?"
+wants Merz's own statements (not sentences about him, not other people's), a where-question a
+place, a when-question a date, a how-many question a number. The rules are a table of
+question openings per language; a name is a capitalised word that is not a question word,
+a role noun or the first word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from qa_service.analysis.dates import TimeRange, read_time
+from qa_service.corpus.names import is_name_word
+from qa_service.models import Language
+from qa_service.retrieval.tokens import tokenize
+
+QuestionType = Literal[
+    "who", "who_said", "said_what", "when", "where", "how_many", "why", "how", "yes_no", "what"
+]
+
+_SAY_DE = (
+    "sagte sagten sagt gesagt erklärte erklärt erklärten betonte betont betonten schrieb "
+    "geschrieben schreibt meinte gemeint forderte gefordert fordert warnte gewarnt warnt "
+    "kündigte angekündigt äußerte geäußert berichtete berichtet bekräftigte bekräftigt "
+    "versprach versprochen kritisierte kritisiert antwortete geantwortet erwiderte"
+).split()
+_SAY_EN = (
+    "say said says tell told write wrote written announce announced warn warned claim claimed "
+    "demand demanded state stated stress stressed promise promised"
+).split()
+_SAY = frozenset(_SAY_DE + _SAY_EN)
+
+_RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
+    (
+        "who_said",
+        re.compile(
+            r"^(?:und\s+)?(?:wer|who)\s+(?:hat\s+|has\s+|had\s+)?(?:\w+\s+)?"
+            r"(?:" + "|".join(sorted(_SAY, key=len, reverse=True)) + r")\b",
+            re.I,
+        ),
+    ),
+    (
+        "said_what",
+        re.compile(
+            r"^(?:und\s+|and\s+)?(?:was|what|wie|how)\b.*\b(?:"
+            + "|".join(sorted(_SAY | {"äußerte", "geäußert", "äußert", "react", "reagierte"},
+                              key=len, reverse=True))
+            + r")\b",
+            re.I,
+        ),
+    ),
+    (
+        "how_many",
+        re.compile(
+            r"^(?:und\s+)?(?:wie\s*viele?|wieviele?|wie\s+(?:hoch|lang|groß|alt|weit|schwer|"
+            r"teuer)|how\s+(?:many|much|long|old|large|big|far|high)|what\s+(?:percentage|"
+            r"number|share)|um\s+wie\s+viel)\b",
+            re.I,
+        ),
+    ),
+    ("when", re.compile(r"^(?:und\s+)?(?:wann|seit\s+wann|bis\s+wann|um\s+wie\s+viel\s+uhr|"
+                        r"an\s+welchem\s+tag|when|what\s+time|on\s+what\s+(?:day|date)|"
+                        r"since\s+when)\b", re.I)),
+    ("where", re.compile(r"^(?:und\s+)?(?:wo|wohin|woher|in\s+welche[mrn]?\s+(?:stadt|land|ort)|"
+                         r"an\s+welchem\s+ort|where|in\s+which\s+(?:city|country|town|place))\b",
+                         re.I)),
+    ("why", re.compile(r"^(?:und\s+)?(?:warum|weshalb|wieso|weswegen|aus\s+welchem\s+grund|why|"
+                       r"for\s+what\s+reason)\b", re.I)),
+    ("who", re.compile(r"^(?:und\s+)?(?:wer|wen|wem|wessen|who|whom|whose|welche[rs]?\s+"
+                       r"(?:politiker|person|präsident|minister)|which\s+(?:politician|person|"
+                       r"leader))\b", re.I)),
+    ("how", re.compile(r"^(?:und\s+)?(?:wie|how)\b", re.I)),
+]  # fmt: skip
+# A question opening with a verb asks yes or no ("Ist …", "Does …"); "Was" is German "what".
+_YES_NO = {
+    "de": re.compile(
+        r"^(?:und\s+)?(?:ist|sind|hat|haben|hatte|hatten|wird|werden|wurde|wurden|kann|können|"
+        r"soll|sollen|gibt|gab|war|waren|will|wollen|plant|planen|schickt|schicken|stimmt|"
+        r"darf|dürfen|muss|müssen)\b",
+        re.I,
+    ),
+    "en": re.compile(
+        r"^(?:and\s+)?(?:is|are|does|do|did|has|have|had|will|can|was|were|should|could|"
+        r"would|may|must)\b",
+        re.I,
+    ),
+}
+
+_QUESTION_WORDS = frozenset(
+    "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen "
+    "what who how where when why which whom whose und and".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What the answerer must find; `speaker` is set for said-what questions only."""
+
+    language: Language
+    type: QuestionType
+    speaker: str | None = None
+    names: tuple[str, ...] = ()  # every name in the question, the speaker's too
+    topic: tuple[str, ...] = ()  # content tokens (stemmed), without the speaker and dates
+    time: TimeRange = TimeRange()
+
+    @property
+    def subject(self) -> str | None:
+        """The first name that is not the speaker: who or what the question is about."""
+        return next((n for n in self.names if n != self.speaker), None)
+
+
+def _names(question: str) -> list[str]:
+    """Capitalised words that can be names, joined into runs ("Emmanuel Macron")."""
+    runs: list[list[str]] = []
+    previous_end = -1
+    for i, m in enumerate(_WORD.finditer(question)):
+        word = m.group()
+        # The first word of a question is its opening ("Was", "Ist", "Who"), not a name.
+        if i == 0 or question[: m.start()].rstrip().endswith((".", "?", "!", ":")):
+            continue
+        if word.lower() in _QUESTION_WORDS or not is_name_word(word) or word.lower() in _SAY:
+            previous_end = -1
+            continue
+        if runs and previous_end >= 0 and question[previous_end : m.start()].strip() == "":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        previous_end = m.end()
+    return [" ".join(r) for r in runs]
+
+
+def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None:
+    if qtype != "said_what" or not names:
+        return None
+    # The name nearest after the reporting verb, else the first name: "Was sagte Merz …",
+    # "What did Merz say …", "Wie äußerte sich der Kanzler Merz …".
+    verb = re.search(r"\b(" + "|".join(_SAY | {"äußerte", "äußert", "react"}) + r")\b", question,
+                     re.I)  # fmt: skip
+    if verb:
+        after = [n for n in names if question.find(n) > verb.start()]
+        before = [n for n in names if question.find(n) < verb.start()]
+        if question.lower().startswith(("what", "how", "and what", "and how")) and before:
+            return before[0]
+        if after:
+            return after[0]
+    return names[0]
+
+
+def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalysis:
+    text = question.strip()
+    qtype: QuestionType = "what"
+    for name, pattern in [*_RULES, ("yes_no", _YES_NO[language])]:
+        if pattern.search(text):
+            qtype = name
+            break
+    names = _names(text)
+    speaker = _speaker(text, names, qtype)
+    time = read_time(text, today)
+    skip = set(tokenize(speaker or "")) | set(tokenize(time.expression or ""))
+    skip |= set(tokenize(" ".join(_SAY)))
+    topic = tuple(dict.fromkeys(t for t in tokenize(text) if t not in skip))
+    return QuestionAnalysis(language, qtype, speaker, tuple(names), topic, time)
