@@ -79,6 +79,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
     from qa_service.answering.generative import GenerativeAnswerer
+    from qa_service.corpus.snapshot import CorpusSnapshots
     from qa_service.prompts import PromptLibrary
     from qa_service.retrieval.hybrid import HybridRetriever
     from qa_service.service import QAService
@@ -86,9 +87,11 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     store = store if store is not None else build_store(settings)
     embedder = embedder if embedder is not None else build_embedder(settings)
     prompts = PromptLibrary(settings.prompts_dir)
+    snapshots = CorpusSnapshots(store)
     retriever = HybridRetriever(
         store,
         embedder,
+        snapshots,
         mode=settings.retrieval_mode,
         candidate_k=settings.candidate_k,
         rrf_k=settings.rrf_k,
@@ -98,7 +101,6 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     answerer = extractive = ExtractiveAnswerer(
         prompts,
         embedder,
-        idf=lambda: retriever.bm25().idf,
         thresholds=settings.no_answer_thresholds,
         name_margins=settings.missing_name_margins,
         max_sentences=settings.answer_max_sentences,
@@ -130,6 +132,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         answerer=answerer,
         indexer=indexer,
         prompts=prompts,
+        snapshots=snapshots,
         condenser=Condenser(prompts, chat_model),
         k=settings.k,
         max_question_chars=settings.max_question_chars,

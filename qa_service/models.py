@@ -206,7 +206,9 @@ class Generation(_Frozen):
     tokens_per_s: float | None = None
 
 
-RefusalReason = Literal["absent_name", "speaker_not_quoted", "not_close_enough", "no_passages"]
+RefusalReason = Literal[
+    "absent_name", "speaker_not_quoted", "not_close_enough", "outside_time_range", "no_passages"
+]
 
 
 def new_answer_id() -> str:

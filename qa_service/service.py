@@ -8,6 +8,7 @@ only the Protocols and its parts' interfaces, never a concrete model, store or f
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
 import time
@@ -17,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.indexing import FileReport, Indexer, IngestReport
+from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering.base import Answerer, AnswerRequest, Draft, Reset, TextPiece
 from qa_service.answering.condense import Condenser
 from qa_service.answering.verify import verify_citations
+from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.errors import QuestionError
 from qa_service.language import detect_language
 from qa_service.models import Answer, Citation, Document, DocumentInfo, Filters, Language, Turn
@@ -31,6 +34,15 @@ from qa_service.retrieval.hybrid import HybridRetriever, Mode, Retrieval
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0, DEL and C1 controls
+
+
+def _applied(filters: Filters | None, analysis: QuestionAnalysis) -> Filters | None:
+    """The caller's filters with the question's own time range ("gestern") laid over them."""
+    time = analysis.time
+    if time.date_from is None and time.date_to is None:
+        return filters if filters is not None and not filters.is_empty() else None
+    base = filters or Filters()
+    return base.model_copy(update={"date_from": time.date_from, "date_to": time.date_to})
 
 
 @dataclass(frozen=True)
@@ -89,23 +101,25 @@ class QAService:
         answerer: Answerer,
         indexer: Indexer,
         prompts: PromptLibrary,
+        snapshots: CorpusSnapshots,
         condenser: Condenser | None = None,
         k: int = 5,
         max_question_chars: int = 2000,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.store, self.embedder, self.retriever = store, embedder, retriever
         self.answerer, self.indexer, self.prompts = answerer, indexer, prompts
+        self.snapshots = snapshots
         self.condenser = condenser or Condenser(prompts)
         self.k = k
         self.max_question_chars = max_question_chars
-        self._docs: dict[str, Document] = {}
-        self._docs_fingerprint: str | None = None
+        self.today = today
 
     def warm_up(self) -> None:
-        """Load the model and build the keyword index now rather than on the first question."""
+        """Load the model and build the corpus snapshot now rather than on the first question."""
         self.embedder.warm_up()
         self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
-        self.retriever.bm25()
+        self.snapshots.current()
         self.answerer.warm_up()
 
     # -- asking ------------------------------------------------------------------------
@@ -146,11 +160,13 @@ class QAService:
         text = clean_question(question, self.max_question_chars)
         language = detect_language(text)
         condensed = self.condenser.condense(text, history, language) if history else None
-        retrieval = self.retriever.retrieve(condensed or text, k or self.k, filters, language)
+        asked = condensed or text
+        analysis = analyse(asked, language, self.today())
+        retrieval = self.retriever.retrieve(asked, k or self.k, filters, language)
         t1 = time.perf_counter()
         first_piece: float | None = None
         if retrieval.passages:
-            request = self.answer_request(condensed or text, language, retrieval)
+            request = self.answer_request(asked, language, analysis, retrieval)
             draft = None
             for event in self.answerer.events(request):
                 if isinstance(event, Draft):
@@ -161,9 +177,15 @@ class QAService:
                 yield event
             assert draft is not None
         else:
-            draft = Draft(text=self.prompts.render("no_answer", language), answered=False)
+            draft = Draft(
+                text=self.prompts.render("no_answer", language),
+                answered=False,
+                refusal_reason="no_passages",
+            )
             yield TextPiece(draft.text)
-        citations, _rejected = verify_citations(draft.citations, self._document)
+        # Against the store as it is now, not the snapshot: a document another process
+        # replaced since retrieval must not be quoted from its old text.
+        citations, _rejected = verify_citations(draft.citations, self.store.get_document)
         t2 = time.perf_counter()
         timings = dict(retrieval.timings)
         timings.update(
@@ -172,13 +194,14 @@ class QAService:
         if first_piece is not None:
             timings["first_text_ms"] = (first_piece - t0) * 1000
         answered = draft.answered and bool(citations)
+        no_answer = self.prompts.render("no_answer", language)
         if draft.answered and not answered:
             yield Reset()
-            yield TextPiece(self.prompts.render("no_answer", language))
+            yield TextPiece(no_answer)
         answer = Answer(
             question=text,
             condensed_question=condensed,
-            answer=draft.text if answered else self.prompts.render("no_answer", language),
+            answer=draft.text if answered or not draft.answered else no_answer,
             language=language,
             mode=draft.mode,
             answered=answered,
@@ -186,6 +209,8 @@ class QAService:
             citations=citations if answered else (),
             passages=tuple(retrieval.passages),
             generation=draft.generation,
+            refusal_reason=None if answered else (draft.refusal_reason or "not_close_enough"),
+            filters_applied=_applied(filters, analysis),
             timings={key: round(v, 2) for key, v in timings.items()},
         )
         yield Citations(answer.citations)
@@ -218,26 +243,21 @@ class QAService:
                 raise event.error
             yield event
 
-    def answer_request(self, text: str, language: Language, retrieval: Retrieval) -> AnswerRequest:
+    @staticmethod
+    def answer_request(
+        text: str, language: Language, analysis: QuestionAnalysis, retrieval: Retrieval
+    ) -> AnswerRequest:
+        """Built from the retrieval alone: the snapshot it searched is the one answered from."""
+        snapshot = retrieval.snapshot
         return AnswerRequest(
             question=text,
             language=language,
             passages=tuple(retrieval.passages),
+            analysis=analysis,
+            snapshot=snapshot,
             query_vector=retrieval.query_vector,
-            missing_names=tuple(missing_names(text, language, self.retriever.bm25().vocabulary)),
+            missing_names=tuple(missing_names(text, language, snapshot.vocabulary)),
         )
-
-    def _document(self, doc_id: str) -> Document | None:
-        """Documents for citation checks, cached until the store changes (in any process)."""
-        if self._docs_fingerprint != self.retriever.fingerprint:
-            self._docs.clear()
-            self._docs_fingerprint = self.retriever.fingerprint
-        doc = self._docs.get(doc_id)
-        if doc is None:
-            doc = self.store.get_document(doc_id)
-            if doc is not None:
-                self._docs[doc_id] = doc
-        return doc
 
     # -- the index ---------------------------------------------------------------------
 
@@ -265,8 +285,7 @@ class QAService:
             self._changed()
 
     def _changed(self) -> None:
-        self._docs.clear()
-        self.retriever.invalidate()
+        self.snapshots.changed()
 
     def list_documents(self) -> list[DocumentInfo]:
         return self.store.list_documents()

@@ -8,15 +8,22 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from qa_service.models import Citation, Generation, Language, Mode, Passage
+from qa_service.analysis.question import QuestionAnalysis
+from qa_service.corpus.snapshot import CorpusSnapshot
+from qa_service.models import Citation, Generation, Language, Mode, Passage, RefusalReason
 
 
 class AnswerRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Everything an answerer may use, built from one retrieval: the question as analysed,
+    the passages, and the corpus snapshot they were found in (sentences, speakers, idf)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     question: str
     language: Language
     passages: tuple[Passage, ...]
+    analysis: QuestionAnalysis | None = None
+    snapshot: CorpusSnapshot | None = None
     query_vector: tuple[float, ...] | None = None  # reused, so the question is embedded once
     missing_names: tuple[str, ...] = ()  # names in the question the corpus never mentions
 
@@ -32,6 +39,7 @@ class Draft(BaseModel):
     mode: Mode = "extractive"
     confidence: float | None = None
     generation: Generation | None = None
+    refusal_reason: RefusalReason | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ so the BM25 list gets a lower weight when the question is not in the corpus lang
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,9 +14,9 @@ from typing import Literal
 
 import numpy as np
 
+from qa_service.corpus.snapshot import CorpusSnapshot, CorpusSnapshots
 from qa_service.models import Chunk, Filters, Language, Passage
 from qa_service.protocols import Embedder, Store
-from qa_service.retrieval.bm25 import BM25Index
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -37,11 +36,11 @@ def reciprocal_rank_fusion(
 
 @dataclass
 class Retrieval:
-    """What retrieval found, with the per-signal evidence the answerer uses to refuse."""
+    """What retrieval found, and the corpus snapshot it searched: the answer request is
+    built from this alone."""
 
     passages: list[Passage]
-    dense_scores: dict[str, float] = field(default_factory=dict)
-    bm25_scores: dict[str, float] = field(default_factory=dict)
+    snapshot: CorpusSnapshot
     timings: dict[str, float] = field(default_factory=dict)
     query_vector: tuple[float, ...] | None = None
 
@@ -61,46 +60,19 @@ class HybridRetriever:
         self,
         store: Store,
         embedder: Embedder,
+        snapshots: CorpusSnapshots,
         *,
         mode: Mode = "hybrid",
         candidate_k: int = 30,
         rrf_k: int = 60,
         bm25_weight_same_language: float = 1.0,
-        bm25_weight_cross_language: float = 0.1,
+        bm25_weight_cross_language: float = 0.0,
         corpus_language: Language = "de",
-        refresh_seconds: float = 2.0,
     ) -> None:
-        self.store, self.embedder, self.mode = store, embedder, mode
+        self.store, self.embedder, self.snapshots, self.mode = store, embedder, snapshots, mode
         self.candidate_k, self.rrf_k = candidate_k, rrf_k
         self.w_same, self.w_cross = bm25_weight_same_language, bm25_weight_cross_language
         self.corpus_language = corpus_language
-        self.refresh_seconds = refresh_seconds
-        self._lock = threading.Lock()
-        self._bm25: BM25Index | None = None
-        self._fingerprint: str | None = None
-        self._checked_at = 0.0
-
-    @property
-    def fingerprint(self) -> str | None:
-        """The store fingerprint the keyword index was last built from."""
-        return self._fingerprint
-
-    def invalidate(self) -> None:
-        """Force a BM25 rebuild on next use (called after an ingest in this process)."""
-        with self._lock:
-            self._checked_at = 0.0
-
-    def bm25(self) -> BM25Index:
-        """The keyword index, rebuilt when the store's contents changed (any process)."""
-        with self._lock:
-            now = time.monotonic()
-            if self._bm25 is None or now - self._checked_at > self.refresh_seconds:
-                fp = self.store.fingerprint()
-                if fp != self._fingerprint or self._bm25 is None:
-                    self._bm25 = BM25Index(self.store.all_chunks())
-                    self._fingerprint = fp
-                self._checked_at = now
-            return self._bm25
 
     def retrieve(
         self,
@@ -122,15 +94,14 @@ class HybridRetriever:
             t = time.perf_counter()
             dense = self.store.search(vector, n, filters)
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
-        dense_scores = {p.chunk_id: p.score for p in dense}
 
         t = time.perf_counter()
-        index = self.bm25()
+        snapshot = self.snapshots.current()
+        index = snapshot.bm25
         allowed = None
         if filters is not None and not filters.is_empty():
             allowed = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
         hits = index.search(question, n, allowed) if mode != "dense" else []
-        bm25_scores = {index.chunks[i].id: s for i, s in hits}
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 
         if mode == "dense":
@@ -159,4 +130,4 @@ class HybridRetriever:
                 for r, cid in enumerate(best, start=1)
             ]
         query_vector = tuple(vector) if vector is not None else None
-        return Retrieval(passages, dense_scores, bm25_scores, timings, query_vector)
+        return Retrieval(passages, snapshot, timings, query_vector)

@@ -1,0 +1,75 @@
+"""Does a sentence hold the kind of thing a question asks for?
+
+A where-answer names a place, a when-answer a date or time (its own, or its ticker entry's),
+a how-many answer a number, a who-answer a person. These are required of the quoted sentences
+when any candidate meets them; a why-answer is only preferred when it gives a reason, since
+reasons are often implicit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.analysis.question import QuestionType
+from qa_service.corpus.attribution import SentenceUnit
+from qa_service.corpus.names import is_name_word, looks_like_noun
+
+_MONTHS = (
+    "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    "january|february|march|june|july|october|december"
+)
+_WHEN = re.compile(
+    rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}[.:]\d{{2}}\s*Uhr\b"
+    r"|\b(?:19|20)\d{2}\b|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w*"
+    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?:heute|gestern|morgen|vorgestern|nacht|vergangene[nm]?|letzte[nm]?|seit|zuvor"
+    r"|bislang|bisher|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
+    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\d|\b(?:ein(?:e|en|em|er)?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|"
+    r"zwanzig|dreißig|hundert|tausend|dutzend|mehrere[n]? tausend|million(?:en)?|"
+    r"milliarde[n]?|hälfte|drittel|viertel|prozent)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"\b(?:in|im|nach|aus|bei|beim|auf|an|vor|über|from|at|to)\s+(?:der|dem|den|die|das|the)?\s*"
+    r"(?:[a-zäöü]+e[nrm]?\s+)?[A-ZÄÖÜ][\w-]+"
+)
+_REASON = re.compile(
+    r"\b(?:weil|da|denn|wegen|aufgrund|angesichts|um\s+\w+(?:\s+\w+){0,6}\s+zu|damit|daher|"
+    r"deshalb|grund|because|due to|since|so that|in order to|reason)\b",
+    re.IGNORECASE,
+)
+
+
+def _has_person(unit: SentenceUnit) -> bool:
+    if unit.speaker:
+        return True
+    words = [w.strip(',.;:!?"„“()') for w in unit.text.split()[1:]]
+    return any(is_name_word(w) and not looks_like_noun(w) for w in words if w)
+
+
+def fits(qtype: QuestionType, unit: SentenceUnit) -> bool:
+    """Does `unit` hold what a question of type `qtype` asks for?"""
+    text = unit.text
+    if qtype == "when":
+        return unit.section_time is not None or bool(_WHEN.search(text))
+    if qtype == "how_many":
+        return bool(_NUMBER.search(text))
+    if qtype == "where":
+        return bool(_PLACE.search(text))
+    if qtype in ("who", "who_said"):
+        return _has_person(unit) if qtype == "who" else unit.speaker is not None
+    return True
+
+
+def required(qtype: QuestionType) -> bool:
+    """Types whose answer must contain their kind of thing (a why-answer need not say
+    "weil" to give the reason)."""
+    return qtype in ("when", "how_many", "where", "who", "who_said")
+
+
+def prefers(qtype: QuestionType, unit: SentenceUnit) -> bool:
+    return qtype == "why" and bool(_REASON.search(unit.text))

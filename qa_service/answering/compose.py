@@ -1,0 +1,147 @@
+"""From chosen sentences to citations and the answer text a reader sees.
+
+Context completion widens a quote to the sentences it cannot stand without, keeping it one
+contiguous span of the document (`doc.text[start:end]`, so still verbatim): a sentence ending
+in ":" takes the quote it introduces, and one that opens with "Er", "Damit", "Dies" … takes
+the sentence before it. Each quote is framed with who said it and where and when it was
+published ("Merz (ZDF, 6. Januar 2026): „…“ [1]"); the frames are templates in prompts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa_service.corpus.attribution import SentenceUnit
+from qa_service.corpus.snapshot import CorpusSnapshot
+from qa_service.models import AlsoIn, Citation, Document, Language
+from qa_service.prompts import PromptLibrary
+
+MAX_QUOTE_CHARS = 900
+_PERSONAL = frozenset("Er Sie He She".split())
+_SPACE = re.compile(r"\s+")
+_MONTHS_DE = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+)
+_MONTHS_EN = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A contiguous span of one document and the sentence it was chosen for."""
+
+    unit: SentenceUnit
+    start: int
+    end: int
+
+
+def _no_break(doc: Document, start: int, end: int) -> bool:
+    """Cleaning cut content out at `doc.breaks`: a quote may not span one."""
+    return not any(start < b < end for b in doc.breaks)
+
+
+def complete(unit: SentenceUnit, snapshot: CorpusSnapshot) -> Quote:
+    """Widen `unit` to the sentences it needs to be understood."""
+    doc = snapshot.documents[unit.doc_id]
+    start, end = unit.start, unit.end
+    if unit.introduces:
+        nxt = snapshot.neighbour(unit, 1)
+        if nxt and nxt.end - start <= MAX_QUOTE_CHARS and _no_break(doc, start, nxt.end):
+            end = nxt.end
+    # "Er machte deutlich, …" with its speaker known is framed with the name: no need for
+    # the sentence before. "Damit …", "Dies …" need it.
+    pronoun = unit.speaker is not None and unit.text.split()[0] in _PERSONAL
+    if unit.refers_back and not pronoun:
+        prev = snapshot.neighbour(unit, -1)
+        if (
+            prev is not None
+            and "\n\n" not in doc.text[prev.end : start]
+            and prev.text.rstrip()[-1:] in '.!?"“”:'
+            and end - prev.start <= MAX_QUOTE_CHARS
+            and _no_break(doc, prev.start, end)
+        ):
+            start = prev.start
+    return Quote(unit, start, end)
+
+
+def merge(quotes: Sequence[Quote]) -> list[Quote]:
+    """Overlapping spans of one document become one quote, in the order first chosen."""
+    out: list[Quote] = []
+    for q in quotes:
+        for i, o in enumerate(out):
+            if o.unit.doc_id == q.unit.doc_id and q.start < o.end and o.start < q.end:
+                out[i] = Quote(o.unit, min(o.start, q.start), max(o.end, q.end))
+                break
+        else:
+            out.append(q)
+    return out
+
+
+def format_when(date: dt.date | None, moment: dt.datetime | None, language: Language) -> str:
+    if moment is not None:
+        day = format_when(moment.date(), None, language)
+        return f"{day}, {moment:%H.%M} Uhr" if language == "de" else f"{day}, {moment:%H:%M}"
+    if date is None:
+        return ""
+    months = _MONTHS_DE if language == "de" else _MONTHS_EN
+    sep = ". " if language == "de" else " "
+    return f"{date.day}{sep}{months[date.month - 1]} {date.year}"
+
+
+def outlet(doc: Document) -> str:
+    if doc.publisher:
+        return doc.publisher
+    title = doc.title if len(doc.title) <= 60 else doc.title[:57].rstrip() + "…"
+    return f"„{title}“"
+
+
+def citation(
+    quote: Quote, n: int, snapshot: CorpusSnapshot, also: Sequence[SentenceUnit] = ()
+) -> Citation:
+    doc = snapshot.documents[quote.unit.doc_id]
+    others = []
+    for u in also:
+        other = snapshot.documents.get(u.doc_id)
+        if other is not None:
+            others.append(
+                AlsoIn(
+                    doc_id=other.id,
+                    title=other.title,
+                    source=other.source,
+                    start=u.start,
+                    end=u.end,
+                    date=other.date,
+                    publisher=other.publisher,
+                )
+            )
+    return Citation(
+        n=n,
+        doc_id=doc.id,
+        title=doc.title,
+        source=doc.source,
+        start=quote.start,
+        end=quote.end,
+        quote=doc.text[quote.start : quote.end],
+        date=doc.date,
+        publisher=doc.publisher,
+        speaker=quote.unit.speaker,
+        section_time=quote.unit.section_time,
+        also_in=tuple(others),
+    )
+
+
+def frame(c: Citation, doc: Document, prompts: PromptLibrary, language: Language) -> str:
+    """ "Merz (ZDF, 6. Januar 2026): „…“ [1]" — who, where from, when, the quote."""
+    values = {
+        "outlet": outlet(doc),
+        "when": format_when(c.date, c.section_time, language),
+        "quote": _SPACE.sub(" ", c.quote).strip(),
+        "n": str(c.n),
+    }
+    if c.speaker:
+        return prompts.render("quote_speaker", language, speaker=c.speaker, **values)
+    return prompts.render("quote_plain", language, **values)

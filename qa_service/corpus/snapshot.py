@@ -1,0 +1,153 @@
+"""The corpus snapshot: everything derived from the store, built once, never changed.
+
+Keyword index, idf, vocabulary, the documents (for citation checks), their sentences with
+speakers and ticker times, the speakers the corpus quotes, and which sentences are the same
+text in several outlets, all for one store fingerprint. A query takes the current snapshot
+and uses nothing else, so one answer never mixes two states of the corpus; a new snapshot is
+built beside the old one and swapped in whole (`CorpusSnapshots`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from qa_service.corpus.attribution import SentenceUnit, read_sentences
+from qa_service.corpus.duplicates import near_duplicate_groups
+from qa_service.models import Document
+from qa_service.protocols import Store
+from qa_service.retrieval.bm25 import BM25Index
+from qa_service.retrieval.entities import Vocabulary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CorpusSnapshot:
+    fingerprint: str
+    bm25: BM25Index
+    documents: Mapping[str, Document]
+    sentences: Mapping[str, tuple[SentenceUnit, ...]]  # by doc id, in text order
+    speakers: Mapping[str, tuple[SentenceUnit, ...]]  # by person key: what each one says
+    duplicates: Mapping[tuple[str, int], int]  # (doc id, sentence start) -> group
+    groups: Mapping[int, tuple[SentenceUnit, ...]] = field(default_factory=dict)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.bm25.vocabulary
+
+    @property
+    def idf(self) -> Mapping[str, float]:
+        return self.bm25.idf
+
+    def sentences_in(self, doc_id: str, start: int, end: int) -> list[SentenceUnit]:
+        """The sentences that lie inside `doc.text[start:end]`."""
+        units = self.sentences.get(doc_id, ())
+        i = bisect.bisect_left([u.start for u in units], start)
+        return [u for u in units[i:] if u.end <= end] if units else []
+
+    def neighbour(self, unit: SentenceUnit, step: int) -> SentenceUnit | None:
+        units = self.sentences.get(unit.doc_id, ())
+        j = unit.index + step
+        return units[j] if 0 <= j < len(units) else None
+
+    def also_in(self, unit: SentenceUnit) -> tuple[SentenceUnit, ...]:
+        """The same sentence in other documents (another outlet carrying the dpa text)."""
+        group = self.duplicates.get((unit.doc_id, unit.start))
+        if group is None:
+            return ()
+        return tuple(u for u in self.groups[group] if u.doc_id != unit.doc_id)
+
+    def group_of(self, unit: SentenceUnit) -> int | None:
+        return self.duplicates.get((unit.doc_id, unit.start))
+
+
+def build_snapshot(
+    fingerprint: str, chunks: Sequence, documents: Sequence[Document]
+) -> CorpusSnapshot:
+    docs = {d.id: d for d in documents}
+    sentences = {d.id: tuple(read_sentences(d)) for d in documents}
+    speakers: dict[str, list[SentenceUnit]] = defaultdict(list)
+    for units in sentences.values():
+        for u in units:
+            if u.speaker_key:
+                speakers[u.speaker_key].append(u)
+    all_units = [u for units in sentences.values() for u in units]
+    groups = near_duplicate_groups(all_units)
+    duplicates = {(u.doc_id, u.start): g for g, members in groups.items() for u in members}
+    return CorpusSnapshot(
+        fingerprint=fingerprint,
+        bm25=BM25Index(chunks),
+        documents=docs,
+        sentences=sentences,
+        speakers={k: tuple(v) for k, v in speakers.items()},
+        duplicates=duplicates,
+        groups=groups,
+    )
+
+
+class CorpusSnapshots:
+    """Holds the current snapshot and replaces it when the store changes.
+
+    A change made through this process (`changed()`) is rebuilt on the writer's thread before
+    the write returns, so its own next question sees it; a change made by another process is
+    noticed by the fingerprint at most `refresh_seconds` late and rebuilt on a background
+    thread. Readers never wait for a rebuild: they keep the snapshot they have until the new
+    one is swapped in.
+    """
+
+    def __init__(self, store: Store, refresh_seconds: float = 2.0) -> None:
+        self.store, self.refresh_seconds = store, refresh_seconds
+        self._current: CorpusSnapshot | None = None
+        self._lock = threading.Lock()  # one build at a time
+        self._checked_at = 0.0
+        self._building = False
+
+    def current(self) -> CorpusSnapshot:
+        snapshot = self._current
+        if snapshot is None:
+            return self._rebuild()
+        now = time.monotonic()
+        if now - self._checked_at > self.refresh_seconds and not self._building:
+            self._checked_at = now
+            if self.store.fingerprint() != snapshot.fingerprint:
+                self._building = True
+                threading.Thread(target=self._rebuild_quietly, daemon=True).start()
+        return snapshot
+
+    def changed(self) -> CorpusSnapshot:
+        """Rebuild now: this process has just written to the store."""
+        return self._rebuild()
+
+    def _rebuild_quietly(self) -> None:
+        try:
+            self._rebuild()
+        except Exception:  # the old snapshot keeps serving; the next check tries again
+            log.exception("corpus snapshot rebuild failed")
+        finally:
+            self._building = False
+
+    def _rebuild(self) -> CorpusSnapshot:
+        with self._lock:
+            fingerprint = self.store.fingerprint()
+            if self._current is not None and self._current.fingerprint == fingerprint:
+                return self._current
+            t = time.perf_counter()
+            documents = [
+                d
+                for info in self.store.list_documents()
+                if (d := self.store.get_document(info.id)) is not None
+            ]
+            snapshot = build_snapshot(fingerprint, self.store.all_chunks(), documents)
+            self._current = snapshot
+            self._checked_at = time.monotonic()
+            log.info(
+                "corpus snapshot built",
+                extra={"documents": len(documents), "seconds": round(time.perf_counter() - t, 3)},
+            )
+            return snapshot
