@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qa_service.analysis.question import analyse
 from qa_service.settings import Settings, get_settings
 
 
@@ -26,7 +27,8 @@ def collect(service, questions) -> list[Row]:
     rows = []
     for q in questions:
         text, language, retrieval = service.retrieve(q.question)
-        request = service.answer_request(text, language, retrieval)
+        analysis = analyse(text, language, service.today())
+        request = service.answer_request(text, language, analysis, retrieval)
         draft = service.answerer.invoke(request)
         if draft.confidence is not None:
             rows.append(Row(q.lang, q.answerable, draft.confidence, bool(request.missing_names)))

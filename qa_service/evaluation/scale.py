@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.evaluation.datasets import SHARED, gold_dataset
 from qa_service.evaluation.served import chroma_server
 from qa_service.models import Chunk, Document
@@ -230,11 +231,15 @@ def measure_store(job: StoreJob) -> dict:
             store.search(vector, CANDIDATES)
             search_ms.append((time.perf_counter() - t) * 1000)
 
+    snapshots = CorpusSnapshots(store)
     retriever = HybridRetriever(
-        store, PrecomputedQueries(job.query_vectors, job.model_id), candidate_k=CANDIDATES
+        store,
+        PrecomputedQueries(job.query_vectors, job.model_id),
+        snapshots,
+        candidate_k=CANDIDATES,
     )
     t = time.perf_counter()
-    retriever.bm25()
+    snapshots.current()  # keyword index, documents, sentences and speakers
     bm25_s = time.perf_counter() - t
     hybrid_ms = []
     for _ in range(REPEATS):
