@@ -140,7 +140,10 @@ class AnswererName(StrEnum):
 def evaluate(
     dataset: Annotated[
         Dataset,
-        typer.Option(help="gold: tests/data/gold_seed_qa.jsonl; xquad: ../shared/eval/xquad"),
+        typer.Option(
+            help="gold: QA_EVAL_GOLD_FILE (tests/data/gold_seed_qa.jsonl); xquad: "
+            "../shared/eval/xquad"
+        ),
     ] = Dataset.gold,
     limit: Annotated[
         int | None, typer.Option(help="Questions per language (xquad sample).")

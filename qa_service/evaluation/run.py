@@ -158,7 +158,7 @@ def eval_service(
     """A service over the dataset's corpus, in its own index beside the user's."""
     from qa_service.container import build_service
 
-    ds = gold_dataset() if name == "gold" else xquad_dataset(limit)
+    ds = gold_dataset(settings.eval_gold_file) if name == "gold" else xquad_dataset(limit)
     eval_settings = settings.model_copy(
         update={
             "data_dir": settings.data_dir / f"eval-{name}",
