@@ -28,11 +28,22 @@ class Question:
     split: str = "dev"  # gold: "dev" (may be looked at while tuning) or "holdout" (never)
 
 
+SPLITS = ("all", "dev", "holdout")
+
+
 @dataclass
 class Dataset:
     name: str
     corpus: Path
     questions: list[Question] = field(default_factory=list)
+
+    def split(self, name: str) -> Dataset:
+        """Only the questions of one split ("all" keeps every question)."""
+        if name not in SPLITS:
+            raise ConfigError(f"unknown split {name!r}: one of {', '.join(SPLITS)}")
+        if name == "all":
+            return self
+        return Dataset(self.name, self.corpus, [q for q in self.questions if q.split == name])
 
 
 def _read_jsonl(path: Path) -> list[dict]:
