@@ -130,6 +130,12 @@ class Dataset(StrEnum):
     xquad = "xquad"
 
 
+class Split(StrEnum):
+    all = "all"
+    dev = "dev"
+    holdout = "holdout"
+
+
 class AnswererName(StrEnum):
     extractive = "extractive"
     local = "local"
@@ -140,7 +146,10 @@ class AnswererName(StrEnum):
 def evaluate(
     dataset: Annotated[
         Dataset,
-        typer.Option(help="gold: tests/data/gold_seed_qa.jsonl; xquad: ../shared/eval/xquad"),
+        typer.Option(
+            help="gold: QA_EVAL_GOLD_FILE (tests/data/gold_seed_qa.jsonl); xquad: "
+            "../shared/eval/xquad"
+        ),
     ] = Dataset.gold,
     limit: Annotated[
         int | None, typer.Option(help="Questions per language (xquad sample).")
@@ -157,6 +166,10 @@ def evaluate(
         AnswererName | None,
         typer.Option(help="Measure this answerer's answers on the gold set instead."),
     ] = None,
+    split: Annotated[
+        Split,
+        typer.Option(help="Gold set: dev, holdout (never tune on it) or all questions."),
+    ] = Split.all,
 ) -> None:
     """Retrieval and answer quality: recall@1/@5, MRR@10, answer-contains, refusal accuracy."""
     from qa_service.evaluation.run import run_eval
@@ -165,7 +178,7 @@ def evaluate(
         from qa_service.evaluation.answers import run_answer_eval
 
         try:
-            table = run_answer_eval(answerer.value, limit=limit)
+            table = run_answer_eval(answerer.value, limit=limit, split=split.value)
         except QAError as exc:
             raise _fail(exc) from exc
         typer.echo(json.dumps(table, indent=2) if as_json else table["text"])
@@ -180,7 +193,7 @@ def evaluate(
         typer.echo(run_calibration(xquad_limit=limit or 300))
         return
     try:
-        table = run_eval(dataset.value, limit=limit)
+        table = run_eval(dataset.value, limit=limit, split=split.value)
     except QAError as exc:
         raise _fail(exc) from exc
     typer.echo(json.dumps(table, indent=2) if as_json else table["text"])

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     citation_min_support_en: float = Field(0.8589, ge=0.0, le=2.0)
     generated_min_supported: float = Field(1.0, ge=0.0, le=1.0)
 
+    # Evaluation: `qa eval --dataset gold` reads its questions here (relative to the working
+    # directory, like data_dir); the runtime never reads tests/ on its own.
+    eval_gold_file: Path = Path("tests/data/gold_seed_qa.jsonl")
+
     # Server (issue: interfaces)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

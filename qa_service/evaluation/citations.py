@@ -47,10 +47,15 @@ def run_citation_calibration(answerer: str, settings: Settings | None = None) ->
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     # Every model sentence is scored against many questions' passages: embed it once.
     embedder = CachedQueryEmbedder(build_embedder(settings))
-    ds, service, _ = eval_service("gold", settings, embedder)
+    # Fitted on the dev split only: the holdout questions stay unseen by any threshold.
+    ds, service, _ = eval_service("gold", settings, embedder, split="dev")
     by_id = {q.id: q for q in ds.questions}
     vectors = service.answerer.sentence_vectors  # the extractive answerer's cache
-    asked = [r for r in records if r["mode"] != "extractive" and r["raw"] and r["answerable"]]
+    asked = [
+        r
+        for r in records
+        if r["id"] in by_id and r["mode"] != "extractive" and r["raw"] and r["answerable"]
+    ]
     if not asked:
         return f"no generated answers in {path}; run `qa eval --answerer {answerer}` first"
 

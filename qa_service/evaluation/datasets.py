@@ -11,7 +11,6 @@ from qa_service.errors import ConfigError
 from qa_service.settings import PROJECT_ROOT
 
 SHARED = Path(os.environ.get("QA_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
-GOLD_FILE = PROJECT_ROOT / "tests" / "data" / "gold_seed_qa.jsonl"
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,12 @@ class Question:
     expected_any: tuple[str, ...] = ()
     gold_paragraph: str | None = None  # XQuAD: the gold passage text inside its document
     answer_spans: tuple[tuple[int, int], ...] = ()  # XQuAD: answers, offsets in the paragraph
+    type: str | None = None  # gold: who, who_said, said_what, when, where, how_many, why, ...
+    expected_speaker: str | None = None  # gold said_what/who_said: the speaker's surname
+    split: str = "dev"  # gold: "dev" (may be looked at while tuning) or "holdout" (never)
+
+
+SPLITS = ("all", "dev", "holdout")
 
 
 @dataclass
@@ -31,6 +36,14 @@ class Dataset:
     name: str
     corpus: Path
     questions: list[Question] = field(default_factory=list)
+
+    def split(self, name: str) -> Dataset:
+        """Only the questions of one split ("all" keeps every question)."""
+        if name not in SPLITS:
+            raise ConfigError(f"unknown split {name!r}: one of {', '.join(SPLITS)}")
+        if name == "all":
+            return self
+        return Dataset(self.name, self.corpus, [q for q in self.questions if q.split == name])
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -41,9 +54,11 @@ def _read_jsonl(path: Path) -> list[dict]:
     ]
 
 
-def gold_dataset(corpus: Path | None = None) -> Dataset:
+def gold_dataset(gold_file: Path, corpus: Path | None = None) -> Dataset:
+    """The gold questions from `gold_file` (Settings.eval_gold_file: the runtime never
+    reaches into tests/ by itself)."""
     corpus = corpus or Path(os.environ.get("CORPUS", SHARED / "corpus"))
-    rows = _read_jsonl(GOLD_FILE)
+    rows = _read_jsonl(gold_file)
     return Dataset(
         "gold",
         corpus,
@@ -55,6 +70,9 @@ def gold_dataset(corpus: Path | None = None) -> Dataset:
                 r["answerable"],
                 tuple(r["gold_docs"]),
                 tuple(r["expected_any"]),
+                type=r.get("type"),
+                expected_speaker=r.get("expected_speaker"),
+                split=r.get("split", "dev"),
             )
             for r in rows
         ],

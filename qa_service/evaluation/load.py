@@ -262,7 +262,7 @@ def run_load(
         from qa_service.embedders.convert import ensure_default_model
 
         model = ensure_default_model(settings.models_dir)  # converted once, not per server
-    dataset = gold_dataset(corpus)
+    dataset = gold_dataset(settings.eval_gold_file, corpus)
     corpus_files = list(iter_files([dataset.corpus]))
     questions = [q.question for q in dataset.questions]
     api_key = secrets.token_urlsafe(24)

@@ -13,8 +13,16 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qa_service.errors import ConfigError
+from qa_service.evaluation.answer_metrics import (
+    by_type,
+    contains,
+    format_tables,
+    quote_level,
+    speaker_level,
+)
 from qa_service.evaluation.datasets import Dataset, Question, gold_dataset, xquad_dataset
-from qa_service.models import Vector
+from qa_service.models import Answer, Vector
 from qa_service.protocols import Embedder
 from qa_service.settings import Settings, get_settings
 
@@ -154,11 +162,18 @@ def eval_service(
     embedder: Embedder,
     limit: int | None = None,
     chat_model=None,
+    split: str = "all",
 ):
-    """A service over the dataset's corpus, in its own index beside the user's."""
+    """A service over the dataset's corpus, in its own index beside the user's; `split`
+    picks the gold set's dev or holdout questions."""
     from qa_service.container import build_service
 
-    ds = gold_dataset() if name == "gold" else xquad_dataset(limit)
+    if name == "gold":
+        ds = gold_dataset(settings.eval_gold_file).split(split)
+    elif split != "all":
+        raise ConfigError(f"--split is for the gold set; {name} has no {split!r} split")
+    else:
+        ds = xquad_dataset(limit)
     eval_settings = settings.model_copy(
         update={
             "data_dir": settings.data_dir / f"eval-{name}",
@@ -170,14 +185,16 @@ def eval_service(
     return ds, service, report
 
 
-def run_eval(name: str, limit: int | None = None, settings: Settings | None = None) -> dict:
+def run_eval(
+    name: str, limit: int | None = None, settings: Settings | None = None, split: str = "all"
+) -> dict:
     from qa_service.container import build_embedder
 
     # Retrieval and the extractive answers; `qa eval --answerer` measures generated answers.
     settings = (settings or get_settings()).model_copy(update={"answerer": "extractive"})
     embedder = CachedQueryEmbedder(build_embedder(settings))
     t0 = time.perf_counter()
-    ds, service, report = eval_service(name, settings, embedder, limit)
+    ds, service, report = eval_service(name, settings, embedder, limit, split=split)
     ingest_s = time.perf_counter() - t0
     docs_text: dict[str, str] = {}
 
@@ -210,16 +227,17 @@ def run_eval(name: str, limit: int | None = None, settings: Settings | None = No
 
     answers: dict[str, dict[str, float]] = {}
     confidences: dict[tuple[str, bool], list[float]] = defaultdict(list)
+    pairs: list[tuple[Question, Answer]] = []
     for lang in ("de", "en"):
         mine = [q for q in ds.questions if q.lang == lang]
-        contains = refused_ok = refused_wrong = 0
+        hits = refused_ok = refused_wrong = 0
         for q in mine:
             a = service.ask(q.question)
+            pairs.append((q, a))
             if a.confidence is not None:
                 confidences[(lang, q.answerable)].append(a.confidence)
             if q.answerable:
-                text = a.answer.casefold()
-                contains += a.answered and any(e.casefold() in text for e in q.expected_any)
+                hits += contains(a, q.expected_any)
                 refused_wrong += not a.answered
             else:
                 refused_ok += not a.answered
@@ -228,7 +246,7 @@ def run_eval(name: str, limit: int | None = None, settings: Settings | None = No
         answers[lang] = {
             "answerable": n_ans,
             "unanswerable": n_un,
-            "answer_contains": contains / n_ans if n_ans else float("nan"),
+            "answer_contains": hits / n_ans if n_ans else float("nan"),
             "refusal_accuracy": refused_ok / n_un if n_un else float("nan"),
             "false_refusals": refused_wrong / n_ans if n_ans else float("nan"),
         }
@@ -248,6 +266,7 @@ def run_eval(name: str, limit: int | None = None, settings: Settings | None = No
             }
     result = {
         "dataset": ds.name,
+        "split": split,
         "questions": len(ds.questions),
         "documents": len(service.list_documents()),
         "chunks": service.status().chunks,
@@ -255,6 +274,9 @@ def run_eval(name: str, limit: int | None = None, settings: Settings | None = No
         "embedding_model": embedder.model_id,
         "retrieval": {f"{m}/{lang}": v for (m, lang), v in rows.items()},
         "answers": answers,
+        "quotes": quote_level(pairs),
+        "types": by_type(pairs) if ds.name == "gold" else {},
+        "speakers": speaker_level(pairs) if ds.name == "gold" else {},
         "calibration": calibration,
         "ingest": report.summary(),
     }
@@ -264,7 +286,8 @@ def run_eval(name: str, limit: int | None = None, settings: Settings | None = No
 
 def _format(r: dict) -> str:
     lines = [
-        f"dataset {r['dataset']}: {r['questions']} questions, {r['documents']} documents, "
+        f"dataset {r['dataset']} (split {r['split']}): {r['questions']} questions, "
+        f"{r['documents']} documents, "
         f"{r['chunks']} chunks, model {r['embedding_model']}",
         "",
         f"{'retrieval':10} {'lang':4} {'n':>5} {'R@1':>6} {'R@5':>6} {'MRR@10':>7}",
@@ -284,6 +307,7 @@ def _format(r: dict) -> str:
             f"{'hybrid':10} {lang:4} {a['answer_contains']:9.3f} "
             f"{a['refusal_accuracy']:12.3f} {a['false_refusals']:15.3f}"
         )
+    lines += format_tables(r["quotes"], r["types"], r["speakers"])
     lines.append("")
     for lang, c in r["calibration"].items():
         lines.append(

@@ -357,7 +357,7 @@ def run_scale(
     t = time.perf_counter()
     vectors = np.asarray(embedder.embed_documents(passages), dtype=np.float32)
     passage_rate = len(passages) / (time.perf_counter() - t)
-    questions = [(q.question, q.lang) for q in gold_dataset().questions]
+    questions = [(q.question, q.lang) for q in gold_dataset(settings.eval_gold_file).questions]
     query_vectors, query_ms = {}, []
     for question, _ in questions:
         t = time.perf_counter()

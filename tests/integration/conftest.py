@@ -10,6 +10,7 @@ import pytest
 from qa_service.settings import Settings
 
 # One converted model for the whole run (conversion takes seconds, loading ~10 s).
+GOLD_FILE = Path(__file__).resolve().parents[1] / "data" / "gold_seed_qa.jsonl"
 MODELS = Path(
     os.environ.get(
         "QA_TEST_MODELS_DIR", Path(__file__).resolve().parents[2] / "data" / "test-models"
@@ -46,6 +47,7 @@ def make_settings(model_path, tmp_path_factory):
             "data_dir": tmp_path_factory.mktemp("data"),
             "embedding_model": model_path,
             "rate_limit_per_minute": 0,  # tests that hammer /ask; the limit has its own tests
+            "eval_gold_file": GOLD_FILE,  # absolute: tests may run from any directory
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)

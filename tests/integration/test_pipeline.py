@@ -12,6 +12,7 @@ from qa_service.container import build_service
 from qa_service.errors import EmbeddingMismatchError, QuestionError
 
 ZDF = "004_35332417cd3628a0.txt"
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold_seed_qa.jsonl"
 
 
 def _ws(text: str) -> str:
@@ -61,7 +62,7 @@ def test_unanswerable_is_refused_in_the_question_language(corpus_service, questi
 def test_citations_are_verbatim_in_document_and_in_the_original_file(corpus_service):
     from qa_service.evaluation.datasets import gold_dataset
 
-    for q in gold_dataset().questions:
+    for q in gold_dataset(GOLD).questions:
         answer = corpus_service.ask(q.question)
         for c in answer.citations:
             doc = corpus_service.get_document(c.doc_id)
