@@ -9,7 +9,7 @@ LLAMA := llama-cpp-python==0.3.36
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup llm run test browser lint
+.PHONY: setup llm run test test-fast browser lint
 
 $(BIN)/qa: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: setup llm browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+
+# The fast tier: no model files, no Chroma, no servers (tests/fakes.py); well under a minute.
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow and not integration"
 
 lint: setup
 	$(BIN)/ruff check --fix .
