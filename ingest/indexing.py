@@ -76,11 +76,12 @@ class Indexer:
         store: Store,
         embedder: Embedder,
         *,
+        target_chars: int,
+        max_chars: int,
+        overlap_sentences: int,
         lock_path: Path | None = None,
-        target_chars: int = 600,
-        max_chars: int = 1000,
-        overlap_sentences: int = 1,
     ) -> None:
+        """Chunking has no defaults here: Settings holds the one set (the container passes it)."""
         self.store, self.embedder = store, embedder
         self.chunking = {
             "target_chars": target_chars,

@@ -73,20 +73,11 @@ def build_chat_model(settings: Settings):
     return None
 
 
-def build_service(settings: Settings, *, store=None, embedder=None, chat_model=None):
-    """Wire a QAService; tests may hand in their own store, embedder or chat model."""
-    from ingest.indexing import Indexer
-    from qa_service.answering.condense import Condenser
-    from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.answering.generative import GenerativeAnswerer
-    from qa_service.prompts import PromptLibrary
+def build_retriever(settings: Settings, store, embedder):
+    """Production's retrieval and fusion; the scale benchmark measures this one too."""
     from qa_service.retrieval.hybrid import HybridRetriever
-    from qa_service.service import QAService
 
-    store = store if store is not None else build_store(settings)
-    embedder = embedder if embedder is not None else build_embedder(settings)
-    prompts = PromptLibrary(settings.prompts_dir)
-    retriever = HybridRetriever(
+    return HybridRetriever(
         store,
         embedder,
         mode=settings.retrieval_mode,
@@ -95,6 +86,21 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         bm25_weight_same_language=settings.bm25_weight_same_language,
         bm25_weight_cross_language=settings.bm25_weight_cross_language,
     )
+
+
+def build_service(settings: Settings, *, store=None, embedder=None, chat_model=None):
+    """Wire a QAService; tests may hand in their own store, embedder or chat model."""
+    from ingest.indexing import Indexer
+    from qa_service.answering.condense import Condenser
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.answering.generative import GenerativeAnswerer
+    from qa_service.prompts import PromptLibrary
+    from qa_service.service import QAService
+
+    store = store if store is not None else build_store(settings)
+    embedder = embedder if embedder is not None else build_embedder(settings)
+    prompts = PromptLibrary(settings.prompts_dir)
+    retriever = build_retriever(settings, store, embedder)
     answerer = extractive = ExtractiveAnswerer(
         prompts,
         embedder,

@@ -196,8 +196,7 @@ class Filters(_Frozen):
 
     @model_validator(mode="after")
     def _range(self) -> Filters:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError(FILTER_RANGE_ERROR)
+        check_date_range(self.date_from, self.date_to)
         return self
 
     def is_empty(self) -> bool:
@@ -211,7 +210,10 @@ class Filters(_Frozen):
         return not self.sources or source_name(source) in self.sources
 
 
-FILTER_RANGE_ERROR = "date_from must not be after date_to"
+def check_date_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """The range rule, for Filters and for interfaces that check input before building one."""
+    if date_from and date_to and date_from > date_to:
+        raise ValueError("date_from must not be after date_to")
 
 
 Language = Literal["de", "en"]

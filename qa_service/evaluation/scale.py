@@ -46,7 +46,7 @@ from qa_service.settings import Settings, get_settings
 SEED = 20260106
 CHUNKS_PER_DOCUMENT = 20
 PASSAGE_TARGET, PASSAGE_MAX = 450, 700
-CANDIDATES = 30  # the service's candidate_k default
+CANDIDATES = Settings.model_fields["candidate_k"].default
 REPEATS = 2  # each gold question is timed this often per size and backend
 LABEL = "synthetic (recombined passages of the sample articles and XQuAD; not real articles)"
 
@@ -200,12 +200,13 @@ class StoreJob:
     questions: list[tuple[str, str]]  # (text, language)
     query_vectors: dict[str, list[float]]
     model_id: str
+    settings: Settings
 
 
 def measure_store(job: StoreJob) -> dict:
     """Fill a ChromaStore with `job.size` synthetic chunks, then time searches and hybrid
     retrievals. Runs in a fresh child process."""
-    from qa_service.retrieval.hybrid import HybridRetriever
+    from qa_service.container import build_retriever
     from qa_service.stores.chroma import ChromaStore
 
     if job.path is not None:
@@ -230,8 +231,10 @@ def measure_store(job: StoreJob) -> dict:
             store.search(vector, CANDIDATES)
             search_ms.append((time.perf_counter() - t) * 1000)
 
-    retriever = HybridRetriever(
-        store, PrecomputedQueries(job.query_vectors, job.model_id), candidate_k=CANDIDATES
+    # The production retriever and fusion, from Settings (the candidate count as timed above).
+    settings = job.settings.model_copy(update={"candidate_k": CANDIDATES})
+    retriever = build_retriever(
+        settings, store, PrecomputedQueries(job.query_vectors, job.model_id)
     )
     t = time.perf_counter()
     retriever.bm25()
@@ -416,6 +419,7 @@ def run_scale(
                     questions,
                     query_vectors,
                     embedder.model_id,
+                    settings,
                 )
                 emit(_store_row(job, tmp))
     emit(f"total {time.monotonic() - started:.0f} s; load average at the end {_load()}")

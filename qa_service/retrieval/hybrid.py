@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from qa_service.models import Chunk, Filters, Language, Passage
+from qa_service.models import Filters, Language, Passage
 from qa_service.protocols import Embedder, Store
 from qa_service.retrieval.bm25 import BM25Index
 
@@ -44,16 +44,6 @@ class Retrieval:
     bm25_scores: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     query_vector: tuple[float, ...] | None = None
-
-
-def _matches(chunk: Chunk, filters: Filters) -> bool:
-    from pathlib import PurePath
-
-    if filters.date_from and (chunk.date is None or chunk.date < filters.date_from):
-        return False
-    if filters.date_to and (chunk.date is None or chunk.date > filters.date_to):
-        return False
-    return not (filters.sources and PurePath(chunk.source).name not in filters.sources)
 
 
 class HybridRetriever:
@@ -128,7 +118,9 @@ class HybridRetriever:
         index = self.bm25()
         allowed = None
         if filters is not None and not filters.is_empty():
-            allowed = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
+            allowed = np.array(
+                [filters.matches(c.date, c.source) for c in index.chunks], dtype=bool
+            )
         hits = index.search(question, n, allowed) if mode != "dense" else []
         bm25_scores = {index.chunks[i].id: s for i, s in hits}
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000

@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from qa_service.errors import EmbeddingMismatchError, StoreUnavailableError
-from qa_service.models import Chunk, Document, DocumentInfo, Filters, Passage, Section, Vector
+from qa_service.models import (
+    Chunk,
+    Document,
+    DocumentInfo,
+    Filters,
+    Passage,
+    Section,
+    Vector,
+    source_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -339,6 +348,8 @@ class ChromaStore:
 
 
 def _where(filters: Filters | None) -> dict | None:
+    """`Filters.matches` as a Chroma clause: `date` is 0 for an undated chunk (so any date
+    bound excludes it) and `source_name` is `source_name(source)`, like the filter's."""
     if filters is None or filters.is_empty():
         return None
     clauses: list[dict] = []
@@ -353,8 +364,6 @@ def _where(filters: Filters | None) -> dict | None:
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
-    from pathlib import PurePath
-
     return {
         "doc_id": c.doc_id,
         "index": c.index,
@@ -362,7 +371,7 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         "end": c.end,
         "title": c.title,
         "source": c.source,
-        "source_name": PurePath(c.source).name,
+        "source_name": source_name(c.source),
         "date": _date_int(c.date),
         "publisher": c.publisher or "",
         "section": c.section or "",

@@ -49,6 +49,15 @@ SPANS = [(0, 17), (18, 62), (63, len(TEXT))]
 VECTORS = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]
 
 
+FILTER_CASES = [
+    Filters(date_from=dt.date(2026, 1, 6)),
+    Filters(date_to=dt.date(2026, 1, 6)),
+    Filters(date_from=dt.date(2026, 1, 5), date_to=dt.date(2026, 1, 5)),
+    Filters(sources=("/elsewhere/b.txt", "c.txt")),  # compared by file name
+    Filters(sources=("a.txt",), date_to=dt.date(2026, 1, 31)),
+]
+
+
 class StoreContract:
     @pytest.fixture
     def store(self):
@@ -141,6 +150,20 @@ class StoreContract:
         store.check_embedding("model-a", 4)
         with pytest.raises(EmbeddingMismatchError, match="re-index"):
             store.check_embedding("model-b", 4)
+
+    @pytest.mark.parametrize("filters", FILTER_CASES, ids=str)
+    def test_search_applies_exactly_filters_matches(self, store, filters):
+        """The store's own filter (Chroma's `where`) selects what `Filters.matches` says."""
+        docs = [
+            make_doc("a", source="/corpus/a.txt", day=5),
+            make_doc("b", source="/corpus/b.txt", day=7),
+            make_doc("c", source="c.txt").model_copy(update={"date": None}),  # undated upload
+        ]
+        for doc in docs:
+            chunks = [c.model_copy(update={"date": doc.date}) for c in make_chunks(doc, SPANS)]
+            store.write_document(doc, chunks, VECTORS)
+        expected = {d.id for d in docs if filters.matches(d.date, d.source)}
+        assert {h.doc_id for h in store.search([1.0, 0.0, 0.0, 0.0], 10, filters)} == expected
 
     def test_zz_still_empty_after_another_test_wrote(self, store):
         """Isolation: if this fails, the fixture shares state between tests."""
