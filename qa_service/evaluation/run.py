@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qa_service.errors import ConfigError
 from qa_service.evaluation.datasets import Dataset, Question, gold_dataset, xquad_dataset
 from qa_service.models import Vector
 from qa_service.protocols import Embedder
@@ -92,9 +93,16 @@ def _baseline_hits(ds: Dataset, embedder: Embedder, questions: list[Question]):
     """Dense retrieval over naive 1000/150 character chunks of the raw files."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
     from langchain_core.documents import Document as LCDocument
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    try:
+        from langchain_chroma import Chroma
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+    except ImportError as exc:
+        raise ConfigError(
+            f"the baseline row needs the eval extra ({exc.name} is missing): "
+            "pip install 'qa-service[eval]' (make setup installs it)"
+        ) from exc
 
     from qa_service.embedders.langchain import LangChainEmbeddings
 

@@ -85,16 +85,17 @@ def _private_client(path: str) -> tuple[Any, Any]:
 
     chromadb caches one System per path and process and hands it to every client; a fresh
     one is the only way to re-read the disk, and one nobody shares can be stopped safely.
+    `clear_system_cache()` (public) empties that cache before and after the client is made;
+    the System it got is read once, from the client, to stop it when it is retired.
     """
     import chromadb
     from chromadb.api.shared_system_client import SharedSystemClient
 
     with _OPEN_LOCK:
-        SharedSystemClient._identifier_to_system.pop(path, None)
-        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        SharedSystemClient.clear_system_cache()
         client = chromadb.PersistentClient(path=path, settings=_client_settings())
-        system = SharedSystemClient._identifier_to_system.pop(path, None)
-        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        system = client._system
+        SharedSystemClient.clear_system_cache()
     return client, system
 
 

@@ -1,4 +1,4 @@
-"""Sanity checks for the evaluation gold set (tests/data/gold_seed_qa.jsonl)."""
+"""Sanity checks for the evaluation gold set (qa_service/data/gold_seed_qa.jsonl)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-GOLD = Path(__file__).resolve().parent.parent / "data" / "gold_seed_qa.jsonl"
+GOLD = Path(__file__).resolve().parents[2] / "qa_service" / "data" / "gold_seed_qa.jsonl"
 FIELDS = {"id", "lang", "question", "answerable", "gold_docs", "expected_any", "note"}
 
 
