@@ -92,6 +92,17 @@ class Chunk(_Frozen):
     section_time: dt.datetime | None = None
 
 
+class StoredSentence(_Frozen):
+    """A sentence of a document with its passage-side vector, embedded once at ingest:
+    `document.text[start:end] == text`. Answerers read these instead of embedding."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    vector: Vector
+
+
 class Passage(_Frozen):
     """A retrieved chunk with its score; the fields a citation needs are flat on purpose."""
 

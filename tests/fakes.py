@@ -15,7 +15,15 @@ import threading
 from collections.abc import Sequence
 
 from qa_service.errors import EmbeddingMismatchError
-from qa_service.models import Chunk, Document, DocumentInfo, Filters, Passage, Vector
+from qa_service.models import (
+    Chunk,
+    Document,
+    DocumentInfo,
+    Filters,
+    Passage,
+    StoredSentence,
+    Vector,
+)
 
 _WORD = re.compile(r"\w+")
 
@@ -66,6 +74,7 @@ class InMemoryStore:
         self._model: tuple[str, int] | None = None
         self._docs: dict[str, tuple[Document, int, str]] = {}  # id -> (doc, chunks, index_key)
         self._chunks: dict[str, tuple[Chunk, tuple[float, ...]]] = {}
+        self._sentences: dict[str, list[StoredSentence]] = {}
         self._generation = 0
 
     @property
@@ -91,20 +100,25 @@ class InMemoryStore:
         chunks: Sequence[Chunk],
         vectors: Sequence[Vector],
         index_key: str = "",
+        sentences: Sequence[StoredSentence] = (),
     ) -> None:
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk")
+        if any(st.doc_id != doc.id for st in sentences):
+            raise ValueError("sentences of another document")
         with self._lock:
             for cid in [c for c, (ch, _) in self._chunks.items() if ch.doc_id == doc.id]:
                 del self._chunks[cid]
             for chunk, vector in zip(chunks, vectors, strict=True):
                 self._chunks[chunk.id] = (chunk, tuple(float(x) for x in vector))
+            self._sentences[doc.id] = sorted(sentences, key=lambda st: st.start)
             self._docs[doc.id] = (doc, len(chunks), index_key)
             self._generation += 1
 
     def delete_document(self, doc_id: str) -> bool:
         with self._lock:
             existed = self._docs.pop(doc_id, None) is not None
+            self._sentences.pop(doc_id, None)
             for cid in [c for c, (ch, _) in self._chunks.items() if ch.doc_id == doc_id]:
                 del self._chunks[cid]
             self._generation += 1
@@ -124,6 +138,9 @@ class InMemoryStore:
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         return [self._chunks[i][0] for i in ids if i in self._chunks]
+
+    def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
+        return [st for d in dict.fromkeys(doc_ids) for st in self._sentences.get(d, [])]
 
     def all_chunks(self) -> list[Chunk]:
         with self._lock:

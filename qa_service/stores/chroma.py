@@ -1,8 +1,10 @@
 """ChromaStore: the only module that imports chromadb.
 
-Two collections: `<name>_chunks` (our own vectors, cosine space) and `<name>_documents`
-(full document texts, so a citation can always be checked against its source). Chroma's
-default embedding function is never used: it would download a model at run time.
+Three collections: `<name>_chunks` (our own vectors, cosine space), `<name>_sentences`
+(every sentence of every document with its vector, embedded at ingest so answering embeds
+only the question) and `<name>_documents` (full document texts, so a citation can always be
+checked against its source). Chroma's default embedding function is never used: it would
+download a model at run time.
 
 Embedded Chroma keeps each collection's vector index in memory and never re-reads it from
 disk, so a process that has searched does not see another process's writes (a `qa ingest`
@@ -34,7 +36,9 @@ from qa_service.models import (
     Filters,
     Passage,
     Section,
+    StoredSentence,
     Vector,
+    chunk_id,
     source_name,
 )
 
@@ -74,6 +78,7 @@ class _Connection:
     client: Any
     chunks: Any
     docs: Any
+    sentences: Any
     generation: str | None  # the marker when this client was opened (embedded only)
     system: Any = None  # our private chromadb System (embedded only), stopped when retired
     users: int = 0
@@ -165,9 +170,14 @@ class ChromaStore:
             docs = client.get_or_create_collection(
                 f"{self._name}_documents", configuration=config, embedding_function=None
             )
+            # Created on first open: an index from before sentence units gets an empty one,
+            # filled as `qa ingest` re-indexes each document (its index key changed).
+            sentences = client.get_or_create_collection(
+                f"{self._name}_sentences", configuration=config, embedding_function=None
+            )
         except Exception as exc:  # chromadb raises many types; the user needs one message
             raise StoreUnavailableError(f"cannot open Chroma at {self.location}: {exc}") from exc
-        return _Connection(client, chunks, docs, generation, system)
+        return _Connection(client, chunks, docs, sentences, generation, system)
 
     @contextmanager
     def _use(self) -> Iterator[_Connection]:
@@ -233,9 +243,12 @@ class ChromaStore:
         chunks: Sequence[Chunk],
         vectors: Sequence[Vector],
         index_key: str = "",
+        sentences: Sequence[StoredSentence] = (),
     ) -> None:
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk")
+        if any(st.doc_id != doc.id for st in sentences):
+            raise ValueError("sentences of another document")
         with self._use() as c:
             # Before and after: a writer killed half-way still makes readers reopen.
             self._bump_generation(c)
@@ -251,6 +264,23 @@ class ChromaStore:
             stale = sorted(old_ids - set(ids))
             for part in self._batches(c, len(stale)):
                 c.chunks.delete(ids=stale[part])
+            # Sentences after the chunks: a crash in between leaves chunks without a record,
+            # which prune finds, and removing a document removes its sentences too.
+            old_ids = set(c.sentences.get(where={"doc_id": doc.id}, include=[])["ids"])
+            ids = [_sentence_id(st) for st in sentences]
+            for part in self._batches(c, len(sentences)):
+                c.sentences.upsert(
+                    ids=ids[part],
+                    embeddings=[list(st.vector) for st in sentences[part]],
+                    documents=[st.text for st in sentences[part]],
+                    metadatas=[
+                        {"doc_id": st.doc_id, "start": st.start, "end": st.end}
+                        for st in sentences[part]
+                    ],
+                )
+            stale = sorted(old_ids - set(ids))
+            for part in self._batches(c, len(stale)):
+                c.sentences.delete(ids=stale[part])
             # The document record goes last: its presence marks a complete write.
             c.docs.upsert(
                 ids=[doc.id],
@@ -267,6 +297,7 @@ class ChromaStore:
             # Record first, then chunks: a crash in between leaves orphans that prune removes.
             c.docs.delete(ids=[doc_id])
             c.chunks.delete(where={"doc_id": doc_id})
+            c.sentences.delete(where={"doc_id": doc_id})
             self._bump_generation(c)
         return existed
 
@@ -295,6 +326,28 @@ class ChromaStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
+        wanted = list(dict.fromkeys(doc_ids))
+        if not wanted:
+            return []
+        with self._use() as c:
+            got = c.sentences.get(
+                where={"doc_id": {"$in": wanted}},
+                include=["documents", "metadatas", "embeddings"],
+            )
+        order = {d: i for i, d in enumerate(wanted)}
+        out = [
+            StoredSentence(
+                doc_id=m["doc_id"],
+                start=int(m["start"]),
+                end=int(m["end"]),
+                text=t,
+                vector=[float(x) for x in v],
+            )
+            for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        ]
+        return sorted(out, key=lambda st: (order[st.doc_id], st.start))
 
     def all_chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
@@ -362,6 +415,10 @@ def _where(filters: Filters | None) -> dict | None:
     if filters.sources:
         clauses.append({"source_name": {"$in": list(filters.sources)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _sentence_id(sentence: StoredSentence) -> str:
+    return chunk_id(sentence.doc_id, sentence.start, sentence.text)
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
