@@ -51,7 +51,7 @@ test: setup llm browser
 # package data, so ingest + ask work from outside the checkout, and the answer is cited.
 INSTALL_CHECK := $(VENV)/install-check
 install-check:
-	rm -rf $(INSTALL_CHECK)
+	rm -rf $(INSTALL_CHECK) build  # a stale build/lib would put deleted modules in the wheel
 	$(PY) -m venv $(INSTALL_CHECK)
 	$(INSTALL_CHECK)/bin/pip install -q torch==2.13.0
 	$(INSTALL_CHECK)/bin/pip install -q .

@@ -4,8 +4,9 @@ incremental.
 Every sentence of a document is embedded here, in the same encoder call as its chunks, so
 answering a question embeds only the question. A file is re-indexed only when its bytes, the
 chunking settings, the embedding model or the index layout (`INDEX_VERSION`) changed (the
-`index_key`); one file failing never stops the batch. Writes hold a file lock
-so two ingests on one data directory serialise instead of interleaving.
+`index_key`); one file failing never stops the batch. Writes hold the lock the container
+hands in (a file lock per data directory, or the store's lease when several processes share
+a Chroma server), so two ingests, or an ingest and a prune, serialise instead of interleaving.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-
-from filelock import FileLock
 
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, load_bytes, load_document
@@ -91,7 +91,7 @@ class Indexer:
         target_chars: int,
         max_chars: int,
         overlap_sentences: int,
-        lock_path: Path | None = None,
+        lock: AbstractContextManager | None = None,
     ) -> None:
         """Chunking has no defaults here: Settings holds the one set (the container passes it)."""
         self.store, self.embedder = store, embedder
@@ -100,12 +100,10 @@ class Indexer:
             "max_chars": max_chars,
             "overlap_sentences": overlap_sentences,
         }
-        self._lock = FileLock(str(lock_path)) if lock_path else None
+        self._lock = lock if lock is not None else nullcontext()
 
-    def _locked(self):
-        from contextlib import nullcontext
-
-        return self._lock if self._lock is not None else nullcontext()
+    def _locked(self) -> AbstractContextManager:
+        return self._lock
 
     def index_key(self, doc: Document) -> str:
         spec = {

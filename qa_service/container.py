@@ -68,6 +68,19 @@ def build_chat_model(settings: Settings):
     return None
 
 
+def build_ingest_lock(settings: Settings, store):
+    """Writers of one data directory share a file lock; writers of one Chroma server, the
+    lease kept in the store (`qa_service.stores.lease`)."""
+    if settings.chroma_host:
+        from qa_service.stores.lease import StoreLease
+
+        return StoreLease(store, ttl=settings.ingest_lease_seconds)
+    from filelock import FileLock
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.data_dir / "ingest.lock"))
+
+
 def build_retriever(settings: Settings, store, embedder):
     """Production's retrieval and fusion; the scale benchmark measures this one too."""
     from qa_service.retrieval.hybrid import HybridRetriever
@@ -119,7 +132,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     indexer = Indexer(
         store,
         embedder,
-        lock_path=settings.data_dir / "ingest.lock",
+        lock=build_ingest_lock(settings, store),
         target_chars=settings.chunk_target_chars,
         max_chars=settings.chunk_max_chars,
         overlap_sentences=settings.chunk_overlap_sentences,

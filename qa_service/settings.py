@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "articles"
+    # With a server: the ingest lease's lifetime, renewed every third of it while held; a
+    # writer that died stops blocking the others after this long.
+    ingest_lease_seconds: float = Field(30.0, ge=1.0)
 
     # Chunking
     # About a paragraph: whole paragraphs retrieve best (XQuAD MRR, see README); 1500

@@ -24,6 +24,7 @@ from qa_service.models import (
     StoredSentence,
     Vector,
 )
+from qa_service.stores.lease import Claim
 
 _WORD = re.compile(r"\w+")
 
@@ -75,6 +76,7 @@ class InMemoryStore:
         self._docs: dict[str, tuple[Document, int, str]] = {}  # id -> (doc, chunks, index_key)
         self._chunks: dict[str, tuple[Chunk, tuple[float, ...]]] = {}
         self._sentences: dict[str, list[StoredSentence]] = {}
+        self._claims: dict[str, Claim] = {}
         self._generation = 0
 
     @property
@@ -155,6 +157,18 @@ class InMemoryStore:
             pairs = sorted(f"{i}:{key}" for i, (_, _, key) in self._docs.items())
             pairs.append(str(len(self._chunks)))
         return hashlib.sha256("\n".join(pairs).encode()).hexdigest()[:16]
+
+    def claims(self) -> list[Claim]:
+        with self._lock:
+            return list(self._claims.values())
+
+    def put_claim(self, claim: Claim) -> None:
+        with self._lock:
+            self._claims[claim.owner] = claim
+
+    def drop_claim(self, owner: str) -> None:
+        with self._lock:
+            self._claims.pop(owner, None)
 
     def search(self, vector: Vector, top_k: int, filters: Filters | None = None) -> list[Passage]:
         with self._lock:

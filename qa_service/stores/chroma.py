@@ -4,7 +4,8 @@ Three collections: `<name>_chunks` (our own vectors, cosine space), `<name>_sent
 (every sentence of every document with its vector, embedded at ingest so answering embeds
 only the question) and `<name>_documents` (full document texts, so a citation can always be
 checked against its source). Chroma's default embedding function is never used: it would
-download a model at run time.
+download a model at run time. `<name>_locks` holds the rows of the ingest lease
+(`qa_service.stores.lease`), so that writers sharing a Chroma server take turns.
 
 Embedded Chroma keeps each collection's vector index in memory and never re-reads it from
 disk, so a process that has searched does not see another process's writes (a `qa ingest`
@@ -41,6 +42,7 @@ from qa_service.models import (
     chunk_id,
     source_name,
 )
+from qa_service.stores.lease import Claim
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ class _Connection:
     chunks: Any
     docs: Any
     sentences: Any
+    locks: Any
     generation: str | None  # the marker when this client was opened (embedded only)
     system: Any = None  # our private chromadb System (embedded only), stopped when retired
     users: int = 0
@@ -175,9 +178,12 @@ class ChromaStore:
             sentences = client.get_or_create_collection(
                 f"{self._name}_sentences", configuration=config, embedding_function=None
             )
+            locks = client.get_or_create_collection(
+                f"{self._name}_locks", configuration=config, embedding_function=None
+            )
         except Exception as exc:  # chromadb raises many types; the user needs one message
             raise StoreUnavailableError(f"cannot open Chroma at {self.location}: {exc}") from exc
-        return _Connection(client, chunks, docs, sentences, generation, system)
+        return _Connection(client, chunks, docs, sentences, locks, generation, system)
 
     @contextmanager
     def _use(self) -> Iterator[_Connection]:
@@ -399,6 +405,25 @@ class ChromaStore:
             Passage.from_chunk(_chunk_from(i, t, m), score=1.0 - d, via="dense", rank=r)
             for r, (i, t, m, d) in enumerate(rows, start=1)
         ]
+
+    # -- the ingest lease's rows (ClaimTable); not index content, so no generation bump ------
+
+    def claims(self) -> list[Claim]:
+        with self._use() as c:
+            got = c.locks.get(include=["metadatas"])
+        return [
+            Claim(i, int(m["number"]), bool(m["choosing"]), float(m["expires"]))
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        ]
+
+    def put_claim(self, claim: Claim) -> None:
+        meta = {"number": claim.number, "choosing": claim.choosing, "expires": claim.expires}
+        with self._use() as c:
+            c.locks.upsert(ids=[claim.owner], embeddings=[_DOC_VECTOR], metadatas=[meta])
+
+    def drop_claim(self, owner: str) -> None:
+        with self._use() as c:
+            c.locks.delete(ids=[owner])
 
 
 def _where(filters: Filters | None) -> dict | None:
