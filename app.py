@@ -3,7 +3,7 @@
     python app.py                      # QA_HOST / QA_PORT
     uvicorn --factory app:create       # any uvicorn options
 
-Importing this module does nothing; the work happens in `qa_service.api.server`.
+Importing this module does nothing; the work happens in `qa_service.server`.
 """
 
 from __future__ import annotations
@@ -16,15 +16,17 @@ def create() -> FastAPI:
 
     Logging is configured here too, replacing uvicorn's own (and its access log).
     """
-    from qa_service.api.server import build_app
     from qa_service.logging import configure_logging
+    from qa_service.server import build_server
+    from qa_service.settings import apply_process_environment
 
+    apply_process_environment()
     configure_logging()
-    return build_app()
+    return build_server()
 
 
 def main(host: str | None = None, port: int | None = None) -> None:
-    from qa_service.api.server import serve
+    from qa_service.server import serve
 
     serve(host=host, port=port)
 

@@ -1,8 +1,12 @@
-"""Indexer: files -> documents -> chunks -> vectors -> store, idempotent and incremental.
+"""Indexer: files -> documents -> chunks and sentences -> vectors -> store, idempotent and
+incremental.
 
-A file is re-indexed only when its bytes, the chunking settings or the embedding model
-changed (the `index_key`); one file failing never stops the batch. Writes hold a file lock
-so two ingests on one data directory serialise instead of interleaving.
+Every sentence of a document is embedded here, in the same encoder call as its chunks, so
+answering a question embeds only the question. A file is re-indexed only when its bytes, the
+chunking settings, the embedding model or the index layout (`INDEX_VERSION`) changed (the
+`index_key`); one file failing never stops the batch. Writes hold the lock the container
+hands in (a file lock per data directory, or the store's lease when several processes share
+a Chroma server), so two ingests, or an ingest and a prune, serialise instead of interleaving.
 """
 
 from __future__ import annotations
@@ -12,21 +16,24 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from filelock import FileLock
-
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, load_bytes, load_document
 from qa_service.errors import IngestError
-from qa_service.models import Document
+from qa_service.models import Document, StoredSentence
 from qa_service.protocols import Embedder, Store
+from qa_service.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
 Status = Literal["added", "updated", "unchanged", "error", "pruned"]
+# Part of every index key. 2: sentence units stored with each document, so re-ingesting an
+# index written before them re-indexes every document (and fills its sentences).
+INDEX_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class FileReport:
     chunks: int = 0
     message: str = ""
     seconds: float = 0.0
+    sentences: int = 0
 
 
 @dataclass
@@ -51,6 +59,10 @@ class IngestReport:
     @property
     def chunks_written(self) -> int:
         return sum(f.chunks for f in self.files if f.status in ("added", "updated"))
+
+    @property
+    def sentences_written(self) -> int:
+        return sum(f.sentences for f in self.files if f.status in ("added", "updated"))
 
     def summary(self) -> dict[str, int]:
         keys: tuple[Status, ...] = ("added", "updated", "unchanged", "error", "pruned")
@@ -76,27 +88,27 @@ class Indexer:
         store: Store,
         embedder: Embedder,
         *,
-        lock_path: Path | None = None,
-        target_chars: int = 600,
-        max_chars: int = 1000,
-        overlap_sentences: int = 1,
+        target_chars: int,
+        max_chars: int,
+        overlap_sentences: int,
+        lock: AbstractContextManager | None = None,
     ) -> None:
+        """Chunking has no defaults here: Settings holds the one set (the container passes it)."""
         self.store, self.embedder = store, embedder
         self.chunking = {
             "target_chars": target_chars,
             "max_chars": max_chars,
             "overlap_sentences": overlap_sentences,
         }
-        self._lock = FileLock(str(lock_path)) if lock_path else None
+        self._lock = lock if lock is not None else nullcontext()
 
-    def _locked(self):
-        from contextlib import nullcontext
-
-        return self._lock if self._lock is not None else nullcontext()
+    def _locked(self) -> AbstractContextManager:
+        return self._lock
 
     def index_key(self, doc: Document) -> str:
         spec = {
             "hash": doc.content_hash,
+            "index": INDEX_VERSION,
             "chunker": CHUNKER_VERSION,
             "chunking": self.chunking,
             "model": self.embedder.model_id,
@@ -158,11 +170,25 @@ class Indexer:
         if old is not None and old.index_key == key:
             return FileReport(source, "unchanged", doc.id, doc.title, old.chunks)
         chunks = chunk_document(doc, **self.chunking)
-        vectors = self.embedder.embed_documents([c.text for c in chunks]) if chunks else []
-        self.store.write_document(doc, chunks, vectors, index_key=key)
+        spans = split_sentences(doc.text)
+        texts = [c.text for c in chunks] + [doc.text[s:e] for s, e in spans]
+        vectors = self.embedder.embed_documents(texts) if texts else []  # one batched pass
+        sentences = [
+            StoredSentence(doc_id=doc.id, start=s, end=e, text=doc.text[s:e], vector=v)
+            for (s, e), v in zip(spans, vectors[len(chunks) :], strict=True)
+        ]
+        self.store.write_document(
+            doc, chunks, vectors[: len(chunks)], index_key=key, sentences=sentences
+        )
         status: Status = "updated" if old is not None else "added"
         return FileReport(
-            source, status, doc.id, doc.title, len(chunks), seconds=time.perf_counter() - t0
+            source,
+            status,
+            doc.id,
+            doc.title,
+            len(chunks),
+            seconds=time.perf_counter() - t0,
+            sentences=len(sentences),
         )
 
     def _prune(self) -> list[FileReport]:

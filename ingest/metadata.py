@@ -5,25 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from qa_service.german import MONTHS
 from qa_service.models import Section
 
-MONTHS = {
-    "januar": 1,
-    "jänner": 1,
-    "februar": 2,
-    "feber": 2,
-    "märz": 3,
-    "maerz": 3,
-    "april": 4,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "august": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "dezember": 12,
-}
 _MONTH = "|".join(MONTHS)
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\.[^\S\n]?({_MONTH})[^\S\n]+(\d{{4}})(?!\d)", re.I)

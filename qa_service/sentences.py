@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ingest.metadata import MONTHS
+from qa_service.german import MONTHS
 
 _TERMINAL = re.compile(r"[.!?…]+")
 _CLOSERS = frozenset("\"'“”’»«)]")

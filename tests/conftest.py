@@ -15,7 +15,6 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("QA_SHARED_DIR", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 XQUAD = SHARED / "eval" / "xquad"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")

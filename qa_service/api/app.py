@@ -1,7 +1,8 @@
-"""create_app(): one ASGI app with the REST API, the health checks, the Slack endpoint and the UI.
+"""create_app(): the REST API and the health checks, as one FastAPI app.
 
 The service comes in ready-built (see `qa_service.container`); this module only wires HTTP
-around it. The Slack endpoint is there only when Slack is configured.
+around it. The whole process (this, plus Slack and the Gradio chat) is assembled by
+`qa_service.server.build_server`.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def _version() -> str:
         return "0"
 
 
-def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> FastAPI:
-    """The server for `service`; `ui=False` leaves out the Gradio chat (tests, API-only)."""
+def create_app(service: QAService, settings: Settings) -> FastAPI:
+    """The REST API over `service`; other interfaces are mounted on it by `build_server`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -104,19 +105,5 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
     app.include_router(ask.router, prefix=API_PREFIX, max_body_size=ask_limit)
     app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)
 
-    # Imported here: Slack and Gradio are heavy, and an API-only app needs neither.
-    from qa_service.slack.bot import slack_router
-
-    router = slack_router(service, settings)  # None when Slack is not configured
-    if router is not None:
-        app.include_router(router)
-    install_api_fallback(app, API_PREFIX)
-
-    # Mounted last: a mount at "/" catches every path the routes above do not take.
-    if ui:
-        import gradio
-
-        from qa_service.ui.gradio import build_ui
-
-        gradio.mount_gradio_app(app, build_ui(service, settings), path="/")
+    install_api_fallback(app, API_PREFIX)  # last: after every route under the prefix
     return app

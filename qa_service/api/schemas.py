@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from qa_service.models import Filters
+from qa_service.models import Filters, check_date_range
 
 # A question needs one visible character: the service strips spaces and control characters,
 # and refuses a question of only invisible ones (zero-width, direction marks, BOM).
@@ -99,8 +99,7 @@ class FiltersRequest(BaseModel):
 
     @model_validator(mode="after")
     def _check_range(self) -> FiltersRequest:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from must not be after date_to")
+        check_date_range(self.date_from, self.date_to)  # the domain's rule, as a 422
         return self
 
     def to_domain(self) -> Filters:

@@ -100,9 +100,16 @@ def _baseline_hits(ds: Dataset, embedder: Embedder, questions: list[Question]):
     """Dense retrieval over naive 1000/150 character chunks of the raw files."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
     from langchain_core.documents import Document as LCDocument
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    try:
+        from langchain_chroma import Chroma
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+    except ImportError as exc:
+        raise ConfigError(
+            f"the baseline row needs the eval extra ({exc.name} is missing): "
+            "pip install 'qa-service[eval]' (make setup installs it)"
+        ) from exc
 
     from qa_service.embedders.langchain import LangChainEmbeddings
 

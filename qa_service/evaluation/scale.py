@@ -47,7 +47,7 @@ from qa_service.settings import Settings, get_settings
 SEED = 20260106
 CHUNKS_PER_DOCUMENT = 20
 PASSAGE_TARGET, PASSAGE_MAX = 450, 700
-CANDIDATES = 30  # the service's candidate_k default
+CANDIDATES = Settings.model_fields["candidate_k"].default
 REPEATS = 2  # each gold question is timed this often per size and backend
 LABEL = "synthetic (recombined passages of the sample articles and XQuAD; not real articles)"
 
@@ -201,12 +201,13 @@ class StoreJob:
     questions: list[tuple[str, str]]  # (text, language)
     query_vectors: dict[str, list[float]]
     model_id: str
+    settings: Settings
 
 
 def measure_store(job: StoreJob) -> dict:
     """Fill a ChromaStore with `job.size` synthetic chunks, then time searches and hybrid
     retrievals. Runs in a fresh child process."""
-    from qa_service.retrieval.hybrid import HybridRetriever
+    from qa_service.container import build_retriever
     from qa_service.stores.chroma import ChromaStore
 
     if job.path is not None:
@@ -231,12 +232,11 @@ def measure_store(job: StoreJob) -> dict:
             store.search(vector, CANDIDATES)
             search_ms.append((time.perf_counter() - t) * 1000)
 
+    # The production retriever and fusion, from Settings (the candidate count as timed above).
+    settings = job.settings.model_copy(update={"candidate_k": CANDIDATES})
     snapshots = CorpusSnapshots(store)
-    retriever = HybridRetriever(
-        store,
-        PrecomputedQueries(job.query_vectors, job.model_id),
-        snapshots,
-        candidate_k=CANDIDATES,
+    retriever = build_retriever(
+        settings, store, PrecomputedQueries(job.query_vectors, job.model_id), snapshots
     )
     t = time.perf_counter()
     snapshots.current()  # keyword index, documents, sentences and speakers
@@ -421,6 +421,7 @@ def run_scale(
                     questions,
                     query_vectors,
                     embedder.model_id,
+                    settings,
                 )
                 emit(_store_row(job, tmp))
     emit(f"total {time.monotonic() - started:.0f} s; load average at the end {_load()}")

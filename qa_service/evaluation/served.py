@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa_service.settings import PROJECT_ROOT
-
 HOST = "127.0.0.1"
 _QUIET = {
     "ANONYMIZED_TELEMETRY": "False",
@@ -98,7 +96,7 @@ def served_app(
     out_path, err_path = workdir / "server.stdout", workdir / "server.stderr"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, str(PROJECT_ROOT / "app.py")],
+            [sys.executable, "-m", "app"],  # app.py is installed as a module too
             cwd=workdir,
             env=child_env,
             stdout=out,

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 
 from qa_service.corpus.snapshot import CorpusSnapshot, CorpusSnapshots
-from qa_service.models import Chunk, Filters, Language, Passage
+from qa_service.models import Filters, Language, Passage
 from qa_service.protocols import Embedder, Store
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -43,16 +43,6 @@ class Retrieval:
     snapshot: CorpusSnapshot
     timings: dict[str, float] = field(default_factory=dict)
     query_vector: tuple[float, ...] | None = None
-
-
-def _matches(chunk: Chunk, filters: Filters) -> bool:
-    from pathlib import PurePath
-
-    if filters.date_from and (chunk.date is None or chunk.date < filters.date_from):
-        return False
-    if filters.date_to and (chunk.date is None or chunk.date > filters.date_to):
-        return False
-    return not (filters.sources and PurePath(chunk.source).name not in filters.sources)
 
 
 class HybridRetriever:
@@ -100,7 +90,9 @@ class HybridRetriever:
         index = snapshot.bm25
         allowed = None
         if filters is not None and not filters.is_empty():
-            allowed = np.array([_matches(c, filters) for c in index.chunks], dtype=bool)
+            allowed = np.array(
+                [filters.matches(c.date, c.source) for c in index.chunks], dtype=bool
+            )
         hits = index.search(question, n, allowed) if mode != "dense" else []
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 

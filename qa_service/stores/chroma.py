@@ -1,8 +1,11 @@
 """ChromaStore: the only module that imports chromadb.
 
-Two collections: `<name>_chunks` (our own vectors, cosine space) and `<name>_documents`
-(full document texts, so a citation can always be checked against its source). Chroma's
-default embedding function is never used: it would download a model at run time.
+Three collections: `<name>_chunks` (our own vectors, cosine space), `<name>_sentences`
+(every sentence of every document with its vector, embedded at ingest so answering embeds
+only the question) and `<name>_documents` (full document texts, so a citation can always be
+checked against its source). Chroma's default embedding function is never used: it would
+download a model at run time. `<name>_locks` holds the rows of the ingest lease
+(`qa_service.stores.lease`), so that writers sharing a Chroma server take turns.
 
 Embedded Chroma keeps each collection's vector index in memory and never re-reads it from
 disk, so a process that has searched does not see another process's writes (a `qa ingest`
@@ -27,7 +30,19 @@ from pathlib import Path
 from typing import Any
 
 from qa_service.errors import EmbeddingMismatchError, StoreUnavailableError
-from qa_service.models import Chunk, Document, DocumentInfo, Filters, Passage, Section, Vector
+from qa_service.models import (
+    Chunk,
+    Document,
+    DocumentInfo,
+    Filters,
+    Passage,
+    Section,
+    StoredSentence,
+    Vector,
+    chunk_id,
+    source_name,
+)
+from qa_service.stores.lease import Claim
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +80,8 @@ class _Connection:
     client: Any
     chunks: Any
     docs: Any
+    sentences: Any
+    locks: Any
     generation: str | None  # the marker when this client was opened (embedded only)
     system: Any = None  # our private chromadb System (embedded only), stopped when retired
     users: int = 0
@@ -76,16 +93,17 @@ def _private_client(path: str) -> tuple[Any, Any]:
 
     chromadb caches one System per path and process and hands it to every client; a fresh
     one is the only way to re-read the disk, and one nobody shares can be stopped safely.
+    `clear_system_cache()` (public) empties that cache before and after the client is made;
+    the System it got is read once, from the client, to stop it when it is retired.
     """
     import chromadb
     from chromadb.api.shared_system_client import SharedSystemClient
 
     with _OPEN_LOCK:
-        SharedSystemClient._identifier_to_system.pop(path, None)
-        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        SharedSystemClient.clear_system_cache()
         client = chromadb.PersistentClient(path=path, settings=_client_settings())
-        system = SharedSystemClient._identifier_to_system.pop(path, None)
-        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        system = client._system
+        SharedSystemClient.clear_system_cache()
     return client, system
 
 
@@ -155,9 +173,17 @@ class ChromaStore:
             docs = client.get_or_create_collection(
                 f"{self._name}_documents", configuration=config, embedding_function=None
             )
+            # Created on first open: an index from before sentence units gets an empty one,
+            # filled as `qa ingest` re-indexes each document (its index key changed).
+            sentences = client.get_or_create_collection(
+                f"{self._name}_sentences", configuration=config, embedding_function=None
+            )
+            locks = client.get_or_create_collection(
+                f"{self._name}_locks", configuration=config, embedding_function=None
+            )
         except Exception as exc:  # chromadb raises many types; the user needs one message
             raise StoreUnavailableError(f"cannot open Chroma at {self.location}: {exc}") from exc
-        return _Connection(client, chunks, docs, generation, system)
+        return _Connection(client, chunks, docs, sentences, locks, generation, system)
 
     @contextmanager
     def _use(self) -> Iterator[_Connection]:
@@ -223,9 +249,12 @@ class ChromaStore:
         chunks: Sequence[Chunk],
         vectors: Sequence[Vector],
         index_key: str = "",
+        sentences: Sequence[StoredSentence] = (),
     ) -> None:
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk")
+        if any(st.doc_id != doc.id for st in sentences):
+            raise ValueError("sentences of another document")
         with self._use() as c:
             # Before and after: a writer killed half-way still makes readers reopen.
             self._bump_generation(c)
@@ -241,6 +270,23 @@ class ChromaStore:
             stale = sorted(old_ids - set(ids))
             for part in self._batches(c, len(stale)):
                 c.chunks.delete(ids=stale[part])
+            # Sentences after the chunks: a crash in between leaves chunks without a record,
+            # which prune finds, and removing a document removes its sentences too.
+            old_ids = set(c.sentences.get(where={"doc_id": doc.id}, include=[])["ids"])
+            ids = [_sentence_id(st) for st in sentences]
+            for part in self._batches(c, len(sentences)):
+                c.sentences.upsert(
+                    ids=ids[part],
+                    embeddings=[list(st.vector) for st in sentences[part]],
+                    documents=[st.text for st in sentences[part]],
+                    metadatas=[
+                        {"doc_id": st.doc_id, "start": st.start, "end": st.end}
+                        for st in sentences[part]
+                    ],
+                )
+            stale = sorted(old_ids - set(ids))
+            for part in self._batches(c, len(stale)):
+                c.sentences.delete(ids=stale[part])
             # The document record goes last: its presence marks a complete write.
             c.docs.upsert(
                 ids=[doc.id],
@@ -257,6 +303,7 @@ class ChromaStore:
             # Record first, then chunks: a crash in between leaves orphans that prune removes.
             c.docs.delete(ids=[doc_id])
             c.chunks.delete(where={"doc_id": doc_id})
+            c.sentences.delete(where={"doc_id": doc_id})
             self._bump_generation(c)
         return existed
 
@@ -285,6 +332,28 @@ class ChromaStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
+        wanted = list(dict.fromkeys(doc_ids))
+        if not wanted:
+            return []
+        with self._use() as c:
+            got = c.sentences.get(
+                where={"doc_id": {"$in": wanted}},
+                include=["documents", "metadatas", "embeddings"],
+            )
+        order = {d: i for i, d in enumerate(wanted)}
+        out = [
+            StoredSentence(
+                doc_id=m["doc_id"],
+                start=int(m["start"]),
+                end=int(m["end"]),
+                text=t,
+                vector=[float(x) for x in v],
+            )
+            for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        ]
+        return sorted(out, key=lambda st: (order[st.doc_id], st.start))
 
     def all_chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
@@ -337,8 +406,29 @@ class ChromaStore:
             for r, (i, t, m, d) in enumerate(rows, start=1)
         ]
 
+    # -- the ingest lease's rows (ClaimTable); not index content, so no generation bump ------
+
+    def claims(self) -> list[Claim]:
+        with self._use() as c:
+            got = c.locks.get(include=["metadatas"])
+        return [
+            Claim(i, int(m["number"]), bool(m["choosing"]), float(m["expires"]))
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        ]
+
+    def put_claim(self, claim: Claim) -> None:
+        meta = {"number": claim.number, "choosing": claim.choosing, "expires": claim.expires}
+        with self._use() as c:
+            c.locks.upsert(ids=[claim.owner], embeddings=[_DOC_VECTOR], metadatas=[meta])
+
+    def drop_claim(self, owner: str) -> None:
+        with self._use() as c:
+            c.locks.delete(ids=[owner])
+
 
 def _where(filters: Filters | None) -> dict | None:
+    """`Filters.matches` as a Chroma clause: `date` is 0 for an undated chunk (so any date
+    bound excludes it) and `source_name` is `source_name(source)`, like the filter's."""
     if filters is None or filters.is_empty():
         return None
     clauses: list[dict] = []
@@ -352,9 +442,11 @@ def _where(filters: Filters | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _chunk_meta(c: Chunk) -> dict[str, Any]:
-    from pathlib import PurePath
+def _sentence_id(sentence: StoredSentence) -> str:
+    return chunk_id(sentence.doc_id, sentence.start, sentence.text)
 
+
+def _chunk_meta(c: Chunk) -> dict[str, Any]:
     return {
         "doc_id": c.doc_id,
         "index": c.index,
@@ -362,7 +454,7 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         "end": c.end,
         "title": c.title,
         "source": c.source,
-        "source_name": PurePath(c.source).name,
+        "source_name": source_name(c.source),
         "date": _date_int(c.date),
         "publisher": c.publisher or "",
         "section": c.section or "",

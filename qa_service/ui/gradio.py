@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from ingest.loading import SUPPORTED_SUFFIXES
 from qa_service.answering.base import Reset, TextPiece
 from qa_service.errors import QAError, QuestionError
-from qa_service.models import Answer, Citation, Document, Filters, Turn
+from qa_service.models import Answer, Citation, Document, Filters, Turn, check_date_range
 from qa_service.service import Done
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 EXAMPLES = ["Was sagte Merz zur Bundeswehr?", "Who represented the US in Paris?"]
 CONTEXT_CHARS = 150  # shown on each side of a quote: ~300 characters of surrounding paragraph
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
 
 Message = dict[str, Any]
 MODE_LABELS = {
@@ -167,8 +167,10 @@ def parse_date(value: Any, label: str) -> dt.date | None:
 
 def parse_filters(date_from: Any, date_to: Any, sources: Iterable[str] | None) -> Filters | None:
     start, end = parse_date(date_from, "date from"), parse_date(date_to, "date to")
-    if start and end and start > end:
-        raise QuestionError("the start date is after the end date")
+    try:
+        check_date_range(start, end)
+    except ValueError as exc:
+        raise QuestionError(str(exc)) from None
     filters = Filters(date_from=start, date_to=end, sources=tuple(sources or ()))
     return None if filters.is_empty() else filters
 
@@ -320,7 +322,7 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
                 with gr.Accordion("Dokumente hochladen · Upload documents", open=False):
                     files = gr.File(
                         file_count="multiple",
-                        file_types=list(UPLOAD_TYPES),
+                        file_types=sorted(SUPPORTED_SUFFIXES),
                         type="filepath",
                         height=140,
                     )

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from qa_service.errors import EmbeddingMismatchError
-from qa_service.models import Chunk, Document, Filters, chunk_id
+from qa_service.models import Chunk, Document, Filters, StoredSentence, chunk_id
 
 TEXT = "Merz sagte etwas. Großbritannien und Österreich: „Zitat“ mit ß. Dritter Satz hier."
 
@@ -46,7 +46,31 @@ def make_chunks(doc: Document, spans: list[tuple[int, int]]) -> list[Chunk]:
 
 
 SPANS = [(0, 17), (18, 62), (63, len(TEXT))]
+
+
+def make_sentences(doc: Document, spans: list[tuple[int, int]]) -> list[StoredSentence]:
+    return [
+        StoredSentence(
+            doc_id=doc.id,
+            start=s,
+            end=e,
+            text=doc.text[s:e],
+            vector=[0.5, 0.5, 0.5, 0.5] if i % 2 else [0.25, -0.5, 0.75, 0.125],
+        )
+        for i, (s, e) in enumerate(spans)
+    ]
+
+
 VECTORS = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]
+
+
+FILTER_CASES = [
+    Filters(date_from=dt.date(2026, 1, 6)),
+    Filters(date_to=dt.date(2026, 1, 6)),
+    Filters(date_from=dt.date(2026, 1, 5), date_to=dt.date(2026, 1, 5)),
+    Filters(sources=("/elsewhere/b.txt", "c.txt")),  # compared by file name
+    Filters(sources=("a.txt",), date_to=dt.date(2026, 1, 31)),
+]
 
 
 class StoreContract:
@@ -141,6 +165,57 @@ class StoreContract:
         store.check_embedding("model-a", 4)
         with pytest.raises(EmbeddingMismatchError, match="re-index"):
             store.check_embedding("model-b", 4)
+
+    @pytest.mark.parametrize("filters", FILTER_CASES, ids=str)
+    def test_search_applies_exactly_filters_matches(self, store, filters):
+        """The store's own filter (Chroma's `where`) selects what `Filters.matches` says."""
+        docs = [
+            make_doc("a", source="/corpus/a.txt", day=5),
+            make_doc("b", source="/corpus/b.txt", day=7),
+            make_doc("c", source="c.txt").model_copy(update={"date": None}),  # undated upload
+        ]
+        for doc in docs:
+            chunks = [c.model_copy(update={"date": doc.date}) for c in make_chunks(doc, SPANS)]
+            store.write_document(doc, chunks, VECTORS)
+        expected = {d.id for d in docs if filters.matches(d.date, d.source)}
+        assert {h.doc_id for h in store.search([1.0, 0.0, 0.0, 0.0], 10, filters)} == expected
+
+    def test_sentences_round_trip_by_document_then_offset(self, store):
+        a, b = make_doc("a"), make_doc("b", source="/corpus/b.txt")
+        sa, sb = make_sentences(a, SPANS), make_sentences(b, SPANS[:2])
+        store.write_document(a, make_chunks(a, SPANS), VECTORS, sentences=sa[::-1])
+        store.write_document(b, make_chunks(b, SPANS), VECTORS, sentences=sb)
+        got = store.get_sentences(["b", "a", "missing"])
+        assert [(st.doc_id, st.start, st.end, st.text) for st in got] == [
+            (st.doc_id, st.start, st.end, st.text) for st in sb + sa
+        ]
+        for st, want in zip(got, sb + sa, strict=True):
+            assert st.vector == pytest.approx(want.vector)
+            assert {"a": a, "b": b}[st.doc_id].text[st.start : st.end] == st.text
+        assert store.get_sentences([]) == []
+
+    def test_sentences_replaced_deleted_and_optional(self, store):
+        doc = make_doc()
+        store.write_document(
+            doc, make_chunks(doc, SPANS), VECTORS, sentences=make_sentences(doc, SPANS)
+        )
+        store.write_document(
+            doc, make_chunks(doc, SPANS), VECTORS, sentences=make_sentences(doc, SPANS[1:])
+        )
+        assert [st.start for st in store.get_sentences([doc.id])] == [18, 63]
+        store.write_document(doc, make_chunks(doc, SPANS), VECTORS)  # indexed without them
+        assert store.get_sentences([doc.id]) == []
+        store.write_document(
+            doc, make_chunks(doc, SPANS), VECTORS, sentences=make_sentences(doc, SPANS)
+        )
+        store.delete_document(doc.id)
+        assert store.get_sentences([doc.id]) == []
+
+    def test_sentences_of_another_document_are_refused(self, store):
+        a, b = make_doc("a"), make_doc("b")
+        with pytest.raises(ValueError):
+            store.write_document(a, [], [], sentences=make_sentences(b, SPANS))
+        assert store.get_document("a") is None
 
     def test_zz_still_empty_after_another_test_wrote(self, store):
         """Isolation: if this fails, the fixture shares state between tests."""

@@ -23,6 +23,7 @@ import pytest
 
 from qa_service.api import create_app
 from qa_service.container import build_service
+from qa_service.server import build_server
 from qa_service.service import QAService
 from qa_service.settings import Settings
 from tests.integration.support import serve, sse_events
@@ -55,7 +56,7 @@ def api_service(api_settings: Settings, embedder, corpus_dir: Path) -> QAService
 @pytest.fixture(scope="session")
 def base_url(api_service: QAService, api_settings: Settings) -> Iterator[str]:
     """The full server: REST API, health checks and (when present) the Gradio UI."""
-    with serve(create_app(api_service, api_settings)) as url:
+    with serve(build_server(api_settings, api_service)) as url:
         yield url
 
 
@@ -63,7 +64,7 @@ def base_url(api_service: QAService, api_settings: Settings) -> Iterator[str]:
 def locked_url(api_service: QAService, api_settings: Settings) -> Iterator[str]:
     """The same service with QA_API_KEY_READ=true: asking needs the key too."""
     settings = api_settings.model_copy(update={"api_key_read": True})
-    with serve(create_app(api_service, settings, ui=False)) as url:
+    with serve(create_app(api_service, settings)) as url:
         yield url
 
 
@@ -486,7 +487,7 @@ def fuzz_url(make_settings, embedder, corpus_dir: Path) -> Iterator[str]:
     settings = make_settings(api_key=API_KEY, max_upload_bytes=MAX_UPLOAD)
     service = build_service(settings, embedder=embedder)
     service.ingest([corpus_dir])
-    with serve(create_app(service, settings, ui=False)) as url:
+    with serve(create_app(service, settings)) as url:
         yield url
 
 

@@ -242,3 +242,76 @@ def test_a_document_ingested_by_one_process_is_answered_by_the_other(two_apps):
     finally:
         # Leave the shared collection as the other tests expect it.
         httpx.delete(f"{first}/api/v1/documents/{outcome['doc_id']}", timeout=30)
+
+
+# -- two writers and a prune on one server: the ingest lease ---------------------------------
+
+PLACES = ["Ahlbach", "Birkenau", "Cramberg", "Dörnfeld", "Ebersheim", "Fichtelau"]
+
+
+def _article(place: str) -> bytes:
+    return (
+        f"{place} baut ein neues Hallenbad\n"
+        f"Die Gemeinde {place} hat am Montag den Bau eines Hallenbads beschlossen. "
+        f"Der Gemeinderat von {place} stimmte mit großer Mehrheit für das Vorhaben. "
+        f"Das Bad in {place} soll im Herbst des nächsten Jahres eröffnet werden.\n"
+    ).encode()
+
+
+def _upload(url: str, name: str, data: bytes) -> dict:
+    files = {"files": (name, data, "text/plain")}
+    response = httpx.post(f"{url}/api/v1/documents", files=files, timeout=300)
+    assert response.status_code == 200, response.text
+    [outcome] = response.json()["files"]
+    return outcome
+
+
+def test_two_writers_and_a_prune_lose_and_duplicate_nothing(two_apps, server_service, corpus_dir):
+    """Both app processes upload at once (the same file to both, and their own files) while
+    this process prunes the collection again and again: every write lands exactly once,
+    and the one file sent to both is added by one and found unchanged by the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, second = two_apps
+    jobs = [
+        (first if i % 2 else second, f"bad_{p.lower()}.txt", _article(p))
+        for i, p in enumerate(PLACES)
+    ]
+    jobs += [(url, "bad_gemeinsam.txt", _article("Gemeinsamstadt")) for url in (first, second)]
+    stop, prunes = [False], [0]
+
+    def prune_until_done() -> None:
+        while not stop[0]:
+            report = server_service.ingest([corpus_dir], prune=True)
+            assert report.count("unchanged") == 5 and report.count("pruned") == 0, report
+            prunes[0] += 1
+
+    with ThreadPoolExecutor(len(jobs) + 1) as pool:
+        pruning = pool.submit(prune_until_done)
+        outcomes = list(pool.map(lambda job: _upload(*job), jobs))
+        stop[0] = True
+        pruning.result()
+    try:
+        assert prunes[0] >= 1
+        by_name: dict[str, list[str]] = {}
+        for outcome in outcomes:
+            by_name.setdefault(outcome["source"], []).append(outcome["status"])
+        assert sorted(by_name.pop("bad_gemeinsam.txt")) == ["added", "unchanged"], outcomes
+        assert all(statuses == ["added"] for statuses in by_name.values()), outcomes
+
+        store = server_service.store
+        docs = {d.source: d for d in store.list_documents()}
+        uploaded = {o["source"] for o in outcomes}
+        assert uploaded <= set(docs)
+        chunks = store.all_chunks()
+        assert len({c.id for c in chunks}) == len(chunks) == store.count()
+        for name in uploaded:
+            doc = docs[name]
+            own = [c for c in chunks if c.doc_id == doc.id]
+            assert len(own) == doc.chunks >= 1, name
+            assert store.get_sentences([doc.id]), name
+        assert store.count() == sum(d.chunks for d in docs.values())
+    finally:
+        for outcome in outcomes:
+            if outcome["status"] == "added":
+                httpx.delete(f"{first}/api/v1/documents/{outcome['doc_id']}", timeout=30)

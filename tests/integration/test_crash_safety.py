@@ -387,7 +387,7 @@ def test_cli_ingest_and_api_upload_at_once(
     assert base.status == "added"
     data_dir = server_settings.data_dir
     with (
-        serve(create_app(service, server_settings, ui=False)) as url,
+        serve(create_app(service, server_settings)) as url,
         httpx.Client(base_url=url, timeout=TIMEOUT) as client,
     ):
         # The server has searched, so its vector index is loaded before the CLI writes.
@@ -467,7 +467,7 @@ def test_questions_are_answered_while_a_cli_ingest_runs(
     service.ingest([corpus_dir / "004_35332417cd3628a0.txt"])
     questions = ["Was sagte Merz zur Bundeswehr?", "Who represented the US in Paris?"]
     with (
-        serve(create_app(service, server_settings, ui=False)) as url,
+        serve(create_app(service, server_settings)) as url,
         httpx.Client(base_url=url, timeout=TIMEOUT) as client,
     ):
         for question in questions:

@@ -46,7 +46,7 @@ def service(settings: Settings, embedder, corpus_dir: Path) -> QAService:
 
 @pytest.fixture(scope="module")
 def base_url(service: QAService, settings: Settings) -> Iterator[str]:
-    with serve(create_app(service, settings, ui=False)) as url:
+    with serve(create_app(service, settings)) as url:
         yield url
 
 

@@ -8,7 +8,7 @@ import html
 import httpx
 import pytest
 
-from qa_service.api.app import create_app
+from qa_service.server import build_server
 from qa_service.ui.gradio import respond
 from tests.integration.support import (
     BOT_USER,
@@ -30,7 +30,7 @@ def live(corpus_service, make_settings):
             slack_bot_token="xoxb-test",
             slack_api_url=f"{slack.url}/api/",
         )
-        with serve(create_app(corpus_service, settings)) as url:
+        with serve(build_server(settings, corpus_service)) as url:
             yield url, slack
 
 

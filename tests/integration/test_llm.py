@@ -100,7 +100,7 @@ def test_requests_beyond_the_queue_get_503_with_retry_after(make_settings, embed
     service.ingest([corpus_dir])
     from qa_service.api.app import create_app
 
-    with serve(create_app(service, settings, ui=False)) as url:
+    with serve(create_app(service, settings)) as url:
         model = service.answerer.chat_model
         model._run_lock.acquire()  # the model is "busy" until released
         first: dict = {}
@@ -153,7 +153,7 @@ def openai_app(llm_server, make_settings, embedder, corpus_dir):
     settings = make_settings(answerer="openai", llm_base_url=llm_server, llm_model="qwen-local")
     service = build_service(settings, embedder=embedder)
     service.ingest([corpus_dir])
-    with serve(create_app(service, settings, ui=False)) as url:
+    with serve(create_app(service, settings)) as url:
         yield url, service
 
 

@@ -37,7 +37,7 @@ class IdleService:
 
 def _client(service: Any = None, **settings: Any) -> TestClient:
     values = {"max_question_chars": 100, "max_upload_bytes": 1000, **settings}
-    app = create_app(service or IdleService(), Settings(_env_file=None, **values), ui=False)
+    app = create_app(service or IdleService(), Settings(_env_file=None, **values))
     return TestClient(app, raise_server_exceptions=True)
 
 

@@ -30,7 +30,7 @@ def test_ask_answers_429_with_retry_after_per_client():
             pass
 
     settings = Settings(_env_file=None, rate_limit_per_minute=1, rate_limit_burst=2)
-    with TestClient(create_app(Idle(), settings, ui=False)) as client:
+    with TestClient(create_app(Idle(), settings)) as client:
         # Empty questions are refused (422) after the limit is checked, so no model is needed.
         codes = [client.post("/api/v1/ask", json={"question": ""}).status_code for _ in range(3)]
         assert codes == [422, 422, 429]

@@ -43,14 +43,16 @@ router = APIRouter(
 def checked_request(
     request: Annotated[AskRequest, Body(openapi_examples=ASK_EXAMPLES)], service: ServiceDep
 ) -> AskRequest:
-    """Reject a bad question before anything is retrieved, and before a stream starts."""
+    """Reject a bad question before anything is retrieved, and before a stream starts; the
+    cleaned question is what the service gets. The raw length is the OpenAPI `maxLength`
+    (set from the settings, so pydantic cannot check it); the rest is the service's rule."""
     if len(request.question) > service.max_question_chars:
         raise QuestionError(
             f"the question is too long ({len(request.question)} characters, "
             f"at most {service.max_question_chars})"
         )
-    clean_question(request.question, service.max_question_chars)
-    return request
+    question = clean_question(request.question, service.max_question_chars)
+    return request.model_copy(update={"question": question})
 
 
 CheckedAsk = Annotated[AskRequest, Depends(checked_request)]

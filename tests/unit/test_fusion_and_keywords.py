@@ -1,0 +1,75 @@
+"""Reciprocal rank fusion and the BM25 index, on hand-made chunks (no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa_service.models import Chunk, chunk_id
+from qa_service.retrieval.bm25 import BM25Index
+from qa_service.retrieval.hybrid import reciprocal_rank_fusion
+from qa_service.retrieval.tokens import tokenize
+
+
+def test_rrf_sums_weighted_reciprocal_ranks():
+    fused = reciprocal_rank_fusion([(["a", "b"], 1.0), (["b", "c"], 0.5)], rrf_k=60)
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62 + 0.5 / 61)
+    assert fused["c"] == pytest.approx(0.5 / 62)
+    assert max(fused, key=fused.get) == "b"  # found by both lists
+
+
+def test_rrf_ignores_lists_without_weight():
+    assert reciprocal_rank_fusion([(["a"], 1.0), (["z"], 0.0), (["y"], -1.0)]) == {
+        "a": pytest.approx(1 / 61)
+    }
+    assert reciprocal_rank_fusion([]) == {}
+
+
+def _chunks(*texts: str) -> list[Chunk]:
+    return [
+        Chunk(
+            id=chunk_id("d", i, t),
+            doc_id="d",
+            index=i,
+            text=t,
+            start=0,
+            end=len(t),
+            title="T",
+            source="d.txt",
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+TEXTS = (
+    "Die Bundeswehr bekommt neue Panzer und mehr Soldaten.",
+    "Der Schnee legt den Verkehr in Bayern lahm.",
+    "Die Bundeswehr übt in Litauen; Bundeswehr-Soldaten bleiben dort.",
+    "Macron empfängt die Koalition der Willigen in Paris.",
+)
+
+
+def test_bm25_ranks_by_shared_rare_terms():
+    index = BM25Index(_chunks(*TEXTS))
+    hits = index.search("Wo übt die Bundeswehr?", top_k=10)
+    positions = [i for i, _ in hits]
+    assert positions[0] == 2  # "übt" and "Bundeswehr" (twice)
+    assert set(positions) == {0, 2}  # only chunks sharing a term score at all
+    assert hits[0][1] > hits[1][1] > 0
+
+
+def test_bm25_rarer_terms_weigh_more_and_mask_applies():
+    index = BM25Index(_chunks(*TEXTS))
+    [bayern], [bundeswehr] = tokenize("Bayern"), tokenize("Bundeswehr")
+    assert index.idf[bayern] > index.idf[bundeswehr]
+    allowed = np.array([True, True, False, True])
+    assert [i for i, _ in index.search("Bundeswehr", 10, allowed)] == [0]
+
+
+def test_bm25_edges():
+    index = BM25Index(_chunks(*TEXTS))
+    assert index.search("Eiffelturm", 5) == []
+    assert index.search("Bundeswehr", 0) == []
+    assert BM25Index([]).search("Bundeswehr", 5) == []
+    assert len(index) == 4

@@ -1,0 +1,43 @@
+"""Importing the composition root, the server module or app.py changes nothing in the
+process: no environment variables set, no model converted, no heavy library imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+SCRIPT = """
+import json, os, sys
+before = dict(os.environ)
+import app, qa_service.container, qa_service.server, qa_service.cli
+changed = sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))
+heavy = [m for m in ("torch", "sentence_transformers", "gradio", "chromadb") if m in sys.modules]
+print(json.dumps({"changed": changed, "heavy": heavy}))
+"""
+
+
+def test_imports_leave_the_process_alone(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
+    env.pop("ANONYMIZED_TELEMETRY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert json.loads(result.stdout) == {"changed": [], "heavy": []}
+
+
+def test_the_entry_points_set_the_offline_defaults(monkeypatch):
+    from qa_service.settings import apply_process_environment
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("TRANSFORMERS_VERBOSITY", "info")
+    apply_process_environment()
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert os.environ["TRANSFORMERS_VERBOSITY"] == "info"  # what the user set wins

@@ -1,0 +1,178 @@
+"""QAService.ask()/stream() end to end on the fakes: wired by the real container, driven only
+through the public API, in milliseconds. Thresholds are set for HashEmbedder's cosines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from qa_service.answering.base import Reset, TextPiece
+from qa_service.container import build_service
+from qa_service.models import Filters, Turn
+from qa_service.service import Citations, Done
+from qa_service.settings import Settings
+from tests.fakes import HashEmbedder, InMemoryStore
+
+ARTICLES = {
+    "merz.txt": (
+        " date 2026-01-05  1.0\n\nMerz besucht die Bundeswehr\n\n"
+        "Bundeskanzler Friedrich Merz hat am Montag Soldaten der Bundeswehr in Litauen besucht. "
+        "Er versprach den Soldaten mehr Geld für neue Ausrüstung. "
+        "Die Brigade soll bis 2027 vollständig aufgebaut sein.\n"
+    ),
+    "macron.txt": (
+        " date 2026-01-07  2.0\n\nMacron in Paris\n\n"
+        "Präsident Emmanuel Macron empfing in Paris die Vertreter der Koalition der Willigen. "
+        "Die Europäer beraten über einen Waffenstillstand in der Ukraine. "
+        "Macron sagte, Europa müsse seine Verteidigung selbst organisieren.\n"
+    ),
+    "wetter.txt": (
+        " date 2026-01-08  3.0\n\nSchnee in Bayern\n\n"
+        "In Bayern hat starker Schneefall den Verkehr auf vielen Straßen lahmgelegt. "
+        "Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen. "
+        "Viele Schulen blieben am Donnerstag geschlossen.\n"
+    ),
+}
+# HashEmbedder cosines: ~0.6-0.8 for a question sharing a sentence's words, ~0.3 otherwise.
+FAKE_THRESHOLDS = {
+    "no_answer_threshold_de": 0.45,
+    "no_answer_threshold_en": 0.45,
+    "citation_min_support_de": 0.5,
+    "citation_min_support_en": 0.5,
+}
+
+
+def make_service(tmp_path, store=None, chat_model=None):
+    settings = Settings(_env_file=None, data_dir=tmp_path, **FAKE_THRESHOLDS)
+    service = build_service(
+        settings, store=store or InMemoryStore(), embedder=HashEmbedder(), chat_model=chat_model
+    )
+    for name, text in ARTICLES.items():
+        assert service.ingest_bytes(name, text.encode()).status == "added"
+    return service
+
+
+@pytest.fixture
+def service(tmp_path):
+    return make_service(tmp_path)
+
+
+def _verbatim(service, answer) -> None:
+    for c in answer.citations:
+        assert service.get_document(c.doc_id).text[c.start : c.end] == c.quote
+
+
+def test_answers_with_verified_citations(service):
+    answer = service.ask("Wer warnt vor Glätte auf den Autobahnen?")
+    assert answer.answered and answer.mode == "extractive"
+    assert (
+        answer.citations[0].quote
+        == "Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen."
+    )
+    assert answer.citations[0].source == "wetter.txt"
+    assert "[1]" in answer.answer
+    _verbatim(service, answer)
+
+
+def test_refuses_what_the_articles_do_not_say(service):
+    answer = service.ask("Wie hoch ist der Eiffelturm?")
+    assert not answer.answered and answer.citations == ()
+    assert answer.answer == "Die Artikel enthalten dazu keine Angaben."
+
+
+def test_english_refusal_is_english(service):
+    answer = service.ask("How tall is the tower in the city?")
+    assert answer.language == "en" and not answer.answered
+    assert answer.answer != "Die Artikel enthalten dazu keine Angaben."
+
+
+def test_filters_restrict_both_retrieval_sides(service):
+    question = "Was sagte Macron in Paris über die Bundeswehr?"
+    assert {p.source for p in service.ask(question).passages} == set(ARTICLES)
+    only = service.ask(question, filters=Filters(sources=("/anywhere/merz.txt",)))
+    assert {p.source for p in only.passages} == {"merz.txt"}
+    early = service.ask(question, filters=Filters(date_to=dt.date(2026, 1, 6)))
+    assert {p.date for p in early.passages} == {dt.date(2026, 1, 5)}
+    none = service.ask(question, filters=Filters(date_from=dt.date(2027, 1, 1)))
+    assert not none.answered and none.passages == ()
+
+
+def test_follow_up_is_condensed_with_the_previous_question(service):
+    history = [
+        Turn(role="user", content="Was versprach Merz den Soldaten der Bundeswehr?"),
+        Turn(role="assistant", content="Er versprach mehr Geld."),
+    ]
+    answer = service.ask("Und bis wann soll die Brigade aufgebaut sein?", history=history)
+    assert answer.condensed_question is not None and "Merz" in answer.condensed_question
+    assert answer.answered
+    assert any("2027" in c.quote for c in answer.citations)
+    _verbatim(service, answer)
+
+
+def test_stream_pieces_make_the_answer_and_end_with_done(service):
+    events = list(service.stream("Wer warnt vor Glätte auf den Autobahnen?"))
+    assert isinstance(events[-1], Done) and isinstance(events[-2], Citations)
+    text = "".join(e.text for e in events if isinstance(e, TextPiece))
+    assert text == events[-1].answer.answer
+    assert events[-2].citations == events[-1].answer.citations
+
+
+class RewrittenDuringRetrieval(InMemoryStore):
+    """Another writer replaces the weather article between retrieval and verification."""
+
+    changed = False
+
+    def search(self, vector, top_k, filters=None):
+        hits = super().search(vector, top_k, filters)
+        if not self.changed:
+            self.changed = True
+            [info] = [d for d in self.list_documents() if d.source == "wetter.txt"]
+            doc = self.get_document(info.id)
+            edited = doc.text.replace("Deutsche Wetterdienst", "Wetterdienst DWD")
+            self.write_document(doc.model_copy(update={"text": edited}), [], [], "edited")
+        return hits
+
+
+def test_a_citation_that_fails_verification_is_never_shown(tmp_path):
+    service = make_service(tmp_path, store=RewrittenDuringRetrieval())
+    events = list(service.stream("Wer warnt vor Glätte auf den Autobahnen?"))
+    answer = events[-1].answer
+    assert not answer.answered and answer.citations == ()
+    assert answer.answer == "Die Artikel enthalten dazu keine Angaben."
+    # What was streamed before the check is withdrawn, then replaced by the refusal.
+    assert any(isinstance(e, Reset) for e in events)
+    pieces = [e for e in events if isinstance(e, TextPiece | Reset)]
+    assert isinstance(pieces[-2], Reset) and pieces[-1].text == answer.answer
+
+
+def test_generated_answer_resolves_to_verified_quotes(tmp_path):
+    model = FakeListChatModel(
+        responses=["Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen [1]."]
+    )
+    service = make_service(tmp_path, chat_model=model)
+    answer = service.ask("Wer warnt vor Glätte auf den Autobahnen?")
+    assert answer.mode == "generated" and answer.answered
+    assert answer.generation is not None and answer.generation.supported == 1
+    [citation] = answer.citations
+    assert citation.quote == "Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen."
+    _verbatim(service, answer)
+
+
+def test_unsupported_generation_falls_back_to_the_extractive_answer(tmp_path):
+    model = FakeListChatModel(responses=["Der Eiffelturm ist 330 Meter hoch [1]."])
+    service = make_service(tmp_path, chat_model=model)
+    answer = service.ask("Wer warnt vor Glätte auf den Autobahnen?")
+    assert answer.mode == "extractive_fallback" and answer.answered
+    assert answer.generation.fallback_reason == "unsupported"
+    assert "Eiffelturm" not in answer.answer
+    _verbatim(service, answer)
+
+
+def test_deleted_document_no_longer_answers(service):
+    [info] = [d for d in service.list_documents() if d.source == "wetter.txt"]
+    assert service.delete_document(info.id)
+    answer = service.ask("Wer warnt vor Glätte auf den Autobahnen?")
+    assert all(p.source != "wetter.txt" for p in answer.passages)
+    assert service.status().documents == 2
