@@ -11,7 +11,8 @@ _DE = frozenset(
     "wo wann warum wieso welche welcher welches welchen hat haben hatte wird werden wurde wurden "
     "nicht mit von zu zum zur im auf für über sagte sagten bei nach aus sich auch noch dazu "
     "gibt es viele wieviele wie viele kann können soll sollen mehr als um ich du wir ihr "
-    "sie".split()
+    "sie schrieb erklärte betonte forderte warnte teilte sozialen medien gestern heute zuletzt "
+    "seit".split()
 )
 _EN = frozenset(
     "the a an and or is are was were who what how where when why which whom whose has have had "

@@ -33,6 +33,14 @@ _DAY = re.compile(
     r"|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b",
     re.IGNORECASE,
 )
+_DAY_RANGE = re.compile(
+    rf"\b(?:zwischen\s+dem|vom|von|between|from)\s+(\d{{1,2}})\.?\s*(?:({_MONTH})\s+)?"
+    rf"(?:und|bis(?:\s+zum)?|and|to|-)\s+(?:dem\s+)?(\d{{1,2}})\.?\s*({_MONTH})\b",
+    re.IGNORECASE,
+)
+_LAST_MONTH = re.compile(
+    r"\b(?:letzte[nr]?|vergangene[nr]?|vorige[nr]?)\s+monat|\blast\s+month\b", re.I
+)
 _MONTH_ONLY = re.compile(rf"\b(?:im|in|during)\s+({_MONTH})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
 _SINCE_WEEKDAY = re.compile(rf"\b(?:seit|since)\s+(?:letztem\s+|last\s+)?({_WEEKDAY})\b", re.I)
 _WEEKDAY_RE = re.compile(rf"\b({_WEEKDAY})\b", re.IGNORECASE)
@@ -52,8 +60,8 @@ _RELATIVE_DAYS = [
 _LAST_WEEK = re.compile(r"\b(?:letzte|vergangene|vorige)[nr]?\s+woche\b|\blast\s+week\b", re.I)
 _THIS_WEEK = re.compile(r"\bdiese[rn]?\s+woche\b|\bthis\s+week\b", re.I)
 _LATEST = re.compile(
-    r"\b(?:zuletzt|zuletzt|neueste[nrs]?|jüngste[nrs]?|aktuellste[nrs]?|latest|most\s+recent"
-    r"|recently|newest)\b",
+    r"\b(?:zuletzt|neues|neuigkeiten|news|what's new|neueste[nrs]?|jüngste[nrs]?"
+    r"|aktuellste[nrs]?|latest|most\s+recent|recently|newest)\b",
     re.IGNORECASE,
 )
 
@@ -115,6 +123,20 @@ def _absolute_day(m: re.Match, today: dt.date) -> dt.date | None:
 
 def read_time(question: str, today: dt.date) -> TimeRange:
     """The date range a question asks about, or an empty range."""
+    m = _DAY_RANGE.search(question)
+    if m:
+        month = _MONTHS[(m.group(4)).lower()]
+        first_month = _MONTHS[m.group(2).lower()] if m.group(2) else month
+        first_day, last_day = int(m.group(1)), int(m.group(3))
+        year = _year_for(month, last_day, today)
+        first = _parse_day(f"{first_day:02d}.{first_month:02d}.{year}", today)
+        last = _parse_day(f"{last_day:02d}.{month:02d}.{year}", today)
+        if first and last:
+            return TimeRange(first, last, expression=m.group())
+    m = _LAST_MONTH.search(question)
+    if m:
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        return TimeRange(last.replace(day=1), last, expression=m.group())
     m = _DAY.search(question)
     if m:
         day = _absolute_day(m, today)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from qa_service.analysis.dates import TimeRange, read_time
-from qa_service.corpus.names import is_name_word
+from qa_service.corpus.names import is_name_word, looks_like_noun
 from qa_service.models import Language
 from qa_service.retrieval.tokens import tokenize
 
@@ -24,22 +24,25 @@ QuestionType = Literal[
 ]
 
 _SAY_DE = (
+    "teilte teilten mitgeteilt kündigte kündigten beschrieb beschrieben bezeichnete "
     "sagte sagten sagt gesagt erklärte erklärt erklärten betonte betont betonten schrieb "
     "geschrieben schreibt meinte gemeint forderte gefordert fordert warnte gewarnt warnt "
     "kündigte angekündigt äußerte geäußert berichtete berichtet bekräftigte bekräftigt "
     "versprach versprochen kritisierte kritisiert antwortete geantwortet erwiderte"
 ).split()
 _SAY_EN = (
+    "describe described characterise characterize "
     "say said says tell told write wrote written announce announced warn warned claim claimed "
     "demand demanded state stated stress stressed promise promised"
 ).split()
 _SAY = frozenset(_SAY_DE + _SAY_EN)
 
+# fmt: off
 _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "who_said",
         re.compile(
-            r"^(?:und\s+)?(?:wer|who)\s+(?:hat\s+|has\s+|had\s+)?(?:\w+\s+)?"
+            r"^(?:und\s+|and\s+)?(?:wer|who)\s+(?:hat\s+|has\s+|had\s+)?(?:\w+\s+)?"
             r"(?:" + "|".join(sorted(_SAY, key=len, reverse=True)) + r")\b",
             re.I,
         ),
@@ -47,41 +50,48 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "said_what",
         re.compile(
-            r"^(?:und\s+|and\s+)?(?:was|what|wie|how)\b.*\b(?:"
-            + "|".join(sorted(_SAY | {"äußerte", "geäußert", "äußert", "react", "reagierte"},
-                              key=len, reverse=True))
-            + r")\b",
+            r"^(?:und\s+|and\s+)?(?:welche\s+(?:forderungen|aussagen|äußerungen|worte|"
+            r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments)\b|"
+            r"(?:was|what|wie|how)\b.*\b(?:"
+            + "|".join(sorted(_SAY | {"äußerte", "geäußert", "äußert"}, key=len, reverse=True))
+            + r")\b)",
             re.I,
         ),
     ),
+    ("who_said", re.compile(r"^(?:und\s+|and\s+)?von\s+wem\s+(?:stammt|kommt)|^(?:and\s+)?whose\s+"
+                            r"(?:words|quote|statement)", re.I)),
     (
         "how_many",
         re.compile(
-            r"^(?:und\s+)?(?:wie\s*viele?|wieviele?|wie\s+(?:hoch|lang|groß|alt|weit|schwer|"
+            r"^(?:und\s+|and\s+)?(?:wie\s*viele?|wieviele?|wie\s+(?:hoch|lang|groß|alt|weit|schwer|"
             r"teuer)|how\s+(?:many|much|long|old|large|big|far|high)|what\s+(?:percentage|"
             r"number|share)|um\s+wie\s+viel)\b",
             re.I,
         ),
     ),
-    ("when", re.compile(r"^(?:und\s+)?(?:wann|seit\s+wann|bis\s+wann|um\s+wie\s+viel\s+uhr|"
+    ("when", re.compile(r"^(?:und\s+|and\s+)?(?:wann|seit\s+wann|bis\s+wann|um\s+wie\s+viel\s+uhr|"
                         r"an\s+welchem\s+tag|when|what\s+time|on\s+what\s+(?:day|date)|"
                         r"since\s+when)\b", re.I)),
-    ("where", re.compile(r"^(?:und\s+)?(?:wo|wohin|woher|in\s+welche[mrn]?\s+(?:stadt|land|ort)|"
+    ("where", re.compile(r"^(?:und\s+|and\s+)?(?:wo|wohin|woher|"
+                         r"in\s+welche[mrn]?\s+(?:stadt|land|ort)|"
                          r"an\s+welchem\s+ort|where|in\s+which\s+(?:city|country|town|place))\b",
                          re.I)),
-    ("why", re.compile(r"^(?:und\s+)?(?:warum|weshalb|wieso|weswegen|aus\s+welchem\s+grund|why|"
+    ("why", re.compile(r"^(?:und\s+|and\s+)?(?:warum|weshalb|wieso|weswegen|"
+                       r"aus\s+welchem\s+grund|why|"
                        r"for\s+what\s+reason)\b", re.I)),
-    ("who", re.compile(r"^(?:und\s+)?(?:wer|wen|wem|wessen|who|whom|whose|welche[rs]?\s+"
+    ("who", re.compile(r"^(?:und\s+|and\s+)?(?:wer|wen|wem|wessen|who|whom|whose|welche[rs]?\s+"
                        r"(?:politiker|person|präsident|minister)|which\s+(?:politician|person|"
                        r"leader))\b", re.I)),
-    ("how", re.compile(r"^(?:und\s+)?(?:wie|how)\b", re.I)),
-]  # fmt: skip
+    ("how", re.compile(r"^(?:und\s+|and\s+)?(?:wie|how)\b", re.I)),
+]
+# fmt: on
 # A question opening with a verb asks yes or no ("Ist …", "Does …"); "Was" is German "what".
 _YES_NO = {
     "de": re.compile(
-        r"^(?:und\s+)?(?:ist|sind|hat|haben|hatte|hatten|wird|werden|wurde|wurden|kann|können|"
+        r"^(?:und\s+|and\s+)?(?:ist|sind|hat|haben|hatte|hatten|wird|werden|wurde|wurden|kann|können|"
         r"soll|sollen|gibt|gab|war|waren|will|wollen|plant|planen|schickt|schicken|stimmt|"
-        r"darf|dürfen|muss|müssen)\b",
+        r"darf|dürfen|muss|müssen|nimmt|nehmen|glaubt|glauben|gibt|geht|steht|bleibt|"
+        r"unterstützt|unterstützen|schickt|entsendet|beteiligt)\b",
         re.I,
     ),
     "en": re.compile(
@@ -124,7 +134,8 @@ def _names(question: str) -> list[str]:
         # The first word of a question is its opening ("Was", "Ist", "Who"), not a name.
         if i == 0 or question[: m.start()].rstrip().endswith((".", "?", "!", ":")):
             continue
-        if word.lower() in _QUESTION_WORDS or not is_name_word(word) or word.lower() in _SAY:
+        low = word.lower()
+        if low in _QUESTION_WORDS or not is_name_word(word) or low in _SAY or looks_like_noun(word):
             previous_end = -1
             continue
         if runs and previous_end >= 0 and question[previous_end : m.start()].strip() == "":
@@ -135,9 +146,56 @@ def _names(question: str) -> list[str]:
     return [" ".join(r) for r in runs]
 
 
-def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None:
-    if qtype != "said_what" or not names:
+_SKIP = frozenset(
+    "der die das den dem des the a an bundeskanzler kanzler präsident präsidentin president "
+    "chancellor minister".split()
+)
+_STOP = frozenset(
+    "über zu zur zum am im in an auf nach bei seit von vor mit dazu gestern heute zuletzt "
+    "jüngst kürzlich erst noch denn eigentlich genau konkret sonst about on at to in of since "
+    "else "
+    "yesterday today recently last latest after before during".split()
+)
+_POSITION = re.compile(
+    r"^(?:und\s+|and\s+)?(?:was|wass|what|waht|wie|how)\s+(?:(?:did|does|do|has|have|had|hat|haben|"
+    r"hatte|hatten|will|would)\s+)?(.+)$",
+    re.I,
+)
+
+
+def _speaker_at(question: str) -> str | None:
+    """Who the question asks about by position, for questions typed in lower case:
+    "was sagte merz …", "what did macron tell …", "was hat selenskyj zuletzt … gesagt"."""
+    m = _POSITION.match(question.strip().rstrip("?"))
+    if not m:
         return None
+    words = m.group(1).split()
+    if words and words[0].lower() in _SAY:
+        words = words[1:]  # "was sagte merz": the verb comes first
+    if words and words[0].lower() in ("er", "sie", "he", "she", "they", "es", "it"):
+        return None  # a follow-up: whose words comes from the conversation
+    out: list[str] = []
+    for w in words:
+        low = w.lower().strip(",.")
+        if low in _SKIP and not out:
+            continue
+        if low in _SAY or low in _STOP or not w[:1].isalpha():
+            break
+        out.append(w.strip(",."))
+        if len(out) == 2:
+            break
+    return " ".join(out) if out else None
+
+
+def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None:
+    if qtype != "said_what":
+        return None
+    possessive = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(?:\w+\s+)?(?:statement|remarks|words)",
+                           question)  # fmt: skip
+    if possessive:
+        return possessive.group(1)
+    if not names:
+        return _speaker_at(question)
     # The name nearest after the reporting verb, else the first name: "Was sagte Merz …",
     # "What did Merz say …", "Wie äußerte sich der Kanzler Merz …".
     verb = re.search(r"\b(" + "|".join(_SAY | {"äußerte", "äußert", "react"}) + r")\b", question,
@@ -152,8 +210,14 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
     return names[0]
 
 
+_TYPOS = {"wass": "was", "waht": "what", "wat": "what", "whta": "what", "wer's": "wer"}
+
+
 def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalysis:
     text = question.strip()
+    first, _, rest = text.partition(" ")
+    if first.lower() in _TYPOS:
+        text = f"{_TYPOS[first.lower()]} {rest}"
     qtype: QuestionType = "what"
     for name, pattern in [*_RULES, ("yes_no", _YES_NO[language])]:
         if pattern.search(text):

@@ -34,6 +34,7 @@ from qa_service.sentences import split_sentences
 
 How = str  # "verb" | "so" | "laut" | "line" | "intro" | "continued" | "pronoun" | "role"
 UNKNOWN: tuple[str, How] = ("", "unknown")
+CONTINUES: tuple[str, How] = ("", "continues")  # "hieß es weiter": the last speaker goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,10 @@ _VERBS_DE = (
     "bekräftigte bekräftigten unterstrich ergänzte berichtet berichtete bestätigte "
     "bestätigten kritisierte versicherte mahnte appellierte drohte behauptete erinnerte "
     "verwies sprach teilte teilten kündigte kündigten führte fügte machte stellte räumte gab "
-    "zitierte bezeichnete pocht pochte signalisierte signalisierten beklagte lobte"
+    "zitierte bezeichnete pocht pochte signalisierte signalisierten beklagte lobte "
+    "sagen erklären betonen warnen fordern behauptet behauptete bestritt bestritten "
+    "versprochen versprach klargestellt bezeichnet gesagt erklärt betont gewarnt gefordert "
+    "angekündigt mitgeteilt wirft warf"
 ).split()
 # Particle verbs count only with their particle later in the clause ("teilte … mit").
 _PARTICLE = {
@@ -77,6 +81,8 @@ _PARTICLE = {
     "verwies": "darauf",
     "sprach": "von",
     "erinnerte": "daran",
+    "wirft": "vor",
+    "warf": "vor",
 }
 _VERBS_EN = "said says told wrote announced stated added warned stressed insisted".split()
 _VERB = re.compile(
@@ -85,13 +91,24 @@ _VERB = re.compile(
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
 _SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=[A-ZÄÖÜ])")
 _LAUT = re.compile(
-    r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der)"
+    r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
+    r"|aus einem (?:Post|Beitrag|Schreiben|Brief|Interview|Statement) (?:des|der|von)"
     r"|[Aa]ccording to)\s+"
 )
-_SUBJUNCTIVE = frozenset(
-    "sei seien habe werde könne müsse solle wolle gebe zähle brauche bleibe stehe gehe liege "
-    "handele dürfe wisse komme trage stünden lägen müssten würden wären hätten".split()
+# A source that names no one ("nach französischen Angaben"): someone speaks, we cannot say who.
+_ANONYMOUS = re.compile(
+    r"(?<!\w)[Nn]ach (?:\w+(?:en|er) )(?:Angaben|Darstellung|Informationen|Berichten)\b"
 )
+_ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
+_APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
+# Subjunctive I marks reported speech on its own; subjunctive II ("würden") only right after
+# a reporting sentence, since it also states conditions.
+_SUBJUNCTIVE_I = frozenset(
+    "sei seien habe werde könne müsse solle wolle gebe zähle brauche bleibe stehe gehe liege "
+    "handele dürfe wisse komme trage".split()
+)
+_SUBJUNCTIVE = _SUBJUNCTIVE_I | frozenset("stünden lägen müssten würden wären hätten".split())
+CARRY = 3  # sentences a subjunctive I may be away from its reporting sentence
 _REFERS_BACK = re.compile(
     r"^(?:Er|Sie|Es|Damit|Dies|Diese|Dieser|Dieses|Dazu|Das|Dabei|Darin|Darüber|Daher|"
     r"Deshalb|Dennoch|Zudem|Außerdem|He|She|It|This|That|They)\b"
@@ -109,6 +126,7 @@ _FILLER = frozenset(
     "aber bereits zuletzt erneut noch weiter ebenfalls später zuvor the a an".split()
 )
 _ARTICLE = frozenset("der die das des dem den the".split())
+_ARTICLE_WORDS = frozenset("Der Die Das Des Dem Den The".split())
 
 
 @dataclass
@@ -179,9 +197,10 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool]:
     article came first ("der Kanzler" is someone named before, "ein Sprecher" is not)."""
     words: list[str] = []
     definite = False
-    for tok, _ in _tokens(text[pos:])[:10]:
+    for i, (tok, _) in enumerate(_tokens(text[pos:])[:10]):
         low = tok.lower()
         if tok[0].isupper() and tok[0].isalpha():
+            definite = definite or i == 0  # "behauptet Russland": named right after the verb
             words.append(tok)
         elif words:
             break
@@ -210,23 +229,41 @@ class _Reader:
         self.people = _Registry()
         places = {m.group(1) for m in _PLACE.finditer(doc.text)}
         self.people.places = places
-        for words in _name_runs(doc.text, places):
-            if len(strip_roles(words)[0]) >= 2 or strip_roles(words)[1]:
+        for words, start, end in _name_runs_at(doc.text, places):
+            name_words, roles = strip_roles(words)
+            # A person: with a role ("Bundeskanzler Friedrich Merz"), with age or party
+            # ("Donald Trump (79)"), or a first name and a surname the text uses alone too.
+            if (
+                roles
+                or doc.text[end : end + 2] == " ("
+                or (len(name_words) >= 2 and _surname_alone(doc.text, name_words[-1], start))
+            ):
                 self.people.add(words)
         self.people.last = None
 
-    def speaker_of(self, words: list[str], definite: bool = False) -> tuple[str, How] | None:
+    def speaker_of(
+        self, words: list[str], definite: bool = False, subject: bool = True
+    ) -> tuple[str, How] | None:
         """A subject phrase -> (speaker, how), resolving pronouns and bare role nouns."""
         if not words:
             return None
         if words[0].lower() in PRONOUNS:
             person = self.people.last
             return (person.name, "pronoun") if person else None
+        while words and not (is_name_word(words[0]) or is_role(words[0])):
+            words = words[1:]  # "Der Elysée", "Doch Experten"
+        if not words:
+            return None
         name_words, roles = strip_roles(words)
         if any(self.people.is_name(w) for w in name_words):
             person = self.people.add(words)
             if person is not None:
                 return person.name, "verb"
+        # A state or an institution in subject position speaks too ("Der Elysée erinnerte",
+        # "Russland behauptet"), though it is never the "er" of a later sentence.
+        places = [w for w in name_words if is_name_word(w) and not looks_like_noun(w)]
+        if places and not roles and (subject or definite):
+            return " ".join(places), "verb"
         if roles:
             person = self.people.by_role(roles[-1])
             if person is None and definite:
@@ -253,12 +290,20 @@ class _Reader:
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first])
             else:
-                found = self.speaker_of(*_run_after(text, m.end()))
+                words, definite = _run_after(text, m.end())
+                if words and not strip_roles(words)[0]:
+                    # "erklärte der Leiter der Kiewer Militärverwaltung, Tymur Tkatschenko"
+                    appos = _APPOSITION.match(text[m.end() :])
+                    if appos and all(self.people.is_name(w) for w in appos.group(1).split()):
+                        words, definite = appos.group(1).split(), False
+                found = self.speaker_of(words, definite, subject=False)
                 if found is None:
                     before = _run_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
                         before = before[-1:]
                     found = self.speaker_of(before)
+                if found is None:
+                    found = self._clause_subject(text[: m.start()])
             if found is None and text[: m.start()].rstrip().lower().endswith(tuple(PRONOUNS)):
                 found = self.speaker_of([text[: m.start()].split()[-1]])
             if found:
@@ -268,7 +313,14 @@ class _Reader:
                 found = self.speaker_of(*_run_after(text, m.end()))
                 if found:
                     return found[0], how
+        m = _ZUFOLGE.search(text)
+        if m:
+            return m.group(1), "laut"
+        if _ANONYMOUS.search(text):
+            return UNKNOWN
         m = _HIESS.search(text)
+        if m and "weiter" in m.group():
+            return CONTINUES
         if m:
             place = re.match(r"\s*(?:im|aus|in|von|vom|beim)\s+(?:\w+\s+){0,3}?", text[m.end() :])
             if place:
@@ -276,6 +328,21 @@ class _Reader:
                 if words:
                     return " ".join(words), "verb"
         return UNKNOWN if verbs else None
+
+    def _clause_subject(self, before: str) -> tuple[str, How] | None:
+        """ "Trump hatte … versprochen": a person named before the verb in its clause, else
+        a state or institution opening the sentence ("Frankreich hatte … klargestellt")."""
+        clause = re.split(r"[,;:]", before)[-1]
+        for words in _name_runs(clause, set()):
+            key = person_key(" ".join(strip_roles(words)[0]) or words[-1])
+            person = self.people.by_key.get(key)
+            if person is not None and person.named:
+                return person.name, "verb"
+        opening = re.match(r"(?:Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
+                           clause.strip())  # fmt: skip
+        if opening and is_name_word(opening.group(1)) and not looks_like_noun(opening.group(1)):
+            return opening.group(1), "verb"
+        return None
 
     def note_mentions(self, text: str) -> None:
         """The first person named in `text`, usually its subject, is who a following "er"
@@ -293,18 +360,46 @@ class _Reader:
 
 def _name_runs(text: str, places: set[str]) -> list[list[str]]:
     """Maximal runs of capitalised words (names with their role nouns)."""
-    runs, run = [], []
-    for tok, _ in _tokens(text):
+    return [words for words, _, _ in _name_runs_at(text, places)]
+
+
+def _name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:
+    runs: list[tuple[list[str], int, int]] = []
+    run: list[str] = []
+    start = end = 0
+    for tok, pos in _tokens(text):
         name = is_name_word(tok) and tok not in places and not looks_like_noun(tok)
         if tok[0].isupper() and tok[0].isalpha() and (name or is_role(tok)):
-            run.append(tok.rstrip("."))
+            if not run:
+                start = pos
+            run.append(tok)
+            end = pos + len(tok)
         else:
             if run:
-                runs.append(run)
+                runs.append((run, start, end))
             run = []
     if run:
-        runs.append(run)
+        runs.append((run, start, end))
     return runs
+
+
+def _opens_with_person(sentence: str, reader: _Reader) -> bool:
+    runs = _name_runs_at(sentence, reader.people.places)
+    if not runs or runs[0][1] > 4:
+        return False
+    key = person_key(" ".join(strip_roles(runs[0][0])[0]) or runs[0][0][-1])
+    person = reader.people.by_key.get(key)
+    return person is not None and person.named
+
+
+def _surname_alone(text: str, surname: str, start: int) -> bool:
+    """Does the text use `surname` without its first name somewhere else?"""
+    pattern = re.compile(r"(?<![\w-])(?<![A-ZÄÖÜ][\w-] )" + re.escape(surname) + r"(?![\w-])")
+    return any(
+        not re.search(r"[A-ZÄÖÜ][\w-]+\s$", text[max(0, m.start() - 30) : m.start()])
+        for m in pattern.finditer(text)
+        if m.start() != start
+    )
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -345,16 +440,21 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         sentence = text[s:e]
         found.append(reader.attribute(sentence))
         reader.note_mentions(sentence)
-        if found[-1] and found[-1] is not UNKNOWN:
+        if found[-1] and found[-1] not in (UNKNOWN, CONTINUES):
             reader.people.mention(reader.people.by_key.get(person_key(found[-1][0])))
 
     units: list[SentenceUnit] = []
     previous: tuple[str, How] | None = None
     previous_end = -1
+    last: tuple[str, How] | None = None  # the last reporting sentence's speaker …
+    since = CARRY + 1  # … and how many sentences ago it was
+    last_start = 0
     for i, (s, e) in enumerate(spans):
         sentence = text[s:e]
         speaker = found[i]
         says_unknown = speaker is UNKNOWN
+        if speaker is CONTINUES:
+            speaker = (last[0], "continued") if last else None
         speaker = None if says_unknown else speaker
         gap = text[previous_end:s] if previous_end >= 0 else "\n\n"
         same_line, same_paragraph = "\n" not in gap, "\n\n" not in gap
@@ -371,6 +471,14 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             if quoted or previous[1] == "intro" or (same_line and words & _SUBJUNCTIVE):
                 speaker = (previous[0], "continued")
         section = next((sec for sec in sections if sec.start <= s < sec.end), None)
+        words = {w.strip(',.;:!?"„“') for w in sentence.split()}
+        if speaker is None and not words & _SUBJUNCTIVE_I and _opens_with_person(sentence, reader):
+            last = None  # "Donald Trump glaubt …": a new subject, the reported speech is over
+        if speaker is None and last and since <= CARRY and not says_unknown:
+            # "Das kündigte ein Regierungssprecher an. … Merz werde in Präsenz teilnehmen."
+            same_section = section is None or section.start <= last_start
+            if words & _SUBJUNCTIVE_I and same_section:
+                speaker = (last[0], "continued")
         units.append(
             SentenceUnit(
                 doc_id=doc.id,
@@ -390,4 +498,10 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         introduces = speaker is not None and sentence.rstrip().endswith(":")
         previous = (speaker[0], "intro") if introduces else speaker
         previous_end = e
+        if speaker is not None:
+            last, last_start, since = speaker, s, 0
+        else:
+            since += 1
+        if says_unknown:
+            last = None
     return units

@@ -48,7 +48,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 # Endings of German common nouns, which a first name or surname does not have.
 # Capitalised adjectives at a line start ("Multinationale Truppe") end like adjectives.
 _NOUN_ENDINGS = tuple(
-    "ung heit keit schaft ion tät ismus nis tum ment enz anz ik ien ität ische ischen ale "
+    "ung ungen heit heiten keit keiten schaft schaften ion ionen tät ismus nis tum ment enz "
+    "anz ik ien ität ische ischen ale "
     "alen liche lichen ige igen ierte".split()
 )
 
@@ -95,4 +96,10 @@ def strip_roles(words: list[str]) -> tuple[list[str], list[str]]:
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and person_key(a) == person_key(b)
+    """ "Friedrich Merz" is "Merz"; "Elysée-Palast" is "Elysée"."""
+    if not (a and b):
+        return False
+    if person_key(a) == person_key(b):
+        return True
+    first = [person_key(x.split()[-1].split("-")[0]) for x in (a, b)]
+    return first[0] == first[1]

@@ -79,7 +79,11 @@ def test_answers_with_verified_citations(service):
 def test_refuses_what_the_articles_do_not_say(service):
     answer = service.ask("Wie hoch ist der Eiffelturm?")
     assert not answer.answered and answer.citations == ()
-    assert answer.answer == "Die Artikel enthalten dazu keine Angaben."
+    assert answer.refusal_reason == "absent_name"
+    assert (
+        answer.answer
+        == "Die Artikel erwähnen Eiffelturm nicht, daher enthalten sie dazu keine Angaben."
+    )
 
 
 def test_english_refusal_is_english(service):

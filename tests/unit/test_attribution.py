@@ -1,0 +1,76 @@
+"""Who says each corpus sentence: the attribution table (tests/data/attribution_cases.jsonl),
+sentence by sentence on the real articles as ingest cleans them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.loading import load_document
+from qa_service.corpus.attribution import read_sentences
+from qa_service.corpus.names import same_person
+from qa_service.evaluation.datasets import SHARED
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "attribution_cases.jsonl"
+CORPUS = SHARED / "corpus"
+ROWS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def units():
+    if not CORPUS.is_dir():
+        pytest.skip(f"sample corpus not found at {CORPUS}")
+    return {p.name: read_sentences(load_document(p)) for p in sorted(CORPUS.glob("*.txt"))}
+
+
+def _unit(units, row):
+    """The sentence unit that holds the table's sentence (cleaning may drop a caption)."""
+    return next((u for u in units[row["doc"]] if row["sentence"] in u.text), None)
+
+
+def test_table_is_large_and_real(units):
+    found = [r for r in ROWS if _unit(units, r) is not None]
+    assert len(ROWS) >= 40 and len(found) >= len(ROWS) - 2
+    assert sum(r["speaker"] is None for r in found) >= 20
+
+
+def test_speakers_match_the_table(units):
+    wrong = []
+    for row in ROWS:
+        unit = _unit(units, row)
+        if unit is None:
+            continue
+        expected, got = row["speaker"], unit.speaker
+        ok = got is None if expected is None else same_person(expected, got)
+        if not ok:
+            wrong.append((row["sentence"][:60], expected, got))
+    # Measured: 109 of 112 right; the misses are a relative pronoun ("der danach sagte"), an
+    # anonymous "heißt es" and a subjunctive named only later. Nothing reporting is given a
+    # speaker it does not have (next test).
+    assert len(wrong) <= 3, wrong
+
+
+def test_no_sentence_gets_a_speaker_the_text_does_not_name(units):
+    for row in ROWS:
+        unit = _unit(units, row)
+        if unit is not None and row["speaker"] is None:
+            assert unit.speaker is None, (row["sentence"], unit.speaker)
+
+
+def test_the_zdf_attribution_line_and_the_intro_colon(units):
+    zdf = units["004_35332417cd3628a0.txt"]
+    quote = next(u for u in zdf if u.text.startswith("Dazu kann zum Beispiel gehören"))
+    intro = next(u for u in zdf if u.text.endswith("sagte er:"))
+    assert (quote.speaker, quote.how) == ("Friedrich Merz", "line")
+    assert intro.speaker == "Friedrich Merz" and intro.introduces
+    condition = next(u for u in zdf if u.text.startswith("Dazu zähle insbesondere"))
+    assert condition.speaker == "Friedrich Merz" and condition.how == "continued"
+
+
+def test_ticker_sentences_carry_their_entry_time(units):
+    ticker = units["000_7d6aace684e44f01.txt"]
+    maljuk = next(u for u in ticker if "Wassyl Maljuk, tritt" in u.text)
+    assert maljuk.section_time is not None
+    assert (maljuk.section_time.day, maljuk.section_time.hour) == (5, 13)
