@@ -150,7 +150,15 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         condenser=Condenser(prompts, chat_model),
         k=settings.k,
         max_question_chars=settings.max_question_chars,
+        today=_clock(settings),
     )
+
+
+def _clock(settings: Settings):
+    """The day relative dates are read against: QA_TODAY if set (evaluation, demos)."""
+    import datetime as dt
+
+    return (lambda: settings.today) if settings.today else dt.date.today
 
 
 def _model_name(settings: Settings, chat_model) -> str:

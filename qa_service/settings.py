@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +101,10 @@ class Settings(BaseSettings):
     # Evaluation: `qa eval --dataset gold` reads its questions here (relative to the working
     # directory, like data_dir); the runtime never reads tests/ on its own.
     eval_gold_file: Path = Path("tests/data/gold_seed_qa.jsonl")
+    # The day questions are asked, for "gestern", "am Montag"; empty means the real today.
+    # `qa eval` asks the gold set on `eval_today`, the day after the sample corpus' newest news.
+    today: dt.date | None = None
+    eval_today: dt.date = dt.date(2026, 1, 8)
 
     # Server (issue: interfaces)
     host: str = "127.0.0.1"

@@ -185,6 +185,7 @@ def eval_service(
         update={
             "data_dir": settings.data_dir / f"eval-{name}",
             "collection": f"{settings.collection}_eval_{name}",
+            "today": settings.today or settings.eval_today,
         }
     )
     service = build_service(eval_settings, embedder=embedder, chat_model=chat_model)
