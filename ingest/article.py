@@ -1,0 +1,136 @@
+"""News HTML -> the article alone: trafilatura's main text and the metadata of the page.
+
+trafilatura runs in precision mode and without its rescue stages (`fast`): for a short article
+those stages (baseline, readability, justext) return the whole page, navigation and teasers
+included, and boilerplate in the index turns into wrong citations. When it finds no main text
+(or trips over the markup), the visible page is read instead (ingest/html_text.py) and a log
+line says so. Its text is laid out like that fallback's: one paragraph per block, `<br>` a line
+break, whitespace collapsed; the page's `<h1>` headline leads the text when it is the title,
+because people search for and quote it, and trafilatura leaves it out of the main text.
+
+The metadata comes from the markup (JSON-LD, OpenGraph, `<meta>`, `<time>`, the URL): title,
+author, site name (our publisher) and, through htmldate, the original publication date rather
+than the last update. htmldate's extensive search (dates anywhere in the page's text) is off:
+it would take a comment's or teaser's date; the loader reads the article's own text instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.html_text import HTML_SPACE, PARAGRAPH, extract_html, tidy
+
+log = logging.getLogger(__name__)
+
+_INLINE = frozenset({"hi", "ref", "del"})  # trafilatura's inline tags; the others are blocks
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    title: str | None
+    date: dt.date | None = None
+    publisher: str | None = None
+    author: str | None = None
+    """As trafilatura gives it ("A; B" for several); `Document` has no field for it yet."""
+    extractor: Literal["trafilatura", "page"] = "trafilatura"
+
+
+@dataclass(frozen=True)
+class _Meta:
+    title: str | None = None
+    date: dt.date | None = None
+    publisher: str | None = None
+    author: str | None = None
+
+
+def extract_article(markup: str, source: str) -> Article:
+    """The article of a page; the whole visible page when trafilatura finds none."""
+    try:
+        found = _trafilatura(markup)
+    except Exception as exc:  # a heuristic parser on arbitrary input: any failure falls back
+        log.warning(
+            "trafilatura failed on the page, indexing its visible text",
+            extra={"source": source, "error": f"{type(exc).__name__}: {exc}"},
+        )
+        found = None, _Meta()
+    text, meta = found
+    if text:
+        return Article(text, meta.title, meta.date, meta.publisher, meta.author)
+    log.info("no main text found by trafilatura, indexing the visible page", extra={"source": source})
+    page = extract_html(markup)
+    return Article(
+        page.text, meta.title or page.title, meta.date, meta.publisher, meta.author, "page"
+    )
+
+
+def _trafilatura(markup: str) -> tuple[str | None, _Meta]:
+    from trafilatura import bare_extraction, extract_metadata, load_html
+
+    tree = load_html(markup)
+    if tree is None:  # not HTML to lxml (a fragment, plain text, a tree too deep)
+        return None, _Meta()
+    extracted = bare_extraction(
+        tree, fast=True, favor_precision=True, include_comments=False, with_metadata=False
+    )
+    found = extract_metadata(tree, date_config=_DATE_PARAMS)
+    meta = _Meta(
+        title=_squash(found.title),
+        date=_iso_date(found.date),
+        publisher=_squash(found.sitename),
+        author=_squash(found.author),
+    )
+    if extracted is None or extracted.body is None:
+        return None, meta
+    text = _body_text(extracted.body)
+    if not text:
+        return None, meta
+    headlines = {_squash(h.text_content()) for h in tree.iter("h1")}
+    if meta.title and meta.title in headlines and text.split("\n", 1)[0] != meta.title:
+        text = f"{meta.title}\n\n{text}"
+    return text, meta
+
+
+def _body_text(body) -> str:
+    """trafilatura's XML body as paragraphs (the tags are its own: p, head, list, item, ...)."""
+    from lxml import etree
+
+    parts: list[str] = []
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            continue
+        block = element.tag not in _INLINE and element.tag not in ("lb", "cell")
+        if event == "start":
+            if block:
+                parts.append(PARAGRAPH)
+            elif element.tag == "lb":
+                parts.append("\n")
+            elif element.tag == "cell" and element.getprevious() is not None:
+                parts.append(" ")
+            parts.append(_space(element.text))
+        else:
+            if block:
+                parts.append(PARAGRAPH)
+            if element is not body:
+                parts.append(_space(element.tail))
+    return tidy("".join(parts))
+
+
+def _space(text: str | None) -> str:
+    return HTML_SPACE.sub(" ", text.replace(PARAGRAPH, "")) if text else ""
+
+
+def _squash(text: str | None) -> str | None:
+    squashed = " ".join(text.split()) if text else ""
+    return squashed or None
+
+
+def _iso_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
