@@ -19,13 +19,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Literal
 
 from ingest.html_text import HTML_SPACE, PARAGRAPH, extract_html, tidy
 
 log = logging.getLogger(__name__)
 
 _INLINE = frozenset({"hi", "ref", "del"})  # trafilatura's inline tags; the others are blocks
+# Pruned before extraction, beyond trafilatura's own (English) vocabulary: consent dialogs and
+# consent managers common on German sites, and German reader comments ("Kommentare",
+# "Leserkommentare"; a lone "Kommentar" is an opinion piece, so it stays).
+_PRUNE = [
+    "//*[@role='dialog' or @role='alertdialog' or @aria-modal='true']",
+    "//*[@id='cmpbox' or @id='usercentrics-root' or @id='didomi-host'"
+    " or starts-with(@id, 'sp_message') or contains(@class, 'klaro')]",
+    "//*[contains(translate(@id, 'K', 'k'), 'kommentare')"
+    " or contains(translate(@class, 'K', 'k'), 'kommentare')"
+    " or contains(translate(@class, 'L', 'l'), 'leserkommentar')]",
+]
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
@@ -37,7 +47,6 @@ class Article:
     publisher: str | None = None
     author: str | None = None
     """As trafilatura gives it ("A; B" for several); `Document` has no field for it yet."""
-    extractor: Literal["trafilatura", "page"] = "trafilatura"
 
 
 @dataclass(frozen=True)
@@ -51,21 +60,23 @@ class _Meta:
 def extract_article(markup: str, source: str) -> Article:
     """The article of a page; the whole visible page when trafilatura finds none."""
     try:
-        found = _trafilatura(markup)
-    except Exception as exc:  # a heuristic parser on arbitrary input: any failure falls back
+        text, meta = _trafilatura(markup)
+    except Exception as exc:  # a heuristic parser on arbitrary markup: any failure falls back
         log.warning(
             "trafilatura failed on the page, indexing its visible text",
             extra={"source": source, "error": f"{type(exc).__name__}: {exc}"},
         )
-        found = None, _Meta()
-    text, meta = found
+        text, meta = None, _Meta()
+    else:
+        if not text:
+            log.info(
+                "trafilatura found no main text, indexing the visible page",
+                extra={"source": source},
+            )
     if text:
         return Article(text, meta.title, meta.date, meta.publisher, meta.author)
-    log.info("no main text found by trafilatura, indexing the visible page", extra={"source": source})
     page = extract_html(markup)
-    return Article(
-        page.text, meta.title or page.title, meta.date, meta.publisher, meta.author, "page"
-    )
+    return Article(page.text, meta.title or page.title, meta.date, meta.publisher, meta.author)
 
 
 def _trafilatura(markup: str) -> tuple[str | None, _Meta]:
@@ -75,7 +86,12 @@ def _trafilatura(markup: str) -> tuple[str | None, _Meta]:
     if tree is None:  # not HTML to lxml (a fragment, plain text, a tree too deep)
         return None, _Meta()
     extracted = bare_extraction(
-        tree, fast=True, favor_precision=True, include_comments=False, with_metadata=False
+        tree,
+        fast=True,
+        favor_precision=True,
+        include_comments=False,
+        with_metadata=False,
+        prune_xpath=_PRUNE,
     )
     found = extract_metadata(tree, date_config=_DATE_PARAMS)
     meta = _Meta(

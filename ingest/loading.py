@@ -13,10 +13,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ingest.article import extract_article
 from ingest.cleaning import clean_text
 from ingest.decoding import decode_bytes
 from ingest.header import parse_header
-from ingest.article import extract_article
 from ingest.metadata import find_date, find_publisher, find_sections
 from ingest.titles import resolve_title
 from qa_service.errors import IngestError
