@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ingest.article import extract_article
 from ingest.loading import load_bytes, load_document
@@ -375,3 +377,39 @@ def test_broken_html_still_gives_its_text(markup):
 def test_a_page_without_text_is_a_clear_ingest_error(markup):
     with pytest.raises(IngestError, match="seite.html: the page has no visible text"):
         load_bytes(markup, "seite.html")
+
+
+_TAGS = "html head body title p div span b a table tr td ul li h1 h2 script style article main"
+_TAGS += " nav footer br time svg math template iframe noscript pre blockquote figure select"
+_PIECES = st.one_of(
+    st.sampled_from(_TAGS.split()).map(lambda t: f"<{t}>"),
+    st.sampled_from(_TAGS.split()).map(lambda t: f"</{t}>"),
+    st.sampled_from(
+        [
+            "Ein Satz mit Text. ",
+            ' role="dialog"',
+            '<div class="kommentare">',
+            "&amp;",
+            "&#0;",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            '<?xml version="1.0" encoding="utf-8"?>',
+            '<meta charset="bogus">',
+            '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": ',
+            '<meta property="article:published_time" content="2026-02-30">',
+            '<meta property="og:site_name" content=" ">',
+        ]
+    ),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(_PIECES, max_size=40))
+def test_tag_soup_gives_a_document_or_an_ingest_error(pieces):
+    try:
+        doc = load_bytes("".join(pieces).encode("utf-8", "surrogatepass"), "soup.html")
+    except IngestError:
+        return
+    assert doc.text and doc.text == doc.text.strip() and doc.title
