@@ -6,7 +6,7 @@ included, and boilerplate in the index turns into wrong citations. When it finds
 (or trips over the markup), the visible page is read instead (ingest/html_text.py) and a log
 line says so. Its text is laid out like that fallback's: one paragraph per block, `<br>` a line
 break, whitespace collapsed; the page's `<h1>` headline leads the text when it is the title,
-because people search for and quote it, and trafilatura leaves it out of the main text.
+because people search for and quote it, and trafilatura mostly leaves it out of the main text.
 
 The metadata comes from the markup (JSON-LD, OpenGraph, `<meta>`, `<time>`, the URL): title,
 author, site name (our publisher) and, through htmldate, the original publication date rather
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.html_text import HTML_SPACE, PARAGRAPH, extract_html, tidy
 
@@ -49,42 +49,35 @@ class Article:
     """As trafilatura gives it ("A; B" for several); `Document` has no field for it yet."""
 
 
-@dataclass(frozen=True)
-class _Meta:
-    title: str | None = None
-    date: dt.date | None = None
-    publisher: str | None = None
-    author: str | None = None
-
-
 def extract_article(markup: str, source: str) -> Article:
     """The article of a page; the whole visible page when trafilatura finds none."""
     try:
-        text, meta = _trafilatura(markup)
+        article = _trafilatura(markup)
     except Exception as exc:  # a heuristic parser on arbitrary markup: any failure falls back
         log.warning(
             "trafilatura failed on the page, indexing its visible text",
             extra={"source": source, "error": f"{type(exc).__name__}: {exc}"},
         )
-        text, meta = None, _Meta()
+        article = Article(text="", title=None)
     else:
-        if not text:
+        if not article.text:
             log.info(
                 "trafilatura found no main text, indexing the visible page",
                 extra={"source": source},
             )
-    if text:
-        return Article(text, meta.title, meta.date, meta.publisher, meta.author)
+    if article.text:
+        return article
     page = extract_html(markup)
-    return Article(page.text, meta.title or page.title, meta.date, meta.publisher, meta.author)
+    return replace(article, text=page.text, title=article.title or page.title)
 
 
-def _trafilatura(markup: str) -> tuple[str | None, _Meta]:
+def _trafilatura(markup: str) -> Article:
+    """The main text ("" if none) and the metadata trafilatura finds."""
     from trafilatura import bare_extraction, extract_metadata, load_html
 
     tree = load_html(markup)
     if tree is None:  # not HTML to lxml (a fragment, plain text, a tree too deep)
-        return None, _Meta()
+        return Article(text="", title=None)
     extracted = bare_extraction(
         tree,
         fast=True,
@@ -94,21 +87,20 @@ def _trafilatura(markup: str) -> tuple[str | None, _Meta]:
         prune_xpath=_PRUNE,
     )
     found = extract_metadata(tree, date_config=_DATE_PARAMS)
-    meta = _Meta(
-        title=_squash(found.title),
+    title = _squash(found.title)
+    text = (
+        _body_text(extracted.body) if extracted is not None and extracted.body is not None else ""
+    )
+    headlines = {_squash(h.text_content()) for h in tree.iter("h1")}
+    if text and title and title in headlines and text.split("\n", 1)[0] != title:
+        text = f"{title}\n\n{text}"
+    return Article(
+        text=text,
+        title=title,
         date=_iso_date(found.date),
         publisher=_squash(found.sitename),
         author=_squash(found.author),
     )
-    if extracted is None or extracted.body is None:
-        return None, meta
-    text = _body_text(extracted.body)
-    if not text:
-        return None, meta
-    headlines = {_squash(h.text_content()) for h in tree.iter("h1")}
-    if meta.title and meta.title in headlines and text.split("\n", 1)[0] != meta.title:
-        text = f"{meta.title}\n\n{text}"
-    return text, meta
 
 
 def _body_text(body) -> str:

@@ -413,3 +413,8 @@ def test_tag_soup_gives_a_document_or_an_ingest_error(pieces):
     except IngestError:
         return
     assert doc.text and doc.text == doc.text.strip() and doc.title
+
+
+def test_an_empty_h1_puts_nothing_in_front_of_the_text():
+    markup = "<html><body><h1> </h1><article><p>Der Text eines kurzen Artikels.</p></article>"
+    assert load_bytes(markup.encode(), "leer-h1.html").text == "Der Text eines kurzen Artikels."
