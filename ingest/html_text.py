@@ -1,7 +1,10 @@
 """HTML -> plain text with paragraph breaks, so the rest of ingest treats it like a .txt file.
 
-Scripts, styles, navigation and other chrome are dropped; block elements become blank lines,
-`<br>` a line break, and inline whitespace collapses the way a browser renders it.
+The whole visible page: the fallback for pages in which trafilatura finds no article (see
+ingest/article.py). Scripts, styles, navigation and other chrome are dropped; block elements
+become blank lines, `<br>` a line break, and inline whitespace collapses the way a browser
+renders it. `PARAGRAPH`, `HTML_SPACE` and `tidy` are shared with the article extraction, so
+both produce the same paragraph layout.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ _BLOCK = frozenset(
     )
 )
 _SKIP_STRINGS = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a &nbsp; is meant to stay
+HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a &nbsp; is meant to stay
 _SPACES = re.compile(r"[ \t\r\f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
-_PARAGRAPH = "\x00"  # block boundary in the joined parts; NUL never survives decoding
+PARAGRAPH = "\x00"  # block boundary in the joined parts; NUL never survives decoding
 _BLOCK_END = object()
 
 
@@ -58,20 +61,20 @@ def extract_html(markup: str) -> HtmlText:
     while stack:  # iterative walk: deeply nested pages must not hit the recursion limit
         node = stack.pop()
         if node is _BLOCK_END:
-            parts.append(_PARAGRAPH)
+            parts.append(PARAGRAPH)
         elif isinstance(node, NavigableString):
             if not isinstance(node, _SKIP_STRINGS):
-                parts.append(_HTML_SPACE.sub(" ", str(node).replace(_PARAGRAPH, "")))
+                parts.append(HTML_SPACE.sub(" ", str(node).replace(PARAGRAPH, "")))
         elif isinstance(node, Tag):
             if node.name == "br":
                 parts.append("\n")
                 continue
             block = node.name in _BLOCK
             if block:
-                parts.append(_PARAGRAPH)
+                parts.append(PARAGRAPH)
                 stack.append(_BLOCK_END)
             stack.extend(reversed(node.contents))
-    return HtmlText(text=_tidy("".join(parts)), title=title)
+    return HtmlText(text=tidy("".join(parts)), title=title)
 
 
 def _title(soup: BeautifulSoup) -> str | None:
@@ -83,7 +86,7 @@ def _title(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def _tidy(text: str) -> str:
-    text = text.replace(_PARAGRAPH, "\n\n")
+def tidy(text: str) -> str:
+    text = text.replace(PARAGRAPH, "\n\n")
     lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

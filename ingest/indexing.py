@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.chunking import CHUNKER_VERSION, chunk_document
-from ingest.loading import SUPPORTED_SUFFIXES, load_bytes, load_document
+from ingest.loading import SUPPORTED_SUFFIXES, extractor_version, load_bytes, load_document
 from qa_service.errors import IngestError
 from qa_service.models import Document, StoredSentence
 from qa_service.protocols import Embedder, Store
@@ -113,6 +113,8 @@ class Indexer:
             "chunking": self.chunking,
             "model": self.embedder.model_id,
         }
+        if (extractor := extractor_version(doc.source)) is not None:
+            spec["extractor"] = extractor  # only here: other files keep the keys they had
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:24]
 
     def ingest_paths(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.html_text import extract_html
 from ingest.loading import SUPPORTED_SUFFIXES, document_id, load_bytes, load_document
 from ingest.titles import headline, title_from_filename, title_from_lead
 from qa_service.errors import IngestError
@@ -206,16 +207,24 @@ heute in <b>Paris</b>.</p><div>Merz reist an.<br>Macron lädt ein.</div>
 <footer>Impressum</footer></body></html>"""
 
 
-@pytest.mark.parametrize("suffix", [".html", ".htm"])
-def test_html_text_and_title(suffix):
-    doc = load_bytes(PAGE.encode(), f"seite{suffix}")
-    assert doc.title == "Gipfel in Paris"
+def test_visible_page_text_and_title():
+    """The fallback for pages in which trafilatura finds no article (ingest/html_text.py)."""
+    page = extract_html(PAGE)
+    assert page.title == "Gipfel in Paris"
     for dropped in ("Tracker", "color", "Startseite", "Impressum", "Kommentar"):
-        assert dropped not in doc.text
-    paragraphs = doc.text.split("\n\n")
+        assert dropped not in page.text
+    paragraphs = page.text.split("\n\n")
     assert paragraphs[:2] == ["Koalition der Willigen", "Die Europäer beraten heute in Paris."]
     assert "Merz reist an.\nMacron lädt ein." in paragraphs
-    assert "Zweiter\u00a0Punkt & mehr" in doc.text
+    assert "Zweiter\u00a0Punkt & mehr" in page.text
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm"])
+def test_html_is_read_as_an_article(suffix):
+    doc = load_bytes(PAGE.encode(), f"seite{suffix}")
+    assert doc.title == "Koalition der Willigen"  # the page's only <h1> wins over its <title>
+    # precision: the loose <div> and list beside the paragraph are not taken for the article
+    assert doc.text == "Koalition der Willigen\n\nDie Europäer beraten heute in Paris."
 
 
 def test_html_title_falls_back_to_h1():
