@@ -45,6 +45,9 @@ _NOISY = (
     "slack_bolt",
     "slack_sdk",
 )
+# Silenced but for crashes: on every page it cannot read, trafilatura logs WARNING and ERROR
+# lines that name no file, while ingest.article logs the outcome with the file's name.
+_SILENT = ("trafilatura", "htmldate", "courlan", "justext")
 
 
 def secret_values(settings: Settings) -> list[str]:
@@ -219,5 +222,7 @@ def configure_logging(settings: Settings | None = None, default_level: str = "IN
     root.setLevel(level)
     for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    for silent in _SILENT:
+        logging.getLogger(silent).setLevel(logging.CRITICAL)
     logging.captureWarnings(True)
     logging.config.dictConfig(uvicorn_log_config())
