@@ -103,6 +103,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
     from qa_service.answering.generative import GenerativeAnswerer
+    from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
     from qa_service.corpus.snapshot import CorpusSnapshots
     from qa_service.prompts import PromptLibrary
     from qa_service.service import QAService
@@ -112,9 +113,12 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     prompts = PromptLibrary(settings.prompts_dir)
     snapshots = CorpusSnapshots(store)
     retriever = build_retriever(settings, store, embedder, snapshots)
+    sentence_vectors = SentenceVectors(embedder)
     answerer = extractive = ExtractiveAnswerer(
         prompts,
         embedder,
+        sentence_vectors=sentence_vectors,
+        unit_vectors=StoredSentenceVectors(store, sentence_vectors),
         thresholds=settings.no_answer_thresholds,
         name_margins=settings.missing_name_margins,
         max_sentences=settings.answer_max_sentences,

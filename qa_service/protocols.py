@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from qa_service.models import (
     Chunk,
     Document,
     DocumentInfo,
     Filters,
+    Language,
     Passage,
     StoredSentence,
     Vector,
 )
+
+if TYPE_CHECKING:  # the concrete result types live with their producers
+    from ingest.indexing import FileReport, IngestReport
+    from qa_service.retrieval.hybrid import Mode, Retrieval
 
 
 @runtime_checkable
@@ -79,3 +85,31 @@ class Store(Protocol):
 
     def search(self, vector: Vector, top_k: int, filters: Filters | None = None) -> list[Passage]:
         """Nearest chunks by cosine similarity, best first."""
+
+
+class Retriever(Protocol):
+    """Finds passages for a question in the current corpus snapshot."""
+
+    def retrieve(
+        self,
+        question: str,
+        k: int,
+        filters: Filters | None = None,
+        language: Language | None = None,
+        mode: Mode | None = None,
+    ) -> Retrieval: ...
+
+
+class Indexer(Protocol):
+    """The one way documents get into the store (and out of it)."""
+
+    def ingest_paths(
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: Callable[[FileReport], None] | None = None,
+    ) -> IngestReport: ...
+
+    def ingest_bytes(self, name: str, data: bytes) -> FileReport: ...
+
+    def delete(self, doc_id: str) -> bool: ...

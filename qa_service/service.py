@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.indexing import FileReport, Indexer, IngestReport
+from ingest.indexing import FileReport, IngestReport
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering.base import Answerer, AnswerRequest, Draft, Reset, TextPiece
 from qa_service.answering.condense import Condenser
@@ -27,9 +27,9 @@ from qa_service.errors import QuestionError
 from qa_service.language import detect_language
 from qa_service.models import Answer, Citation, Document, DocumentInfo, Filters, Language, Turn
 from qa_service.prompts import PromptLibrary
-from qa_service.protocols import Embedder, Store
+from qa_service.protocols import Embedder, Indexer, Retriever, Store
 from qa_service.retrieval.entities import missing_names
-from qa_service.retrieval.hybrid import HybridRetriever, Mode, Retrieval
+from qa_service.retrieval.hybrid import Mode, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class QAService:
         *,
         store: Store,
         embedder: Embedder,
-        retriever: HybridRetriever,
+        retriever: Retriever,
         answerer: Answerer,
         indexer: Indexer,
         prompts: PromptLibrary,

@@ -31,7 +31,7 @@ from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering import answer_types
 from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, TextPiece
 from qa_service.answering.compose import citation, complete, format_when, frame, merge
-from qa_service.answering.sentence_vectors import SentenceVectors
+from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import person_key
 from qa_service.corpus.snapshot import CorpusSnapshot
@@ -84,6 +84,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         max_candidates: int = 24,
         margin: float = 0.1,
         sentence_vectors: SentenceVectors | None = None,
+        unit_vectors: StoredSentenceVectors | None = None,
         today: dt.date | None = None,
     ) -> None:
         self.prompts, self.embedder = prompts, embedder
@@ -91,6 +92,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         self.name_margins = dict(name_margins or {})
         self.max_sentences, self.max_candidates, self.margin = max_sentences, max_candidates, margin
         self.sentence_vectors = sentence_vectors or SentenceVectors(embedder)
+        self.unit_vectors = unit_vectors
         self.today = today
 
     def invoke(self, input: AnswerRequest, config: RunnableConfig | None = None, **_) -> Draft:
@@ -235,7 +237,10 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         snapshot = input.snapshot
         assert snapshot is not None
         query = input.query_vector or self.embedder.embed_query(input.question)
-        vectors = self.sentence_vectors([c.unit.text for c in candidates])
+        if self.unit_vectors is not None:
+            vectors = self.unit_vectors([c.unit for c in candidates])
+        else:
+            vectors = self.sentence_vectors([c.unit.text for c in candidates])
         cosines = vectors @ np.asarray(query, dtype=np.float32)
         idf = snapshot.idf
         terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
