@@ -24,6 +24,7 @@ from qa_service.api.openapi import install_openapi
 from qa_service.api.ratelimit import RateLimiter
 from qa_service.api.request_log import RequestLog
 from qa_service.api.routes import ask, documents, health
+from qa_service.api.routes.openai_chat import install_openai_api
 from qa_service.errors import QAError
 from qa_service.service import QAService
 from qa_service.settings import Settings
@@ -111,6 +112,7 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
     if router is not None:
         app.include_router(router)
     install_api_fallback(app, API_PREFIX)
+    install_openai_api(app, max_body_size=ask_limit)
 
     # Mounted last: a mount at "/" catches every path the routes above do not take.
     if ui:
