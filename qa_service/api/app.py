@@ -76,7 +76,8 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
             # Start anyway: /healthz answers and /readyz says why nothing else will.
             app.state.startup_error = (classify(exc)[1], str(exc))
             log.error("warm-up failed; serving 503", extra={"error": str(exc)})
-        yield
+        async with mcp_running():  # the MCP endpoint's session manager
+            yield
 
     app = FastAPI(
         title="qa-service",
@@ -113,6 +114,9 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
         app.include_router(router)
     install_api_fallback(app, API_PREFIX)
     install_openai_api(app, max_body_size=ask_limit)
+    from qa_service.mcp_server import mount_mcp  # the MCP SDK is imported only here
+
+    mcp_running = mount_mcp(app, service, settings)
 
     # Mounted last: a mount at "/" catches every path the routes above do not take.
     if ui:

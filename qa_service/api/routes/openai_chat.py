@@ -43,6 +43,7 @@ from qa_service.api.ratelimit import rate_limit
 from qa_service.api.schemas import CitationResponse
 from qa_service.errors import QAError, QuestionError
 from qa_service.models import Answer, Turn
+from qa_service.plain_answer import answer_with_sources, strip_sources
 from qa_service.service import Done
 from qa_service.settings import Settings
 
@@ -50,7 +51,6 @@ PREFIX = "/v1"
 MAX_HISTORY_TURNS = 20
 _STARTED = int(time.time())
 _CHUNK_REF = "#/components/schemas/ChatCompletionChunk"
-_SOURCES = {"de": "Quellen:", "en": "Sources:"}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": OpenAIErrorResponse, "description": "Invalid request"},
     401: {"model": OpenAIErrorResponse, "description": "API key missing or wrong"},
@@ -115,30 +115,6 @@ def conversation(messages: Sequence[ChatMessage], max_chars: int) -> tuple[str, 
     return question, history[-MAX_HISTORY_TURNS:]
 
 
-def strip_sources(text: str) -> str:
-    """An earlier answer of ours without its source list, which is no part of the chat."""
-    for heading in _SOURCES.values():
-        text = text.split(f"\n\n{heading}\n", 1)[0]
-    return text
-
-
-def content(answer: Answer) -> str:
-    """The answer text, then one line per citation: `[1] Title (ZDF, 2026-01-06) – Speaker`."""
-    if not answer.citations:
-        return answer.answer
-    lines = []
-    for c in answer.citations:
-        details = [c.publisher, c.date and c.date.isoformat()]
-        details.append(c.section_time and c.section_time.strftime("%H:%M"))
-        line = f"[{c.n}] {c.title}"
-        if shown := [d for d in details if d]:
-            line += f" ({', '.join(shown)})"
-        if c.speaker:
-            line += f" \u2013 {c.speaker}"
-        lines.append(line)
-    return f"{answer.answer}\n\n{_SOURCES[answer.language]}\n" + "\n".join(lines)
-
-
 def _extensions(answer: Answer) -> dict[str, Any]:
     return {
         "citations": [CitationResponse.model_validate(c) for c in answer.citations],
@@ -194,7 +170,7 @@ async def chat_completions(
             id=f"chatcmpl-{answer.id}",
             created=int(time.time()),
             model=request.model,
-            choices=[Choice(message=AssistantMessage(content=content(answer)))],
+            choices=[Choice(message=AssistantMessage(content=answer_with_sources(answer)))],
             **_extensions(answer),
         )
     events = service.astream(question, **arguments)
@@ -231,7 +207,7 @@ async def _chunks(first: object, events: AsyncIterator[object], model: str) -> A
         error = {"message": str(exc), "type": "server_error", "code": code, "param": None}
         yield f"data: {json.dumps({'error': error})}\n\n"
         return
-    yield chunk(Delta(content=content(event.answer)))
+    yield chunk(Delta(content=answer_with_sources(event.answer)))
     yield chunk(Delta(), event.answer)
     yield "data: [DONE]\n\n"
 
