@@ -192,3 +192,15 @@ def test_the_openapi_document_describes_the_extension(base_url: str) -> None:
     assert {"citations", "qa"} <= set(schemas["ChatCompletionChunk"]["properties"])
     post = spec["paths"]["/v1/chat/completions"]["post"]
     assert set(post["responses"]["200"]["content"]) == {"application/json", "text/event-stream"}
+
+
+def test_same_answer_as_the_rest_api(client: openai.OpenAI, base_url: str) -> None:
+    rest = httpx.post(
+        f"{base_url}/api/v1/ask",
+        json={"question": MERZ},
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=120,
+    ).json()
+    completion = client.chat.completions.create(model=MODEL, messages=_user(MERZ))
+    assert completion.choices[0].message.content.startswith(rest["answer"] + "\n\nQuellen:\n")
+    assert completion.model_extra["citations"] == rest["citations"]

@@ -217,18 +217,22 @@ def install_openai_api(app: FastAPI, max_body_size: int) -> None:
     app.include_router(router, max_body_size=max_body_size)
     install_api_fallback(app, PREFIX)
     install_openai_errors(app, PREFIX)
-    _document_chunks(app)
+    _correct_openapi(app)
 
 
-def _document_chunks(app: FastAPI) -> None:
-    """Put ChatCompletionChunk (only a stream's events, so FastAPI never sees it) into the
-    OpenAPI components the stream's response refers to."""
+def _correct_openapi(app: FastAPI) -> None:
+    """/v1 answers invalid requests with 400, never 422; and ChatCompletionChunk (only a
+    stream's events, so FastAPI never sees it) joins the components the stream refers to."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         spec = generate()
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         if "ChatCompletionChunk" not in schemas:
+            for path, item in spec["paths"].items():
+                if path.startswith(PREFIX + "/"):
+                    for operation in item.values():
+                        operation["responses"].pop("422", None)
             chunk = ChatCompletionChunk.model_json_schema(
                 ref_template="#/components/schemas/{model}", mode="serialization"
             )
