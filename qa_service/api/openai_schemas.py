@@ -87,6 +87,9 @@ class QAInfo(BaseModel):
         None, description="The follow-up rewritten with the history; what was retrieved for."
     )
     confidence: float | None = None
+    filters_applied: FiltersRequest | None = Field(
+        None, description="The filters used: the request's and those read from the question."
+    )
 
 
 class AssistantMessage(BaseModel):

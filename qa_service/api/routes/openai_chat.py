@@ -40,9 +40,9 @@ from qa_service.api.openai_schemas import (
     QAInfo,
 )
 from qa_service.api.ratelimit import rate_limit
-from qa_service.api.schemas import CitationResponse
+from qa_service.api.schemas import CitationResponse, FiltersRequest
 from qa_service.errors import QAError, QuestionError
-from qa_service.models import Answer, Turn
+from qa_service.models import Answer, Filters, Turn
 from qa_service.plain_answer import answer_with_sources, strip_sources
 from qa_service.service import Done
 from qa_service.settings import Settings
@@ -106,7 +106,9 @@ def conversation(messages: Sequence[ChatMessage], max_chars: int) -> tuple[str, 
         )
     question = messages[-1].text()
     if len(question) > max_chars:  # before cleaning, as POST /api/v1/ask does
-        raise QuestionError(f"the question is too long ({len(question)} characters)")
+        raise QuestionError(
+            f"the question is too long ({len(question)} characters, at most {max_chars})"
+        )
     history = [
         Turn(role=m.role, content=strip_sources(m.text()))
         for m in messages[:-1]
@@ -127,8 +129,17 @@ def _extensions(answer: Answer) -> dict[str, Any]:
             question=answer.question,
             condensed_question=answer.condensed_question,
             confidence=answer.confidence,
+            filters_applied=_filters(answer.filters_applied),
         ),
     }
+
+
+def _filters(filters: Filters | None) -> FiltersRequest | None:
+    if filters is None:
+        return None
+    return FiltersRequest.model_construct(
+        date_from=filters.date_from, date_to=filters.date_to, sources=list(filters.sources)
+    )
 
 
 def _arguments(request: ChatCompletionRequest, history: list[Turn]) -> dict[str, Any]:
