@@ -20,8 +20,8 @@ ZDF = "004_35332417cd3628a0.txt"
 
 class TestQARetrieverStandard(RetrieversIntegrationTests):
     @pytest.fixture(autouse=True)
-    def _service(self, corpus_service) -> None:
-        self.service = corpus_service
+    def _service(self, shared_corpus_service) -> None:
+        self.service = shared_corpus_service
 
     @property
     def retriever_constructor(self) -> type[QARetriever]:
@@ -36,12 +36,12 @@ class TestQARetrieverStandard(RetrieversIntegrationTests):
         return "Was sagte Merz zur Bundeswehr?"
 
 
-def test_documents_carry_offsets_into_the_article(corpus_service) -> None:
-    docs = QARetriever(service=corpus_service, k=4).invoke("Stützpunkte in der Ukraine")
+def test_documents_carry_offsets_into_the_article(shared_corpus_service) -> None:
+    docs = QARetriever(service=shared_corpus_service, k=4).invoke("Stützpunkte in der Ukraine")
     assert len(docs) == 4
     for doc in docs:
         m = doc.metadata
-        assert corpus_service.get_document(m["doc_id"]).text[m["start"] : m["end"]] == (
+        assert shared_corpus_service.get_document(m["doc_id"]).text[m["start"] : m["end"]] == (
             doc.page_content
         )
         assert dt.date.fromisoformat(m["date"]) and m["title"] and "publisher" in m
@@ -49,11 +49,11 @@ def test_documents_carry_offsets_into_the_article(corpus_service) -> None:
     assert [d.metadata["rank"] for d in docs] == sorted(d.metadata["rank"] for d in docs)
 
 
-def test_filters_from_the_constructor_or_the_call(corpus_service) -> None:
+def test_filters_from_the_constructor_or_the_call(shared_corpus_service) -> None:
     only_zdf = Filters(sources=(ZDF,))
-    retriever = QARetriever(service=corpus_service, k=3, filters=only_zdf)
+    retriever = QARetriever(service=shared_corpus_service, k=3, filters=only_zdf)
     assert {d.metadata["source"].rsplit("/", 1)[-1] for d in retriever.invoke("Merz")} == {ZDF}
-    everything = QARetriever(service=corpus_service, k=10)
+    everything = QARetriever(service=shared_corpus_service, k=10)
     assert len({d.metadata["doc_id"] for d in everything.invoke("Ukraine")}) > 1
     per_call = everything.invoke("Ukraine", filters=only_zdf)
     assert {d.metadata["source"].rsplit("/", 1)[-1] for d in per_call} == {ZDF}
@@ -61,8 +61,8 @@ def test_filters_from_the_constructor_or_the_call(corpus_service) -> None:
     assert none == []
 
 
-def test_the_readme_lcel_chain(corpus_service) -> None:
-    retriever = QARetriever(service=corpus_service, k=3)
+def test_the_readme_lcel_chain(shared_corpus_service) -> None:
+    retriever = QARetriever(service=shared_corpus_service, k=3)
 
     def cite(docs):
         return "\n\n".join(

@@ -18,9 +18,9 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from pydantic import SecretStr
 
 from qa_service.api import create_app
-from qa_service.container import build_service
 from tests.integration.support import serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -32,21 +32,14 @@ ZDF = "004_35332417cd3628a0.txt"
 
 
 @pytest.fixture(scope="module")
-def mcp_settings(make_settings):
-    return make_settings(api_key=KEY, api_key_read=True)
+def mcp_settings(shared_corpus_settings):
+    update = {"api_key": SecretStr(KEY), "api_key_read": True}  # for the app; same data dir
+    return shared_corpus_settings.model_copy(update=update)
 
 
 @pytest.fixture(scope="module")
-def mcp_service(mcp_settings, embedder, corpus_dir):
-    service = build_service(mcp_settings, embedder=embedder)
-    assert service.ingest([corpus_dir]).count("added") == 5
-    service.warm_up()
-    return service
-
-
-@pytest.fixture(scope="module")
-def mcp_url(mcp_service, mcp_settings) -> Iterator[str]:
-    with serve(create_app(mcp_service, mcp_settings, ui=False)) as url:
+def mcp_url(shared_corpus_service, mcp_settings) -> Iterator[str]:
+    with serve(create_app(shared_corpus_service, mcp_settings, ui=False)) as url:
         yield f"{url}/mcp"
 
 
@@ -119,11 +112,13 @@ def test_http_needs_the_key_when_reading_does(mcp_url: str) -> None:
         assert response.json()["error"]["code"] == "invalid_api_key"
 
 
-def test_tools_over_stdio(mcp_service, mcp_settings, model_path, tmp_path: Path) -> None:
+def test_tools_over_stdio(
+    shared_corpus_service, shared_corpus_settings, model_path, tmp_path: Path
+) -> None:
     """`python -m qa_service.cli mcp` on a copy of the ingested data directory (one Chroma
     per process), configured the way a client config would: by environment."""
     data = tmp_path / "data"
-    shutil.copytree(mcp_settings.data_dir, data, ignore=shutil.ignore_patterns("models"))
+    shutil.copytree(shared_corpus_settings.data_dir, data, ignore=shutil.ignore_patterns("models"))
     env = {
         "QA_DATA_DIR": str(data),
         "QA_EMBEDDING_MODEL": str(model_path),

@@ -21,9 +21,9 @@ MERZ = "Was sagte Merz zur Bundeswehr?"
 
 
 @pytest.fixture(scope="module")
-def base_url(corpus_service, make_settings) -> Iterator[str]:
+def base_url(shared_corpus_service, make_settings) -> Iterator[str]:
     settings = make_settings(api_key=KEY, api_key_read=True)
-    with serve(create_app(corpus_service, settings, ui=False)) as url:
+    with serve(create_app(shared_corpus_service, settings, ui=False)) as url:
         yield url
 
 
@@ -45,7 +45,7 @@ def test_models_list_names_the_answerer(client: openai.OpenAI) -> None:
 
 
 def test_create_carries_verified_citations_in_the_extension(
-    client: openai.OpenAI, corpus_service
+    client: openai.OpenAI, shared_corpus_service
 ) -> None:
     completion = client.chat.completions.create(model=MODEL, messages=_user(MERZ))
     message = completion.choices[0].message
@@ -58,7 +58,7 @@ def test_create_carries_verified_citations_in_the_extension(
     assert qa["answer_id"] and completion.id == f"chatcmpl-{qa['answer_id']}"
     assert citations
     for c in citations:
-        doc = corpus_service.get_document(c["doc_id"])
+        doc = shared_corpus_service.get_document(c["doc_id"])
         assert doc.text[c["start"] : c["end"]] == c["quote"]  # verbatim
         assert f"[{c['n']}]" in message.content
         assert {"speaker", "section_time", "also_in", "publisher", "date"} <= set(c)
@@ -117,14 +117,15 @@ def test_follow_up_is_condensed_with_the_history(client: openai.OpenAI) -> None:
     assert "Quellen" not in condensed  # our own source list is no part of the history
 
 
-def test_refusal_has_no_citations(client: openai.OpenAI, corpus_service) -> None:
+def test_refusal_has_no_citations(client: openai.OpenAI, shared_corpus_service) -> None:
     completion = client.chat.completions.create(
         model=MODEL, messages=_user("Wie hoch ist der Eiffelturm?")
     )
     qa = completion.model_extra["qa"]
     assert qa["answered"] is False
     assert completion.model_extra["citations"] == []
-    assert completion.choices[0].message.content == corpus_service.prompts.render("no_answer", "de")
+    refusal = shared_corpus_service.prompts.render("no_answer", "de")
+    assert completion.choices[0].message.content == refusal
     chunks = list(
         client.chat.completions.create(
             model=MODEL, messages=_user("Wie hoch ist der Eiffelturm?"), stream=True
