@@ -288,3 +288,20 @@ def serve(
     from qa_service.server import serve as run_server
 
     run_server(host=host, port=port)
+
+
+@app.command()
+def mcp() -> None:
+    """Serve the MCP tools ask, search and get_document over stdio (Claude Desktop, agents)."""
+    from qa_service.mcp_server import build_mcp_server
+
+    service = _service()  # logs go to stderr: stdout carries the protocol
+    try:
+        service.warm_up()
+    except QAError as exc:
+        raise _fail(exc) from exc
+    build_mcp_server(service).run("stdio")
+
+
+if __name__ == "__main__":  # `python -m qa_service.cli`, e.g. where the script is not on PATH
+    app()

@@ -25,6 +25,7 @@ from qa_service.api.openapi import install_openapi
 from qa_service.api.ratelimit import RateLimiter
 from qa_service.api.request_log import RequestLog
 from qa_service.api.routes import ask, documents, health
+from qa_service.api.routes.openai_chat import install_openai_api
 from qa_service.errors import QAError
 from qa_service.service import QAService
 from qa_service.settings import Settings
@@ -76,7 +77,8 @@ def create_app(service: QAService, settings: Settings) -> FastAPI:
             # Start anyway: /healthz answers and /readyz says why nothing else will.
             app.state.startup_error = (classify(exc)[1], str(exc))
             log.error("warm-up failed; serving 503", extra={"error": str(exc)})
-        yield
+        async with mcp_running():  # the MCP endpoint's session manager
+            yield
 
     app = FastAPI(
         title="qa-service",
@@ -105,5 +107,9 @@ def create_app(service: QAService, settings: Settings) -> FastAPI:
     app.include_router(ask.router, prefix=API_PREFIX, max_body_size=ask_limit)
     app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)
 
-    install_api_fallback(app, API_PREFIX)  # last: after every route under the prefix
+    install_api_fallback(app, API_PREFIX)  # after every route under the prefix
+    install_openai_api(app, max_body_size=ask_limit)
+    from qa_service.mcp_server import mount_mcp  # the MCP SDK is imported only here
+
+    mcp_running = mount_mcp(app, service, settings)
     return app

@@ -150,6 +150,18 @@ ASK_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+class AlsoInResponse(_Response):
+    """The same sentence in another article (a dpa text carried by several outlets)."""
+
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    date: dt.date | None = None
+    publisher: str | None = None
+
+
 class CitationResponse(_Response):
     """A verbatim quote: the document's text[start:end] equals `quote`."""
 
@@ -162,6 +174,13 @@ class CitationResponse(_Response):
     quote: str
     date: dt.date | None = None
     publisher: str | None = None
+    speaker: str | None = Field(None, description="Who spoke the quote, as the text names them.")
+    section_time: dt.datetime | None = Field(
+        None, description="Time of the live-ticker entry the quote sits in, if any."
+    )
+    also_in: list[AlsoInResponse] = Field(
+        default_factory=list, description="Other articles that carry the same sentence."
+    )
 
 
 class PassageResponse(_Response):

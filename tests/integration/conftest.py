@@ -65,3 +65,21 @@ def corpus_service(make_settings, embedder, corpus_dir):
     assert report.count("added") == 5, report
     service.warm_up()
     return service
+
+
+@pytest.fixture(scope="session")
+def shared_corpus_settings(make_settings) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture(scope="session")
+def shared_corpus_service(shared_corpus_settings, embedder, corpus_dir):
+    """The ingested sample corpus once for the whole run, for modules that only read it (the
+    OpenAI, MCP and LangChain doors): ingesting takes a while, and they need nothing else."""
+    from qa_service.container import build_service
+
+    service = build_service(shared_corpus_settings, embedder=embedder)
+    report = service.ingest([corpus_dir])
+    assert report.count("added") == 5, report
+    service.warm_up()
+    return service

@@ -19,6 +19,9 @@ from qa_service.settings import Settings
 
 KEY = "unit-key"
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+OPENAI_ERROR_CONTENT = {
+    "application/json": {"schema": {"$ref": "#/components/schemas/OpenAIErrorResponse"}}
+}
 WRITES = {("post", "/api/v1/documents"), ("delete", "/api/v1/documents/{doc_id}")}
 
 
@@ -111,6 +114,9 @@ def test_failed_warm_up_keeps_liveness_and_refuses_work() -> None:
                 ("post", "/api/v1/ask/stream"),
                 ("get", "/api/v1/documents"),
                 ("get", "/api/v1/documents/{doc_id}"),
+                ("get", "/v1/models"),
+                ("get", "/v1/models/{model}"),
+                ("post", "/v1/chat/completions"),
             },
         ),
     ],
@@ -132,10 +138,12 @@ def test_openapi_security_follows_the_settings(settings: dict, secured: set) -> 
 def test_openapi_errors_are_json_error_responses() -> None:
     spec = _client().get("/openapi.json").json()
     assert "HTTPValidationError" not in spec["components"]["schemas"]
-    for item in spec["paths"].values():
+    for path, item in spec["paths"].items():
         for operation in item.values():
             for status, response in operation["responses"].items():
                 if not status.startswith("2"):
-                    assert response["content"] == ERROR_CONTENT
+                    assert response["content"] == (
+                        OPENAI_ERROR_CONTENT if path.startswith("/v1/") else ERROR_CONTENT
+                    )
     question = spec["components"]["schemas"]["AskRequest"]["properties"]["question"]
     assert question["maxLength"] == 100
