@@ -105,11 +105,9 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
     app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)
 
     # Imported here: Slack and Gradio are heavy, and an API-only app needs neither.
-    from qa_service.slack.bot import slack_router
+    from qa_service.chat.doors import include_chat_doors
 
-    router = slack_router(service, settings)  # None when Slack is not configured
-    if router is not None:
-        app.include_router(router)
+    include_chat_doors(app, service, settings, prefix=API_PREFIX)  # feedback, Slack, Mattermost
     install_api_fallback(app, API_PREFIX)
 
     # Mounted last: a mount at "/" catches every path the routes above do not take.
@@ -118,5 +116,7 @@ def create_app(service: QAService, settings: Settings, *, ui: bool = True) -> Fa
 
         from qa_service.ui.gradio import build_ui
 
-        gradio.mount_gradio_app(app, build_ui(service, settings), path="/")
+        gradio.mount_gradio_app(
+            app, build_ui(service, settings, feedback=app.state.feedback), path="/"
+        )
     return app

@@ -409,3 +409,8 @@ class ReadyResponse(BaseModel):
     documents: int
     chunks: int
     embedding_model: str
+    details: dict[str, Any] | None = Field(
+        None,
+        description="`chat`: per chat door (slack, mattermost) the replies pending, delivered, "
+        "retried and given up (`failed`, with the last failure and its request id).",
+    )
