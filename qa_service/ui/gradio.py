@@ -319,8 +319,6 @@ def build_ui(
             yield (*update, ids)
 
     def on_like(data: gr.LikeData, answer_ids, reason):
-        if feedback is None:
-            return "", reason
         note = rate_message(feedback, answer_ids or {}, data.index, data.liked, reason)
         return note, "" if note else reason
 
