@@ -17,7 +17,7 @@ router = APIRouter(
     prefix="/feedback",
     tags=["feedback"],
     dependencies=[Depends(require_read_key)],
-    responses=error_responses(401, 403, 404, 422, e404="No answer with this id"),
+    responses=error_responses(400, 401, 403, 404, 422, e404="No answer with this id"),
 )
 
 
