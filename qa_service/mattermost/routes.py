@@ -139,7 +139,7 @@ def mattermost_router(
 
     def answer_command(fields: dict[str, str], rid: str | None) -> None:
         question = fields.get("text", "").strip()
-        root = fields.get("root_id", "")  # set when the command is typed in a thread
+        root = fields.get("root_id", "")  # used when present (typed in a thread), else a new post
         answer(question, [], fields.get("channel_id", ""), root, rid, fields.get("user_name"))
 
     def answer_webhook(fields: dict[str, str], rid: str | None) -> None:
