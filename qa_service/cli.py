@@ -279,6 +279,37 @@ def fetch_local(
     typer.echo(f"{path} (sha256 verified)")
 
 
+feedback = typer.Typer(no_args_is_help=True, help="👍/👎 given on answers.")
+app.add_typer(feedback, name="feedback")
+
+
+class FeedbackFormat(StrEnum):
+    gold = "gold"
+
+
+@feedback.command("export")
+def feedback_export(
+    format: Annotated[
+        FeedbackFormat, typer.Option("--format", help="gold: JSON Lines like the gold set.")
+    ] = FeedbackFormat.gold,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Rated answers as gold-set lines for a person to review (`note` starts with REVIEW)."""
+    from qa_service.container import build_feedback_store
+    from qa_service.feedback.export import gold_lines
+    from qa_service.settings import get_settings
+
+    lines = list(gold_lines(build_feedback_store(get_settings()).records()))
+    text = "".join(line + "\n" for line in lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    typer.echo(f"{len(lines)} answers exported for review", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Default QA_HOST.")] = None,

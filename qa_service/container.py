@@ -168,3 +168,19 @@ def _clock(settings: Settings):
 def _model_name(settings: Settings, chat_model) -> str:
     path = getattr(chat_model, "model_path", None)
     return path.name if path is not None else settings.llm_model
+
+
+def build_feedback_store(settings: Settings):
+    """Answers and 👍/👎 in QA_DATA_DIR/feedback.sqlite3."""
+    from qa_service.feedback import SQLiteFeedbackStore
+
+    return SQLiteFeedbackStore(settings.data_dir / "feedback.sqlite3")
+
+
+def build_outbox(settings: Settings, name: str):
+    """Retrying poster for one chat service's replies."""
+    from qa_service.chat.outbox import Outbox
+
+    return Outbox(
+        name, attempts=settings.chat_post_attempts, base_delay=settings.chat_retry_seconds
+    )

@@ -1,4 +1,4 @@
-"""The deployed process, assembled in one place: the REST API, Slack and the Gradio chat.
+"""The deployed process, assembled in one place: the HTTP APIs and the Gradio chat.
 
 `app.py` (repo root) and `qa serve` both end up here, so the two start the same process.
 """
@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 def build_server(
     settings: Settings | None = None, service: QAService | None = None, *, ui: bool = True
 ) -> FastAPI:
-    """REST (`create_app`), the Slack endpoint when Slack is configured, and the chat at "/"
-    unless `ui=False`. The service defaults to one wired from `settings` (the environment)."""
+    """Every HTTP API (`create_app`: REST, OpenAI-compatible, MCP, Slack, Mattermost) and the
+    chat at "/" unless `ui=False`. The service defaults to one wired from `settings` (the environment)."""
     from qa_service.api.app import create_app
     from qa_service.container import build_service
 
@@ -30,20 +30,15 @@ def build_server(
     service = service if service is not None else build_service(settings)
     app = create_app(service, settings)
 
-    # Imported here: Slack and Gradio are heavy, and an API-only app needs neither.
-    from qa_service.slack.bot import slack_router
-
-    router = slack_router(service, settings)  # None when Slack is not configured
-    if router is not None:
-        app.include_router(router)
-
     # Mounted last: a mount at "/" catches every path the routes above do not take.
     if ui:
         import gradio
 
         from qa_service.ui.gradio import build_ui
 
-        gradio.mount_gradio_app(app, build_ui(service, settings), path="/")
+        gradio.mount_gradio_app(
+            app, build_ui(service, settings, feedback=app.state.feedback), path="/"
+        )
     return app
 
 

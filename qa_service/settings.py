@@ -119,8 +119,20 @@ class Settings(BaseSettings):
     # Slack: the endpoint is disabled unless the signing secret and bot token are set
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+
+    # Chat replies (Slack, Mattermost) are posted off the request path; a failed post is
+    # retried `chat_post_attempts` times in all, waiting from `chat_retry_seconds` doubling
+    # up to 60 s (6 tries: ~31 s), then counted in /readyz's details and logged.
+    chat_post_attempts: int = Field(6, ge=1, le=20)
+    chat_retry_seconds: float = Field(1.0, gt=0, le=60)
+
+    # Mattermost (self-hosted): the slash command and the outgoing webhook are each enabled
+    # by their token; replies are posted with the bot token to the server's REST API.
+    mattermost_url: str | None = None
+    mattermost_bot_token: SecretStr | None = None
+    mattermost_command_token: SecretStr | None = None
+    mattermost_webhook_token: SecretStr | None = None
 
     # Logging (qa_service/logging.py): JSON Lines on stderr, or text. The level defaults to
     # INFO in the server (one access line per request) and WARNING in CLI commands.

@@ -1,7 +1,8 @@
-"""create_app(): the REST API and the health checks, as one FastAPI app.
+"""create_app(): every HTTP API of the service as one FastAPI app: REST, health checks, the
+OpenAI-compatible chat API, MCP, feedback and the Slack and Mattermost endpoints.
 
 The service comes in ready-built (see `qa_service.container`); this module only wires HTTP
-around it. The whole process (this, plus Slack and the Gradio chat) is assembled by
+around it. The whole process (this plus the Gradio chat) is assembled by
 `qa_service.server.build_server`.
 """
 
@@ -66,7 +67,7 @@ def _version() -> str:
 
 
 def create_app(service: QAService, settings: Settings) -> FastAPI:
-    """The REST API over `service`; other interfaces are mounted on it by `build_server`."""
+    """The HTTP APIs over `service`; the Gradio chat is mounted on it by `build_server`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -107,9 +108,12 @@ def create_app(service: QAService, settings: Settings) -> FastAPI:
     app.include_router(ask.router, prefix=API_PREFIX, max_body_size=ask_limit)
     app.include_router(documents.router, prefix=API_PREFIX, max_body_size=upload_limit)
 
+    # Imported here: the chat doors and MCP are heavy, and most tests need neither.
+    from qa_service.chat.doors import include_chat_doors
+    from qa_service.mcp_server import mount_mcp
+
+    include_chat_doors(app, service, settings, prefix=API_PREFIX)  # feedback, Slack, Mattermost
     install_api_fallback(app, API_PREFIX)  # after every route under the prefix
     install_openai_api(app, max_body_size=ask_limit)
-    from qa_service.mcp_server import mount_mcp  # the MCP SDK is imported only here
-
     mcp_running = mount_mcp(app, service, settings)
     return app

@@ -215,6 +215,7 @@ class GenerationResponse(_Response):
 
 
 class AnswerResponse(_Response):
+    id: str = Field(description="Names this answer for `POST /api/v1/feedback`.")
     question: str = Field(description="The question as answered (cleaned).")
     condensed_question: str | None = Field(
         None,
@@ -270,6 +271,7 @@ ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
     "de": {
         "summary": "Antwort mit Beleg (passages gekürzt)",
         "value": {
+            "id": "5f0c9a1e2b7d4c3a8e6f1d2c3b4a5968",
             "question": "Was sagte Merz zur Bundeswehr?",
             "answer": f"{_MERZ} [1]",
             "language": "de",
@@ -284,6 +286,7 @@ ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
     "en": {
         "summary": "Answer with citation (passages left out)",
         "value": {
+            "id": "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b",
             "question": "Who represented the US in Paris?",
             "answer": f"The German articles say: {_ENVOYS} [1]",
             "language": "en",
@@ -427,3 +430,8 @@ class ReadyResponse(BaseModel):
     documents: int
     chunks: int
     embedding_model: str
+    details: dict[str, Any] | None = Field(
+        None,
+        description="`chat`: per chat door (slack, mattermost) the replies pending, delivered, "
+        "retried and given up (`failed`, with the last failure and its request id).",
+    )

@@ -1,5 +1,5 @@
-"""Slack bot over the Events API (`/slack/events`) or Socket Mode."""
+"""Slack bot over the Events API (`/slack/events`)."""
 
-from qa_service.slack.bot import format_blocks, run_socket_mode, slack_router
+from qa_service.slack.bot import format_blocks, slack_router
 
-__all__ = ["format_blocks", "run_socket_mode", "slack_router"]
+__all__ = ["format_blocks", "slack_router"]

@@ -17,11 +17,13 @@ import gradio as gr
 
 from ingest.loading import SUPPORTED_SUFFIXES
 from qa_service.answering.base import Reset, TextPiece
+from qa_service.chat.display import Clock, source_line
 from qa_service.errors import QAError, QuestionError
 from qa_service.models import Answer, Citation, Document, Filters, Turn, check_date_range
 from qa_service.service import Done
 
 if TYPE_CHECKING:
+    from qa_service.feedback import FeedbackStore
     from qa_service.service import QAService
     from qa_service.settings import Settings
 
@@ -79,15 +81,17 @@ def context_html(text: str, start: int, end: int, width: int = CONTEXT_CHARS) ->
     )
 
 
-def citation_html(citation: Citation, document: Document | None) -> str:
-    """One source card: [n] title, publisher · date · file, and the highlighted quote."""
+def citation_html(
+    citation: Citation, document: Document | None, today: dt.date, lang: str = "de"
+) -> str:
+    """One source card: [n] title, who · where · when (how long ago) · file, and the
+    highlighted quote."""
     text = document.text if document is not None else ""
     if text[citation.start : citation.end] == citation.quote:
         body = context_html(text, citation.start, citation.end)
     else:  # document gone or changed since the answer: show the verified quote alone
         body = f"<mark>{html.escape(citation.quote)}</mark>"
-    meta = [citation.publisher, citation.date.isoformat() if citation.date else None]
-    meta_html = " · ".join(html.escape(m) for m in meta if m)
+    meta_html = html.escape(source_line(citation, today, lang))
     name = html.escape(file_name(citation.source), quote=True)
     file_html = f"<code>{name}</code>"
     return (
@@ -100,7 +104,9 @@ def citation_html(citation: Citation, document: Document | None) -> str:
 
 
 def render_sources(
-    answer: Answer | None, get_document: Callable[[str], Document | None] | None = None
+    answer: Answer | None,
+    get_document: Callable[[str], Document | None] | None = None,
+    today: dt.date | None = None,
 ) -> str:
     """The sources panel for an answer: one card per citation, or a short note."""
     title = '<div class="qa-sources-title">Quellen · Sources</div>'
@@ -122,7 +128,11 @@ def render_sources(
     for citation in answer.citations:
         if citation.doc_id not in docs:
             docs[citation.doc_id] = lookup(citation.doc_id)
-        cards.append(citation_html(citation, docs[citation.doc_id]))
+        cards.append(
+            citation_html(
+                citation, docs[citation.doc_id], today or dt.date.today(), answer.language
+            )
+        )
     return title + "".join(cards)
 
 
@@ -198,9 +208,13 @@ def respond_stream(
     date_from: Any = None,
     date_to: Any = None,
     sources: Iterable[str] | None = None,
+    *,
+    on_answer: Callable[[Answer, Filters | None], None] | None = None,
+    clock: Clock = dt.date.today,
 ) -> Iterator[tuple[list[Message], str, str]]:
     """One chat turn as it streams: (conversation, sources panel, "" for the box), updated with
-    each verified sentence; the last update carries the finished answer and its sources."""
+    each verified sentence; the last update carries the finished answer and its sources.
+    `on_answer` sees the finished answer (the UI records it for 👍/👎)."""
     earlier = list(history or [])
     try:
         filters = parse_filters(date_from, date_to, sources)
@@ -209,8 +223,11 @@ def respond_stream(
         for event in events:
             if isinstance(event, Done):
                 answer = event.answer
+                if on_answer is not None:
+                    on_answer(answer, filters)
                 turn = _turn(answer.question, answer.answer)
-                yield [*earlier, *turn], render_sources(answer, service.get_document), ""
+                panel = render_sources(answer, service.get_document, clock())
+                yield [*earlier, *turn], panel, ""
                 return
             if isinstance(event, TextPiece):
                 text += event.text
@@ -264,11 +281,48 @@ def ingest_uploads(service: QAService, files: Sequence[Any] | None, max_bytes: i
 # -- layout ----------------------------------------------------------------------------
 
 
-def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
-    """The Blocks app; mount it with `gr.mount_gradio_app(app, build_ui(...), path="/")`."""
+def rate_message(
+    feedback: FeedbackStore, answer_ids: dict[str, str], index: Any, liked: Any, reason: str
+) -> str:
+    """A like/dislike on chat message `index` as feedback on the answer shown there."""
+    if isinstance(index, list | tuple):
+        index = index[0]
+    answer_id = answer_ids.get(str(index))
+    if answer_id is None or liked not in (True, False):
+        return ""
+    rating = "up" if liked else "down"
+    reason = (reason or "").strip()[:2000] or None
+    feedback.add_feedback(answer_id, rating, reason=reason, interface="gradio")
+    return f"Danke · thanks: {'👍' if liked else '👎'} gespeichert · recorded"
 
-    def on_ask(message, history, date_from, date_to, sources):
-        yield from respond_stream(service, message, history, date_from, date_to, sources)
+
+def build_ui(
+    service: QAService,
+    settings: Settings,
+    *,
+    feedback: FeedbackStore | None = None,
+    clock: Clock = dt.date.today,
+) -> gr.Blocks:
+    """The Blocks app; mount it with `gr.mount_gradio_app(app, build_ui(...), path="/")`.
+    With a feedback store, answers are recorded and the chat's 👍/👎 are stored."""
+
+    def on_ask(message, history, date_from, date_to, sources, answer_ids):
+        ids = dict(answer_ids or {})
+        turns = len(history or []) + 1  # index of the assistant message of this turn
+
+        def record(answer: Answer, filters: Filters | None) -> None:
+            ids[str(turns)] = answer.id
+            if feedback is not None:
+                feedback.record_answer(answer, interface="gradio", k=service.k, filters=filters)
+
+        for update in respond_stream(
+            service, message, history, date_from, date_to, sources, on_answer=record, clock=clock
+        ):
+            yield (*update, ids)
+
+    def on_like(data: gr.LikeData, answer_ids, reason):
+        note = rate_message(feedback, answer_ids or {}, data.index, data.liked, reason)
+        return note, "" if note else reason
 
     def on_upload(files):
         return ingest_uploads(service, files, settings.max_upload_bytes)
@@ -277,7 +331,7 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
         return status_line(service), gr.Dropdown(choices=source_choices(service))
 
     def on_clear():
-        return [], render_sources(None), ""
+        return [], render_sources(None), "", {}
 
     with gr.Blocks(title="qa-service", analytics_enabled=False) as demo:
         gr.Markdown(
@@ -291,7 +345,7 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
                     elem_id="qa-chat",
                     label="Chat",
                     height=460,
-                    feedback_options=None,
+                    feedback_options=("Like", "Dislike") if feedback is not None else None,
                     buttons=["copy", "copy_all"],
                 )
                 with gr.Row():
@@ -303,6 +357,18 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
                         max_lines=4,
                     )
                     send = gr.Button("Fragen · Ask", variant="primary", elem_id="qa-ask", scale=1)
+                answer_ids = gr.State({})
+                if feedback is not None:
+                    with gr.Row():
+                        reason = gr.Textbox(
+                            elem_id="qa-reason",
+                            placeholder="Grund zu 👍/👎 (optional) · reason (optional)",
+                            show_label=False,
+                            scale=4,
+                            max_lines=2,
+                        )
+                        thanks = gr.Markdown(elem_id="qa-feedback-status")
+                    chat.like(on_like, [answer_ids, reason], [thanks, reason])
                 gr.Examples(EXAMPLES, inputs=[question], label="Beispiele · Examples")
                 clear = gr.Button("Neues Gespräch · New chat", size="sm")
             with gr.Column(scale=2):
@@ -332,10 +398,10 @@ def build_ui(service: QAService, settings: Settings) -> gr.Blocks:
         gr.on(
             triggers=[question.submit, send.click],
             fn=on_ask,
-            inputs=[question, chat, date_from, date_to, pick],
-            outputs=[chat, panel, question],
+            inputs=[question, chat, date_from, date_to, pick, answer_ids],
+            outputs=[chat, panel, question, answer_ids],
         )
-        clear.click(on_clear, None, [chat, panel, question])
+        clear.click(on_clear, None, [chat, panel, question, answer_ids])
         ingest.click(on_upload, [files], [outcome]).then(on_refresh, None, [status, pick])
         demo.load(on_refresh, None, [status, pick])
     return demo

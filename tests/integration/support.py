@@ -72,11 +72,14 @@ class FakeSlack(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _FakeSlackHandler)
+    allow_reuse_address = True
+
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _FakeSlackHandler)
         self.calls: list[tuple[str, dict]] = []
         self.changed = threading.Condition()
         self.threads: dict[tuple[str, str], list[dict]] = {}  # conversations.replies
+        self.gone_channels: set[str] = set()  # chat.postMessage answers channel_not_found
 
     @property
     def url(self) -> str:
@@ -101,8 +104,8 @@ class FakeSlack(ThreadingHTTPServer):
 
 
 @contextmanager
-def fake_slack_server() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
+def fake_slack_server(port: int = 0) -> Iterator[FakeSlack]:
+    fake = FakeSlack(port)
     thread = threading.Thread(target=fake.serve_forever, daemon=True)
     thread.start()
     try:
@@ -137,6 +140,10 @@ class _FakeSlackHandler(BaseHTTPRequestHandler):
             body = {"ok": True}
             if method == "auth.test":
                 body |= {"user_id": BOT_USER, "bot_id": BOT_ID, "team_id": "T1", "user": "qa"}
+            elif (
+                method == "chat.postMessage" and payload.get("channel") in self.server.gone_channels
+            ):
+                body = {"ok": False, "error": "channel_not_found"}
             elif method == "chat.postMessage":
                 body |= {"channel": payload.get("channel"), "ts": f"{time.time():.6f}"}
             elif method == "conversations.replies":
@@ -154,6 +161,13 @@ class _FakeSlackHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (connection refused) until someone binds it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def signed_headers(

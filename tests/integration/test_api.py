@@ -506,6 +506,12 @@ checks.negative_data_rejection.expected-statuses = [
 include-name = "POST /v1/chat/completions"
 checks.positive_data_acceptance.expected-statuses = [200, 400, 401, 404, 429]
 
+# Feedback names an answer by id: a schema-valid id the server never gave is a 404.
+# (First, by name: the first matching block applies.)
+[[operations]]
+include-name = "POST /api/v1/feedback"
+checks.positive_data_acceptance.expected-statuses = [201, 401, 403, 404, 422]
+
 [[operations]]
 include-path = "/api/v1/documents"
 include-method = "POST"

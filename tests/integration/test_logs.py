@@ -32,7 +32,7 @@ def test_every_line_is_json_with_request_ids_and_no_secrets(model_path: Path, tm
     wrong_key = "wrong-key-" + secrets.token_hex(8)
     signing = "signing-" + secrets.token_hex(8)
     bot_token = "xoxb-" + secrets.token_hex(8)
-    app_token = "xapp-" + secrets.token_hex(8)
+    mm_token = "mm-" + secrets.token_hex(8)
     auth = {"Authorization": f"Bearer {key}"}
     with fake_slack_server() as slack:
         env = {
@@ -42,7 +42,7 @@ def test_every_line_is_json_with_request_ids_and_no_secrets(model_path: Path, tm
             "QA_API_KEY_READ": "true",
             "QA_SLACK_SIGNING_SECRET": signing,
             "QA_SLACK_BOT_TOKEN": bot_token,
-            "QA_SLACK_APP_TOKEN": app_token,
+            "QA_MATTERMOST_BOT_TOKEN": mm_token,
             "QA_SLACK_API_URL": f"{slack.url}/api/",
             "QA_LOG_LEVEL": "INFO",
         }
@@ -129,7 +129,7 @@ def test_every_line_is_json_with_request_ids_and_no_secrets(model_path: Path, tm
     refused = [r for r in records if r["message"] == "request refused"]
     assert [r["request_id"] for r in refused] == [responses["422"].headers["x-request-id"]]
 
-    for value in (key, wrong_key, signing, bot_token, app_token):
+    for value in (key, wrong_key, signing, bot_token, mm_token):
         assert value not in output
     for question in (QUESTION, LONG_QUESTION.strip()):
         assert question not in output  # questions are never logged

@@ -1,8 +1,10 @@
 """The Slack endpoint over real HTTP: signed requests in, a fake Slack Web API records the replies.
 
 The app is FastAPI with `slack_router` included, served by uvicorn on 127.0.0.1; the bot's
-WebClient points at a small http.server that answers `auth.test` and records
-`chat.postMessage` (and `response_url`) payloads.
+WebClient points at a small http.server that records `chat.postMessage` (and `response_url`)
+payloads. A second server, the whole app (`create_app`), starts while its Slack Web API is a
+closed port: signed requests must still be acked in time, and the answers must arrive once
+the fake comes up on that port (the outbox retries), with the counts in /readyz.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from qa_service.api.app import create_app
+from qa_service.chat.outbox import Outbox
+from qa_service.feedback import SQLiteFeedbackStore
 from qa_service.slack import slack_router
 from tests.integration.support import (
     BOT_ID,
@@ -24,6 +29,7 @@ from tests.integration.support import (
     FakeSlack,
     event_body,
     fake_slack_server,
+    free_port,
     serve,
     signed_headers,
 )
@@ -42,13 +48,18 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="module")
-def slack_url(corpus_service, make_settings, fake_slack) -> Iterator[str]:
+def feedback(tmp_path_factory) -> SQLiteFeedbackStore:
+    return SQLiteFeedbackStore(tmp_path_factory.mktemp("feedback") / "feedback.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def slack_url(corpus_service, make_settings, fake_slack, feedback) -> Iterator[str]:
     settings = make_settings(
         slack_signing_secret=SECRET,
         slack_bot_token="xoxb-test",
         slack_api_url=f"{fake_slack.url}/api/",
     )
-    router = slack_router(corpus_service, settings)
+    router = slack_router(corpus_service, settings, outbox=Outbox("slack"), feedback=feedback)
     assert router is not None
     app = FastAPI()
     app.include_router(router)
@@ -86,7 +97,8 @@ def test_mention_gets_a_threaded_answer_with_citations(slack_url, fake_slack, co
     assert time.monotonic() - t0 < 3
     [post] = fake_slack.wait_posts("C_MENTION")
     assert post["thread_ts"] == "1767800000.000100"
-    section, *contexts = post["blocks"]
+    section, *contexts, actions = post["blocks"]
+    assert actions["type"] == "actions"
     expected = corpus_service.ask(QUESTION)
     assert section["type"] == "section" and post["text"] == expected.answer
     assert len(contexts) == len(expected.citations) >= 1
@@ -165,6 +177,79 @@ def test_empty_question_gets_a_short_error_reply(slack_url, fake_slack):
     assert not post.get("blocks")
 
 
+def slash_body(channel: str, question: str = QUESTION, response_url: str = "") -> str:
+    return urllib.parse.urlencode(
+        {
+            "command": "/frage",
+            "text": question,
+            "team_id": "T1",
+            "channel_id": channel,
+            "user_id": "U1",
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+def post_form(url: str, body: str) -> httpx.Response:
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body)}
+    return httpx.post(url, content=body, headers=headers, timeout=10)
+
+
+def click(url: str, fake: FakeSlack, channel: str, answer_id: str, rating: str):
+    """A signed `block_actions` payload as Slack sends it when a button is pressed."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1", "domain": "t"},
+        "user": {"id": "U1", "name": "anna", "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "container": {"type": "message", "channel_id": channel, "is_ephemeral": False},
+        "trigger_id": "1.2.3",
+        "channel": {"id": channel, "name": "news"},
+        "message": {"type": "message", "ts": "1767800000.000900", "text": "…"},
+        "response_url": f"{fake.url}/respond/{channel}",
+        "actions": [
+            {
+                "type": "button",
+                "block_id": "qa_feedback",
+                "action_id": f"qa_feedback_{rating}",
+                "value": answer_id,
+                "action_ts": "1767800001.1",
+            }
+        ],
+    }
+    return post_form(url, urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
+def test_feedback_buttons_are_recorded_on_the_answer(slack_url, fake_slack, feedback):
+    assert post_event(slack_url, mention("C_FB")).status_code == 200
+    [post] = fake_slack.wait_posts("C_FB")
+    [button] = [e for e in post["blocks"][-1]["elements"] if e["action_id"] == "qa_feedback_down"]
+    response = click(slack_url, fake_slack, "C_FB", button["value"], "down")
+    assert response.status_code == 200
+    [record] = [r for r in feedback.records() if r.answer_id == button["value"]]
+    assert (record.rating, record.interface, record.question) == ("down", "slack", QUESTION)
+    assert record.answer == post["text"] and record.citations
+    _, thanks = fake_slack.wait_posts("C_FB", count=2)
+    assert thanks["response_type"] == "ephemeral" and thanks["replace_original"] is False
+
+
+def test_a_click_for_an_unknown_answer_is_acked_and_not_stored(slack_url, fake_slack, feedback):
+    before = list(feedback.records())
+    assert click(slack_url, fake_slack, "C_FB_UNKNOWN", "no-such-id", "up").status_code == 200
+    assert list(feedback.records()) == before
+
+
+def test_a_forged_click_is_rejected(slack_url, feedback):
+    body = urllib.parse.urlencode({"payload": json.dumps({"type": "block_actions"})})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        **signed_headers(body, secret="wrong"),
+    }
+    assert httpx.post(slack_url, content=body, headers=headers, timeout=10).status_code == 401
+
+
 def test_forged_signature_is_rejected(slack_url, fake_slack):
     response = post_event(slack_url, mention("C_FORGED"), secret="not-the-secret")
     assert response.status_code == 401
@@ -207,3 +292,76 @@ def test_url_verification_challenge(slack_url):
     body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
     response = post_event(slack_url, body)
     assert response.status_code == 200 and "c-123" in response.text
+
+
+# -- Slack's Web API unreachable ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def down_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def down_server(corpus_service, make_settings, down_port) -> Iterator[str]:
+    """The whole app, started while its Slack Web API is a closed port."""
+    settings = make_settings(
+        slack_signing_secret=SECRET,
+        slack_bot_token="xoxb-test",
+        slack_api_url=f"http://127.0.0.1:{down_port}/api/",
+        chat_post_attempts=8,
+        chat_retry_seconds=0.25,  # tries at 0, .25, .75, 1.75, 3.75, 7.75 … s
+    )
+    with serve(create_app(corpus_service, settings, ui=False)) as url:
+        yield url
+
+
+def slack_status(url: str) -> dict:
+    response = httpx.get(f"{url}/readyz", timeout=10)
+    assert response.status_code == 200
+    return response.json()["details"]["chat"]["slack"]
+
+
+def wait_status(url: str, predicate, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while not predicate(status := slack_status(url)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return status
+
+
+def test_signed_requests_are_acked_while_slack_is_down_and_answered_when_it_is_back(
+    down_server, down_port
+):
+    events = f"{down_server}/slack/events"
+    for send in (
+        lambda: post_form(events, slash_body("C_DOWN_SLASH", response_url="")),
+        lambda: post_event(events, mention("C_DOWN_EVENT")),
+    ):
+        t0 = time.monotonic()
+        response = send()
+        assert response.status_code == 200
+        assert time.monotonic() - t0 < 3  # Slack's deadline for the ack
+    # both answers are made, their posts refused (connection refused) and waiting
+    status = wait_status(down_server, lambda s: s["retried"] >= 2)
+    assert status["retried"] >= 2 and status["pending"] == 2 and status["delivered"] == 0
+    with fake_slack_server(port=down_port) as fake:
+        [slash] = fake.wait_posts("C_DOWN_SLASH", timeout=30)
+        [event] = fake.wait_posts("C_DOWN_EVENT", timeout=30)
+        status = wait_status(down_server, lambda s: s["delivered"] >= 2)
+    assert QUESTION in slash["blocks"][0]["elements"][0]["text"]
+    assert event["thread_ts"] == "1767800000.000100"
+    assert any(ZDF in text for text in context_texts(event))
+    assert status["pending"] == 0 and status["failed"] == 0
+
+
+def test_a_post_slack_refuses_is_visible_in_readyz_with_the_request_id(down_server, down_port):
+    with fake_slack_server(port=down_port) as fake:
+        fake.gone_channels.add("C_GONE")
+        response = post_event(
+            f"{down_server}/slack/events", mention("C_GONE"), headers={"X-Request-ID": "req-gone"}
+        )
+        assert response.status_code == 200
+        status = wait_status(down_server, lambda s: s["failed"] >= 1)
+    failure = status["last_failure"]
+    assert failure["request_id"] == "req-gone" and "channel_not_found" in failure["error"]
+    assert failure["attempts"] == 1  # a refusal is final, not retried

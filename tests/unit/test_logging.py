@@ -17,7 +17,7 @@ SECRETS = {
     "api_key": "key-Ab3dEf9h",
     "slack_signing_secret": "sig-5ecret-77",
     "slack_bot_token": "xoxb-123-456-abc",
-    "slack_app_token": "xapp-1-A1-zz9",
+    "mattermost_bot_token": "mm-bot-1-A1-zz9",
 }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from qa_service.errors import ConfigError
+from qa_service.chat.outbox import Outbox
+from qa_service.feedback import SQLiteFeedbackStore
 from qa_service.models import Answer, Citation
 from qa_service.settings import Settings
-from qa_service.slack import run_socket_mode, slack_router
+from qa_service.slack import slack_router
 from qa_service.slack.bot import MAX_TEXT, build_app, clean_mention, format_blocks, is_user_dm
+
+TODAY = dt.date(2026, 1, 10)
 
 
 def citation(n: int, quote: str = "Die Bundeswehr wird gestärkt.") -> Citation:
@@ -34,27 +35,37 @@ def test_answer_section_then_one_context_block_per_citation():
         language="de",
         citations=(citation(1), citation(2)),
     )
-    blocks = format_blocks(answer)
-    assert [b["type"] for b in blocks] == ["section", "context", "context"]
+    blocks = format_blocks(answer, TODAY)
+    assert [b["type"] for b in blocks] == ["section", "context", "context", "actions"]
     assert blocks[0]["text"] == {"type": "mrkdwn", "text": "Merz sagte &lt;x&gt; &amp; y [1][2]."}
     first = blocks[1]["elements"][0]
     assert first["type"] == "mrkdwn"
     assert first["text"].startswith("*[1] Merz &lt;&amp; Macron&gt;*")
-    assert " · ZDF · 2026-01-07 · 004_x.txt\n" in first["text"]
+    assert " · ZDF, 7. Januar 2026, vor 3 Tagen · 004_x.txt\n" in first["text"]
     assert first["text"].endswith("> Die Bundeswehr wird gestärkt.")
 
 
-def test_unanswered_is_a_single_section():
+def test_speaker_ticker_time_and_other_outlets_are_shown():
+    quoted = citation(1).model_copy(
+        update={"speaker": "Merz", "section_time": dt.datetime(2026, 1, 6, 6, 11)}
+    )
+    answer = Answer(question="q", answer="a [1]", language="de", citations=(quoted,))
+    line = format_blocks(answer, TODAY)[1]["elements"][0]["text"]
+    assert " · Merz (ZDF, 6. Januar 2026, 6.11 Uhr, vor 4 Tagen) · 004_x.txt" in line
+
+
+def test_unanswered_is_a_section_and_the_feedback_buttons():
     answer = Answer(question="q", answer="Keine Antwort.", language="de", answered=False)
-    assert format_blocks(answer) == [
-        {"type": "section", "text": {"type": "mrkdwn", "text": "Keine Antwort."}}
-    ]
+    section, actions = format_blocks(answer, TODAY)
+    assert section == {"type": "section", "text": {"type": "mrkdwn", "text": "Keine Antwort."}}
+    assert [e["action_id"] for e in actions["elements"]] == ["qa_feedback_up", "qa_feedback_down"]
+    assert {e["value"] for e in actions["elements"]} == {answer.id}
 
 
 def test_long_texts_stay_within_slack_limits():
     long = "Wort " * 2000
     answer = Answer(question="q", answer=long, language="de", citations=(citation(1, long),))
-    blocks = format_blocks(answer)
+    blocks = format_blocks(answer, TODAY)
     assert len(blocks[0]["text"]["text"]) <= MAX_TEXT
     assert len(blocks[1]["elements"][0]["text"]) <= MAX_TEXT
     assert "\n" not in blocks[1]["elements"][0]["text"].split("\n> ", 1)[1]
@@ -74,16 +85,17 @@ def test_only_a_persons_own_dm_counts():
 
 
 def test_missing_slack_settings_disable_the_router():
-    assert slack_router(None, Settings(slack_bot_token="xoxb-1")) is None
-    assert slack_router(None, Settings(slack_signing_secret="s")) is None
+    parts = {"outbox": Outbox("slack"), "feedback": None}
+    assert slack_router(None, Settings(slack_bot_token="xoxb-1"), **parts) is None
+    assert slack_router(None, Settings(slack_signing_secret="s"), **parts) is None
 
 
-def test_socket_mode_needs_the_app_token():
-    with pytest.raises(ConfigError, match="QA_SLACK_APP_TOKEN"):
-        run_socket_mode(None, Settings(slack_signing_secret="s", slack_bot_token="xoxb-1"))
-
-
-def test_the_app_is_built_without_calling_slack():
+def test_the_app_is_built_without_calling_slack(tmp_path):
     # outbound sockets are blocked: an auth.test at construction would fail here
-    app = build_app(None, Settings(slack_signing_secret="s", slack_bot_token="xoxb-1"))
+    app = build_app(
+        None,
+        Settings(slack_signing_secret="s", slack_bot_token="xoxb-1"),
+        outbox=Outbox("slack"),
+        feedback=SQLiteFeedbackStore(tmp_path / "f.sqlite3"),
+    )
     assert app.client.base_url == "https://slack.com/api/"

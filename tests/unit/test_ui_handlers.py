@@ -72,7 +72,7 @@ def test_render_sources_shows_metadata_escaped():
     docs = {"d1": document()}
     out = render_sources(answer(citation()), docs.get)
     assert "[1]" in out and "Merz &amp; die &lt;Bundeswehr&gt;" in out
-    assert "ZDF" in out and "2026-01-07" in out
+    assert "ZDF" in out and "7. Januar 2026" in out
     assert 'data-source="004_x.txt"' in out and ">004_x.txt</code>" in out
     assert len(marked(out)) == 1
 

@@ -13,6 +13,7 @@ from qa_service.answering.base import Reset, TextPiece
 from qa_service.api.deps import ServiceDep, require_read_key, require_ready
 from qa_service.api.errors import classify
 from qa_service.api.ratelimit import rate_limit
+from qa_service.api.routes.feedback import FeedbackDep
 from qa_service.api.schemas import (
     ANSWER_EXAMPLES,
     ASK_EXAMPLES,
@@ -66,8 +67,12 @@ def _arguments(request: AskRequest) -> dict:
     }
 
 
-def _ask(service: ServiceDep, request: AskRequest) -> AnswerResponse:
-    answer = service.ask(request.question, **_arguments(request))
+def _ask(service: ServiceDep, request: AskRequest, feedback: FeedbackDep) -> AnswerResponse:
+    arguments = _arguments(request)
+    answer = service.ask(request.question, **arguments)
+    feedback.record_answer(
+        answer, interface="api", k=request.k or service.k, filters=arguments["filters"]
+    )
     return AnswerResponse.model_validate(answer, from_attributes=True)
 
 
@@ -77,9 +82,10 @@ def _ask(service: ServiceDep, request: AskRequest) -> AnswerResponse:
     summary="Answer a question with verbatim citations",
     responses={200: {"content": {"application/json": {"examples": ANSWER_EXAMPLES}}}},
 )
-def ask(request: CheckedAsk, service: ServiceDep) -> AnswerResponse:
-    """Retrieve passages, answer from them and return only citations checked to be verbatim."""
-    return _ask(service, request)
+def ask(request: CheckedAsk, service: ServiceDep, feedback: FeedbackDep) -> AnswerResponse:
+    """Retrieve passages, answer from them and return only citations checked to be verbatim.
+    The answer is recorded, so `POST /api/v1/feedback` can rate it by its `id`."""
+    return _ask(service, request, feedback)
 
 
 @router.post(
@@ -96,9 +102,12 @@ def ask(request: CheckedAsk, service: ServiceDep) -> AnswerResponse:
         '`error` event with `{"error": {code, message}}`.'
     ),
 )
-async def ask_stream(request: CheckedAsk, service: ServiceDep) -> AsyncIterable[ServerSentEvent]:
+async def ask_stream(
+    request: CheckedAsk, service: ServiceDep, feedback: FeedbackDep
+) -> AsyncIterable[ServerSentEvent]:
+    arguments = _arguments(request)
     try:
-        async for event in service.astream(request.question, **_arguments(request)):
+        async for event in service.astream(request.question, **arguments):
             if isinstance(event, TextPiece):
                 yield ServerSentEvent(event="answer", data=AnswerChunkEvent(text=event.text))
             elif isinstance(event, Reset):
@@ -107,6 +116,8 @@ async def ask_stream(request: CheckedAsk, service: ServiceDep) -> AsyncIterable[
                 citations = [CitationResponse.model_validate(c) for c in event.citations]
                 yield ServerSentEvent(event="citations", data=CitationsEvent(citations=citations))
             elif isinstance(event, Done):
+                k, filters = request.k or service.k, arguments["filters"]
+                feedback.record_answer(event.answer, interface="api", k=k, filters=filters)
                 answer = AnswerResponse.model_validate(event.answer, from_attributes=True)
                 yield ServerSentEvent(event="done", data=answer)
     except QAError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from qa_service.api.deps import ServiceDep, require_ready
 from qa_service.api.schemas import HealthResponse, ReadyResponse, error_responses
@@ -23,9 +23,13 @@ async def healthz() -> HealthResponse:
     dependencies=[Depends(require_ready)],
     responses=error_responses(503, e503="Not ready (the message says why)"),
 )
-def readyz(service: ServiceDep) -> ReadyResponse:
+def readyz(service: ServiceDep, request: Request) -> ReadyResponse:
     # status() reads the store, so an unreachable Chroma server shows up here as a 503.
     status = service.status()
+    outboxes = getattr(request.app.state, "outboxes", None) or {}
     return ReadyResponse(
-        documents=status.documents, chunks=status.chunks, embedding_model=status.embedding_model
+        documents=status.documents,
+        chunks=status.chunks,
+        embedding_model=status.embedding_model,
+        details={"chat": {n: o.status() for n, o in outboxes.items()}} if outboxes else None,
     )

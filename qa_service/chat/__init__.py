@@ -1,0 +1,1 @@
+"""What the chat doors share: how a citation's source is shown, and posting with retries."""

@@ -1,0 +1,1 @@
+"""Mattermost (self-hosted): a `/frage` slash command and an outgoing webhook, in Slack's format."""

@@ -1,0 +1,88 @@
+"""SQLite feedback store: answers recorded, ratings joined, concurrent writers, gold export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+
+from qa_service.feedback import SQLiteFeedbackStore, UnknownAnswerError
+from qa_service.feedback.export import gold_lines
+from qa_service.models import Answer, Citation, Filters
+
+GOLD_FIELDS = ["id", "lang", "question", "answerable", "gold_docs", "expected_any", "note"]
+
+
+def answer(question: str = "Was sagte Merz zur Bundeswehr?", answered: bool = True) -> Answer:
+    quote = "Die Bundeswehr soll die stärkste Armee Europas werden."
+    c = Citation(
+        n=1, doc_id="d", title="t", source="/corpus/004_x.txt", start=0, end=len(quote),
+        quote=quote, date=dt.date(2026, 1, 7), publisher="ZDF",
+    )  # fmt: skip
+    return Answer(
+        question=question,
+        answer=f"{quote} [1]" if answered else "Keine Antwort.",
+        language="de",
+        answered=answered,
+        citations=(c,) if answered else (),
+        filters_applied=Filters(sources=("004_x.txt",)),
+    )
+
+
+@pytest.fixture
+def store(tmp_path) -> SQLiteFeedbackStore:
+    return SQLiteFeedbackStore(tmp_path / "feedback.sqlite3")
+
+
+def test_feedback_is_stored_with_the_answer_and_survives_a_new_store(store, tmp_path):
+    a = answer()
+    store.record_answer(a, interface="slack", k=5, filters=None)
+    store.add_feedback(a.id, "down", reason="falsches Zitat", interface="slack")
+    [record] = SQLiteFeedbackStore(tmp_path / "feedback.sqlite3").records()
+    assert (record.answer_id, record.rating, record.reason) == (a.id, "down", "falsches Zitat")
+    assert record.question == a.question and record.answer == a.answer
+    assert record.mode == "extractive" and record.interface == "slack"
+    assert record.citations[0]["quote"] == a.citations[0].quote
+    assert record.retrieval == {
+        "k": 5,
+        "filters": {"date_from": None, "date_to": None, "sources": ["004_x.txt"]},
+    }
+
+
+def test_unknown_answer_id_is_refused(store):
+    with pytest.raises(UnknownAnswerError):
+        store.add_feedback("nope", "up", reason=None, interface="api")
+
+
+def test_concurrent_writers_lose_nothing(store):
+    answers = [answer(f"Frage {i}?") for i in range(40)]
+
+    def work(chunk):
+        for a in chunk:
+            store.record_answer(a, interface="api", k=5, filters=None)
+            store.add_feedback(a.id, "up", reason=None, interface="api")
+
+    threads = [threading.Thread(target=work, args=(answers[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.answer_id for r in store.records()) == sorted(a.id for a in answers)
+
+
+def test_gold_export_has_the_gold_fields_and_asks_for_review(store):
+    up, down = answer(), answer("Wer gewann die Wahl in Bremen?", answered=False)
+    for a in (up, down):
+        store.record_answer(a, interface="gradio", k=5, filters=None)
+    store.add_feedback(up.id, "down", reason=None, interface="gradio")
+    store.add_feedback(up.id, "up", reason="stimmt", interface="gradio")  # changed their mind
+    store.add_feedback(down.id, "down", reason="steht in Artikel 3", interface="api")
+    first, second = (json.loads(line) for line in gold_lines(store.records()))
+    assert list(first) == GOLD_FIELDS and list(second) == GOLD_FIELDS
+    assert first["id"] == f"fb-{up.id[:12]}" and first["answerable"] is True
+    assert first["gold_docs"] == ["004_x.txt"] and first["expected_any"]
+    assert first["note"].startswith("REVIEW: 👍 up via gradio") and "stimmt" in first["note"]
+    assert second["answerable"] is True  # refused, and the user says wrongly so
+    assert second["gold_docs"] == [] and "steht in Artikel 3" in second["note"]
