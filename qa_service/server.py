@@ -22,7 +22,8 @@ def build_server(
     settings: Settings | None = None, service: QAService | None = None, *, ui: bool = True
 ) -> FastAPI:
     """Every HTTP API (`create_app`: REST, OpenAI-compatible, MCP, Slack, Mattermost) and the
-    chat at "/" unless `ui=False`. The service defaults to one wired from `settings` (the environment)."""
+    chat at "/" unless `ui=False`. The service defaults to one wired from `settings` (the
+    environment)."""
     from qa_service.api.app import create_app
     from qa_service.container import build_service
 
