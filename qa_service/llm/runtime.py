@@ -9,8 +9,8 @@ Imported only when a local model is loaded (it imports llama_cpp).
   the tokens after the longest prefix the new prompt shares with the previous one. A prompt
   whose fixed part comes first therefore costs only its variable tail. `Completion` records
   how many prompt tokens were actually evaluated, so that saving is measured, not assumed.
-- A deadline per completion, checked by llama.cpp between graph nodes (its abort callback),
-  so a timeout also stops a long prompt evaluation, not only between tokens.
+- A deadline per completion, checked before every decode and, during the prompt, by llama.cpp
+  between graph nodes (its abort callback), so a timeout also stops a long prompt evaluation.
 """
 
 from __future__ import annotations
@@ -22,6 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import llama_cpp
+
+_NO_CALLBACK = llama_cpp.ggml_abort_callback()  # NULL
+
+
+class DeadlineExceeded(RuntimeError):
+    """A completion ran past its deadline and was stopped."""
 
 
 @dataclass
@@ -41,18 +47,16 @@ class CountingLlama(llama_cpp.Llama):
     """A `Llama` that records a `Completion` per generation and honours a deadline."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
         self.completion = Completion()
         self.deadline: float | None = None  # time.monotonic() after which decoding aborts
         self._abort = llama_cpp.ggml_abort_callback(self._past_deadline)
+        super().__init__(**kwargs)
 
     def set_deadline(self, deadline: float | None) -> None:
-        """Arm (or, with None, disarm) the abort callback; unarmed it costs nothing per node."""
+        """The time.monotonic() after which this completion stops (None: no limit)."""
         self.deadline = deadline
-        callback = self._abort if deadline is not None else llama_cpp.ggml_abort_callback()
-        llama_cpp.llama_set_abort_callback(self._ctx.ctx, callback, None)
 
-    def _past_deadline(self, _data: ctypes.c_void_p) -> bool:
+    def _past_deadline(self, _data: ctypes.c_void_p = None) -> bool:
         return self.deadline is not None and time.monotonic() > self.deadline
 
     def generate(self, tokens, *args, **kwargs):
@@ -60,11 +64,27 @@ class CountingLlama(llama_cpp.Llama):
         return super().generate(tokens, *args, **kwargs)
 
     def eval(self, tokens) -> None:
-        # generate() first evaluates the prompt after its cached prefix in one call (possibly
-        # empty), then one call per sampled token.
-        if self.completion.prompt_evaluated is None:
+        """generate() first evaluates the prompt after its cached prefix in one call (possibly
+        empty), then one call per sampled token. The deadline is checked before each call and,
+        for the prompt (seconds of work), by llama.cpp between graph nodes via its abort
+        callback - armed only then, as a Python call per node would slow every token."""
+        prompt = self.completion.prompt_evaluated is None
+        if prompt:
             self.completion.prompt_evaluated = len(tokens)
-        super().eval(tokens)
+        if self._past_deadline():
+            raise DeadlineExceeded("the completion's deadline passed")
+        if not (prompt and tokens and self.deadline is not None):
+            super().eval(tokens)
+            return
+        llama_cpp.llama_set_abort_callback(self._ctx.ctx, self._abort, None)
+        try:
+            super().eval(tokens)
+        except RuntimeError as exc:  # llama_decode returned 2: aborted
+            if self._past_deadline():
+                raise DeadlineExceeded("the completion's deadline passed") from exc
+            raise
+        finally:
+            llama_cpp.llama_set_abort_callback(self._ctx.ctx, _NO_CALLBACK, None)
 
     def sample(self, *args, **kwargs) -> int:
         token = super().sample(*args, **kwargs)

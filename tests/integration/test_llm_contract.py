@@ -126,7 +126,7 @@ def test_a_generation_past_its_timeout_is_aborted_with_llm_error():
 
 def test_a_prompt_beyond_the_context_is_llm_error():
     with pytest.raises(LLMError, match="exceed context window"):
-        make(n_ctx=512).invoke("Wort " * 800)
+        make().invoke("Wort " * 5000)  # ~5000 tokens, the context holds 4096
 
 
 # -- the OpenAI-compatible adapter -----------------------------------------------------------
