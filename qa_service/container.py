@@ -38,13 +38,13 @@ def build_store(settings: Settings):
 def build_chat_model(settings: Settings):
     """The language model for QA_ANSWERER=local|openai, or None for the extractive default."""
     if settings.answerer == "openai":
-        from langchain_openai import ChatOpenAI
+        from qa_service.llm.openai_chat import OpenAIChatModel
 
         if not settings.llm_base_url:
             from qa_service.errors import ConfigError
 
             raise ConfigError("QA_ANSWERER=openai needs QA_LLM_BASE_URL")
-        return ChatOpenAI(
+        return OpenAIChatModel(
             base_url=settings.llm_base_url,
             model=settings.llm_model,
             api_key=settings.llm_api_key or "not-needed",
@@ -63,6 +63,7 @@ def build_chat_model(settings: Settings):
             n_ctx=settings.llm_context,
             max_tokens=settings.llm_max_tokens,
             temperature=settings.llm_temperature,
+            timeout=settings.llm_timeout,
             queue_size=settings.llm_queue_size,
         )
     return None
