@@ -17,7 +17,8 @@ in `data/meaning_lexicon.tsv`):
 - condition: the quote's condition is kept and is the same ("nach einem Waffenstillstand"
   is not "in the event of a war"); none is invented; "before" is not "after";
 - place: "in X" only where the quote has X as a location, negated alike;
-- time: weekdays, months, "again", "yesterday", ... only those the quote has.
+- time: weekdays, months, "again", "yesterday", ... only those the quote has;
+- and it must share something with the quote at all (a name, a number, a word).
 
 The rules are deliberately strict: a dropped faithful sentence costs a fallback to the
 extractive answer, a kept distortion costs the user's trust. Measured on
@@ -755,6 +756,7 @@ class MeaningCheck:
         extra = Text(f"{speaker or ''} {context}".strip() or ".", q.language)
         reasons = []
         for rule in (
+            self._topic,
             self._who,
             self._numbers,
             self._negation,
@@ -767,6 +769,13 @@ class MeaningCheck:
         return Verdict(not reasons, tuple(reasons))
 
     # -- rules ---------------------------------------------------------------------------
+
+    def _topic(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
+        """A sentence must be about its quote at all ("Der Mond besteht aus Käse" is not)."""
+        shared = s.concepts() & (q.concepts() | extra.concepts())
+        if shared or s.entity_ids() & self._allowed(q, extra):
+            return []
+        return ["topic: nothing in common with the quote"]
 
     def _allowed(self, q: Text, extra: Text) -> set[str]:
         lex = lexicon()

@@ -30,8 +30,8 @@ UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
 
 Message = dict[str, Any]
 MODE_LABELS = {
-    "generated": "Vom Sprachmodell formuliert, jeder Satz belegt · written by the language model, "
-    "every sentence backed by a quote",
+    "generated": "Vom Sprachmodell gewählte Zitate, jede Einleitung am Zitat geprüft · quotes "
+    "chosen by the language model, each introduction checked against its quote",
     "extractive_fallback": "Modellantwort nicht belegbar, daher Zitate · the model's answer could "
     "not be verified, so quotes instead",
 }
