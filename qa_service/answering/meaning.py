@@ -70,6 +70,9 @@ _PREPOSITIONS = frozenset(
     in im zu zum zur eines of with for about from between against by on to into at in towards
     after before""".split()
 )
+_PRONOUNS = frozenset(
+    "er sie ihm ihn sein seine seinem seinen seiner he she him his her they".split()
+)
 _DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
 _PARTICLES = frozenset("ab an aus zu zuruck vor mit ein auf fest teil".split())
 
@@ -838,7 +841,11 @@ class MeaningCheck:
             best = max(score for score, _ in scored)
             if best == 0:
                 continue
-            home = set().union(*(q.entity_ids(p) for score, p in scored if score == best))
+            homes = [p for score, p in scored if score == best]
+            home = set().union(*(q.entity_ids(p) for p in homes))
+            if any(t.w in _PRONOUNS for p in homes for t in p):  # "dass er ...": anyone before
+                first = min(p[0].i for p in homes)
+                home |= {m.id for m in q.mentions if m.start < first}
             for e in sorted(people - home):
                 if e in q.entity_ids():
                     out.append(f"subject: {e} is in another clause of the quote")
