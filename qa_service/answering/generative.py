@@ -93,8 +93,9 @@ def format_evidence(citations: Sequence[Citation]) -> str:
     for n, c in enumerate(citations, start=1):
         date = c.section_time.date() if c.section_time else c.date
         outlet = ", ".join(x for x in (c.publisher, date and date.isoformat()) if x)
-        head = f"{c.speaker} ({outlet})" if c.speaker else f"({outlet})"
-        lines.append(f"[{n}] {head}: {_SPACE.sub(' ', c.quote).strip()}")
+        head = " ".join(x for x in (c.speaker, outlet and f"({outlet})") if x)
+        quote = _SPACE.sub(" ", c.quote).strip()
+        lines.append(f"[{n}] {head}: {quote}" if head else f"[{n}] {quote}")
     return "\n".join(lines)
 
 

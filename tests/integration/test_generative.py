@@ -91,9 +91,7 @@ def test_the_model_sees_fixed_rules_then_only_the_numbered_evidence(generative, 
     assert sbu.answered and us.answered
 
 
-def test_each_line_becomes_the_phrase_its_source_and_the_verbatim_quote(
-    generative, corpus_service
-):
+def test_each_line_becomes_the_phrase_its_source_and_the_verbatim_quote(generative, corpus_service):
     n = evidence_number(corpus_service, SBU, "Maljuk")
     service, _ = generative(f"[{n}] Wassyl Maljuk tritt als Leiter des SBU zurück")
     answer = service.ask(SBU)
