@@ -195,6 +195,7 @@ class _Composer:
         self._keys: set[tuple[str, int, int]] = set()
 
     def compose(self, item: str) -> str | None:
+        """The sentence to show, "" if it adds nothing new, None if the item is dropped."""
         markers, phrase = markers_of(item)
         phrase = phrase.strip().rstrip(".").strip(" -–:")
         quote = self._quote(markers, phrase)
@@ -202,7 +203,7 @@ class _Composer:
             return None
         key = (quote.doc_id, quote.start, quote.end)
         if key in self._keys:
-            return None  # the same quote twice: shown once
+            return ""  # a second phrase on a quote already shown: kept, nothing new to show
         self._keys.add(key)
         n = len(self.citations) + 1
         self.citations.append(quote.model_copy(update={"n": n}))
@@ -296,6 +297,7 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
                 sentence = composer.compose(item)
                 if sentence is not None:
                     supported += 1
+                if sentence:
                     shown.append(("" if not shown else " ") + sentence)
                     yield TextPiece(shown[-1])
         except LLMError as exc:

@@ -18,7 +18,8 @@ in `data/meaning_lexicon.tsv`):
   is not "in the event of a war"); none is invented; "before" is not "after";
 - place: "in X" only where the quote has X as a location, negated alike;
 - time: weekdays, months, "again", "yesterday", ... only those the quote has;
-- and it must share something with the quote at all (a name, a number, a word).
+- and it must share something with the quote at all (a name, a number, a word); a German
+  sentence over a German quote, half its content words.
 
 The rules are deliberately strict: a dropped faithful sentence costs a fallback to the
 extractive answer, a kept distortion costs the user's trust. Measured on
@@ -36,6 +37,9 @@ from pathlib import Path
 from qa_service.language import detect_language
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "meaning_lexicon.tsv"
+# A German sentence over a German quote: at least this share of its content words (stems or
+# word-list concepts) must be the quote's. Faithful paraphrases in the labelled set: >= 0.56.
+MIN_SHARED_WORDS = 0.5
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|%|[.,;:!?\"„“”»«()–—]|(?<=\s)-(?=\s)")
 _STOP_PUNCT = frozenset(".;:!?")
@@ -775,10 +779,14 @@ class MeaningCheck:
 
     def _topic(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
         """A sentence must be about its quote at all ("Der Mond besteht aus Käse" is not)."""
-        shared = s.concepts() & (q.concepts() | extra.concepts())
-        if shared or s.entity_ids() & self._allowed(q, extra):
-            return []
-        return ["topic: nothing in common with the quote"]
+        quoted = q.concepts() | extra.concepts()
+        if not (s.concepts() & quoted or s.entity_ids() & self._allowed(q, extra)):
+            return ["topic: nothing in common with the quote"]
+        words = {c for c in s.concepts() if c[:2] in ("C:", "S:")}
+        same_language = s.language == q.language == "de"  # then its words must recur
+        if same_language and words and len(words & quoted) < MIN_SHARED_WORDS * len(words):
+            return ["topic: most of its words are not in the quote"]
+        return []
 
     def _allowed(self, q: Text, extra: Text) -> set[str]:
         lex = lexicon()
