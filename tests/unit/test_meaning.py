@@ -100,3 +100,13 @@ def test_the_citation_date_may_carry_a_sentences_time():
     check = MeaningCheck()
     assert not check.check(sentence, quote).faithful
     assert check.check(sentence, quote, context="Dienstag, 6. Januar 2026").faithful
+
+
+def test_a_sentence_about_something_else_is_not_backed_by_a_quote():
+    quote = "Der bisherige Leiter des ukrainischen Geheimdienstes SBU, Wassyl Maljuk, tritt zurück."
+    check = MeaningCheck()
+    assert check.check("Der Mond besteht aus grünem Käse.", quote).reasons == (
+        "topic: nothing in common with the quote",
+    )
+    assert not check.check("Maljuk bleibt im SBU-System.", quote).faithful
+    assert check.check("Maljuk tritt als Leiter des SBU zurück.", quote).faithful
