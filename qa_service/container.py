@@ -133,7 +133,6 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
             model_name=_model_name(settings, chat_model),
             min_support=settings.citation_min_support,
             min_supported=settings.generated_min_supported,
-            max_context_chars=settings.llm_passage_chars,
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     indexer = Indexer(

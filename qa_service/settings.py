@@ -83,9 +83,6 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1)
     llm_context: int = Field(4096, ge=512)
     llm_max_tokens: int = Field(320, ge=16)
-    # Passage text in the prompt, shared by the k passages. On 2 cores the model reads
-    # ~140 tokens/s, so this sets the time to first token (5000 characters: ~12 s).
-    llm_passage_chars: int = Field(5000, ge=500)
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
     llm_timeout: float = Field(120.0, gt=0)
     # Requests waiting for the one model instance; more get 503 with Retry-After.

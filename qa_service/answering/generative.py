@@ -1,34 +1,44 @@
-"""GenerativeAnswerer: a language model writes the answer; only verified sentences reach users.
+"""GenerativeAnswerer: the model chooses and introduces the evidence; quotes carry the claims.
 
-The order of decisions:
+A 1.5B model asked to write prose over passages writes fluent sentences its quotes do not
+support ("the USA ... would", "in the event of a war"). So it is given less to do:
+
 1. The extractive answerer runs first (about 0.1 s). Below its calibrated confidence the
-   question is refused without asking the model: small models answer what the articles do
-   not hold ("Germany won the 2026 World Cup"), retrieval confidence does not.
-2. The model writes prose over the numbered passages (a LangChain chat model: ChatOpenAI for
-   any OpenAI-compatible server, or the in-process llama.cpp model). Its text is cut into
-   sentences as it streams; each sentence is resolved to the passage sentences that support
-   it (`resolve.py`) and only then shown, with its verified quote numbers.
-3. At the end: if the model refused although retrieval was confident, if fewer than
-   `min_supported` of its sentences found support, or if the model failed, the extractive
-   answer replaces what was shown (`mode="extractive_fallback"`, with the reason).
+   question is refused without asking the model. Its selected sentences (`Draft.citations`,
+   with speaker, outlet, date) are the evidence.
+2. The model sees the evidence numbered, one line each, after a fixed system text with the
+   rules and one example (byte-identical across questions, so llama.cpp reuses its KV cache
+   and reads only evidence + question). It answers with one line per quote it chooses, best
+   first: "[2] Merz: Germany could commit forces after a ceasefire" - a short introduction,
+   in the question's language. A model that writes "sentence [n]." instead is read the same.
+3. Each line becomes a sentence from a template: the model's phrase, then who said it where
+   and when (from the citation, never from the model), then the verbatim German quote:
+   "Merz: Germany could … – Friedrich Merz (ZDF, 7 January 2026): „Dazu kann …“ [1]".
+   The phrase is kept only if the meaning check (`meaning.py`) finds everything it claims in
+   its quote; otherwise the line is dropped. A line naming no valid quote is resolved against
+   the retrieved passages (`resolve.py`, same check).
+4. At the end: if the model refused although retrieval was confident, if fewer than
+   `min_supported` of its lines were kept, or if the model failed (`LLMError`), the
+   extractive answer replaces what was shown (`mode="extractive_fallback"`, with the reason).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
-import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, Reset, TextPiece
 from qa_service.answering.extractive import ExtractiveAnswerer
-from qa_service.answering.resolve import CitationResolver, Numbering, SentenceBuffer
+from qa_service.answering.meaning import MeaningCheck
+from qa_service.answering.resolve import CitationResolver, SentenceBuffer, markers_of
 from qa_service.errors import LLMError
-from qa_service.models import Generation, Passage
+from qa_service.models import Citation, Generation, Language, cite
 from qa_service.prompts import PromptLibrary
 
 log = logging.getLogger(__name__)
@@ -41,6 +51,15 @@ _REFUSALS = re.compile(
     r"(do|does) not (say|contain|mention)|no information|cannot (answer|be answered)",
     re.IGNORECASE,
 )
+_MONTHS = {
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "en": "January February March April May June July August September October November December",
+}
+_WEEKDAYS = {
+    "de": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
+    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+}
+_ITEM_START = re.compile(r"\n+|(?<=[.!?])\s+(?=\[\s*\d)")
 
 
 def is_refusal(sentence: str, no_answer: str) -> bool:
@@ -49,17 +68,85 @@ def is_refusal(sentence: str, no_answer: str) -> bool:
     return phrase in _LETTERS.sub(" ", sentence).lower() or bool(_REFUSALS.search(sentence))
 
 
-def format_passages(passages: tuple[Passage, ...], max_chars: int) -> str:
-    """Numbered passages for the prompt, each cut to an equal share of `max_chars`."""
-    share = max(200, max_chars // max(1, len(passages)))
-    blocks = []
-    for n, p in enumerate(passages, start=1):
-        date = f", {p.date.isoformat()}" if p.date else ""
-        text = _SPACE.sub(" ", p.text).strip()
-        if len(text) > share:
-            text = text[:share].rsplit(" ", 1)[0] + " …"
-        blocks.append(f"[{n}] ({p.title}{date}) {text}")
-    return "\n\n".join(blocks)
+def when(c: Citation, language: Language) -> str | None:
+    """The citation's ticker time, else its date: "7. Januar 2026" / "7 January 2026"."""
+    moment = c.section_time or c.date
+    if moment is None:
+        return None
+    day = moment.date() if isinstance(moment, dt.datetime) else moment
+    month = _MONTHS[language].split()[day.month - 1]
+    text = f"{day.day}. {month} {day.year}" if language == "de" else f"{day.day} {month} {day.year}"
+    if isinstance(moment, dt.datetime):
+        text += f", {moment:%H.%M} Uhr" if language == "de" else f", {moment:%H:%M}"
+    return text
+
+
+def source_of(c: Citation, language: Language) -> str:
+    """Who said it where and when, from the citation: "Friedrich Merz (ZDF, 7. Januar 2026)"."""
+    outlet = ", ".join(x for x in (c.publisher or c.title, when(c, language)) if x)
+    return f"{c.speaker} ({outlet})" if c.speaker else outlet
+
+
+def format_evidence(citations: Sequence[Citation]) -> str:
+    """The evidence lines of the prompt: "[n] Speaker (outlet, date): quote"."""
+    lines = []
+    for n, c in enumerate(citations, start=1):
+        date = c.section_time.date() if c.section_time else c.date
+        outlet = ", ".join(x for x in (c.publisher, date and date.isoformat()) if x)
+        head = " ".join(x for x in (c.speaker, outlet and f"({outlet})") if x)
+        quote = _SPACE.sub(" ", c.quote).strip()
+        lines.append(f"[{n}] {head}: {quote}" if head else f"[{n}] {quote}")
+    return "\n".join(lines)
+
+
+def date_context(c: Citation) -> str:
+    """The citation's date in words of both languages, so "on Tuesday" can rest on it."""
+    moment = c.section_time or c.date
+    if moment is None:
+        return ""
+    day = moment.date() if isinstance(moment, dt.datetime) else moment
+    words = [
+        f"{_WEEKDAYS[lang].split()[day.weekday()]} {day.day} {_MONTHS[lang].split()[day.month - 1]}"
+        for lang in ("de", "en")
+    ]
+    return " ".join(words) + f" {day.year}"
+
+
+class ItemBuffer:
+    """The model's lines as they complete. "[1] phrase\\n[2] phrase" is two items, and so is
+    "phrase [1]. phrase [2]." (sentences, cut as `SentenceBuffer` cuts them)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self._sentences: SentenceBuffer | None = None
+        self._done = 0
+
+    def feed(self, piece: str) -> Iterator[str]:
+        self.text += piece
+        if self._sentences is not None:
+            yield from self._sentences.feed(piece)
+            return
+        head = self.text.lstrip()
+        if not head:
+            return
+        if head[0] != "[":  # prose: "sentence [n]. sentence [n]."
+            self._sentences = SentenceBuffer()
+            yield from self._sentences.feed(self.text)
+            return
+        pieces = _ITEM_START.split(self.text[self._done :])
+        for item in pieces[:-1]:
+            if item.strip():
+                yield item.strip()
+        self._done = len(self.text) - len(pieces[-1])
+
+    def close(self) -> Iterator[str]:
+        if self._sentences is not None:
+            yield from self._sentences.close()
+            return
+        for item in _ITEM_START.split(self.text[self._done :]):
+            if item.strip():
+                yield item.strip()
+        self._done = len(self.text)
 
 
 class _StreamStats:
@@ -90,6 +177,69 @@ class _StreamStats:
         )
 
 
+class _Composer:
+    """Turns the model's items into template sentences over verified quotes, numbered in order
+    of first use; an item whose phrase claims what its quote does not is dropped."""
+
+    def __init__(
+        self,
+        evidence: Sequence[Citation],
+        resolver: CitationResolver,
+        prompts: PromptLibrary,
+        language: Language,
+        meaning: MeaningCheck,
+    ) -> None:
+        self.evidence, self.resolver, self.prompts = list(evidence), resolver, prompts
+        self.language, self.meaning = language, meaning
+        self.citations: list[Citation] = []
+        self._keys: set[tuple[str, int, int]] = set()
+
+    def compose(self, item: str) -> str | None:
+        """The sentence to show, "" if it adds nothing new, None if the item is dropped."""
+        markers, phrase = markers_of(item)
+        phrase = phrase.strip().rstrip(".").strip(" -–:")
+        quote = self._quote(markers, phrase)
+        if quote is None:
+            return None
+        key = (quote.doc_id, quote.start, quote.end)
+        if key in self._keys:
+            return ""  # a second phrase on a quote already shown: kept, nothing new to show
+        self._keys.add(key)
+        n = len(self.citations) + 1
+        self.citations.append(quote.model_copy(update={"n": n}))
+        values = {
+            "source": source_of(quote, self.language),
+            "quote": _SPACE.sub(" ", quote.quote).strip(),
+            "n": str(n),
+        }
+        if not phrase:
+            return self.prompts.render("generate_quote", self.language, **values)
+        return self.prompts.render("generate_item", self.language, clause=phrase, **values)
+
+    def _quote(self, markers: tuple[int, ...], phrase: str) -> Citation | None:
+        named = [self.evidence[m - 1] for m in markers if 1 <= m <= len(self.evidence)]
+        for c in named:
+            if not phrase or self._faithful(phrase, c):
+                return c
+        if not phrase:
+            return None
+        # No valid number, or its quote does not hold the phrase: any retrieved sentence that
+        # does (the model often points at the wrong number).
+        resolved = self.resolver.resolve(phrase)
+        if not resolved.sources:
+            return None
+        s = resolved.sources[0]
+        return cite(s.passage, 0, s.start, s.end)
+
+    def _faithful(self, phrase: str, c: Citation) -> bool:
+        verdict = self.meaning.check(
+            phrase, c.quote, speaker=c.speaker, context=date_context(c), language=self.language
+        )
+        if not verdict.faithful:
+            log.info("dropped a generated phrase", extra={"reasons": list(verdict.reasons)})
+        return verdict.faithful
+
+
 class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
     def __init__(
         self,
@@ -100,12 +250,12 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
         model_name: str,
         min_support: Mapping[str, float],
         min_supported: float,
-        max_context_chars: int = 5000,
+        meaning: MeaningCheck | None = None,
     ) -> None:
         self.chat_model, self.prompts, self.extractive = chat_model, prompts, extractive
         self.model_name = model_name
         self.min_support, self.min_supported = dict(min_support), min_supported
-        self.max_context_chars = max_context_chars
+        self.meaning = meaning or MeaningCheck()
 
     def warm_up(self) -> None:
         self.extractive.warm_up()
@@ -129,25 +279,28 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
             self.extractive.embedder,
             self.extractive.sentence_vectors,
             self.min_support[input.language],
+            meaning=self.meaning,
         )
-        numbering, buffer, stats = Numbering(), SentenceBuffer(), _StreamStats()
+        composer = _Composer(base.citations, resolver, self.prompts, input.language, self.meaning)
+        stats = _StreamStats()
         no_answer = self.prompts.render("no_answer", input.language)
         shown: list[str] = []
         sentences = supported = 0
         refused = False
         error: str | None = None
         try:
-            for sentence in self._sentences(input, buffer, stats):
-                if is_refusal(sentence, no_answer):  # never shown, whatever it resembles
+            for item in self._items(input, base.citations, stats):
+                if is_refusal(item, no_answer):  # never shown, whatever it resembles
                     refused = True
                     continue
                 sentences += 1
-                resolved = resolver.resolve(sentence)
-                if resolved.supported:
+                sentence = composer.compose(item)
+                if sentence is not None:
                     supported += 1
-                    shown.append(("" if not shown else " ") + numbering.render(resolved))
+                if sentence:
+                    shown.append(("" if not shown else " ") + sentence)
                     yield TextPiece(shown[-1])
-        except (LLMError, openai.APIError) as exc:
+        except LLMError as exc:
             log.warning("language model failed, answering extractively: %s", exc)
             error = "llm_error"
         generation = stats.generation(self.model_name, sentences, supported)
@@ -165,29 +318,32 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
             return
         yield Draft(
             text="".join(shown),
-            citations=tuple(numbering.citations),
+            citations=tuple(composer.citations),
             mode="generated",
             confidence=base.confidence,
             generation=generation,
         )
 
-    def _sentences(
-        self, input: AnswerRequest, buffer: SentenceBuffer, stats: _StreamStats
+    def _items(
+        self, input: AnswerRequest, evidence: Sequence[Citation], stats: _StreamStats
     ) -> Iterator[str]:
-        """The model's sentences, each as soon as it is complete."""
-        for chunk in self.chat_model.stream(self._messages(input)):
+        """The model's lines, each as soon as it is complete."""
+        buffer = ItemBuffer()
+        messages = self.messages(input.question, input.language, evidence)
+        for chunk in self.chat_model.stream(messages):
             piece = chunk.content if isinstance(chunk.content, str) else ""
             if piece:
                 stats.token()
                 yield from buffer.feed(piece)
         yield from buffer.close()
 
-    def _messages(self, input: AnswerRequest):
-        prompt = self.prompts.chat("generate_system", "generate_user", input.language)
+    def messages(self, question: str, language: Language, evidence: Sequence[Citation]):
+        """System text (fixed per language), then the numbered evidence and the question."""
+        prompt = self.prompts.chat("generate_system", "generate_user", language)
         return prompt.format_messages(
-            no_answer=self.prompts.render("no_answer", input.language),
-            passages=format_passages(input.passages, self.max_context_chars),
-            question=input.question,
+            no_answer=self.prompts.render("no_answer", language),
+            evidence=format_evidence(evidence),
+            question=question,
         )
 
     def _fallback_reason(self, refused: bool, sentences: int, supported: int) -> str | None:

@@ -3,22 +3,24 @@
 A small model cites badly: it forgets markers, points them at the wrong passage and writes
 "quotes" no article contains. So nothing it says about its sources is taken on trust. Each
 answer sentence is matched against the sentences of the passages its markers name (failing
-those, of every retrieved passage) by embedding cosine plus shared words; the best passage
-sentence that clears `min_support` becomes the quote, cut from the document by offsets. A
-sentence with a number its source passage does not contain, or that no sentence supports, is
-dropped. Markers are renumbered in order of first use, so [1] is always the first quote.
-"""
+those, of every retrieved passage) by embedding cosine plus shared words - that finds what
+the sentence is about - and a passage sentence may support it only if the meaning check
+(`meaning.py`) finds every claim of the sentence in it: the same words with the negation,
+the speaker or the condition changed do not count. The best such sentence that clears
+`min_support` becomes the quote, cut from the document by offsets; a sentence nothing
+supports is dropped."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from qa_service.answering.meaning import MeaningCheck
 from qa_service.answering.sentence_vectors import SentenceVectors
-from qa_service.models import Citation, Passage, cite
+from qa_service.models import Passage
 from qa_service.protocols import Embedder
 from qa_service.retrieval.tokens import tokenize
 from qa_service.sentences import split_sentences
@@ -83,8 +85,10 @@ class CitationResolver:
         min_support: float,
         max_sources: int = 2,
         second_margin: float = 0.03,
+        meaning: MeaningCheck | None = None,
     ) -> None:
         self.passages = list(passages)
+        self.meaning = meaning or MeaningCheck()
         self.embedder, self.min_support, self.max_sources = embedder, min_support, max_sources
         self.second_margin = second_margin
         self._candidates: list[_Candidate] = []
@@ -103,7 +107,12 @@ class CitationResolver:
 
     def resolve(self, sentence: str) -> ResolvedSentence:
         markers, text, scores, eligible = self._eligible(sentence)
-        usable = [i for i in eligible if scores[i] >= self.min_support]
+        usable = [
+            i
+            for i in eligible
+            if scores[i] >= self.min_support
+            and self.meaning.check(text, self._candidates[i].text).faithful
+        ]
         named = [i for i in usable if self._candidates[i].passage + 1 in markers]
         chosen = self._best_per_passage(named or usable, scores)
         return ResolvedSentence(text, markers, tuple(chosen))
@@ -155,24 +164,6 @@ class CitationResolver:
             if len(out) >= self.max_sources:
                 break
         return out
-
-
-@dataclass
-class Numbering:
-    """Citations numbered in order of first use; the same span cited twice keeps its number."""
-
-    citations: list[Citation] = field(default_factory=list)
-    _numbers: dict[tuple[str, int, int], int] = field(default_factory=dict)
-
-    def render(self, sentence: ResolvedSentence) -> str:
-        marks = []
-        for s in sentence.sources:
-            key = (s.passage.doc_id, s.start, s.end)
-            if key not in self._numbers:
-                self._numbers[key] = len(self.citations) + 1
-                self.citations.append(cite(s.passage, self._numbers[key], s.start, s.end))
-            marks.append(f"[{self._numbers[key]}]")
-        return f"{sentence.text} {''.join(marks)}"
 
 
 class SentenceBuffer:

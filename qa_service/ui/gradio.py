@@ -32,8 +32,8 @@ CONTEXT_CHARS = 150  # shown on each side of a quote: ~300 characters of surroun
 
 Message = dict[str, Any]
 MODE_LABELS = {
-    "generated": "Vom Sprachmodell formuliert, jeder Satz belegt · written by the language model, "
-    "every sentence backed by a quote",
+    "generated": "Vom Sprachmodell gewählte Zitate, jede Einleitung am Zitat geprüft · quotes "
+    "chosen by the language model, each introduction checked against its quote",
     "extractive_fallback": "Modellantwort nicht belegbar, daher Zitate · the model's answer could "
     "not be verified, so quotes instead",
 }

@@ -1,8 +1,10 @@
-"""Generated answers with fixed model outputs: resolution, dropped markers, fallbacks, streams.
+"""Generated answers with fixed model outputs: the evidence prompt, the meaning check,
+resolution, dropped markers, fallbacks, streams.
 
 The model is LangChain's FakeListChatModel (it streams its fixed reply character by
-character); everything after it - sentence assembly, citation resolution against the real
-embedding model and the real index, verification, fallback - is the production path.
+character); everything after it - line assembly, the meaning check, citation resolution
+against the real embedding model and the real index, verification, fallback - is the
+production path.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ WORLD_CUP = "Wer gewann die Fußball-WM 2026?"
 class Calls(BaseCallbackHandler):
     def __init__(self) -> None:
         self.count = 0
+        self.messages: list = []
 
-    def on_chat_model_start(self, *args, **kwargs) -> None:
+    def on_chat_model_start(self, serialized, messages, **kwargs) -> None:
         self.count += 1
+        self.messages.append(messages[0])
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +61,73 @@ def assert_verbatim(service, answer):
     assert numbers == list(range(1, len(numbers) + 1))
     for n in numbers:
         assert f"[{n}]" in answer.answer
+
+
+def evidence_number(corpus_service, question: str, word: str) -> int:
+    """The number the evidence prompt gives the selected sentence containing `word`."""
+    base = corpus_service.ask(question)
+    return next(c.n for c in base.citations if word in c.quote)
+
+
+def test_the_model_sees_fixed_rules_then_only_the_numbered_evidence(generative, corpus_service):
+    service, calls = generative("[1] Maljuk tritt zurück", "[1] Witkoff and Kushner")
+    sbu, us = service.ask(SBU), service.ask(US)
+    (system_de, user_de), (system_en, user_en) = calls.messages
+    assert system_de.type == "system" and user_de.type == "human"
+    # The fixed part is the same bytes for every question of a language (KV cache reuse).
+    again, again_calls = generative("[1] Maljuk tritt zurück")
+    again.ask("Wer leitete den ukrainischen Geheimdienst SBU?")
+    assert again_calls.messages[0][0].content == system_de.content
+    for user, question in ((user_de, SBU), (user_en, US)):
+        base = corpus_service.ask(question)
+        lines = user.content.splitlines()
+        evidence = [line for line in lines if line.startswith("[")]
+        assert len(evidence) == len(base.citations)
+        for n, (line, c) in enumerate(zip(evidence, base.citations, strict=True), start=1):
+            assert line.startswith(f"[{n}] ") and " ".join(c.quote.split()) in line
+        assert question in user.content
+        # Evidence sentences, not passages: the variable part stays short.
+        assert len(user.content) < 200 + sum(len(c.quote) + 60 for c in base.citations)
+    assert sbu.answered and us.answered
+
+
+def test_each_line_becomes_the_phrase_its_source_and_the_verbatim_quote(generative, corpus_service):
+    n = evidence_number(corpus_service, SBU, "Maljuk")
+    service, _ = generative(f"[{n}] Wassyl Maljuk tritt als Leiter des SBU zurück")
+    answer = service.ask(SBU)
+    assert answer.mode == "generated"
+    quote = answer.citations[0]
+    assert answer.answer.startswith("Wassyl Maljuk tritt als Leiter des SBU zurück – ")
+    assert f"„{' '.join(quote.quote.split())}“ [1]" in answer.answer
+    assert "Januar 2026" in answer.answer  # the date comes from the citation, not the model
+    assert_verbatim(service, answer)
+
+
+def test_a_distorted_model_line_is_dropped_by_the_meaning_check(generative, corpus_service):
+    n = evidence_number(corpus_service, SBU, "Maljuk")
+    service, _ = generative(
+        f"[{n}] Wassyl Maljuk tritt als Leiter des SBU zurück\n"
+        f"[{n}] Wassyl Maljuk tritt nicht zurück\n",
+        generated_min_supported=0.5,
+    )
+    answer = service.ask(SBU)
+    assert answer.mode == "generated"
+    assert "nicht zurück" not in answer.answer
+    assert (answer.generation.sentences, answer.generation.supported) == (2, 1)
+
+
+def test_the_measured_distortion_falls_back_to_the_quotes(generative, corpus_service):
+    base = corpus_service.ask(MERZ)
+    n = next(c.n for c in base.citations if "Bundeswehr-Soldaten" in c.quote)
+    service, _ = generative(
+        f"[{n}] Friedrich Merz sagte, dass die USA seine Bundeswehr-Soldaten in einem "
+        "internationalen Truppe für die Ukraine in Aussicht melden würde"
+    )
+    answer = service.ask(MERZ)
+    assert answer.mode == "extractive_fallback"
+    assert answer.generation.fallback_reason == "unsupported"
+    assert "USA" not in answer.answer.split("„")[0]
+    assert answer.answer == base.answer
 
 
 def test_a_faithful_answer_is_generated_with_verified_quotes(generative):
@@ -140,6 +211,9 @@ def test_an_english_answer_is_resolved_to_german_quotes(generative):
     assert answer.language == "en" and answer.mode == "generated"
     assert_verbatim(service, answer)
     assert "Witkoff" in answer.citations[0].quote
+    prose, quote = answer.answer.split("„", 1)
+    assert prose.startswith("The US was represented") and "January 2026" in prose
+    assert "Sondergesandte" in quote  # the quote stays German
 
 
 def test_the_stream_shows_only_verified_sentences_then_citations_and_done(generative):
@@ -189,6 +263,10 @@ def test_a_shown_sentence_is_withdrawn_when_the_answer_falls_back(generative):
 def test_an_unreachable_model_server_falls_back_to_the_extractive_answer(
     corpus_service, make_settings, embedder
 ):
+    # The answerer catches only qa_service.errors.LLMError; the adapter that turns the
+    # client's connection error into it is qa_service/llm/openai_chat.py (issue 12's LLM
+    # contract, another branch).
+    pytest.importorskip("qa_service.llm.openai_chat", reason="needs the LLMError adapter")
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -24,7 +24,7 @@ def test_every_template_renders(name, language):
 def test_the_answer_prompt_is_a_system_and_a_user_message(language):
     prompt = LIBRARY.chat("generate_system", "generate_user", language)
     messages = prompt.format_messages(
-        no_answer=LIBRARY.render("no_answer", language), passages="[1] (T) Text", question="Q?"
+        no_answer=LIBRARY.render("no_answer", language), evidence="[1] (T) Text", question="Q?"
     )
     assert [m.type for m in messages] == ["system", "human"]
     assert LIBRARY.render("no_answer", language) in messages[0].text

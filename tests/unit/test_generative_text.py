@@ -1,0 +1,65 @@
+"""The text side of generated answers: the model's lines as they stream, and the template
+parts that come from the citation rather than the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa_service.answering.generative import ItemBuffer, format_evidence, source_of
+from qa_service.models import Citation
+
+
+def stream(text: str) -> list[str]:
+    buffer = ItemBuffer()
+    out = [item for ch in text for item in buffer.feed(ch)]
+    return out + list(buffer.close())
+
+
+def test_lines_of_numbered_phrases_come_out_one_by_one_as_they_complete():
+    buffer = ItemBuffer()
+    assert list(buffer.feed("[2] Merz: Germany could")) == []
+    assert list(buffer.feed(" commit forces\n[1] Mal")) == ["[2] Merz: Germany could commit forces"]
+    assert list(buffer.close()) == ["[1] Mal"]
+
+
+def test_numbered_phrases_on_one_line_and_prose_sentences_are_items_too():
+    assert stream("[1] Maljuk tritt zurück. [3] Er bleibt im SBU.") == [
+        "[1] Maljuk tritt zurück.",
+        "[3] Er bleibt im SBU.",
+    ]
+    assert stream("Maljuk tritt zurück [1]. Er bleibt im SBU [2].") == [
+        "Maljuk tritt zurück [1].",
+        "Er bleibt im SBU [2].",
+    ]
+
+
+QUOTE = Citation(
+    n=1,
+    doc_id="d",
+    title="T",
+    source="s",
+    start=0,
+    end=5,
+    quote="Dazu  kann\nes gehören.",
+    date=dt.date(2026, 1, 7),
+    publisher="ZDF",
+    speaker="Friedrich Merz",
+)
+
+
+def test_who_where_and_when_come_from_the_citation():
+    assert source_of(QUOTE, "de") == "Friedrich Merz (ZDF, 7. Januar 2026)"
+    assert source_of(QUOTE, "en") == "Friedrich Merz (ZDF, 7 January 2026)"
+    ticker = QUOTE.model_copy(
+        update={"speaker": None, "section_time": dt.datetime(2026, 1, 5, 13, 44)}
+    )
+    assert source_of(ticker, "de") == "ZDF, 5. Januar 2026, 13.44 Uhr"
+    assert source_of(ticker, "en") == "ZDF, 5 January 2026, 13:44"
+
+
+def test_the_evidence_is_numbered_lines_with_speaker_outlet_date_and_the_quote():
+    other = QUOTE.model_copy(update={"speaker": None, "publisher": None, "date": None})
+    assert format_evidence([QUOTE, other]).splitlines() == [
+        "[1] Friedrich Merz (ZDF, 2026-01-07): Dazu kann es gehören.",
+        "[2] Dazu kann es gehören.",
+    ]
