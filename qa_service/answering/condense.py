@@ -10,11 +10,11 @@ Bundeswehr)". Anything else is left as it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
 
-import openai
 from langchain_core.language_models import BaseChatModel
 
 from qa_service.errors import LLMError
@@ -47,6 +47,14 @@ def looks_like_follow_up(question: str) -> bool:
     )
 
 
+def _asked_speaker(question: str) -> str | None:
+    from qa_service.analysis.question import analyse
+    from qa_service.language import detect_language
+
+    a = analyse(question, detect_language(question), dt.date.today())
+    return a.speaker if a.type == "said_what" else None
+
+
 class Condenser:
     def __init__(self, prompts: PromptLibrary, chat_model: BaseChatModel | None = None) -> None:
         self.prompts, self.chat_model = prompts, chat_model
@@ -59,16 +67,20 @@ class Condenser:
         if self.chat_model is not None:
             try:
                 return self._by_model(question, history, language, previous[-1])
-            except (LLMError, openai.APIError) as exc:
+            except LLMError as exc:
                 log.warning("condensing by model failed, using the rule: %s", exc)
         return self._by_rule(question, previous[-1])
 
     def _by_rule(self, question: str, previous: str) -> str:
         own = set(tokenize(question))
+        # "Und was sagte Macron dazu?" after "Was sagte Merz …?" asks Macron on Merz's topic:
+        # the earlier speaker is not part of the topic.
+        speaker = _asked_speaker(previous) if _asked_speaker(question) else None
+        dropped = set(tokenize(speaker)) if speaker else set()
         context = [
             w
             for w in dict.fromkeys(_WORD.findall(previous))
-            if (t := set(tokenize(w))) and not t <= own
+            if (t := set(tokenize(w))) and not t <= own and not t <= dropped
         ]
         return f"{question.strip()} ({', '.join(context)})" if context else question
 
