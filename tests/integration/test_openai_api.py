@@ -124,8 +124,9 @@ def test_refusal_has_no_citations(client: openai.OpenAI, shared_corpus_service) 
     qa = completion.model_extra["qa"]
     assert qa["answered"] is False
     assert completion.model_extra["citations"] == []
-    refusal = shared_corpus_service.prompts.render("no_answer", "de")
-    assert completion.choices[0].message.content == refusal
+    refusal = shared_corpus_service.ask("Wie hoch ist der Eiffelturm?")
+    assert qa["refusal_reason"] == refusal.refusal_reason
+    assert completion.choices[0].message.content == refusal.answer  # no source list
     chunks = list(
         client.chat.completions.create(
             model=MODEL, messages=_user("Wie hoch ist der Eiffelturm?"), stream=True
