@@ -52,7 +52,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"^(?:und\s+|and\s+)?(?:welche\s+(?:forderungen|aussagen|äußerungen|worte|"
             r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments)\b|"
-            r"(?:was|what|wie|how)\b.*\b(?:"
+            r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:äußerte|äußert|geäußert|beschrieb|beschrieben|"
+            r"bezeichnete|describe|described)\b|"
+            r"(?:was|wass|what|waht)\b.*\b(?:"
             + "|".join(sorted(_SAY | {"äußerte", "geäußert", "äußert"}, key=len, reverse=True))
             + r")\b)",
             re.I,

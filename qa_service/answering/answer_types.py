@@ -12,7 +12,7 @@ import re
 
 from qa_service.analysis.question import QuestionType
 from qa_service.corpus.attribution import SentenceUnit
-from qa_service.corpus.names import is_name_word, looks_like_noun
+from qa_service.corpus.names import is_name_word, looks_like_noun, person_key
 
 _MONTHS = (
     "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
@@ -24,7 +24,8 @@ _WHEN = re.compile(
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:heute|gestern|morgen|vorgestern|nacht|vergangene[nm]?|letzte[nm]?|seit|zuvor"
     r"|bislang|bisher|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
-    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?",
+    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
+    rf"|\b(?:{_MONTHS}|april|mai|may|august|september|november)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -34,7 +35,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    r"\b(?:in|im|nach|aus|bei|beim|auf|an|vor|über|from|at|to)\s+(?:der|dem|den|die|das|the)?\s*"
+    r"\b(?i:in|im|nach|aus|bei|beim|auf|an|vor|über|from|at|to)\s+(?:der|dem|den|die|das|the)?\s*"
     r"(?:[a-zäöü]+e[nrm]?\s+)?[A-ZÄÖÜ][\w-]+"
 )
 _REASON = re.compile(
@@ -44,14 +45,18 @@ _REASON = re.compile(
 )
 
 
-def _has_person(unit: SentenceUnit) -> bool:
+def _has_person(unit: SentenceUnit, people: frozenset[str]) -> bool:
+    """A speaker, a first name and surname, or a surname the corpus knows as a speaker."""
     if unit.speaker:
         return True
-    words = [w.strip(',.;:!?"„“()') for w in unit.text.split()[1:]]
-    return any(is_name_word(w) and not looks_like_noun(w) for w in words if w)
+    words = [w.strip(',.;:!?"„“()') for w in unit.text.split()]
+    names = [bool(w) and is_name_word(w) and not looks_like_noun(w) for w in words]
+    if any(a and b for a, b in zip(names, names[1:], strict=False)):
+        return True
+    return any(person_key(w) in people for w, name in zip(words, names, strict=True) if name)
 
 
-def fits(qtype: QuestionType, unit: SentenceUnit) -> bool:
+def fits(qtype: QuestionType, unit: SentenceUnit, people: frozenset[str] = frozenset()) -> bool:
     """Does `unit` hold what a question of type `qtype` asks for?"""
     text = unit.text
     if qtype == "when":
@@ -61,7 +66,7 @@ def fits(qtype: QuestionType, unit: SentenceUnit) -> bool:
     if qtype == "where":
         return bool(_PLACE.search(text))
     if qtype in ("who", "who_said"):
-        return _has_person(unit) if qtype == "who" else unit.speaker is not None
+        return _has_person(unit, people) if qtype == "who" else unit.speaker is not None
     return True
 
 

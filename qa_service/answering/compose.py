@@ -21,6 +21,7 @@ from qa_service.prompts import PromptLibrary
 
 MAX_QUOTE_CHARS = 900
 _PERSONAL = frozenset("Er Sie He She".split())
+_DEMONSTRATIVE = re.compile(r"^(?:Dies|Dazu|Damit|Daher|Deshalb|Dabei|Darin|This|That)\b")
 _SPACE = re.compile(r"\s+")
 _MONTHS_DE = (
     "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
@@ -48,10 +49,16 @@ def complete(unit: SentenceUnit, snapshot: CorpusSnapshot) -> Quote:
     """Widen `unit` to the sentences it needs to be understood."""
     doc = snapshot.documents[unit.doc_id]
     start, end = unit.start, unit.end
-    if unit.introduces:
-        nxt = snapshot.neighbour(unit, 1)
-        if nxt and nxt.end - start <= MAX_QUOTE_CHARS and _no_break(doc, start, nxt.end):
-            end = nxt.end
+    nxt = snapshot.neighbour(unit, 1)
+    # The quote an intro announces; "Dies …"/"Dazu …" right after, which says how or why.
+    follows = (
+        nxt is not None
+        and "\n\n" not in doc.text[unit.end : nxt.start]
+        and (unit.introduces or _DEMONSTRATIVE.match(nxt.text) is not None)
+        and (nxt.speaker_key == unit.speaker_key or unit.introduces)
+    )
+    if follows and nxt.end - start <= MAX_QUOTE_CHARS and _no_break(doc, start, nxt.end):
+        end = nxt.end
     # "Er machte deutlich, …" with its speaker known is framed with the name: no need for
     # the sentence before. "Damit …", "Dies …" need it.
     pronoun = unit.speaker is not None and unit.text.split()[0] in _PERSONAL
@@ -82,9 +89,12 @@ def merge(quotes: Sequence[Quote]) -> list[Quote]:
 
 
 def format_when(date: dt.date | None, moment: dt.datetime | None, language: Language) -> str:
-    if moment is not None:
-        day = format_when(moment.date(), None, language)
-        return f"{day}, {moment:%H.%M} Uhr" if language == "de" else f"{day}, {moment:%H:%M}"
+    if moment is not None:  # as the ticker writes it: "5. Januar, 13.44 Uhr"
+        months = _MONTHS_DE if language == "de" else _MONTHS_EN
+        month = months[moment.month - 1]
+        if language == "de":
+            return f"{moment.day}. {month}, {moment.hour}.{moment.minute:02d} Uhr"
+        return f"{moment.day} {month}, {moment:%H:%M}"
     if date is None:
         return ""
     months = _MONTHS_DE if language == "de" else _MONTHS_EN

@@ -38,7 +38,8 @@ from qa_service.corpus.snapshot import CorpusSnapshot
 from qa_service.models import Language, RefusalReason
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
-from qa_service.retrieval.tokens import tokenize
+from qa_service.retrieval.entities import skeleton
+from qa_service.retrieval.tokens import fold, tokenize
 
 _MIN_WORDS = 5
 _ENDS_SENTENCE = re.compile(r"[.!?…:][\"'“”»«)]*$|[\"“”»]$")
@@ -159,6 +160,9 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         key = person_key(speaker) if speaker else None
         if speaker and _mentions_missing(speaker, input.missing_names):
             raise _Refusal("absent_name", names=speaker)
+        if key is not None and key not in snapshot.speakers and not _named(speaker, snapshot):
+            # "the British prime minister": no name the articles use; answer on the topic.
+            speaker = key = None
         out: list[_Candidate] = []
         groups: dict[int, _Candidate] = {}
         seen: set[tuple[str, int]] = set()
@@ -198,7 +202,8 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             raise _Refusal("not_close_enough")
         out = self._in_time(out, analysis, snapshot, input.language)
         if answer_types.required(analysis.type):
-            fitting = [c for c in out if answer_types.fits(analysis.type, c.unit)]
+            people = frozenset(snapshot.speakers)
+            fitting = [c for c in out if answer_types.fits(analysis.type, c.unit, people)]
             if not fitting:
                 raise _Refusal("not_close_enough")
             out = fitting
@@ -215,13 +220,17 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         if time.date_from is None and time.date_to is None:
             return candidates
         kept = []
+        # An event is often reported the day after ("in der Nacht zum 5. Januar" in an
+        # article of the 6th), or names its own day in the text.
+        latest = time.date_to + dt.timedelta(days=1) if time.date_to else None
         for c in candidates:
             day = _when(c.unit, snapshot)
-            if day is None:
+            named = time.expression is not None and time.expression.lower() in c.unit.text.lower()
+            if day is None and not named:
                 continue
-            if time.date_from and day.date() < time.date_from:
+            if not named and time.date_from and day.date() < time.date_from:
                 continue
-            if time.date_to and day.date() > time.date_to:
+            if not named and latest and day.date() > latest:
                 continue
             kept.append(c)
         if not kept:
@@ -318,6 +327,14 @@ def _when(unit: SentenceUnit, snapshot: CorpusSnapshot) -> dt.datetime | None:
     if doc is None or doc.date is None:
         return None
     return dt.datetime.combine(doc.date, dt.time())
+
+
+def _named(name: str, snapshot: CorpusSnapshot) -> bool:
+    """Do the articles name `name` (in any spelling), so that not quoting them is the answer?
+    "British" in "the British prime minister" is no name they use."""
+    surname = name.split()[-1]
+    vocabulary = snapshot.vocabulary
+    return fold(surname.lower()) in vocabulary.words or skeleton(surname) in vocabulary.skeletons
 
 
 def _overlap(analysis: QuestionAnalysis, unit: SentenceUnit) -> int:
