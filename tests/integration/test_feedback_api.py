@@ -27,7 +27,7 @@ def settings(make_settings):
 
 @pytest.fixture(scope="module")
 def api(corpus_service, settings) -> Iterator[str]:
-    with serve(create_app(corpus_service, settings, ui=False)) as url:
+    with serve(create_app(corpus_service, settings)) as url:
         yield f"{url}/api/v1"
 
 

@@ -106,7 +106,7 @@ def server(corpus_service, make_settings, fake_mm) -> Iterator[str]:
         mattermost_command_token=COMMAND_TOKEN,
         mattermost_webhook_token=WEBHOOK_TOKEN,
     )
-    app = create_app(corpus_service, settings, ui=False)
+    app = create_app(corpus_service, settings)
     with serve(app) as url:
         yield url
 

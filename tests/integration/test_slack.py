@@ -312,7 +312,7 @@ def down_server(corpus_service, make_settings, down_port) -> Iterator[str]:
         chat_post_attempts=8,
         chat_retry_seconds=0.25,  # tries at 0, .25, .75, 1.75, 3.75, 7.75 … s
     )
-    with serve(create_app(corpus_service, settings, ui=False)) as url:
+    with serve(create_app(corpus_service, settings)) as url:
         yield url
 
 
