@@ -32,7 +32,6 @@ REPO = Path(__file__).resolve().parents[2]
 MODEL = Path(os.environ.get("QA_TEST_LLM_MODEL", REPO / "data" / "models" / FILENAME))
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.asyncio,  # the suite's async tests (pytest-asyncio in strict mode)
     pytest.mark.skipif(not MODEL.is_file(), reason=f"no GGUF at {MODEL}: qa models fetch-local"),
 ]
 
@@ -43,6 +42,7 @@ PREFIX = " ".join(
 COUNT = "Count from 1 to 9, digits separated by commas, nothing else."
 
 
+@pytest.mark.asyncio  # the suite's async tests (pytest-asyncio in strict mode)
 class TestLlamaCppChatModelStandard(ChatModelIntegrationTests):
     @property
     def chat_model_class(self) -> type[LlamaCppChatModel]:
@@ -156,6 +156,7 @@ def openai_model(url: str) -> OpenAIChatModel:
     )
 
 
+@pytest.mark.asyncio
 async def test_openai_adapter_answers_and_its_failures_are_llm_error(llm_server):
     model = openai_model(llm_server)
     assert model.invoke("Hello").text
@@ -163,7 +164,7 @@ async def test_openai_adapter_answers_and_its_failures_are_llm_error(llm_server)
     too_long = "Wort " * 1500  # beyond the server's 1024-token context: HTTP 400
     with pytest.raises(LLMError, match="failed"):
         model.invoke(too_long)
-    with pytest.raises(LLMError):
+    with pytest.raises(LLMError, match="without any chunk"):  # the server sends no event
         list(model.stream(too_long))
     with pytest.raises(LLMError):
         await model.ainvoke(too_long)
