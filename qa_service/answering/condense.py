@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Sequence
 
-import openai
 from langchain_core.language_models import BaseChatModel
 
 from qa_service.errors import LLMError
@@ -59,7 +58,7 @@ class Condenser:
         if self.chat_model is not None:
             try:
                 return self._by_model(question, history, language, previous[-1])
-            except (LLMError, openai.APIError) as exc:
+            except LLMError as exc:
                 log.warning("condensing by model failed, using the rule: %s", exc)
         return self._by_rule(question, previous[-1])
 
