@@ -193,6 +193,7 @@ class _Composer:
         self.language, self.meaning = language, meaning
         self.citations: list[Citation] = []
         self._keys: set[tuple[str, int, int]] = set()
+        self._phrases: set[str] = set()
 
     def compose(self, item: str) -> str | None:
         """The sentence to show, "" if it adds nothing new, None if the item is dropped."""
@@ -212,8 +213,9 @@ class _Composer:
             "quote": _SPACE.sub(" ", quote.quote).strip(),
             "n": str(n),
         }
-        if not phrase:
+        if not phrase or phrase.casefold() in self._phrases:  # a small model repeats itself
             return self.prompts.render("generate_quote", self.language, **values)
+        self._phrases.add(phrase.casefold())
         return self.prompts.render("generate_item", self.language, clause=phrase, **values)
 
     def _quote(self, markers: tuple[int, ...], phrase: str) -> Citation | None:

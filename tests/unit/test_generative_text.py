@@ -63,3 +63,34 @@ def test_the_evidence_is_numbered_lines_with_speaker_outlet_date_and_the_quote()
         "[1] Friedrich Merz (ZDF, 2026-01-07): Dazu kann es gehören.",
         "[2] Dazu kann es gehören.",
     ]
+
+
+def test_a_repeated_phrase_is_shown_once_and_a_distorted_one_not_at_all():
+    from qa_service.answering.generative import _Composer
+    from qa_service.answering.meaning import MeaningCheck
+    from qa_service.answering.resolve import CitationResolver
+    from qa_service.prompts import PromptLibrary
+    from qa_service.settings import Settings
+
+    merz = QUOTE.model_copy(
+        update={
+            "quote": "Dazu kann zum Beispiel gehören, dass wir nach einem Waffenstillstand "
+            "Kräfte für die Ukraine auf benachbartem Nato-Gebiet einmelden."
+        }
+    )
+    other = merz.model_copy(update={"start": 10, "end": 20})
+    composer = _Composer(
+        [merz, other],
+        CitationResolver([], None, None, 1.0),  # no passages: nothing else to fall back on
+        PromptLibrary(Settings(_env_file=None).prompts_dir),
+        "en",
+        MeaningCheck(),
+    )
+    phrase = "Merz: Germany could commit forces on neighbouring NATO territory after a ceasefire"
+    first = composer.compose(f"[1] {phrase}")
+    assert first == f"{phrase} – Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [1]"
+    assert composer.compose(f"[2] {phrase}") == (
+        f"Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [2]"
+    )
+    assert composer.compose("[1] Merz: the Bundeswehr will go to Ukraine in a war") is None
+    assert [c.n for c in composer.citations] == [1, 2]
