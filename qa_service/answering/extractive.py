@@ -278,7 +278,13 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         X never spoke of ("Merz" + "Gipfel in Washington"). So the topic words the corpus
         knows (idf-weighted) must mostly occur within a few sentences of a statement."""
         idf = snapshot.idf
-        terms = {t: idf[t] for t in analysis.topic if t in idf}
+        topic = analysis.topic
+        if analysis.language != "de":
+            # English words stem into German ones by accident ("send", "attack"): across
+            # languages only the names of the question can be looked for in German text.
+            names = [n for n in analysis.names if n != analysis.speaker]
+            topic = tuple(t for n in names for t in tokenize(n))
+        terms = {t: idf[t] for t in topic if t in idf}
         if not terms:
             return
         total = sum(terms.values())
