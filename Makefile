@@ -55,8 +55,8 @@ install-check:
 	$(PY) -m venv $(INSTALL_CHECK)
 	$(INSTALL_CHECK)/bin/pip install -q torch==2.13.0
 	$(INSTALL_CHECK)/bin/pip install -q .
-	cd $(INSTALL_CHECK) && QA_DATA_DIR=data bin/qa ingest "$(abspath $(CORPUS))"
-	cd $(INSTALL_CHECK) && QA_DATA_DIR=data bin/qa ask --json "Was sagte Merz zur Bundeswehr?" \
+	cd $(INSTALL_CHECK) && env -u PYTHONPATH QA_DATA_DIR=data bin/qa ingest "$(abspath $(CORPUS))"
+	cd $(INSTALL_CHECK) && env -u PYTHONPATH QA_DATA_DIR=data bin/qa ask --json "Was sagte Merz zur Bundeswehr?" \
 	  | bin/python -c "import json,sys; a=json.load(sys.stdin); assert a['answered'] and a['citations'], a"
 
 # The fast tier: no model files, no Chroma, no servers (tests/fakes.py); well under a minute.

