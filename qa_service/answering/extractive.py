@@ -202,7 +202,8 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             raise _Refusal("not_close_enough")
         out = self._in_time(out, analysis, snapshot, input.language)
         if answer_types.required(analysis.type):
-            people = frozenset(snapshot.speakers)
+            # People, not places or bodies: speakers the text names with a first name.
+            people = frozenset(k for k, us in snapshot.speakers.items() if " " in us[0].speaker)
             fitting = [c for c in out if answer_types.fits(analysis.type, c.unit, people)]
             if not fitting:
                 raise _Refusal("not_close_enough")

@@ -73,7 +73,7 @@ def test_local_answers_gold_questions_with_verbatim_citations(local_service, que
 def test_local_refuses_an_unanswerable_question(local_service):
     answer = local_service.ask("Wer gewann die Fußball-WM 2026?")
     assert not answer.answered and answer.citations == ()
-    assert answer.answer == "Die Artikel enthalten dazu keine Angaben."
+    assert answer.refusal_reason is not None and answer.answer.startswith("Die Artikel")
 
 
 def test_an_article_saying_ignore_your_instructions_changes_nothing(local_service):

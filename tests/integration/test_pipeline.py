@@ -38,7 +38,8 @@ def test_merz_bundeswehr_cites_the_zdf_article(corpus_service):
 def test_english_question_is_answered_from_german_text(corpus_service):
     answer = corpus_service.ask("Who represented the US in Paris?")
     assert answer.language == "en" and answer.answered
-    assert answer.answer.startswith("The German articles say:")
+    # Framed in English: who or which outlet, the date in English, then the German quote.
+    assert re.match(r"^.+\(.*\d{1,2} January 2026.*\): „", answer.answer), answer.answer
     assert any("Witkoff" in p.text for p in answer.passages[:3])
 
 
@@ -47,14 +48,19 @@ def test_english_question_is_answered_from_german_text(corpus_service):
     [
         (
             "Wer hat die Fußball-Weltmeisterschaft 2026 gewonnen?",
-            "Die Artikel enthalten dazu keine Angaben.",
+            "Die Artikel erwähnen Fußball-Weltmeisterschaft nicht, daher enthalten sie dazu "
+            "keine Angaben.",
         ),
-        ("What is the current price of Bitcoin?", "The articles do not say."),
+        (
+            "What is the current price of Bitcoin?",
+            "The articles do not mention Bitcoin, so they do not say.",
+        ),
     ],
 )
 def test_unanswerable_is_refused_in_the_question_language(corpus_service, question, reply):
+    """The refusal says why: here, the articles never name what is asked about."""
     answer = corpus_service.ask(question)
-    assert not answer.answered
+    assert not answer.answered and answer.refusal_reason == "absent_name"
     assert answer.answer == reply
     assert answer.citations == ()
 
