@@ -227,12 +227,12 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         for c in candidates:
             day = _when(c.unit, snapshot)
             named = time.expression is not None and time.expression.lower() in c.unit.text.lower()
-            if day is None and not named:
-                continue
-            if not named and time.date_from and day.date() < time.date_from:
-                continue
-            if not named and latest and day.date() > latest:
-                continue
+            # An undated article cannot be ruled out by a date (encyclopaedic text, XQuAD).
+            if not named and day is not None:
+                if time.date_from and day.date() < time.date_from:
+                    continue
+                if latest and day.date() > latest:
+                    continue
             kept.append(c)
         if not kept:
             period = time.expression or format_when(time.date_from, None, language)
