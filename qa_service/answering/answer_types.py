@@ -20,7 +20,7 @@ _MONTHS = (
 )
 _WHEN = re.compile(
     rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}[.:]\d{{2}}\s*Uhr\b"
-    r"|\b(?:19|20)\d{2}\b|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w*"
+    r"|\b(?:1\d{3}|20\d{2})(?:er)?\b|\b\w*(?:jahrhundert|jahrzehnt|century|decade)\w*|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w*"
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:heute|gestern|morgen|vorgestern|nacht|vergangene[nm]?|letzte[nm]?|seit|zuvor"
     r"|bislang|bisher|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
