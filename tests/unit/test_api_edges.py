@@ -117,6 +117,7 @@ def test_failed_warm_up_keeps_liveness_and_refuses_work() -> None:
                 ("get", "/v1/models"),
                 ("get", "/v1/models/{model}"),
                 ("post", "/v1/chat/completions"),
+                ("post", "/api/v1/feedback"),
             },
         ),
     ],
