@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -176,11 +177,20 @@ class CitationResponse(_Response):
     publisher: str | None = None
     speaker: str | None = Field(None, description="Who spoke the quote, as the text names them.")
     section_time: dt.datetime | None = Field(
-        None, description="Time of the live-ticker entry the quote sits in, if any."
+        None,
+        description="Time of the live-ticker entry the quote sits in, if any (German time).",
     )
     also_in: list[AlsoInResponse] = Field(
         default_factory=list, description="Other articles that carry the same sentence."
     )
+
+    @field_validator("section_time")
+    @classmethod
+    def _zoned(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """A ticker writes local time ("13.44 Uhr"); an RFC 3339 date-time needs its offset."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+        return value
 
 
 class PassageResponse(_Response):
