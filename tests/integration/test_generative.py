@@ -118,7 +118,7 @@ def test_a_distorted_model_line_is_dropped_by_the_meaning_check(generative, corp
 
 def test_the_measured_distortion_falls_back_to_the_quotes(generative, corpus_service):
     base = corpus_service.ask(MERZ)
-    n = next(c.n for c in base.citations if "Bundeswehr-Soldaten" in c.quote)
+    n = next(c.n for c in base.citations if "Nato-Gebiet" in c.quote)  # Merz's own words
     service, _ = generative(
         f"[{n}] Friedrich Merz sagte, dass die USA seine Bundeswehr-Soldaten in einem "
         "internationalen Truppe für die Ukraine in Aussicht melden würde"
@@ -295,6 +295,7 @@ def test_a_follow_up_is_condensed_by_the_model_before_retrieval(generative):
 def test_without_a_model_a_follow_up_is_condensed_by_the_rule(corpus_service):
     history = [Turn(role="user", content=MERZ), Turn(role="assistant", content="…")]
     answer = corpus_service.ask("Und was sagte Macron dazu?", history=history)
-    assert answer.condensed_question == "Und was sagte Macron dazu? (Merz, Bundeswehr)"
+    # Macron on the same topic: the earlier speaker is not part of it.
+    assert answer.condensed_question == "Und was sagte Macron dazu? (Bundeswehr)"
     standalone = corpus_service.ask(SBU, history=history)
     assert standalone.condensed_question is None
