@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
+from qa_service.analysis.question import QuestionType
 from qa_service.evaluation.run import best_threshold, run_eval
 
 
@@ -44,18 +47,7 @@ def test_gold_said_what_answers_quote_the_asked_speaker(gold):
 def test_gold_answer_level_figures_are_reported(gold):
     """Per type and speaker figures exist for every language."""
     for lang in ("de", "en"):
-        assert set(gold["types"][lang]) == {
-            "who",
-            "who_said",
-            "said_what",
-            "when",
-            "where",
-            "how_many",
-            "why",
-            "how",
-            "yes_no",
-            "what",
-        }, gold["text"]
+        assert set(gold["types"][lang]) == set(get_args(QuestionType)), gold["text"]
         assert gold["speakers"][lang]["n"] == 8, gold["text"]
         assert gold["quotes"][lang]["n"] == 64, gold["text"]
 

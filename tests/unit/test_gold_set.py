@@ -11,9 +11,11 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
+from qa_service.analysis.question import QuestionType
 from qa_service.evaluation.datasets import gold_dataset
 
 GOLD = Path(__file__).resolve().parent.parent / "data" / "gold_seed_qa.jsonl"
@@ -29,18 +31,7 @@ FIELDS = {
     "split",
     "note",
 }
-TYPES = {
-    "who",
-    "who_said",
-    "said_what",
-    "when",
-    "where",
-    "how_many",
-    "why",
-    "how",
-    "yes_no",
-    "what",
-}
+TYPES = set(get_args(QuestionType))  # the analyser's types, one list
 SPEAKER_TYPES = {"said_what", "who_said"}
 SEED = {f"g{i:02d}" for i in range(1, 53)}  # the first 52 questions, looked at while building
 

@@ -12,23 +12,15 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
+from qa_service.analysis.question import QuestionType
+
 FORMS = Path(__file__).resolve().parent.parent / "data" / "question_forms.jsonl"
 FIELDS = {"q", "today", "language", "type", "speaker", "subject", "date_from", "date_to", "latest"}
-TYPES = {
-    "who",
-    "who_said",
-    "said_what",
-    "when",
-    "where",
-    "how_many",
-    "why",
-    "how",
-    "yes_no",
-    "what",
-}
+TYPES = set(get_args(QuestionType))  # the analyser's types, one list
 WEEKDAYS = {
     "montag": 0,
     "dienstag": 1,
