@@ -166,7 +166,7 @@ class QAService:
         t1 = time.perf_counter()
         first_piece: float | None = None
         if retrieval.passages:
-            request = self.answer_request(asked, language, analysis, retrieval)
+            request = self.answer_request(asked, language, analysis, retrieval, filters)
             draft = None
             for event in self.answerer.events(request):
                 if isinstance(event, Draft):
@@ -245,7 +245,11 @@ class QAService:
 
     @staticmethod
     def answer_request(
-        text: str, language: Language, analysis: QuestionAnalysis, retrieval: Retrieval
+        text: str,
+        language: Language,
+        analysis: QuestionAnalysis,
+        retrieval: Retrieval,
+        filters: Filters | None = None,
     ) -> AnswerRequest:
         """Built from the retrieval alone: the snapshot it searched is the one answered from."""
         snapshot = retrieval.snapshot
@@ -254,6 +258,7 @@ class QAService:
             language=language,
             passages=tuple(retrieval.passages),
             analysis=analysis,
+            filters=filters,
             snapshot=snapshot,
             query_vector=retrieval.query_vector,
             missing_names=tuple(missing_names(text, language, snapshot.vocabulary)),

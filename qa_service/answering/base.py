@@ -10,7 +10,15 @@ from pydantic import BaseModel, ConfigDict
 
 from qa_service.analysis.question import QuestionAnalysis
 from qa_service.corpus.snapshot import CorpusSnapshot
-from qa_service.models import Citation, Generation, Language, Mode, Passage, RefusalReason
+from qa_service.models import (
+    Citation,
+    Filters,
+    Generation,
+    Language,
+    Mode,
+    Passage,
+    RefusalReason,
+)
 
 
 class AnswerRequest(BaseModel):
@@ -23,6 +31,7 @@ class AnswerRequest(BaseModel):
     language: Language
     passages: tuple[Passage, ...]
     analysis: QuestionAnalysis | None = None
+    filters: Filters | None = None  # the caller's, which retrieval applied to the passages
     snapshot: CorpusSnapshot | None = None
     query_vector: tuple[float, ...] | None = None  # reused, so the question is embedded once
     missing_names: tuple[str, ...] = ()  # names in the question the corpus never mentions

@@ -194,8 +194,11 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 snapshot.speakers.get(key, ()),
                 key=lambda u: (u.doc_id not in docs, -_overlap(analysis, u)),
             )
+            filters = input.filters
             for unit in statements[:MAX_SPEAKER_SENTENCES]:
-                add(unit, len(input.passages))
+                doc = snapshot.documents[unit.doc_id]
+                if filters is None or filters.matches(doc.date, doc.source):
+                    add(unit, len(input.passages))
             if not out:
                 raise _Refusal("speaker_not_quoted", speaker=speaker)
         if not out:
