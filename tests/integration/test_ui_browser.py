@@ -111,10 +111,9 @@ def test_the_sources_show_outlet_date_and_age(page):
     assert "ZDF, 6. Januar 2026, vor 3 Tagen" in meta
 
 
-@pytest.mark.xfail(strict=False, reason="speaker attribution lands with issue 10")
 def test_the_merz_quote_names_its_speaker(page):
     meta = " ".join(zdf_card(page).locator(".qa-meta").inner_text().split())
-    assert meta.startswith("Merz (ZDF, 6. Januar 2026")
+    assert meta.startswith("Friedrich Merz (ZDF, 6. Januar 2026")
 
 
 def test_a_like_with_a_reason_is_stored_with_the_answer(page, feedback):
