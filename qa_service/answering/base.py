@@ -49,6 +49,9 @@ class Draft(BaseModel):
     confidence: float | None = None
     generation: Generation | None = None
     refusal_reason: RefusalReason | None = None
+    # Per citation, the sentence it was chosen for: a language model reads these rather than
+    # the widened quotes, since every prompt token costs time on a CPU.
+    focus: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,14 @@ def complete(unit: SentenceUnit, snapshot: CorpusSnapshot) -> Quote:
     return Quote(unit, start, end)
 
 
+def focus(quote: Quote, snapshot: CorpusSnapshot) -> str:
+    """The sentence the quote was chosen for; an introduction ("Merz sagte:") with what it
+    introduces."""
+    if quote.unit.introduces:
+        return snapshot.documents[quote.unit.doc_id].text[quote.unit.start : quote.end]
+    return quote.unit.text
+
+
 def merge(quotes: Sequence[Quote]) -> list[Quote]:
     """Overlapping spans of one document become one quote, in the order first chosen."""
     out: list[Quote] = []

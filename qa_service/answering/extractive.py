@@ -30,7 +30,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering import answer_types
 from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, TextPiece
-from qa_service.answering.compose import citation, complete, format_when, frame, merge
+from qa_service.answering.compose import citation, complete, focus, format_when, frame, merge
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import person_key
@@ -134,7 +134,12 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             citations.append(c)
             parts.append(frame(c, snapshot.documents[c.doc_id], self.prompts, input.language))
         text = self.prompts.render("extractive_answer", input.language, quotes="\n".join(parts))
-        return Draft(text=text, citations=tuple(citations), confidence=confidence)
+        return Draft(
+            text=text,
+            citations=tuple(citations),
+            confidence=confidence,
+            focus=tuple(focus(q, snapshot) for q in quotes),
+        )
 
     def warm_up(self) -> None:
         self.embedder.warm_up()

@@ -59,6 +59,7 @@ _WEEKDAYS = {
     "de": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
     "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
 }
+EVIDENCE_CHARS = 200
 _ITEM_START = re.compile(r"\n+|(?<=[.!?])\s+(?=\[\s*\d)")
 
 
@@ -87,16 +88,30 @@ def source_of(c: Citation, language: Language) -> str:
     return f"{c.speaker} ({outlet})" if c.speaker else outlet
 
 
-def format_evidence(citations: Sequence[Citation]) -> str:
-    """The evidence lines of the prompt: "[n] Speaker (outlet, date): quote"."""
+def format_evidence(citations: Sequence[Citation], focus: Sequence[str] = ()) -> str:
+    """The evidence lines of the prompt: "[n] Speaker: quote".
+
+    Every prompt token costs about 25 ms on two CPU cores, so a line carries only what the
+    model's phrase needs: the speaker (who said it) and the quote, or for a long quote the
+    sentence it was chosen for, cut to `EVIDENCE_CHARS`. Outlet and date are not the model's
+    to say: the template adds them from the citation (an ISO date alone is ten tokens)."""
     lines = []
     for n, c in enumerate(citations, start=1):
-        date = c.section_time.date() if c.section_time else c.date
-        outlet = ", ".join(x for x in (c.publisher, date and date.isoformat()) if x)
-        head = " ".join(x for x in (c.speaker, outlet and f"({outlet})") if x)
-        quote = _SPACE.sub(" ", c.quote).strip()
-        lines.append(f"[{n}] {head}: {quote}" if head else f"[{n}] {quote}")
+        text = _SPACE.sub(" ", c.quote).strip()
+        if len(text) > EVIDENCE_CHARS and n <= len(focus):
+            text = _SPACE.sub(" ", focus[n - 1]).strip()
+        if len(text) > EVIDENCE_CHARS:
+            text = text[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
+        lines.append(f"[{n}] {c.speaker}: {text}" if c.speaker else f"[{n}] {text}")
     return "\n".join(lines)
+
+
+def copies(phrase: str, quote: str) -> bool:
+    """The phrase is the quote's own wording (eight words or more, nine in ten of them from
+    the quote): put before the quote it would say the same thing twice."""
+    words = _LETTERS.sub(" ", phrase).casefold().split()
+    quoted = set(_LETTERS.sub(" ", quote).casefold().split())
+    return len(words) >= 8 and sum(w in quoted for w in words) >= 0.9 * len(words)
 
 
 def date_context(c: Citation) -> str:
@@ -213,7 +228,8 @@ class _Composer:
             "quote": _SPACE.sub(" ", quote.quote).strip(),
             "n": str(n),
         }
-        if not phrase or phrase.casefold() in self._phrases:  # a small model repeats itself
+        # A small model repeats itself, or copies the quote: shown once, the quote says it.
+        if not phrase or phrase.casefold() in self._phrases or copies(phrase, quote.quote):
             return self.prompts.render("generate_quote", self.language, **values)
         self._phrases.add(phrase.casefold())
         return self.prompts.render("generate_item", self.language, clause=phrase, **values)
@@ -291,7 +307,7 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
         refused = False
         error: str | None = None
         try:
-            for item in self._items(input, base.citations, stats):
+            for item in self._items(input, base, stats):
                 if is_refusal(item, no_answer):  # never shown, whatever it resembles
                     refused = True
                     continue
@@ -326,12 +342,10 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
             generation=generation,
         )
 
-    def _items(
-        self, input: AnswerRequest, evidence: Sequence[Citation], stats: _StreamStats
-    ) -> Iterator[str]:
+    def _items(self, input: AnswerRequest, base: Draft, stats: _StreamStats) -> Iterator[str]:
         """The model's lines, each as soon as it is complete."""
         buffer = ItemBuffer()
-        messages = self.messages(input.question, input.language, evidence)
+        messages = self.messages(input.question, input.language, base.citations, base.focus)
         for chunk in self.chat_model.stream(messages):
             piece = chunk.content if isinstance(chunk.content, str) else ""
             if piece:
@@ -339,12 +353,18 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
                 yield from buffer.feed(piece)
         yield from buffer.close()
 
-    def messages(self, question: str, language: Language, evidence: Sequence[Citation]):
+    def messages(
+        self,
+        question: str,
+        language: Language,
+        evidence: Sequence[Citation],
+        focus: Sequence[str] = (),
+    ):
         """System text (fixed per language), then the numbered evidence and the question."""
         prompt = self.prompts.chat("generate_system", "generate_user", language)
         return prompt.format_messages(
             no_answer=self.prompts.render("no_answer", language),
-            evidence=format_evidence(evidence),
+            evidence=format_evidence(evidence, focus),
             question=question,
         )
 

@@ -152,6 +152,7 @@ _DE_ACCUSATIVE = frozenset({"die", "den", "das"})
 _DE_AUF_DATIVE = re.compile(r"^(dem|der|einem|einer|benachbart\w*)$")
 _DIRECTIONAL = {"de": frozenset({"nach", "ins"}), "en": frozenset({"to", "into", "towards"})}
 _PASSIVE = re.compile(r"\b(wurde|wurden|worden|was|were|been|became|become)\b")
+_PASSIVE_AGENT = re.compile(r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b")
 _TITLE_WORDS = frozenset(
     """chancellor president prime minister mayor council governor foreign special envoy
     coalition willing agency state states secretary general chief head official officials
@@ -664,6 +665,21 @@ class Text:
         people = {t.entity for t in group if lex.entities[t.entity].type == "person"}
         return people or {t.entity for t in group}
 
+    def passive_agent(self, tokens: list[Token]) -> set[str]:
+        """The entities named in the few words after "von"/"vom", people first."""
+        for k, t in enumerate(tokens):
+            if t.w in ("von", "vom"):
+                found = []
+                for u in tokens[k + 1 : k + 6]:
+                    if u.kind == "punct":
+                        break
+                    if u.entity:
+                        found.append(u.entity)
+                lex = lexicon()
+                people = {e for e in found if lex.entities[e].type == "person"}
+                return people or set(found)
+        return set()
+
     def _governed(self, k: int) -> bool:
         for j in range(k - 1, max(-1, k - 4), -1):
             t = self.tokens[j]
@@ -809,17 +825,20 @@ class MeaningCheck:
         s_speakers, s_frame = s.speakers(lex)
         q_speakers, q_frame = q.speakers(lex)
         q_speakers |= {m.id for m in extra.mentions if lex.entities[m.id].type == "person"}
-        if s_speakers and q_speakers and not s_speakers <= q_speakers:
-            said = ", ".join(sorted(s_speakers - q_speakers))
+        # "the British prime minister said" names Starmer by his country.
+        q_countries = {lex.entities[e].affiliation for e in q_speakers} - {None}
+        if s_speakers and q_speakers and not s_speakers <= q_speakers | q_countries:
+            said = ", ".join(sorted(s_speakers - q_speakers - q_countries))
             out.append(
                 f"speaker: {said} did not say this (the quote's speaker: "
                 f"{', '.join(sorted(q_speakers))})"
             )
         s_part, q_part = self._best_parts(s, q)
-        passive = bool(_PASSIVE.search(s.low))
-        if s_part is not None and q_part is not None and not passive:
+        if s_part is not None and q_part is not None and not _PASSIVE.search(s.low):
             a_s = s.agent(s_part, s_frame)
-            a_q = q.agent(q_part, q_frame)
+            # A German passive names who acts after "von": "wird von Plakolm vertreten".
+            passive = _PASSIVE_AGENT.search(q.low)
+            a_q = q.passive_agent(q_part) if passive else q.agent(q_part, q_frame)
             if a_s and a_q and not a_s & a_q and a_s <= q.entity_ids() | q_speakers:
                 out.append(
                     f"subject: {', '.join(sorted(a_s))} is not who acts in the quote "

@@ -129,8 +129,8 @@ class GenerationRecorder(BaseCallbackHandler):
 
 def run_answer_bench(answerer: str, questions: int = 10, settings: Settings | None = None) -> str:
     """Prompt tokens evaluated, time to first token, tokens/s and answer latency of a
-    generative answerer, one question at a time (so llama.cpp's prompt cache sees them in
-    sequence, as a server does)."""
+    generative answerer, one question at a time, German and English alternating (so
+    llama.cpp's prompt cache sees them in sequence, as a server does)."""
     from qa_service.container import build_chat_model, build_embedder, build_service
     from qa_service.llm.fetch import default_model_path
 
@@ -143,8 +143,12 @@ def run_answer_bench(answerer: str, questions: int = 10, settings: Settings | No
     chat_model = build_chat_model(settings)
     chat_model.callbacks = [recorder]
     ds = gold_dataset(settings.eval_gold_file)
-    qs = [q.question for q in ds.questions if q.answerable]
-    qs = [q for i, q in enumerate(qs) if i % max(1, len(qs) // questions) == 0][:questions]
+    # German and English alternate, as on a server: each switch changes the system text.
+    by_lang = [
+        [q.question for q in ds.questions if q.answerable and q.lang == x] for x in "de en".split()
+    ]
+    by_lang = [xs[:: max(1, len(xs) // ((questions + 1) // 2))] for xs in by_lang]
+    qs = [q for pair in zip(*by_lang, strict=False) for q in pair][:questions]
     with tempfile.TemporaryDirectory() as tmp:
         service = build_service(
             settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None}),
@@ -184,7 +188,8 @@ def run_answer_bench(answerer: str, questions: int = 10, settings: Settings | No
             f"prompt p50       {med(prompt, 'tokens')}   (whole prompt)",
             f"evaluated p50    {med(evaluated, 'tokens')}   (prompt tokens processed; the rest "
             "came from the KV cache; target <= 300)",
-            f"evaluated max    {max(evaluated, default=0):8d} tokens   (the first, cold prompt)",
+            f"evaluated max    {max(evaluated, default=0):8d} tokens   "
+            "(a cold prompt: each language's first)",
             f"first token p50  {med(first_token, 'ms')}   (model; includes the prompt)",
             f"first text p50   {med(first_text, 'ms')}   (first verified sentence shown)",
             f"tokens/s p50     {med(rates, 'tok/s')}",

@@ -9,6 +9,9 @@ Imported only when a local model is loaded (it imports llama_cpp).
   the tokens after the longest prefix the new prompt shares with the previous one. A prompt
   whose fixed part comes first therefore costs only its variable tail. `Completion` records
   how many prompt tokens were actually evaluated, so that saving is measured, not assumed.
+- A few earlier prompts' KV states are kept too (`Stem`): when a prompt shares more with one
+  of them than with the live state (a German question after an English one: two system
+  texts), that state is restored instead of evaluating the other system text again (~8 s).
 - A deadline per completion, checked before every decode and, during the prompt, by llama.cpp
   between graph nodes (its abort callback), so a timeout also stops a long prompt evaluation.
 """
@@ -43,11 +46,33 @@ class Completion:
         return self.prompt_tokens - (self.prompt_evaluated or 0)
 
 
+@dataclass
+class Stem:
+    """An earlier prompt's tokens and its KV cache (sequence 0), to restore on a switch back."""
+
+    tokens: list[int]
+    kv: bytes
+
+
+def _shared(a, b) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class CountingLlama(llama_cpp.Llama):
-    """A `Llama` that records a `Completion` per generation and honours a deadline."""
+    """A `Llama` that records a `Completion` per generation, honours a deadline and keeps the
+    KV states of a few earlier prompts."""
+
+    STEMS = 4  # kept states (~30 KB per token each: a 600-token prompt is ~17 MB)
+    MIN_STEM = 64  # tokens a state must share with the new prompt to be worth keeping
 
     def __init__(self, **kwargs) -> None:
         self.completion = Completion()
+        self.stems: list[Stem] = []
         self.deadline: float | None = None  # time.monotonic() after which decoding aborts
         self._abort = llama_cpp.ggml_abort_callback(self._past_deadline)
         super().__init__(**kwargs)
@@ -60,8 +85,41 @@ class CountingLlama(llama_cpp.Llama):
         return self.deadline is not None and time.monotonic() > self.deadline
 
     def generate(self, tokens, *args, **kwargs):
+        tokens = list(tokens)
         self.completion = Completion(prompt_tokens=len(tokens))
+        self._switch_stem(tokens)
         return super().generate(tokens, *args, **kwargs)
+
+    def _switch_stem(self, tokens: list[int]) -> None:
+        """Before `generate` matches `tokens` against the live KV cache: keep the live state if
+        the new prompt would throw it away, and restore a kept one that shares more."""
+        live = self.input_ids[: self.n_tokens].tolist()
+        live_shared = _shared(live, tokens)
+        if live_shared < self.MIN_STEM and len(live) >= self.MIN_STEM:
+            self._keep(live)
+        best = max(self.stems, key=lambda s: _shared(s.tokens, tokens), default=None)
+        if best is not None and _shared(best.tokens, tokens) >= live_shared + self.MIN_STEM:
+            self._restore(best)
+
+    def _keep(self, live: list[int]) -> None:
+        """Save the live state, replacing a kept one of the same stem (the newest wins)."""
+        ctx = self._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        n = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        stem = Stem(live, bytes(buffer[:n]))
+        self.stems = [s for s in self.stems if _shared(s.tokens, live) < self.MIN_STEM]
+        self.stems = [*self.stems, stem][-self.STEMS :]
+
+    def _restore(self, stem: Stem) -> None:
+        self._ctx.kv_cache_seq_rm(-1, 0, -1)
+        buffer = (ctypes.c_uint8 * len(stem.kv)).from_buffer_copy(stem.kv)
+        if llama_cpp.llama_state_seq_set_data(self._ctx.ctx, buffer, len(stem.kv), 0) == 0:
+            self.n_tokens = 0  # not restored: generate() evaluates the whole prompt
+            return
+        self.input_ids[: len(stem.tokens)] = stem.tokens
+        self.n_tokens = len(stem.tokens)
+        self._requires_eval = True
 
     def eval(self, tokens) -> None:
         """generate() first evaluates the prompt after its cached prefix in one call (possibly

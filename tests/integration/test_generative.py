@@ -16,6 +16,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from qa_service.answering.base import Reset, TextPiece
+from qa_service.answering.generative import EVIDENCE_CHARS
 from qa_service.container import build_service
 from qa_service.models import Turn
 from qa_service.service import Citations, Done
@@ -84,10 +85,13 @@ def test_the_model_sees_fixed_rules_then_only_the_numbered_evidence(generative, 
         evidence = [line for line in lines if line.startswith("[")]
         assert len(evidence) == len(base.citations)
         for n, (line, c) in enumerate(zip(evidence, base.citations, strict=True), start=1):
-            assert line.startswith(f"[{n}] ") and " ".join(c.quote.split()) in line
+            head = f"[{n}] {c.speaker}: " if c.speaker else f"[{n}] "
+            assert line.startswith(head)
+            text = line.removeprefix(head).removesuffix(" …")  # a long quote: its sentence
+            assert text in " ".join(c.quote.split()) and len(text) <= EVIDENCE_CHARS
         assert question in user.content
         # Evidence sentences, not passages: the variable part stays short.
-        assert len(user.content) < 200 + sum(len(c.quote) + 60 for c in base.citations)
+        assert len(user.content) < 100 + len(question) + (EVIDENCE_CHARS + 40) * len(evidence)
     assert sbu.answered and us.answered
 
 
@@ -131,14 +135,11 @@ def test_the_measured_distortion_falls_back_to_the_quotes(generative, corpus_ser
 
 
 def test_a_faithful_answer_is_generated_with_verified_quotes(generative):
-    service, calls = generative(
-        "Der Leiter des ukrainischen Geheimdienstes SBU, Wassyl Maljuk, tritt zurück [1]. "
-        "Maljuk bleibt im SBU-System [2]."
-    )
+    service, calls = generative("Wassyl Maljuk tritt zurück [1]. Maljuk bleibt im SBU-System [2].")
     answer = service.ask(SBU)
     assert calls.count == 1
     assert answer.mode == "generated" and answer.answered
-    assert answer.answer.startswith("Der Leiter des ukrainischen Geheimdienstes SBU, Wassyl Maljuk")
+    assert answer.answer.startswith("Wassyl Maljuk tritt zurück – ")
     assert_verbatim(service, answer)
     assert any("Maljuk" in c.quote for c in answer.citations)
     assert answer.generation.sentences == 2 and answer.generation.supported == 2

@@ -92,6 +92,18 @@ def test_a_shared_prompt_prefix_is_evaluated_once():
     assert warm < 40  # only the question and the template's closing tokens
 
 
+def test_switching_between_two_system_texts_restores_each_ones_cache():
+    """German and English questions alternate on a server: each language's system text is
+    evaluated once, not again after every switch."""
+    model = make(max_tokens=4)
+    other = PREFIX.replace("Rule", "Regel").replace("answer", "antworte")
+    texts = [(PREFIX, "Wer ist Merz?"), (other, "Wer ist Macron?"), (PREFIX, "Wer ist Starmer?")]
+    runs = [model.invoke([SystemMessage(p), HumanMessage(q)]) for p, q in texts]
+    evaluated = [r.response_metadata["prompt_tokens_evaluated"] for r in runs]
+    assert evaluated[1] > 700  # the second system text is new
+    assert evaluated[2] < 40  # the first one's state came back: only the question
+
+
 def test_constructor_stop_and_call_stop_both_apply():
     assert "4" in make().invoke(COUNT).text  # the model does count
     for model, call_stop in ((make(stop=["4"]), ["8"]), (make(stop=["8"]), ["4"])):

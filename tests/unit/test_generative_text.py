@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qa_service.answering.generative import ItemBuffer, format_evidence, source_of
+from qa_service.answering.generative import (
+    EVIDENCE_CHARS,
+    ItemBuffer,
+    copies,
+    format_evidence,
+    source_of,
+)
 from qa_service.models import Citation
 
 
@@ -57,12 +63,29 @@ def test_who_where_and_when_come_from_the_citation():
     assert source_of(ticker, "en") == "ZDF, 5 January 2026, 13:44"
 
 
-def test_the_evidence_is_numbered_lines_with_speaker_outlet_date_and_the_quote():
+def test_the_evidence_is_numbered_lines_with_the_speaker_and_the_quote():
     other = QUOTE.model_copy(update={"speaker": None, "publisher": None, "date": None})
     assert format_evidence([QUOTE, other]).splitlines() == [
-        "[1] Friedrich Merz (ZDF, 2026-01-07): Dazu kann es gehören.",
+        "[1] Friedrich Merz: Dazu kann es gehören.",
         "[2] Dazu kann es gehören.",
     ]
+
+
+def test_a_long_quote_is_shown_to_the_model_as_the_sentence_it_was_chosen_for():
+    context = "Nach dem Treffen der Verbündeten in Paris sprach der Kanzler lange. " * 3
+    long = QUOTE.model_copy(update={"quote": context + "Dazu kann es gehören."})
+    assert format_evidence([long], ["Dazu kann es gehören."]) == (
+        "[1] Friedrich Merz: Dazu kann es gehören."
+    )
+    line = format_evidence([long])  # no focus sentence: the quote, cut at a word
+    assert line.endswith(" …") and len(line) <= len("[1] Friedrich Merz: ") + EVIDENCE_CHARS + 2
+
+
+def test_a_phrase_that_copies_its_quote_is_not_shown_before_it():
+    quote = "Der bisherige Leiter des Geheimdienstes SBU, Wassyl Maljuk, tritt zurück."
+    assert copies("Der bisherige Leiter des Geheimdienstes SBU, Wassyl Maljuk, tritt zurück", quote)
+    assert not copies("Maljuk tritt zurück", quote)  # a short lead says it in brief
+    assert not copies("The former head of the SBU, Wassyl Maljuk, is stepping down", quote)
 
 
 def test_a_repeated_phrase_is_shown_once_and_a_distorted_one_not_at_all():
