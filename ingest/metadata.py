@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa_service.german import MONTHS
+from qa_service.date_words import GERMAN_MONTH_NUMBERS
 from qa_service.models import Section
 
-_MONTH = "|".join(MONTHS)
+_MONTH = "|".join(GERMAN_MONTH_NUMBERS)
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\.[^\S\n]?({_MONTH})[^\S\n]+(\d{{4}})(?!\d)", re.I)
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -83,7 +83,7 @@ def find_sections(text: str, reference: dt.date | None) -> tuple[Section, ...]:
 
 def _time(match: re.Match[str], reference: dt.date | None) -> dt.datetime | None:
     day, month_name, year, hour, minute = match.groups()
-    month = MONTHS[month_name.lower()]
+    month = GERMAN_MONTH_NUMBERS[month_name.lower()]
     if year is None:
         if reference is None:
             return None
@@ -95,7 +95,7 @@ def _time(match: re.Match[str], reference: dt.date | None) -> dt.datetime | None
 
 
 def _date(year: str, month: str, day: str) -> dt.date | None:
-    month_no = MONTHS.get(month.lower()) if not month.isdigit() else int(month)
+    month_no = GERMAN_MONTH_NUMBERS.get(month.lower()) if not month.isdigit() else int(month)
     try:
         return dt.date(int(year), month_no or 0, int(day))
     except ValueError:

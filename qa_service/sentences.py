@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa_service.german import MONTHS
+from qa_service.date_words import GERMAN_MONTH_NUMBERS
 
 _TERMINAL = re.compile(r"[.!?…]+")
 _CLOSERS = frozenset("\"'“”’»«)]")
@@ -36,7 +36,9 @@ _LOWER_ABBREVIATIONS = _words(
     "bspw bzgl bzw ca dt ehem einschl engl etc evtl ff franz gegr geb gest ggf ggü inkl insb "
     "jur kath lat max med rd resp sog usw usf vgl vs zzgl zit"
 )
-_MONTH_WORDS = frozenset(MONTHS) | _words("jan feb febr mär apr jun jul aug sep sept okt nov dez")
+_MONTH_WORDS = frozenset(GERMAN_MONTH_NUMBERS) | _words(
+    "jan feb febr mär apr jun jul aug sep sept okt nov dez"
+)
 # Words before "6." that make it an ordinal ("am 6. Januar", "der 2. Weltkrieg").
 _ORDINAL_CONTEXT = _words(
     "am im vom zum beim der die das dem den des ab seit bis ihr ihre ihrem ihren sein seine "

@@ -13,20 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_MONTHS = {
-    "januar": 1, "jänner": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2,
-    "märz": 3, "maerz": 3, "march": 3, "april": 4, "apr": 4, "mai": 5, "may": 5, "juni": 6,
-    "june": 6, "juli": 7, "july": 7, "august": 8, "aug": 8, "september": 9, "sept": 9,
-    "sep": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11,
-    "dezember": 12, "december": 12, "dez": 12, "dec": 12,
-}  # fmt: skip
-_WEEKDAYS = {
-    "montag": 0, "monday": 0, "dienstag": 1, "tuesday": 1, "mittwoch": 2, "wednesday": 2,
-    "donnerstag": 3, "thursday": 3, "freitag": 4, "friday": 4, "samstag": 5, "sonnabend": 5,
-    "saturday": 5, "sonntag": 6, "sunday": 6,
-}  # fmt: skip
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_WEEKDAY = "|".join(_WEEKDAYS)
+from qa_service.date_words import MONTH_NUMBERS, WEEKDAY_NUMBERS
+
+_MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
+_WEEKDAY = "|".join(WEEKDAY_NUMBERS)
 _DAY = re.compile(
     rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH})\.?(?:\s+(\d{{4}}))?\b"
     rf"|\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"
@@ -108,9 +98,9 @@ def _parse_day(text: str, today: dt.date) -> dt.date | None:
 def _absolute_day(m: re.Match, today: dt.date) -> dt.date | None:
     g = m.groups()
     if g[0] and g[1]:
-        day, month, year = int(g[0]), _MONTHS[g[1].lower()], g[2]
+        day, month, year = int(g[0]), MONTH_NUMBERS[g[1].lower()], g[2]
     elif g[3] and g[4]:
-        day, month, year = int(g[4]), _MONTHS[g[3].lower()], g[5]
+        day, month, year = int(g[4]), MONTH_NUMBERS[g[3].lower()], g[5]
     elif g[6]:
         day, month, year = int(g[6]), int(g[7]), g[8]
     else:
@@ -125,8 +115,8 @@ def read_time(question: str, today: dt.date) -> TimeRange:
     """The date range a question asks about, or an empty range."""
     m = _DAY_RANGE.search(question)
     if m:
-        month = _MONTHS[(m.group(4)).lower()]
-        first_month = _MONTHS[m.group(2).lower()] if m.group(2) else month
+        month = MONTH_NUMBERS[(m.group(4)).lower()]
+        first_month = MONTH_NUMBERS[m.group(2).lower()] if m.group(2) else month
         first_day, last_day = int(m.group(1)), int(m.group(3))
         year = _year_for(month, last_day, today)
         first = _parse_day(f"{first_day:02d}.{first_month:02d}.{year}", today)
@@ -144,7 +134,7 @@ def read_time(question: str, today: dt.date) -> TimeRange:
             return TimeRange(day, day, expression=m.group())
     m = _MONTH_ONLY.search(question)
     if m:
-        month = _MONTHS[m.group(1).lower()]
+        month = MONTH_NUMBERS[m.group(1).lower()]
         year = int(m.group(2)) if m.group(2) else _year_for(month, 1, today)
         last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
         return TimeRange(dt.date(year, month, 1), last, expression=m.group())
@@ -182,5 +172,5 @@ def read_time(question: str, today: dt.date) -> TimeRange:
 
 def _last_weekday(name: str, today: dt.date) -> dt.date:
     """The most recent such weekday before today ("am Montag" asked on a Thursday)."""
-    back = (today.weekday() - _WEEKDAYS[name.lower()]) % 7 or 7
+    back = (today.weekday() - WEEKDAY_NUMBERS[name.lower()]) % 7 or 7
     return today - dt.timedelta(days=back)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.snapshot import CorpusSnapshot
+from qa_service.date_words import clock_time, day_month, long_date
 from qa_service.models import AlsoIn, Citation, Document, Language
 from qa_service.prompts import PromptLibrary
 
@@ -23,12 +24,6 @@ MAX_QUOTE_CHARS = 900
 _PERSONAL = frozenset("Er Sie He She".split())
 _DEMONSTRATIVE = re.compile(r"^(?:Dies|Dazu|Damit|Daher|Deshalb|Dabei|Darin|This|That)\b")
 _SPACE = re.compile(r"\s+")
-_MONTHS_DE = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
-)
-_MONTHS_EN = (
-    "January February March April May June July August September October November December".split()
-)
 
 
 @dataclass(frozen=True)
@@ -98,16 +93,8 @@ def merge(quotes: Sequence[Quote]) -> list[Quote]:
 
 def format_when(date: dt.date | None, moment: dt.datetime | None, language: Language) -> str:
     if moment is not None:  # as the ticker writes it: "5. Januar, 13.44 Uhr"
-        months = _MONTHS_DE if language == "de" else _MONTHS_EN
-        month = months[moment.month - 1]
-        if language == "de":
-            return f"{moment.day}. {month}, {moment.hour}.{moment.minute:02d} Uhr"
-        return f"{moment.day} {month}, {moment:%H:%M}"
-    if date is None:
-        return ""
-    months = _MONTHS_DE if language == "de" else _MONTHS_EN
-    sep = ". " if language == "de" else " "
-    return f"{date.day}{sep}{months[date.month - 1]} {date.year}"
+        return f"{day_month(moment, language)}, {clock_time(moment, language)}"
+    return "" if date is None else long_date(date, language)
 
 
 def outlet(doc: Document) -> str:

@@ -37,6 +37,7 @@ from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, Reset, 
 from qa_service.answering.extractive import ExtractiveAnswerer
 from qa_service.answering.meaning import MeaningCheck
 from qa_service.answering.resolve import CitationResolver, SentenceBuffer, markers_of
+from qa_service.date_words import clock_time, long_date, month_name, weekday_name
 from qa_service.errors import LLMError
 from qa_service.models import Citation, Generation, Language, cite
 from qa_service.prompts import PromptLibrary
@@ -51,14 +52,6 @@ _REFUSALS = re.compile(
     r"(do|does) not (say|contain|mention)|no information|cannot (answer|be answered)",
     re.IGNORECASE,
 )
-_MONTHS = {
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "en": "January February March April May June July August September October November December",
-}
-_WEEKDAYS = {
-    "de": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-}
 EVIDENCE_CHARS = 200
 _ITEM_START = re.compile(r"\n+|(?<=[.!?])\s+(?=\[\s*\d)")
 
@@ -75,10 +68,9 @@ def when(c: Citation, language: Language) -> str | None:
     if moment is None:
         return None
     day = moment.date() if isinstance(moment, dt.datetime) else moment
-    month = _MONTHS[language].split()[day.month - 1]
-    text = f"{day.day}. {month} {day.year}" if language == "de" else f"{day.day} {month} {day.year}"
+    text = long_date(day, language)
     if isinstance(moment, dt.datetime):
-        text += f", {moment:%H.%M} Uhr" if language == "de" else f", {moment:%H:%M}"
+        text += f", {clock_time(moment, language)}"
     return text
 
 
@@ -121,7 +113,7 @@ def date_context(c: Citation) -> str:
         return ""
     day = moment.date() if isinstance(moment, dt.datetime) else moment
     words = [
-        f"{_WEEKDAYS[lang].split()[day.weekday()]} {day.day} {_MONTHS[lang].split()[day.month - 1]}"
+        f"{weekday_name(day, lang)} {day.day} {month_name(day.month, lang)}"
         for lang in ("de", "en")
     ]
     return " ".join(words) + f" {day.year}"

@@ -36,10 +36,6 @@ class SentenceVectors:
         with self._lock:
             return np.stack([self._cache[t] for t in texts])
 
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
 
 class StoredSentenceVectors:
     """Sentence vectors embedded at ingest, read from the store per document, so a question

@@ -9,30 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from qa_service.date_words import clock_time, long_date
 from qa_service.models import Citation
 
 Clock = Callable[[], dt.date]
-
-_MONTHS_DE = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
-)
-_MONTHS_EN = (
-    "January February March April May June July August September October November December".split()
-)
-
-
-def long_date(day: dt.date, lang: str = "de") -> str:
-    """7. Januar 2026 · 7 January 2026."""
-    if lang == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day}. {_MONTHS_DE[day.month - 1]} {day.year}"
-
-
-def clock_time(moment: dt.datetime, lang: str = "de") -> str:
-    """6.11 Uhr (the German news style) · 6:11."""
-    if lang == "en":
-        return f"{moment.hour}:{moment.minute:02d}"
-    return f"{moment.hour}.{moment.minute:02d} Uhr"
 
 
 def _unit(count: int, lang: str, de: tuple[str, str], en: str) -> str:

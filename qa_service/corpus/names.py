@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from qa_service.date_words import MONTHS, WEEKDAYS
 from qa_service.retrieval.entities import skeleton
 
 # Endings of role nouns (lower case): "Bundeskanzler", "US-Sondergesandte", "Nato-Chef".
@@ -32,14 +33,12 @@ _NOT_NAMES = frozenset(
     Aber Doch Und Oder Dies Diese Dieser Dieses Damit Dazu Daher Danach Darum Deshalb Dann Da
     Dabei Zudem Außerdem So Im In Am An Auf Bei Nach Vor Mit Seit Für Zum Zur Wie Was Wer Wo
     Wann Warum Wenn Als Nun Hier Heute Gestern Morgen Jetzt Noch Bis Unter Über Laut Trotz
-    Während Zuvor Zugleich Gleichzeitig Insgesamt Allerdings Ebenso Darin Darüber Aktuell
-    Januar Februar März April Mai Juni Juli August September Oktober November Dezember
-    Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Uhr
+    Während Zuvor Zugleich Gleichzeitig Insgesamt Allerdings Ebenso Darin Darüber Aktuell Uhr
     The A An It He She They We I This That These Those His Her Their Its And Or But In On At
     To Of For With By From As After Before When Where What Who Why How Which Also Then Today
-    Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
-    March April May June July August September October November December Mr Mrs Ms Dr
+    Yesterday Mr Mrs Ms Dr
     """.split()
+    + [name for names in (*MONTHS.values(), *WEEKDAYS.values()) for name in names.split()]
 )
 PRONOUNS = frozenset("er sie he she ihm ihn him".split())
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from qa_service.chat.display import age, long_date, source_line
+from qa_service.chat.display import age, source_line
+from qa_service.date_words import long_date
 from qa_service.models import AlsoIn, Citation
 
 TODAY = dt.date(2026, 1, 10)
