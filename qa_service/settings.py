@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # and the extractive answer is returned instead. From `qa eval --answerer local --calibrate`.
     citation_min_support_de: float = Field(0.9165, ge=0.0, le=2.0)
     citation_min_support_en: float = Field(0.8589, ge=0.0, le=2.0)
-    generated_min_supported: float = Field(1.0, ge=0.0, le=1.0)
+    generated_min_supported: float = Field(0.5, ge=0.0, le=1.0)
 
     # Evaluation: `qa eval --dataset gold` reads its questions here (relative to the working
     # directory, like data_dir); the runtime never reads tests/ on its own.

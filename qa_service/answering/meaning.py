@@ -152,6 +152,11 @@ _DE_ACCUSATIVE = frozenset({"die", "den", "das"})
 _DE_AUF_DATIVE = re.compile(r"^(dem|der|einem|einer|benachbart\w*)$")
 _DIRECTIONAL = {"de": frozenset({"nach", "ins"}), "en": frozenset({"to", "into", "towards"})}
 _PASSIVE = re.compile(r"\b(wurde|wurden|worden|was|were|been|became|become)\b")
+_FRAGMENT_WORDS = frozenset(
+    """in on at by of from since until the a an every each all about around some im am um
+    von vom seit bis der die das den dem des ein eine jeden jede jedem rund etwa day days
+    week weeks month months year years night nights morning evening daily""".split()
+)
 _PASSIVE_AGENT = re.compile(r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b")
 _TITLE_WORDS = frozenset(
     """chancellor president prime minister mayor council governor foreign special envoy
@@ -306,6 +311,15 @@ class Text:
         self.parts = self._parts()
         self.negations = self._negations()
         self.neg_focus = {i for _, focus in self.negations for i in focus}
+
+    @property
+    def fragment(self) -> bool:
+        """A bare answer ("Keir Starmer", "35", "In September", "Every day"): at most four
+        words, none of which can be a verb. It names, and claims no action or modality."""
+        words = [t for t in self.tokens if t.kind != "punct"]
+        return 0 < len(words) <= 4 and all(
+            t.kind == "num" or t.raw[:1].isupper() or t.w in _FRAGMENT_WORDS for t in words
+        )
 
     @staticmethod
     def _kind(raw: str) -> str:
@@ -687,6 +701,11 @@ class Text:
                 return False
             if t.w in _PREPOSITIONS or t.raw in ("'s", "’s"):
                 return True
+            # A genitive attribute: "das Vorgehen der USA" (a noun, then der/des).
+            if j == k - 1 and t.w in ("der", "des") and j > 0:
+                noun = self.tokens[j - 1]
+                if noun.kind == "word" and noun.raw[:1].isupper() and not noun.entity:
+                    return True
             if t.entity and self.tokens[j + 1].raw[:1] in "'’":
                 return True
         return False
@@ -834,7 +853,8 @@ class MeaningCheck:
                 f"{', '.join(sorted(q_speakers))})"
             )
         s_part, q_part = self._best_parts(s, q)
-        if s_part is not None and q_part is not None and not _PASSIVE.search(s.low):
+        acts = not s.fragment and not _PASSIVE.search(s.low)
+        if s_part is not None and q_part is not None and acts:
             a_s = s.agent(s_part, s_frame)
             # A German passive names who acts after "von": "wird von Plakolm vertreten".
             passive = _PASSIVE_AGENT.search(q.low)
@@ -918,6 +938,8 @@ class MeaningCheck:
         return out
 
     def _modality(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
+        if s.fragment:
+            return []
         _, q_part = self._best_parts(s, q)
         if q_part is None:
             quote_level = q.modality()
