@@ -235,15 +235,18 @@ def test_the_stream_shows_only_verified_sentences_then_citations_and_done(genera
     assert answer.timings["first_text_ms"] <= answer.timings["total_ms"]
 
 
-def test_with_the_calibrated_default_one_unsupported_sentence_means_fallback(generative):
-    service, _ = generative(
+def test_by_default_half_the_lines_must_hold_and_the_wrong_one_is_not_shown(generative):
+    one_of_two = (
         "Wassyl Maljuk tritt als Leiter des ukrainischen Geheimdienstes SBU zurück [1]. "
         "Der Mond besteht aus grünem Käse [2]."
     )
-    answer = service.ask(SBU)
+    answer = generative(one_of_two)[0].ask(SBU)
+    assert answer.mode == "generated" and "Käse" not in answer.answer
+    assert (answer.generation.sentences, answer.generation.supported) == (2, 1)
+    answer = generative(one_of_two + " Mars ist aus Schokolade [3].")[0].ask(SBU)
     assert answer.mode == "extractive_fallback"
     assert answer.generation.fallback_reason == "unsupported"
-    assert (answer.generation.sentences, answer.generation.supported) == (2, 1)
+    assert (answer.generation.sentences, answer.generation.supported) == (3, 1)
 
 
 def test_a_shown_sentence_is_withdrawn_when_the_answer_falls_back(generative):
