@@ -15,8 +15,9 @@ support ("the USA ... would", "in the event of a war"). So it is given less to d
    and when (from the citation, never from the model), then the verbatim German quote:
    "Merz: Germany could … – Friedrich Merz (ZDF, 7 January 2026): „Dazu kann …“ [1]".
    The phrase is kept only if the meaning check (`meaning.py`) finds everything it claims in
-   its quote; otherwise the line is dropped. A line naming no valid quote is resolved against
-   the retrieved passages (`resolve.py`, same check).
+   its quote; otherwise it is dropped and the quote its number names is shown bare. A line
+   whose phrase its quote does not hold is resolved against the retrieved passages first
+   (`resolve.py`, same check). A phrase that copies its quote is not shown either.
 4. At the end: if the model refused although retrieval was confident, if fewer than
    `min_supported` of its lines were kept, or if the model failed (`LLMError`), the
    extractive answer replaces what was shown (`mode="extractive_fallback"`, with the reason).
@@ -202,16 +203,22 @@ class _Composer:
         self._keys: set[tuple[str, int, int]] = set()
         self._phrases: set[str] = set()
 
-    def compose(self, item: str) -> str | None:
-        """The sentence to show, "" if it adds nothing new, None if the item is dropped."""
+    def compose(self, item: str) -> tuple[str, bool]:
+        """The text to show ("" if nothing new) and whether the model's phrase held. A phrase
+        that does not hold is never shown; the quote its number names still is (the answerer
+        selected it as evidence, the model chose it as an answer)."""
         markers, phrase = markers_of(item)
         phrase = phrase.strip().rstrip(".").strip(" -–:")
         quote = self._quote(markers, phrase)
+        held = quote is not None
         if quote is None:
-            return None
+            named = [self.evidence[m - 1] for m in markers if 1 <= m <= len(self.evidence)]
+            if not named:
+                return "", False
+            quote, phrase = named[0], ""
         key = (quote.doc_id, quote.start, quote.end)
         if key in self._keys:
-            return ""  # a second phrase on a quote already shown: kept, nothing new to show
+            return "", held  # a second line on a quote already shown: nothing new to show
         self._keys.add(key)
         n = len(self.citations) + 1
         self.citations.append(quote.model_copy(update={"n": n}))
@@ -222,9 +229,9 @@ class _Composer:
         }
         # A small model repeats itself, or copies the quote: shown once, the quote says it.
         if not phrase or phrase.casefold() in self._phrases or copies(phrase, quote.quote):
-            return self.prompts.render("generate_quote", self.language, **values)
+            return self.prompts.render("generate_quote", self.language, **values), held
         self._phrases.add(phrase.casefold())
-        return self.prompts.render("generate_item", self.language, clause=phrase, **values)
+        return self.prompts.render("generate_item", self.language, clause=phrase, **values), held
 
     def _quote(self, markers: tuple[int, ...], phrase: str) -> Citation | None:
         named = [self.evidence[m - 1] for m in markers if 1 <= m <= len(self.evidence)]
@@ -295,6 +302,7 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
         stats = _StreamStats()
         no_answer = self.prompts.render("no_answer", input.language)
         shown: list[str] = []
+        waiting: list[str] = []  # bare quotes, shown once some phrase has held
         sentences = supported = 0
         refused = False
         error: str | None = None
@@ -304,12 +312,12 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
                     refused = True
                     continue
                 sentences += 1
-                sentence = composer.compose(item)
-                if sentence is not None:
-                    supported += 1
+                sentence, held = composer.compose(item)
+                supported += held
                 if sentence:
-                    shown.append(("" if not shown else " ") + sentence)
-                    yield TextPiece(shown[-1])
+                    waiting.append(sentence)
+                if supported:
+                    yield from self._show(waiting, shown)
         except LLMError as exc:
             log.warning("language model failed, answering extractively: %s", exc)
             error = "llm_error"
@@ -326,6 +334,7 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
                 }
             )
             return
+        yield from self._show(waiting, shown)
         yield Draft(
             text="".join(shown),
             citations=tuple(composer.citations),
@@ -333,6 +342,13 @@ class GenerativeAnswerer(Runnable[AnswerRequest, Draft]):
             confidence=base.confidence,
             generation=generation,
         )
+
+    @staticmethod
+    def _show(waiting: list[str], shown: list[str]) -> Iterator[TextPiece]:
+        for sentence in waiting:
+            shown.append(("" if not shown else " ") + sentence)
+            yield TextPiece(shown[-1])
+        waiting.clear()
 
     def _items(self, input: AnswerRequest, base: Draft, stats: _StreamStats) -> Iterator[str]:
         """The model's lines, each as soon as it is complete."""

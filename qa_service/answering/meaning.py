@@ -157,6 +157,8 @@ _FRAGMENT_WORDS = frozenset(
     von vom seit bis der die das den dem des ein eine jeden jede jedem rund etwa day days
     week weeks month months year years night nights morning evening daily""".split()
 )
+# Lower-case words spelled alike in both languages.
+_BOTH_LANGUAGES = frozenset("also will hand plan rest kind fast warm arm elf".split())
 _PASSIVE_AGENT = re.compile(r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b")
 _TITLE_WORDS = frozenset(
     """chancellor president prime minister mayor council governor foreign special envoy
@@ -806,6 +808,7 @@ class MeaningCheck:
             self._condition,
             self._place,
             self._time,
+            self._untranslated,
         ):
             reasons += rule(s, q, extra, speaker)
         return Verdict(not reasons, tuple(reasons))
@@ -936,6 +939,27 @@ class MeaningCheck:
         if added:
             out.append(f"negation: the quote does not negate {added[0]}")
         return out
+
+    def _untranslated(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
+        """An English sentence over a German quote says it in English: two or more of the
+        quote's own lower-case words ("geschützte", "militärische") mean it was not."""
+        if s.language != "en" or q.language != "de":
+            return []
+        quoted = {t.w for t in q.tokens if t.kind == "word"}
+        left = [
+            t.raw
+            for t in s.tokens
+            if t.kind == "word"
+            and t.raw.islower()
+            and len(t.w) >= 4
+            and t.w in quoted
+            and t.w not in _BOTH_LANGUAGES
+        ]
+        return (
+            [f"language: German words left untranslated ({', '.join(left)})"]
+            if len(left) > 1
+            else []
+        )
 
     def _modality(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
         if s.fragment:

@@ -111,9 +111,31 @@ def test_a_repeated_phrase_is_shown_once_and_a_distorted_one_not_at_all():
     )
     phrase = "Merz: Germany could commit forces on neighbouring NATO territory after a ceasefire"
     first = composer.compose(f"[1] {phrase}")
-    assert first == f"{phrase} – Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [1]"
+    assert first == (f"{phrase} – Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [1]", True)
     assert composer.compose(f"[2] {phrase}") == (
-        f"Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [2]"
+        f"Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [2]",
+        True,
     )
-    assert composer.compose("[1] Merz: the Bundeswehr will go to Ukraine in a war") is None
+    # A distortion is not shown; its quote is already there, so nothing is added.
+    assert composer.compose("[1] Merz: the Bundeswehr will go to Ukraine in a war") == ("", False)
     assert [c.n for c in composer.citations] == [1, 2]
+
+
+def test_a_dropped_phrase_still_shows_the_quote_the_model_chose():
+    from qa_service.answering.generative import _Composer
+    from qa_service.answering.meaning import MeaningCheck
+    from qa_service.answering.resolve import CitationResolver
+    from qa_service.prompts import PromptLibrary
+    from qa_service.settings import Settings
+
+    composer = _Composer(
+        [QUOTE],
+        CitationResolver([], None, None, 1.0),
+        PromptLibrary(Settings(_env_file=None).prompts_dir),
+        "en",
+        MeaningCheck(),
+    )
+    text, held = composer.compose("[1] Merz said the USA will never send troops")
+    assert not held and "USA" not in text
+    assert text == "Friedrich Merz (ZDF, 7 January 2026): „Dazu kann es gehören.“ [1]"
+    assert composer.compose("[7] Merz said the USA will never send troops") == ("", False)

@@ -28,6 +28,7 @@ KINDS = {
     "condition",
     "place",
     "time",
+    "language",  # an English sentence that leaves the German quote's words untranslated
 }
 
 
