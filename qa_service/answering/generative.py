@@ -212,7 +212,7 @@ class _Composer:
         quote = self._quote(markers, phrase)
         held = quote is not None
         if quote is None:
-            named = [self.evidence[m - 1] for m in markers if 1 <= m <= len(self.evidence)]
+            named = self._named(markers)
             if not named:
                 return "", False
             quote, phrase = named[0], ""
@@ -233,9 +233,12 @@ class _Composer:
         self._phrases.add(phrase.casefold())
         return self.prompts.render("generate_item", self.language, clause=phrase, **values), held
 
+    def _named(self, markers: tuple[int, ...]) -> list[Citation]:
+        """The evidence the line's numbers name, ignoring numbers out of range."""
+        return [self.evidence[m - 1] for m in markers if 1 <= m <= len(self.evidence)]
+
     def _quote(self, markers: tuple[int, ...], phrase: str) -> Citation | None:
-        named = [self.evidence[m - 1] for m in markers if 1 <= m <= len(self.evidence)]
-        for c in named:
+        for c in self._named(markers):
             if not phrase or self._faithful(phrase, c):
                 return c
         if not phrase:

@@ -54,15 +54,6 @@ class Stem:
     kv: bytes
 
 
-def _shared(a, b) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 class CountingLlama(llama_cpp.Llama):
     """A `Llama` that records a `Completion` per generation, honours a deadline and keeps the
     KV states of a few earlier prompts."""
@@ -93,12 +84,14 @@ class CountingLlama(llama_cpp.Llama):
     def _switch_stem(self, tokens: list[int]) -> None:
         """Before `generate` matches `tokens` against the live KV cache: keep the live state if
         the new prompt would throw it away, and restore a kept one that shares more."""
+        shared = self.longest_token_prefix
         live = self.input_ids[: self.n_tokens].tolist()
-        live_shared = _shared(live, tokens)
+        live_shared = shared(live, tokens)
         if live_shared < self.MIN_STEM and len(live) >= self.MIN_STEM:
             self._keep(live)
-        best = max(self.stems, key=lambda s: _shared(s.tokens, tokens), default=None)
-        if best is not None and _shared(best.tokens, tokens) >= live_shared + self.MIN_STEM:
+        scored = [(shared(s.tokens, tokens), s) for s in self.stems]
+        best_shared, best = max(scored, key=lambda x: x[0], default=(0, None))
+        if best is not None and best_shared >= live_shared + self.MIN_STEM:
             self._restore(best)
 
     def _keep(self, live: list[int]) -> None:
@@ -108,7 +101,9 @@ class CountingLlama(llama_cpp.Llama):
         buffer = (ctypes.c_uint8 * size)()
         n = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
         stem = Stem(live, bytes(buffer[:n]))
-        self.stems = [s for s in self.stems if _shared(s.tokens, live) < self.MIN_STEM]
+        self.stems = [
+            s for s in self.stems if self.longest_token_prefix(s.tokens, live) < self.MIN_STEM
+        ]
         self.stems = [*self.stems, stem][-self.STEMS :]
 
     def _restore(self, stem: Stem) -> None:
