@@ -82,7 +82,9 @@ def build_snapshot(
     duplicates = {(u.doc_id, u.start): g for g, members in groups.items() for u in members}
     return CorpusSnapshot(
         fingerprint=fingerprint,
-        bm25=BM25Index(chunks),
+        # Chunks without their document record are a write still under way (or a crashed
+        # one that prune will remove): not searchable until the record marks them complete.
+        bm25=BM25Index([c for c in chunks if c.doc_id in docs]),
         documents=docs,
         sentences=sentences,
         speakers={k: tuple(v) for k, v in speakers.items()},

@@ -77,16 +77,21 @@ class HybridRetriever:
         n = max(self.candidate_k, k)
         dense: list[Passage] = []
         vector = None
+        snapshot = self.snapshots.current()
         if mode in ("hybrid", "dense"):
             t = time.perf_counter()
             vector = self.embedder.embed_query(question)
             timings["embed_ms"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
-            dense = self.store.search(vector, n, filters)
+            # The store may be ahead of the snapshot (another process mid-write, or written
+            # since the last refresh): a passage the snapshot has no sentences for cannot be
+            # answered from, and its neighbours would be answered without it.
+            dense = [
+                p for p in self.store.search(vector, n, filters) if p.doc_id in snapshot.documents
+            ]
             timings["dense_ms"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        snapshot = self.snapshots.current()
         index = snapshot.bm25
         allowed = None
         if filters is not None and not filters.is_empty():

@@ -475,21 +475,30 @@ def test_questions_are_answered_while_a_cli_ingest_runs(
         cli = CliIngest(docs_dir, server_settings.data_dir, model_path, tmp_path / "log-cli")
         cli.wait_progress()
         during: list[tuple[int, bool, float]] = []
+        missed: list[tuple[int, int, str]] = []
         while cli.running():
             t0 = time.perf_counter()
             response = _ask(client, questions[len(during) % 2])
             answered = response.status_code == 200 and response.json()["answered"]
             during.append((response.status_code, answered, time.perf_counter() - t0))
+            if not answered:
+                missed.append((len(during), response.status_code, response.text[:2000]))
             time.sleep(0.1)  # a steady stream, not a flood: the ingest shares the CPU
         report = _reported(cli.finish())
         assert {s for s, _ in report.values()} == {"added"}
         assert during, "no question was asked while the ingest ran"
-        assert all(status == 200 and answered for status, answered, _ in during), during
+        assert not missed, missed
 
         # The server answers from what the other process wrote, and its vector index
         # holds it (a stale in-memory index would miss every chunk of the CLI's ingest).
         _assert_searchable(service.store, _stored_vectors(server_settings.data_dir))
-        answer = _ask(client, "Wie viele Fahrgäste beförderte die Zugspitzbahn 2025?").json()
+        # Another process's write is seen at most `refresh_seconds` late (plus the rebuild).
+        deadline = time.monotonic() + 5 * service.snapshots.refresh_seconds
+        while True:
+            answer = _ask(client, "Wie viele Fahrgäste beförderte die Zugspitzbahn 2025?").json()
+            if answer["answered"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert answer["answered"] and "612.345" in answer["answer"]
         assert Path(answer["citations"][0]["source"]).name == "zugspitzbahn.md"
     slowest = max(seconds for _, _, seconds in during)

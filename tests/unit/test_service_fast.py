@@ -180,3 +180,33 @@ def test_deleted_document_no_longer_answers(service):
     answer = service.ask("Wer warnt vor Glätte auf den Autobahnen?")
     assert all(p.source != "wetter.txt" for p in answer.passages)
     assert service.status().documents == 2
+
+
+class KilledBeforeTheRecord(InMemoryStore):
+    """A writer killed after the chunks of `glatteis.txt` and before its document record."""
+
+    def write_document(self, doc, chunks, vectors, index_key="", sentences=()):
+        if doc.source != "glatteis.txt":
+            return super().write_document(doc, chunks, vectors, index_key, sentences)
+        with self._lock:
+            for chunk, vector in zip(chunks, vectors, strict=True):
+                self._chunks[chunk.id] = (chunk, tuple(vector))
+            self._generation += 1
+        raise KeyboardInterrupt("killed mid-write")
+
+
+def test_chunks_without_their_document_record_are_not_retrieved(tmp_path):
+    store = KilledBeforeTheRecord()
+    service = make_service(tmp_path, store=store)
+    text = "Glatteis\n\nDer Wetterdienst warnt vor Glätte auf den Autobahnen und Brücken.\n"
+    with pytest.raises(KeyboardInterrupt):
+        service.ingest_bytes("glatteis.txt", text.encode())
+    assert any(c.source == "glatteis.txt" for c, _ in store._chunks.values())
+    service.snapshots.changed()  # what the next refresh does after another process wrote
+
+    for mode in ("hybrid", "dense", "bm25"):
+        _, _, retrieval = service.retrieve("Wer warnt vor Glätte auf Brücken?", mode=mode)
+        assert retrieval.passages and all(p.source != "glatteis.txt" for p in retrieval.passages)
+    answer = service.ask("Wer warnt vor Glätte auf Brücken?")
+    assert answer.answered and {c.source for c in answer.citations} == {"wetter.txt"}
+    assert all(p.source != "glatteis.txt" for p in answer.passages)
