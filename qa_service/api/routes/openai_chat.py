@@ -51,6 +51,19 @@ PREFIX = "/v1"
 MAX_HISTORY_TURNS = 20
 _STARTED = int(time.time())
 _CHUNK_REF = "#/components/schemas/ChatCompletionChunk"
+# One event of the stream, as FastAPI documents its own (`itemSchema`): `data` is a string,
+# here the JSON of a chunk, or `[DONE]` at the end.
+_EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {
+            "type": "string",
+            "if": {"const": "[DONE]"},
+            "else": {"contentMediaType": "application/json", "contentSchema": {"$ref": _CHUNK_REF}},
+        }
+    },
+}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": OpenAIErrorResponse, "description": "Invalid request"},
     401: {"model": OpenAIErrorResponse, "description": "API key missing or wrong"},
@@ -162,7 +175,7 @@ def _arguments(request: ChatCompletionRequest, history: list[Turn]) -> dict[str,
                 "each `data:` a `chat.completion.chunk` (schema ChatCompletionChunk), the last "
                 "with `citations` and `qa`, then `data: [DONE]`."
             ),
-            "content": {"text/event-stream": {"schema": {"$ref": _CHUNK_REF}}},
+            "content": {"text/event-stream": {"itemSchema": _EVENT_SCHEMA}},
         }
     },
 )
