@@ -40,6 +40,10 @@ LEXICON = Path(__file__).resolve().parent.parent / "data" / "meaning_lexicon.tsv
 # A German sentence over a German quote: at least this share of its content words (stems or
 # word-list concepts) must be the quote's. Faithful paraphrases in the labelled set: >= 0.56.
 MIN_SHARED_WORDS = 0.5
+# A quote's condition governs the content words just before it ("Entsendung einer Truppe im
+# Fall eines Waffenstillstands") and what it names: a sentence claiming none of those may
+# leave it out ("unterzeichneten kurz vor der Pressekonferenz").
+CONDITION_SCOPE = 3
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|%|[.,;:!?\"„“”»«()–—]|(?<=\s)-(?=\s)")
 _STOP_PUNCT = frozenset(".;:!?")
@@ -291,6 +295,22 @@ def _number_value(raw: str, language: str) -> float | None:
     if raw.isdigit():
         return float(raw)
     return None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """ "nach einem Waffenstillstand", "sobald die Bedingungen erfüllt seien": its kind, the
+    concepts of what it names, and those of the words it governs (its scope)."""
+
+    kind: str  # before | after | other ("falls", "sobald", "im Falle")
+    concepts: set[str]
+    scope: set[str]
+
+    def same(self, other: Condition) -> bool:
+        """The same condition: "after a ceasefire" renders "im Falle/sobald einer Waffenruhe"
+        (the bases come once there is one), but never "vor einer Waffenruhe"."""
+        kinds = {self.kind, other.kind}
+        return bool(self.concepts & other.concepts) and (len(kinds) == 1 or "before" not in kinds)
 
 
 class Text:
@@ -547,19 +567,22 @@ class Text:
             chars[a:b] = " " * (b - a)
         return "".join(chars)
 
-    def conditions(self) -> list[tuple[str, set[str]]]:
+    def conditions(self) -> list[Condition]:
         out = []
         for m in re.finditer(_CONDITION[self.language], self.low):
             k = self._token_at(m.end())
             if k is None:
                 continue
             content = [t for t in self.tokens[k:] if t.concepts][:3]
+            before = [t for t in self.tokens[: self._token_at(m.start()) or 0] if t.concepts]
             kind = "other"
             if re.match(r"(vor|before)\b", m.group()):
                 kind = "before"
             elif re.match(r"(nach|after)\b", m.group()):
                 kind = "after"
-            out.append((kind, {c for t in content for c in t.concepts}))
+            concepts = {c for t in content for c in t.concepts}
+            scope = concepts | {c for t in before[-CONDITION_SCOPE:] for c in t.concepts}
+            out.append(Condition(kind, concepts, scope))
         return out
 
     def orders(self) -> set[str]:
@@ -982,10 +1005,10 @@ class MeaningCheck:
         covering = qc if len(segments) < 2 else self._segment_conditions(s, q)
         quote_concepts = q.concepts()
         sc = s.conditions()
-        for kind, concepts in sc:
-            if any(kind == k and concepts & c for k, c in qc):
+        for own in sc:
+            if any(own.same(c) for c in qc):
                 continue
-            if not qc and kind in ("before", "after") and concepts & quote_concepts:
+            if not qc and own.kind in ("before", "after") and own.concepts & quote_concepts:
                 continue  # "nach einem Angriff" where the quote reports the attack
             out.append(
                 "condition: not the quote's condition"
@@ -993,7 +1016,14 @@ class MeaningCheck:
                 else "condition: the quote has no condition"
             )
             break
-        if not sc and covering:
+        claimed, orders = s.concepts(), s.orders()
+        if not sc and any(
+            c.scope & claimed  # "signed ... before the press conference" claims no deployment
+            and not (
+                c.concepts & claimed and ("before" if c.kind == "before" else "after") in orders
+            )
+            for c in covering
+        ):
             out.append("condition: the quote's condition is missing")
         opposite = {"before": "after", "after": "before"}
         so, qo = s.orders(), q.orders()
