@@ -17,56 +17,20 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, extractor_version, load_bytes, load_document
 from qa_service.errors import IngestError
-from qa_service.models import Document, StoredSentence
+from qa_service.models import Document, FileReport, IngestReport, IngestStatus, StoredSentence
 from qa_service.protocols import Embedder, Store
 from qa_service.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-Status = Literal["added", "updated", "unchanged", "error", "pruned"]
 # Part of every index key. 2: sentence units stored with each document, so re-ingesting an
 # index written before them re-indexes every document (and fills its sentences).
 INDEX_VERSION = 2
-
-
-@dataclass(frozen=True)
-class FileReport:
-    source: str
-    status: Status
-    doc_id: str | None = None
-    title: str | None = None
-    chunks: int = 0
-    message: str = ""
-    seconds: float = 0.0
-    sentences: int = 0
-
-
-@dataclass
-class IngestReport:
-    files: list[FileReport] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def count(self, status: Status) -> int:
-        return sum(f.status == status for f in self.files)
-
-    @property
-    def chunks_written(self) -> int:
-        return sum(f.chunks for f in self.files if f.status in ("added", "updated"))
-
-    @property
-    def sentences_written(self) -> int:
-        return sum(f.sentences for f in self.files if f.status in ("added", "updated"))
-
-    def summary(self) -> dict[str, int]:
-        keys: tuple[Status, ...] = ("added", "updated", "unchanged", "error", "pruned")
-        return {k: self.count(k) for k in keys}
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -182,7 +146,7 @@ class Indexer:
         self.store.write_document(
             doc, chunks, vectors[: len(chunks)], index_key=key, sentences=sentences
         )
-        status: Status = "updated" if old is not None else "added"
+        status: IngestStatus = "updated" if old is not None else "added"
         return FileReport(
             source,
             status,

@@ -4,7 +4,8 @@ Headline heuristic: the first line is short (at most 200 characters and 30 words
 like a sentence or a lead-in (".", ",", ";", ":"), and more text follows it. Corpus files 000,
 003 and 004 start with such a line; 001, 002 and the XQuAD files start with a paragraph.
 A file name is used when it reads as words ("Apollo_program.txt" -> "Apollo program"), not as an
-id ("001_ea25f4a6a3f17485.txt"); otherwise the first sentence of the lead, without a dateline
+id ("001_ea25f4a6a3f17485.txt") or a numbered file of a collection ("gnad_0054_panorama.txt");
+otherwise the first sentence of the lead, without a dateline
 ("PARIS (dpa-AFX) - "), shortened at a word boundary.
 """
 
@@ -22,6 +23,7 @@ _CLOSING = "\"'“”»«’)"
 _LEAD_DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ./' -]{1,40}\([^()\n]{1,30}\)[^\S\n]*[-–—][^\S\n]*")
 _GLUED_COLON = re.compile(r"(?<=[a-zäöüß]):(?=[A-ZÄÖÜ])")
 _HEX_ID = re.compile(r"[0-9a-f]{8,}", re.I)
+_SERIAL = re.compile(r"0\d{2,}")  # zero-padded: "0054", not a year like "1973"
 
 
 def resolve_title(text: str, name: str, explicit: str | None = None) -> str:
@@ -50,7 +52,9 @@ def title_from_filename(name: str) -> str | None:
     """ "Fresno,_California.txt" -> "Fresno, California"; None for id-like names."""
     words = _stem(name).replace("_", " ").split()
     readable = any(w.isalpha() and len(w) >= 3 and not _HEX_ID.fullmatch(w) for w in words)
-    return " ".join(words) if readable else None
+    # A running number marks a file of a collection ("gnad_0054_panorama"), not a title.
+    numbered = any(_SERIAL.fullmatch(w) for w in words)
+    return " ".join(words) if readable and not numbered else None
 
 
 def title_from_lead(text: str) -> str | None:

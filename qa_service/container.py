@@ -159,10 +159,8 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
 
 
 def _clock(settings: Settings):
-    """The day relative dates are read against: QA_TODAY if set (evaluation, demos)."""
-    import datetime as dt
-
-    return (lambda: settings.today) if settings.today else dt.date.today
+    """QA_TODAY if set (evaluation, demos); None lets the service use the articles' dates."""
+    return lambda: settings.today
 
 
 def _model_name(settings: Settings, chat_model) -> str:

@@ -9,10 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:  # a type only: the snapshot is built from these models, not they from it
+    from qa_service.corpus.snapshot import CorpusSnapshot
 
 Vector = list[float]
 
@@ -280,3 +284,53 @@ class Answer(_Frozen):
     refusal_reason: RefusalReason | None = None
     filters_applied: Filters | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+
+
+IngestStatus = Literal["added", "updated", "unchanged", "error", "pruned"]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    source: str
+    status: IngestStatus
+    doc_id: str | None = None
+    title: str | None = None
+    chunks: int = 0
+    message: str = ""
+    seconds: float = 0.0
+    sentences: int = 0
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: IngestStatus) -> int:
+        return sum(f.status == status for f in self.files)
+
+    @property
+    def chunks_written(self) -> int:
+        return sum(f.chunks for f in self.files if f.status in ("added", "updated"))
+
+    @property
+    def sentences_written(self) -> int:
+        return sum(f.sentences for f in self.files if f.status in ("added", "updated"))
+
+    def summary(self) -> dict[str, int]:
+        keys: tuple[IngestStatus, ...] = ("added", "updated", "unchanged", "error", "pruned")
+        return {k: self.count(k) for k in keys}
+
+
+SearchMode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass
+class Retrieval:
+    """What retrieval found, and the corpus snapshot it searched: the answer request is
+    built from this alone."""
+
+    passages: list[Passage]
+    snapshot: CorpusSnapshot
+    timings: dict[str, float] = field(default_factory=dict)
+    query_vector: tuple[float, ...] | None = None

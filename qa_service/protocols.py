@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from qa_service.models import (
     Chunk,
     Document,
     DocumentInfo,
+    FileReport,
     Filters,
+    IngestReport,
     Language,
     Passage,
+    Retrieval,
+    SearchMode,
     StoredSentence,
     Vector,
 )
-
-if TYPE_CHECKING:  # the concrete result types live with their producers
-    from ingest.indexing import FileReport, IngestReport
-    from qa_service.retrieval.hybrid import Mode, Retrieval
 
 
 @runtime_checkable
@@ -96,7 +96,7 @@ class Retriever(Protocol):
         k: int,
         filters: Filters | None = None,
         language: Language | None = None,
-        mode: Mode | None = None,
+        mode: SearchMode | None = None,
     ) -> Retrieval: ...
 
 

@@ -17,19 +17,30 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.indexing import FileReport, IngestReport
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering.base import Answerer, AnswerRequest, Draft, Reset, TextPiece
+from qa_service.answering.compose import quotes_text
 from qa_service.answering.condense import Condenser
 from qa_service.answering.verify import verify_citations
 from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.errors import QuestionError
 from qa_service.language import detect_language
-from qa_service.models import Answer, Citation, Document, DocumentInfo, Filters, Language, Turn
+from qa_service.models import (
+    Answer,
+    Citation,
+    Document,
+    DocumentInfo,
+    FileReport,
+    Filters,
+    IngestReport,
+    Language,
+    Retrieval,
+    SearchMode,
+    Turn,
+)
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder, Indexer, Retriever, Store
 from qa_service.retrieval.entities import missing_names
-from qa_service.retrieval.hybrid import Mode, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +116,7 @@ class QAService:
         condenser: Condenser | None = None,
         k: int = 5,
         max_question_chars: int = 2000,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date | None] = lambda: None,
     ) -> None:
         self.store, self.embedder, self.retriever = store, embedder, retriever
         self.answerer, self.indexer, self.prompts = answerer, indexer, prompts
@@ -114,6 +125,12 @@ class QAService:
         self.k = k
         self.max_question_chars = max_question_chars
         self.today = today
+
+    def reference_day(self) -> dt.date:
+        """The day relative dates ("gestern", "am Montag") are read against: QA_TODAY if set,
+        else the newest article's date (news is asked about as of its own days, not as of
+        the wall clock, which may be years later), else the real today."""
+        return self.today() or self.snapshots.current().newest_date or dt.date.today()
 
     def warm_up(self) -> None:
         """Load the model and build the corpus snapshot now rather than on the first question."""
@@ -129,7 +146,7 @@ class QAService:
         question: str,
         k: int | None = None,
         filters: Filters | None = None,
-        mode: Mode | None = None,
+        mode: SearchMode | None = None,
     ) -> tuple[str, Language, Retrieval]:
         text = clean_question(question, self.max_question_chars)
         language = detect_language(text)
@@ -161,7 +178,7 @@ class QAService:
         language = detect_language(text)
         condensed = self.condenser.condense(text, history, language) if history else None
         asked = condensed or text
-        analysis = analyse(asked, language, self.today())
+        analysis = analyse(asked, language, self.reference_day())
         retrieval = self.retriever.retrieve(asked, k or self.k, filters, language)
         t1 = time.perf_counter()
         first_piece: float | None = None
@@ -185,7 +202,21 @@ class QAService:
             yield TextPiece(draft.text)
         # Against the store as it is now, not the snapshot: a document another process
         # replaced since retrieval must not be quoted from its old text.
-        citations, _rejected = verify_citations(draft.citations, self.store.get_document)
+        documents: dict[str, Document] = {}
+
+        def get_document(doc_id: str) -> Document | None:
+            if doc_id not in documents and (doc := self.store.get_document(doc_id)) is not None:
+                documents[doc_id] = doc
+            return documents.get(doc_id)
+
+        citations, rejected = verify_citations(draft.citations, get_document)
+        if rejected and citations and draft.answered:
+            # The draft's text quotes what did not verify: rebuild it from the verified ones.
+            text, citations = quotes_text(citations, documents, self.prompts, language)
+            mode = "extractive" if draft.mode == "extractive" else "extractive_fallback"
+            draft = draft.model_copy(update={"text": text, "citations": citations, "mode": mode})
+            yield Reset()
+            yield TextPiece(text)
         t2 = time.perf_counter()
         timings = dict(retrieval.timings)
         timings.update(

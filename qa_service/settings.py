@@ -98,7 +98,8 @@ class Settings(BaseSettings):
     # Evaluation: `qa eval --dataset gold` reads its questions here (relative to the working
     # directory, like data_dir); the runtime never reads tests/ on its own.
     eval_gold_file: Path = Path("tests/data/gold_seed_qa.jsonl")
-    # The day questions are asked, for "gestern", "am Montag"; empty means the real today.
+    # The day questions are asked, for "gestern", "am Montag"; empty means the newest
+    # article date in the index (news is asked about as of its days), else the real today.
     # `qa eval` asks the gold set on `eval_today`, the day after the sample corpus' newest news.
     today: dt.date | None = None
     eval_today: dt.date = dt.date(2026, 1, 8)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa_service.corpus.attribution import SentenceUnit
@@ -19,8 +19,11 @@ from qa_service.corpus.snapshot import CorpusSnapshot
 from qa_service.date_words import clock_time, day_month, long_date
 from qa_service.models import AlsoIn, Citation, Document, Language
 from qa_service.prompts import PromptLibrary
+from qa_service.retrieval.tokens import tokenize
 
-MAX_QUOTE_CHARS = 900
+MAX_QUOTE_CHARS = 500  # a quote a reader takes in at a glance, completion included
+MAX_ANSWER_CHARS = 800  # the framed quotes of one answer together
+_CLAUSE_END = re.compile(r"[,;:–—]\s+")
 _PERSONAL = frozenset("Er Sie He She".split())
 _DEMONSTRATIVE = re.compile(r"^(?:Dies|Dazu|Damit|Daher|Deshalb|Dabei|Darin|This|That)\b")
 _SPACE = re.compile(r"\s+")
@@ -68,6 +71,31 @@ def complete(unit: SentenceUnit, snapshot: CorpusSnapshot) -> Quote:
         ):
             start = prev.start
     return Quote(unit, start, end)
+
+
+def shorten(quote: Quote, snapshot: CorpusSnapshot, words: frozenset[str]) -> Quote:
+    """A quote over MAX_QUOTE_CHARS keeps the run of whole clauses, within the limit, that
+    holds most of the question's `words` (folded tokens): still one verbatim span."""
+    if quote.end - quote.start <= MAX_QUOTE_CHARS:
+        return quote
+    text = snapshot.documents[quote.unit.doc_id].text
+    cuts = [quote.start]
+    cuts += [quote.start + m.end() for m in _CLAUSE_END.finditer(text[quote.start : quote.end])]
+    cuts.append(quote.end)
+    best, best_hits = (quote.start, quote.start + MAX_QUOTE_CHARS), -1
+    for i, a in enumerate(cuts[:-1]):
+        ends = [b for b in cuts[i + 1 :] if b - a <= MAX_QUOTE_CHARS]
+        if not ends:
+            continue
+        b = ends[-1]
+        hits = len(words & set(tokenize(text[a:b])))
+        if hits > best_hits:
+            best, best_hits = (a, b), hits
+    start, end = best
+    if end - start > MAX_QUOTE_CHARS:  # one clause over the limit: cut at a word boundary
+        cut = text.rfind(" ", start, start + MAX_QUOTE_CHARS)
+        end = cut if cut > start else start + MAX_QUOTE_CHARS
+    return Quote(quote.unit, start, len(text[:end].rstrip(" ,;:–—")))
 
 
 def focus(quote: Quote, snapshot: CorpusSnapshot) -> str:
@@ -139,14 +167,32 @@ def citation(
     )
 
 
+def source_label(c: Citation, doc: Document, language: Language) -> str:
+    """ "ZDF, 6. Januar 2026"; an undated article is only its outlet, never "ZDF, "."""
+    when = format_when(c.date, c.section_time, language)
+    return ", ".join(part for part in (outlet(doc), when) if part)
+
+
 def frame(c: Citation, doc: Document, prompts: PromptLibrary, language: Language) -> str:
     """ "Merz (ZDF, 6. Januar 2026): „…“ [1]" — who, where from, when, the quote."""
     values = {
-        "outlet": outlet(doc),
-        "when": format_when(c.date, c.section_time, language),
+        "source": source_label(c, doc, language),
         "quote": _SPACE.sub(" ", c.quote).strip(),
         "n": str(c.n),
     }
     if c.speaker:
         return prompts.render("quote_speaker", language, speaker=c.speaker, **values)
     return prompts.render("quote_plain", language, **values)
+
+
+def quotes_text(
+    citations: Sequence[Citation],
+    documents: Mapping[str, Document],
+    prompts: PromptLibrary,
+    language: Language,
+) -> tuple[str, tuple[Citation, ...]]:
+    """The answer built from `citations` alone, renumbered 1..n: what is shown when only some
+    of a draft's citations verified, so no text rests on a quote that did not."""
+    numbered = tuple(c.model_copy(update={"n": n}) for n, c in enumerate(citations, start=1))
+    parts = [frame(c, documents[c.doc_id], prompts, language) for c in numbered]
+    return prompts.render("extractive_answer", language, quotes="\n".join(parts)), numbered

@@ -30,7 +30,16 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering import answer_types
 from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, TextPiece
-from qa_service.answering.compose import citation, complete, focus, format_when, frame, merge
+from qa_service.answering.compose import (
+    MAX_ANSWER_CHARS,
+    citation,
+    complete,
+    focus,
+    format_when,
+    frame,
+    merge,
+    shorten,
+)
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import person_key
@@ -126,19 +135,24 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 refusal_reason=refusal.reason,
             )
         chosen = self._choose(candidates)
-        quotes = merge([complete(c.unit, snapshot) for c in chosen])
+        words = frozenset(tokenize(input.question))
+        completed = merge([complete(c.unit, snapshot) for c in chosen])
+        quotes = [shorten(q, snapshot, words) for q in completed]
         also = {id(c.unit): c.also for c in chosen}
         citations, parts = [], []
         for n, q in enumerate(quotes, start=1):
             c = citation(q, n, snapshot, also.get(id(q.unit), ()))
+            part = frame(c, snapshot.documents[c.doc_id], self.prompts, input.language)
+            if parts and sum(map(len, parts)) + len(part) > MAX_ANSWER_CHARS:
+                break  # concise: the best quote first, the others while they fit
             citations.append(c)
-            parts.append(frame(c, snapshot.documents[c.doc_id], self.prompts, input.language))
+            parts.append(part)
         text = self.prompts.render("extractive_answer", input.language, quotes="\n".join(parts))
         return Draft(
             text=text,
             citations=tuple(citations),
             confidence=confidence,
-            focus=tuple(focus(q, snapshot) for q in quotes),
+            focus=tuple(focus(q, snapshot) for q in quotes[: len(citations)]),
         )
 
     def warm_up(self) -> None:

@@ -10,12 +10,14 @@ built beside the old one and swapped in whole (`CorpusSnapshots`).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import logging
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.corpus.duplicates import near_duplicate_groups
@@ -36,6 +38,11 @@ class CorpusSnapshot:
     speakers: Mapping[str, tuple[SentenceUnit, ...]]  # by person key: what each one says
     duplicates: Mapping[tuple[str, int], int]  # (doc id, sentence start) -> group
     groups: Mapping[int, tuple[SentenceUnit, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def newest_date(self) -> dt.date | None:
+        """The newest article date: "gestern" in a question means the day before the news."""
+        return max((d.date for d in self.documents.values() if d.date is not None), default=None)
 
     @property
     def vocabulary(self) -> Vocabulary:

@@ -27,7 +27,7 @@ def collect(service, questions) -> list[Row]:
     rows = []
     for q in questions:
         text, language, retrieval = service.retrieve(q.question)
-        analysis = analyse(text, language, service.today())
+        analysis = analyse(text, language, service.reference_day())
         request = service.answer_request(text, language, analysis, retrieval)
         draft = service.answerer.invoke(request)
         if draft.confidence is not None:

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
-from qa_service.corpus.snapshot import CorpusSnapshot, CorpusSnapshots
-from qa_service.models import Filters, Language, Passage
+from qa_service.corpus.snapshot import CorpusSnapshots
+from qa_service.models import Filters, Language, Passage, Retrieval, SearchMode
 from qa_service.protocols import Embedder, Store
-
-Mode = Literal["hybrid", "dense", "bm25"]
 
 
 def reciprocal_rank_fusion(
@@ -34,17 +30,6 @@ def reciprocal_rank_fusion(
     return fused
 
 
-@dataclass
-class Retrieval:
-    """What retrieval found, and the corpus snapshot it searched: the answer request is
-    built from this alone."""
-
-    passages: list[Passage]
-    snapshot: CorpusSnapshot
-    timings: dict[str, float] = field(default_factory=dict)
-    query_vector: tuple[float, ...] | None = None
-
-
 class HybridRetriever:
     def __init__(
         self,
@@ -52,7 +37,7 @@ class HybridRetriever:
         embedder: Embedder,
         snapshots: CorpusSnapshots,
         *,
-        mode: Mode = "hybrid",
+        mode: SearchMode = "hybrid",
         candidate_k: int = 30,
         rrf_k: int = 60,
         bm25_weight_same_language: float = 1.0,
@@ -70,7 +55,7 @@ class HybridRetriever:
         k: int,
         filters: Filters | None = None,
         language: Language | None = None,
-        mode: Mode | None = None,
+        mode: SearchMode | None = None,
     ) -> Retrieval:
         mode = mode or self.mode
         timings: dict[str, float] = {}

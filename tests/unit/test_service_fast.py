@@ -210,3 +210,58 @@ def test_chunks_without_their_document_record_are_not_retrieved(tmp_path):
     answer = service.ask("Wer warnt vor Glätte auf Brücken?")
     assert answer.answered and {c.source for c in answer.citations} == {"wetter.txt"}
     assert all(p.source != "glatteis.txt" for p in answer.passages)
+
+
+class _HalfVerifiedAnswerer:
+    """Drafts an answer whose second quote is not in its document (a stale or bad span)."""
+
+    def __init__(self, service) -> None:
+        self.service = service
+
+    def warm_up(self) -> None:
+        pass
+
+    def invoke(self, input, config=None, **_):
+        from qa_service.answering.base import Draft
+        from qa_service.models import Citation
+
+        doc = next(d for d in map(self.service.get_document, self._ids()) if "Glätte" in d.text)
+        good = "Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen."
+        start = doc.text.index(good)
+
+        def cite(n: int, quote: str, at: int) -> Citation:
+            return Citation(
+                n=n, doc_id=doc.id, title=doc.title, source=doc.source,
+                start=at, end=at + len(quote), quote=quote, date=doc.date,
+            )  # fmt: skip
+
+        bad = "Der Wetterdienst hebt alle Warnungen auf."
+        return Draft(
+            text=f"Gewarnt wird: „{good}“ [1]\nEntwarnung: „{bad}“ [2]",
+            citations=(cite(1, good, start), cite(2, bad, 0)),
+            mode="generated",
+        )
+
+    def _ids(self):
+        return [d.id for d in self.service.list_documents()]
+
+    def events(self, input):
+        draft = self.invoke(input)
+        yield TextPiece(draft.text)
+        yield draft
+
+
+def test_an_answer_shows_only_the_quotes_that_verified(service):
+    service.answerer = _HalfVerifiedAnswerer(service)
+    events = list(service.stream("Wer warnt vor Glätte auf den Autobahnen?"))
+    answer = events[-1].answer
+    assert answer.answered and len(answer.citations) == 1
+    assert answer.citations[0].n == 1
+    assert "Entwarnung" not in answer.answer and "[2]" not in answer.answer
+    assert "„Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen.“ [1]" in answer.answer
+    assert answer.mode == "extractive_fallback"
+    # What was streamed before the check is withdrawn and replaced by the verified text.
+    after_reset = events[max(i for i, e in enumerate(events) if isinstance(e, Reset)) + 1 :]
+    shown = "".join(e.text for e in after_reset if isinstance(e, TextPiece))
+    assert shown == answer.answer
+    _verbatim(service, answer)
