@@ -143,3 +143,18 @@ def test_name_variants_have_both_kinds() -> None:
     matches = Counter(r["match"] for r in rows)
     assert matches[True] >= 60 and matches[False] >= 60, matches
     assert len({(r["query"], r["target"]) for r in rows}) == len(rows)
+
+
+def test_attribution_table_over_gnad(texts: dict[str, str]) -> None:
+    """Who speaks each sentence; a speaker is a person, an organisation, an unnamed source
+    or a document, never a place or a common noun of the sentence."""
+    rows = _rows("attribution_gnad.jsonl")
+    assert len(rows) >= 150 and len({r["doc"] for r in rows}) >= 15
+    kinds = {"person", "organisation", "unnamed", "document"}
+    for r in rows:
+        assert r["sentence"] in texts[r["doc"]], r["sentence"][:60]
+        assert (r["speaker"] is None) == (r["speaker_kind"] is None), r["sentence"][:60]
+        assert r["speaker_kind"] is None or r["speaker_kind"] in kinds
+        if r["speaker_kind"] == "person":
+            assert r["speaker"].split()[-1] in texts[r["doc"]], r["speaker"]
+    assert sum(r["speaker"] is None for r in rows) >= 40
