@@ -15,22 +15,76 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, extractor_version, load_bytes, load_document
 from qa_service.errors import IngestError
-from qa_service.models import Document, FileReport, IngestReport, IngestStatus, StoredSentence
-from qa_service.protocols import Embedder, Store
+from qa_service.models import (
+    Document,
+    FileReport,
+    IngestReport,
+    IngestStatus,
+    StoredSentence,
+    Vector,
+)
+from qa_service.protocols import Embedder, SpanEmbedder, Store
 from qa_service.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
 # Part of every index key. 2: sentence units stored with each document, so re-ingesting an
-# index written before them re-indexes every document (and fills its sentences).
-INDEX_VERSION = 2
+# index written before them re-indexes every document (and fills its sentences). 3: sentence
+# vectors read from their chunk's encoder pass (late chunking), no longer encoded alone.
+INDEX_VERSION = 3
+
+
+def embed_chunks_and_sentences(
+    embedder: Embedder,
+    text: str,
+    chunks: Sequence[tuple[int, int]],
+    sentences: Sequence[tuple[int, int]],
+    late: bool = True,
+) -> tuple[list[Vector], list[Vector]]:
+    """Vectors of a document's chunks and of its sentences. A SpanEmbedder reads each
+    sentence's vector from the pass over the chunk that holds it (late chunking), so the
+    text goes through the encoder once; a sentence no chunk holds whole, and every sentence
+    of another embedder, is embedded on its own in the same batch."""
+    if not chunks and not sentences:
+        return [], []
+    home: list[int | None] = [
+        next((i for i, (a, z) in enumerate(chunks) if a <= s and e <= z), None)
+        for s, e in sentences
+    ]
+    late = late and isinstance(embedder, SpanEmbedder)
+    if not late:
+        home = [None] * len(sentences)
+    alone = [k for k, h in enumerate(home) if h is None]
+    chunk_texts = [text[a:z] for a, z in chunks]
+    extra = [text[slice(*sentences[k])] for k in alone]
+    out: list[Vector | None] = [None] * len(sentences)
+    if late:
+        assert isinstance(embedder, SpanEmbedder)
+        local: list[list[tuple[int, int]]] = [[] for _ in chunks]
+        members: list[list[int]] = [[] for _ in chunks]
+        for k, h in enumerate(home):
+            if h is not None:
+                a = chunks[h][0]
+                local[h].append((sentences[k][0] - a, sentences[k][1] - a))
+                members[h].append(k)
+        vectors, span_vectors = embedder.embed_documents_with_spans(
+            chunk_texts + extra, local + [[] for _ in extra]
+        )
+        for h, ks in enumerate(members):
+            for k, v in zip(ks, span_vectors[h], strict=True):
+                out[k] = v
+    else:
+        vectors = embedder.embed_documents(chunk_texts + extra)  # one batched pass
+    for k, v in zip(alone, vectors[len(chunks) :], strict=True):
+        out[k] = v
+    return vectors[: len(chunks)], [v for v in out if v is not None]
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -55,10 +109,12 @@ class Indexer:
         target_chars: int,
         max_chars: int,
         overlap_sentences: int,
+        late_chunking: bool = True,
         lock: AbstractContextManager | None = None,
     ) -> None:
         """Chunking has no defaults here: Settings holds the one set (the container passes it)."""
         self.store, self.embedder = store, embedder
+        self.late_chunking = late_chunking
         self.chunking = {
             "target_chars": target_chars,
             "max_chars": max_chars,
@@ -76,6 +132,7 @@ class Indexer:
             "chunker": CHUNKER_VERSION,
             "chunking": self.chunking,
             "model": self.embedder.model_id,
+            "sentence_vectors": "late" if self.late_chunking else "alone",
         }
         if (extractor := extractor_version(doc.source)) is not None:
             spec["extractor"] = extractor  # only here: other files keep the keys they had
@@ -137,15 +194,14 @@ class Indexer:
             return FileReport(source, "unchanged", doc.id, doc.title, old.chunks)
         chunks = chunk_document(doc, **self.chunking)
         spans = split_sentences(doc.text)
-        texts = [c.text for c in chunks] + [doc.text[s:e] for s, e in spans]
-        vectors = self.embedder.embed_documents(texts) if texts else []  # one batched pass
+        chunk_vectors, sentence_vectors = embed_chunks_and_sentences(
+            self.embedder, doc.text, [(c.start, c.end) for c in chunks], spans, self.late_chunking
+        )
         sentences = [
             StoredSentence(doc_id=doc.id, start=s, end=e, text=doc.text[s:e], vector=v)
-            for (s, e), v in zip(spans, vectors[len(chunks) :], strict=True)
+            for (s, e), v in zip(spans, sentence_vectors, strict=True)
         ]
-        self.store.write_document(
-            doc, chunks, vectors[: len(chunks)], index_key=key, sentences=sentences
-        )
+        self.store.write_document(doc, chunks, chunk_vectors, index_key=key, sentences=sentences)
         status: IngestStatus = "updated" if old is not None else "added"
         return FileReport(
             source,

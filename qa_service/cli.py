@@ -40,34 +40,98 @@ def _fail(exc: QAError, code: int = 1) -> typer.Exit:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON line per file as it finishes, then a summary.")
+    ] = False,
 ) -> None:
-    """Index articles (.txt, .md, .html); unchanged files are skipped."""
+    """Index articles (.txt, .md, .html); unchanged files are skipped.
+
+    On a terminal a progress bar shows files, chunks, sentences, rate and time left; written
+    to a log (a container, a service, CI) each file gets its line the moment it is done, so a
+    slow ingest can be told from a hung one and a crash keeps what was reported."""
     from ingest.indexing import iter_files
 
     service = _service()
     total = sum(1 for _ in iter_files(paths))
-    lines: list[str] = []
+    live = sys.stderr.isatty() and not as_json
     try:
-        with typer.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+        if live:
+            report = _ingest_with_bar(service, paths, prune, total)
+        else:
 
-            def progress(report) -> None:
-                if report.status != "pruned":
-                    bar.update(1)
-                detail = report.message or f"{report.chunks} chunks"
-                lines.append(f"{report.status:9} {report.source}  ({detail})")
+            def progress(file) -> None:
+                typer.echo(_file_line(file, as_json))
+                sys.stdout.flush()
 
             report = service.ingest(paths, prune=prune, progress=progress)
     except QAError as exc:
         raise _fail(exc) from exc
-    for line in lines:
-        typer.echo(line)
-    summary = ", ".join(f"{v} {k}" for k, v in report.summary().items() if v)
-    typer.echo(
-        f"{summary or 'nothing to do'}; "
-        f"{report.chunks_written} chunks written in {report.seconds:.1f}s"
-    )
+    summary = report.summary()
+    if as_json:
+        typer.echo(json.dumps({
+            "summary": summary,
+            "chunks_written": report.chunks_written,
+            "sentences_written": report.sentences_written,
+            "seconds": round(report.seconds, 2),
+        }))  # fmt: skip
+    else:
+        done = ", ".join(f"{v} {k}" for k, v in summary.items() if v)
+        typer.echo(
+            f"{done or 'nothing to do'}; "
+            f"{report.chunks_written} chunks written in {report.seconds:.1f}s"
+        )
     if report.count("error"):
         raise typer.Exit(2)
+
+
+def _file_line(file, as_json: bool) -> str:
+    if as_json:
+        return json.dumps({
+            "source": file.source, "status": file.status, "doc_id": file.doc_id,
+            "title": file.title, "chunks": file.chunks, "sentences": file.sentences,
+            "seconds": round(file.seconds, 3), "message": file.message or None,
+        }, ensure_ascii=False)  # fmt: skip
+    detail = file.message or f"{file.chunks} chunks, {file.sentences} sentences"
+    return f"{file.status:9} {file.source}  ({detail}, {file.seconds:.1f}s)"
+
+
+def _ingest_with_bar(service, paths, prune: bool, total: int):
+    """rich's progress bar on stderr; each file's line printed above it as it finishes."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[chunks]} chunks, {task.fields[sentences]} sentences"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    counts = {"chunks": 0, "sentences": 0}
+    with Progress(*columns, console=Console(stderr=True), refresh_per_second=2) as bar:
+        task = bar.add_task("ingest", total=total, chunks=0, sentences=0, rate="")
+
+        def progress(file) -> None:
+            bar.console.print(_file_line(file, False), highlight=False, markup=False)
+            if file.status == "pruned":
+                return
+            counts["chunks"] += file.chunks
+            counts["sentences"] += file.sentences
+            elapsed = bar.tasks[0].elapsed or 0.0
+            done = bar.tasks[0].completed + 1
+            rate = f"{60 * done / elapsed:.0f} files/min" if elapsed > 0 else ""
+            bar.update(task, advance=1, rate=rate, **counts)
+
+        return service.ingest(paths, prune=prune, progress=progress)
 
 
 def _print_answer(answer) -> None:
@@ -134,13 +198,16 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 class Dataset(StrEnum):
     gold = "gold"
+    gnad = "gnad"
     xquad = "xquad"
+    xquad_negatives = "xquad-negatives"
 
 
 class Split(StrEnum):
     all = "all"
     dev = "dev"
     holdout = "holdout"
+    test = "test"
 
 
 class AnswererName(StrEnum):
@@ -154,8 +221,9 @@ def evaluate(
     dataset: Annotated[
         Dataset,
         typer.Option(
-            help="gold: QA_EVAL_GOLD_FILE (tests/data/gold_seed_qa.jsonl); xquad: "
-            "../shared/eval/xquad"
+            help="gold: QA_EVAL_GOLD_FILE (tests/data/gold_seed_qa.jsonl); gnad: "
+            "QA_EVAL_GNAD_FILE over ../shared/gnad/articles; xquad: ../shared/eval/xquad; "
+            "xquad-negatives: XQuAD questions asked with their paragraph left out"
         ),
     ] = Dataset.gold,
     limit: Annotated[
@@ -175,8 +243,15 @@ def evaluate(
     ] = None,
     split: Annotated[
         Split,
-        typer.Option(help="Gold set: dev, holdout (never tune on it) or all questions."),
+        typer.Option(
+            help="dev (tune on it), holdout (gold, gnad: look once, at the end), test "
+            "(xquad: only measure) or all questions."
+        ),
     ] = Split.all,
+    distractors: Annotated[
+        int | None,
+        typer.Option(min=0, help="gnad: other GNAD articles in the index (default: all)."),
+    ] = None,
 ) -> None:
     """Retrieval and answer quality: recall@1/@5, MRR@10, answer-contains, refusal accuracy."""
     from qa_service.evaluation.run import run_eval
@@ -200,10 +275,43 @@ def evaluate(
         typer.echo(run_calibration(xquad_limit=limit or 300))
         return
     try:
-        table = run_eval(dataset.value, limit=limit, split=split.value)
+        table = run_eval(dataset.value, limit=limit, split=split.value, distractors=distractors)
     except QAError as exc:
         raise _fail(exc) from exc
     typer.echo(json.dumps(table, indent=2) if as_json else table["text"])
+
+
+@app.command()
+def train(
+    rows: Annotated[
+        Path | None,
+        typer.Option(help="Fit from these saved rows instead of asking the dev questions."),
+    ] = None,
+    save_rows: Annotated[
+        Path, typer.Option(help="Where the collected rows go (numbers only, gzipped JSON Lines).")
+    ] = Path("tests/data/selector_rows.jsonl.gz"),
+    out: Annotated[
+        Path, typer.Option(help="The model file written (the package's selector by default).")
+    ] = Path("qa_service/data/selector.json"),
+) -> None:
+    """Fit the sentence selector and the abstainer on development questions only
+    (XQuAD dev articles and their negatives, GNAD gold dev, seed gold dev)."""
+    from qa_service.evaluation.train import collect, fit, read_rows, write_rows
+    from qa_service.settings import get_settings
+
+    if rows is None:
+        try:
+            data = collect(get_settings())
+        except QAError as exc:
+            raise _fail(exc) from exc
+        write_rows(data, save_rows)
+        typer.echo(f"{len(data)} questions -> {save_rows}")
+    else:
+        data = read_rows(rows)
+    selector, figures = fit(data)
+    out.write_text(json.dumps(selector.to_json(), indent=1) + "\n", encoding="utf-8")
+    typer.echo(json.dumps(figures, indent=2))
+    typer.echo(f"model -> {out}")
 
 
 @app.command()

@@ -142,6 +142,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         target_chars=settings.chunk_target_chars,
         max_chars=settings.chunk_max_chars,
         overlap_sentences=settings.chunk_overlap_sentences,
+        late_chunking=settings.late_chunking,
     )
     return QAService(
         store=store,

@@ -254,8 +254,14 @@ class Generation(_Frozen):
     tokens_per_s: float | None = None
 
 
+# Why an answer was declined; what each means: qa_service/answering/refusal.py.
 RefusalReason = Literal[
-    "absent_name", "speaker_not_quoted", "not_close_enough", "outside_time_range", "no_passages"
+    "absent_name",
+    "speaker_not_quoted",
+    "not_close_enough",
+    "outside_time_range",
+    "no_passages",
+    "unverified",
 ]
 
 

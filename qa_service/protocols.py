@@ -41,6 +41,17 @@ class Embedder(Protocol):
 
 
 @runtime_checkable
+class SpanEmbedder(Embedder, Protocol):
+    """An embedder that also returns vectors of spans of its texts from the same encoder
+    pass (late chunking): each span's vector is the mean of its tokens' outputs, so a
+    document's sentences cost no second pass over their text."""
+
+    def embed_documents_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[list[Vector], list[list[Vector]]]: ...
+
+
+@runtime_checkable
 class Store(Protocol):
     """Documents with their chunks and sentences, each with its vector.
 

@@ -21,6 +21,7 @@ from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering.base import Answerer, AnswerRequest, Draft, Reset, TextPiece
 from qa_service.answering.compose import quotes_text
 from qa_service.answering.condense import Condenser
+from qa_service.answering.refusal import Refusal, refusal_draft
 from qa_service.answering.verify import verify_citations
 from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.errors import QuestionError
@@ -194,11 +195,7 @@ class QAService:
                 yield event
             assert draft is not None
         else:
-            draft = Draft(
-                text=self.prompts.render("no_answer", language),
-                answered=False,
-                refusal_reason="no_passages",
-            )
+            draft = refusal_draft(Refusal("no_passages"), self.prompts, language)
             yield TextPiece(draft.text)
         # Against the store as it is now, not the snapshot: a document another process
         # replaced since retrieval must not be quoted from its old text.
@@ -210,13 +207,20 @@ class QAService:
             return documents.get(doc_id)
 
         citations, rejected = verify_citations(draft.citations, get_document)
-        if rejected and citations and draft.answered:
-            # The draft's text quotes what did not verify: rebuild it from the verified ones.
-            text, citations = quotes_text(citations, documents, self.prompts, language)
-            mode = "extractive" if draft.mode == "extractive" else "extractive_fallback"
-            draft = draft.model_copy(update={"text": text, "citations": citations, "mode": mode})
+        if rejected and draft.answered:
+            if citations:
+                # The draft's text quotes what did not verify: rebuild it from what did.
+                shown, citations = quotes_text(citations, documents, self.prompts, language)
+                mode = "extractive" if draft.mode == "extractive" else "extractive_fallback"
+                draft = draft.model_copy(
+                    update={"text": shown, "citations": citations, "mode": mode}
+                )
+            else:
+                draft = refusal_draft(
+                    Refusal("unverified", draft.confidence), self.prompts, language
+                )
             yield Reset()
-            yield TextPiece(text)
+            yield TextPiece(draft.text)
         t2 = time.perf_counter()
         timings = dict(retrieval.timings)
         timings.update(
@@ -224,15 +228,11 @@ class QAService:
         )
         if first_piece is not None:
             timings["first_text_ms"] = (first_piece - t0) * 1000
-        answered = draft.answered and bool(citations)
-        no_answer = self.prompts.render("no_answer", language)
-        if draft.answered and not answered:
-            yield Reset()
-            yield TextPiece(no_answer)
+        answered = draft.answered
         answer = Answer(
             question=text,
             condensed_question=condensed,
-            answer=draft.text if answered or not draft.answered else no_answer,
+            answer=draft.text,
             language=language,
             mode=draft.mode,
             answered=answered,
@@ -240,7 +240,7 @@ class QAService:
             citations=citations if answered else (),
             passages=tuple(retrieval.passages),
             generation=draft.generation,
-            refusal_reason=None if answered else (draft.refusal_reason or "not_close_enough"),
+            refusal_reason=None if answered else draft.refusal_reason,
             filters_applied=_applied(filters, analysis),
             timings={key: round(v, 2) for key, v in timings.items()},
         )

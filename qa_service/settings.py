@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     chunk_target_chars: int = Field(1000, ge=100)
     chunk_max_chars: int = Field(1500, ge=200)
     chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+    # Sentence vectors from their chunk's encoder pass (one pass over the text) rather than
+    # each sentence encoded alone (a second pass); part of the index key.
+    late_chunking: bool = True
 
     # Retrieval
     k: int = Field(5, ge=1, le=50)
@@ -98,10 +101,13 @@ class Settings(BaseSettings):
     # Evaluation: `qa eval --dataset gold` reads its questions here (relative to the working
     # directory, like data_dir); the runtime never reads tests/ on its own.
     eval_gold_file: Path = Path("tests/data/gold_seed_qa.jsonl")
+    eval_gnad_file: Path = Path("tests/data/gold_gnad_qa.jsonl")  # over ../shared/gnad
     # The day questions are asked, for "gestern", "am Montag"; empty means the newest
     # article date in the index (news is asked about as of its days), else the real today.
     # `qa eval` asks the gold set on `eval_today`, the day after the sample corpus' newest news.
     today: dt.date | None = None
+    # The chat's example questions (JSON list); empty: asked of the index's most quoted people.
+    ui_examples: list[str] = Field(default_factory=list)
     eval_today: dt.date = dt.date(2026, 1, 8)
 
     # Server (issue: interfaces)

@@ -20,6 +20,7 @@ and on what the question asks (`QuestionAnalysis`):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,17 +41,20 @@ from qa_service.answering.compose import (
     merge,
     shorten,
 )
+from qa_service.answering.refusal import Refusal, below_bar, refusal_draft
+from qa_service.answering.selection import Selector, question_features, rows
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import person_key
 from qa_service.corpus.snapshot import CorpusSnapshot
-from qa_service.models import Language, RefusalReason
+from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
 from qa_service.retrieval.entities import skeleton
 from qa_service.retrieval.tokens import fold, tokenize
 
 _MIN_WORDS = 5
+_WORDS = re.compile(r"[^\W\d_][\w-]*")
 _ENDS_SENTENCE = re.compile(r"[.!?…:][\"'“”»«)]*$|[\"“”»]$")
 LEXICAL_WEIGHT = 0.1
 RANK_WEIGHT = 0.02
@@ -71,16 +75,11 @@ class _Candidate:
     cosine: float = 0.0
     lexical: float = 0.0
     score: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def ends(self) -> bool:
         return bool(_ENDS_SENTENCE.search(self.unit.text))
-
-
-class _Refusal(Exception):
-    def __init__(self, reason: RefusalReason, confidence: float | None = None, **values: str):
-        super().__init__(reason)
-        self.reason, self.confidence, self.values = reason, confidence, values
 
 
 class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
@@ -96,6 +95,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         sentence_vectors: SentenceVectors | None = None,
         unit_vectors: StoredSentenceVectors | None = None,
         today: dt.date | None = None,
+        selector: Selector | None = None,
     ) -> None:
         self.prompts, self.embedder = prompts, embedder
         self.thresholds = dict(thresholds)
@@ -104,6 +104,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         self.sentence_vectors = sentence_vectors or SentenceVectors(embedder)
         self.unit_vectors = unit_vectors
         self.today = today
+        self.selector = selector
 
     def invoke(self, input: AnswerRequest, config: RunnableConfig | None = None, **_) -> Draft:
         snapshot = input.snapshot
@@ -112,28 +113,16 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         analysis = input.analysis or analyse(
             input.question, input.language, self.today or dt.date.today()
         )
+        speaker = analysis.speaker if analysis.type == "said_what" else None
         try:
-            candidates = self._candidates(input, analysis, snapshot)
-            self._score(input, analysis, candidates)
-            confidence = max(c.cosine for c in candidates)
-            if analysis.type == "said_what" and analysis.speaker:
+            candidates, confidence = self.scored(input, analysis)
+            if speaker:
                 self._on_topic(analysis, candidates, snapshot)
-            if confidence < self.required_confidence(input):
-                if analysis.type == "said_what" and analysis.speaker:
-                    raise _Refusal("speaker_not_quoted", confidence, speaker=analysis.speaker)
-                if input.missing_names:
-                    raise _Refusal("absent_name", confidence, names=_names(input.missing_names))
-                raise _Refusal("not_close_enough", confidence)
-        except _Refusal as refusal:
-            text = self.prompts.render(
-                f"no_answer_{refusal.reason}", input.language, **refusal.values
-            )
-            return Draft(
-                text=text,
-                answered=False,
-                confidence=refusal.confidence,
-                refusal_reason=refusal.reason,
-            )
+            bar = self.required_confidence(input)
+            if refusal := below_bar(confidence, bar, speaker, input.missing_names):
+                raise refusal
+        except Refusal as refusal:
+            return refusal_draft(refusal, self.prompts, input.language)
         chosen = self._choose(candidates)
         words = frozenset(tokenize(input.question))
         completed = merge([complete(c.unit, snapshot) for c in chosen])
@@ -163,8 +152,45 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         yield TextPiece(draft.text)
         yield draft
 
+    def scored(
+        self, input: AnswerRequest, analysis: QuestionAnalysis
+    ) -> tuple[list[_Candidate], float]:
+        """The candidates, each with its features and score, and the answer's confidence:
+        with a selector its probability that the question is answerable, else the best
+        cosine. Raises Refusal where the question rules every candidate out."""
+        candidates = self.featured(input, analysis, filter_types=self.selector is None)
+        if self.selector is None:
+            return candidates, max(c.cosine for c in candidates)
+        matrix = rows([c.features for c in candidates])
+        probabilities = self.selector.sentence_probabilities(matrix)
+        for c, p in zip(candidates, probabilities, strict=True):
+            c.score = float(p)
+        names = [n for n in analysis.names if n != analysis.speaker]
+        question = question_features(
+            probabilities,
+            matrix,
+            missing=len(input.missing_names),
+            names=len(names) + len(input.missing_names),
+            english=input.language == "en",
+            speaker_asked=analysis.type == "said_what" and analysis.speaker is not None,
+        )
+        return candidates, self.selector.answerable(question)
+
+    def featured(
+        self, input: AnswerRequest, analysis: QuestionAnalysis, filter_types: bool = False
+    ) -> list[_Candidate]:
+        """The candidates with their features (what `qa train` learns from); without
+        `filter_types`, also those lacking what the question's type asks for."""
+        snapshot = input.snapshot
+        assert snapshot is not None
+        candidates = self._candidates(input, analysis, snapshot, filter_types)
+        self._score(input, analysis, candidates)
+        return candidates
+
     def required_confidence(self, input: AnswerRequest) -> float:
         """The calibrated bar, raised when the question names what the corpus never does."""
+        if self.selector is not None:
+            return self.selector.thresholds[input.language]
         bar = self.thresholds.get(input.language, 0.0)
         if input.missing_names:
             bar += self.name_margins.get(input.language, 0.0)
@@ -173,12 +199,16 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
     # -- candidates --------------------------------------------------------------------
 
     def _candidates(
-        self, input: AnswerRequest, analysis: QuestionAnalysis, snapshot: CorpusSnapshot
+        self,
+        input: AnswerRequest,
+        analysis: QuestionAnalysis,
+        snapshot: CorpusSnapshot,
+        filter_types: bool,
     ) -> list[_Candidate]:
         speaker = analysis.speaker if analysis.type == "said_what" else None
         key = person_key(speaker) if speaker else None
         if speaker and _mentions_missing(speaker, input.missing_names):
-            raise _Refusal("absent_name", names=speaker)
+            raise Refusal("absent_name", names=speaker)
         if key is not None and key not in snapshot.speakers and not _named(speaker, snapshot):
             # "the British prime minister": no name the articles use; answer on the topic.
             speaker = key = None
@@ -219,16 +249,16 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 if filters is None or filters.matches(doc.date, doc.source):
                     add(unit, len(input.passages))
             if not out:
-                raise _Refusal("speaker_not_quoted", speaker=speaker)
+                raise Refusal("speaker_not_quoted", speaker=speaker)
         if not out:
-            raise _Refusal("not_close_enough")
+            raise Refusal("not_close_enough")
         out = self._in_time(out, analysis, snapshot, input.language)
-        if answer_types.required(analysis.type):
+        if answer_types.required(analysis.type) and filter_types:
             # People, not places or bodies: speakers the text names with a first name.
             people = frozenset(k for k, us in snapshot.speakers.items() if " " in us[0].speaker)
             fitting = [c for c in out if answer_types.fits(analysis.type, c.unit, people)]
             if not fitting:
-                raise _Refusal("not_close_enough")
+                raise Refusal("not_close_enough")
             out = fitting
         return out[: max(self.max_candidates, MAX_SPEAKER_SENTENCES if key else 0)]
 
@@ -258,7 +288,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             kept.append(c)
         if not kept:
             period = time.expression or format_when(time.date_from, None, language)
-            raise _Refusal("outside_time_range", period=period)
+            raise Refusal("outside_time_range", period=period)
         return kept
 
     # -- scoring and choosing ------------------------------------------------------------
@@ -277,10 +307,42 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         idf = snapshot.idf
         terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
         total = sum(terms.values()) or 1.0
-        for c, cos in zip(candidates, cosines, strict=True):
+        best = float(np.max(cosines))
+        order = {i: r for r, i in enumerate(np.argsort(-cosines))}
+        names = [n for n in analysis.names if n != analysis.speaker]
+        key = person_key(analysis.speaker) if analysis.speaker else None
+        english = float(input.language == "en")
+        for i, (c, cos) in enumerate(zip(candidates, cosines, strict=True)):
             found = set(tokenize(c.unit.text))
             c.lexical = sum(w for t, w in terms.items() if t in found) / total
             c.cosine = float(cos)
+            window = _window(c.unit, snapshot)
+            near = set(tokenize(window))
+            units = snapshot.sentences.get(c.unit.doc_id, ())
+            c.features = {
+                "cosine": c.cosine,
+                "cosine_gap": c.cosine - best,
+                "cosine_rank": 1 / (1 + order[i]),
+                "lexical": c.lexical,
+                "lexical_window": sum(w for t, w in terms.items() if t in near) / total,
+                "names": _name_share(names, c.unit.text),
+                "names_window": _name_share(names, window),
+                "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
+                "ends": float(c.ends),
+                "fits": float(answer_types.fits(analysis.type, c.unit)),
+                "reason": float(answer_types.prefers(analysis.type, c.unit)),
+                "speaker": float(c.unit.speaker is not None),
+                "speaker_match": float(key is not None and c.unit.speaker_key == key),
+                "said_what_speaker": float(
+                    analysis.type == "said_what" and c.unit.speaker is not None
+                ),
+                "position": c.unit.index / max(1, len(units) - 1),
+                "length": math.log(1 + len(c.unit.text)),
+                "duplicates": float(bool(c.also)),
+                "english": english,
+                "english_cosine": english * c.cosine,
+                "english_lexical": english * c.lexical,
+            }
             c.score = c.cosine + LEXICAL_WEIGHT * c.lexical + RANK_WEIGHT / (1 + c.rank)
             if not c.ends:
                 c.score -= HEADING_PENALTY
@@ -320,7 +382,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             found = set(tokenize(window))
             if sum(w for t, w in terms.items() if t in found) >= TOPIC_MIN * total:
                 return
-        raise _Refusal(
+        raise Refusal(
             "speaker_not_quoted",
             max(c.cosine for c in candidates),
             speaker=analysis.speaker or "",
@@ -329,6 +391,12 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.unit.start))
         best = ranked[0].score
+        if self.selector is not None:
+            # A further quote must be nearly as likely to answer as the best one.
+            floor = best * self.selector.further_quote
+            chosen = [ranked[0]]
+            chosen += [c for c in ranked[1:] if c.score >= floor and c.ends]
+            return _reading_order(chosen[: self.max_sentences])
         chosen: list[_Candidate] = []
         for c in ranked:
             if len(chosen) >= self.max_sentences or c.score < best - self.margin:
@@ -341,11 +409,37 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         keyword = max(candidates, key=lambda c: (c.lexical, c.score))
         if keyword.lexical >= KEYWORD_MIN and keyword not in chosen and keyword.ends:
             chosen = chosen[: self.max_sentences - 1] + [keyword]
-        # The best first; the others as the reader meets them, article by article.
-        first, rest = chosen[0], chosen[1:]
-        order = {c.unit.doc_id: i for i, c in reversed(list(enumerate(chosen)))}
-        rest.sort(key=lambda c: (order[c.unit.doc_id], c.unit.start))
-        return [first, *rest]
+        return _reading_order(chosen)
+
+
+def _reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
+    """The best first; the others as the reader meets them, article by article."""
+    first, rest = chosen[0], chosen[1:]
+    order = {c.unit.doc_id: i for i, c in reversed(list(enumerate(chosen)))}
+    rest.sort(key=lambda c: (order[c.unit.doc_id], c.unit.start))
+    return [first, *rest]
+
+
+def _window(unit: SentenceUnit, snapshot: CorpusSnapshot, width: int = 2) -> str:
+    return " ".join(
+        u.text
+        for step in range(-width, width + 1)
+        if (u := snapshot.neighbour(unit, step)) is not None
+    )
+
+
+def _name_share(names: list[str], text: str) -> float:
+    """The share of `names` whose last word occurs in `text` in any spelling (folded, or the
+    same consonant skeleton: Zelensky/Selenskyj)."""
+    if not names:
+        return 0.0
+    words = {fold(w.lower()) for w in _WORDS.findall(text)}
+    skeletons = {skeleton(w) for w in words if len(w) >= 4}
+    hits = 0
+    for name in names:
+        last = fold(name.split()[-1].lower())
+        hits += last in words or (len(last) >= 4 and skeleton(last) in skeletons)
+    return hits / len(names)
 
 
 def _when(unit: SentenceUnit, snapshot: CorpusSnapshot) -> dt.datetime | None:
@@ -373,7 +467,3 @@ def _overlap(analysis: QuestionAnalysis, unit: SentenceUnit) -> int:
 def _mentions_missing(name: str, missing: tuple[str, ...]) -> bool:
     """Is the asked-about speaker's surname one the corpus never mentions?"""
     return bool(name.split()) and name.split()[-1] in missing
-
-
-def _names(names: tuple[str, ...]) -> str:
-    return ", ".join(names)

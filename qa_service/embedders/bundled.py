@@ -59,6 +59,11 @@ class BundledE5Embedder:
             return []
         return self._passage_embedder().embed_documents(texts)
 
+    def embed_documents_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[list[Vector], list[list[Vector]]]:
+        return self._passage_embedder().embed_documents_with_spans(texts, spans)
+
     def embed_query(self, text: str) -> Vector:
         if self._queries is None:
             return self._passage_embedder().embed_query(text)

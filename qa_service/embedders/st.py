@@ -114,6 +114,58 @@ class SentenceTransformerEmbedder:
         )
         return vectors.tolist()
 
+    def embed_documents_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[list[Vector], list[list[Vector]]]:
+        """Late chunking: one encoder pass per text; a span's vector is the mean of the
+        output vectors of the tokens inside it (normalised), the text's own vector is the
+        model's pooled one, as `embed_documents` gives. A span the tokenizer truncated away,
+        or of a text whose normal form differs, is embedded on its own."""
+        import torch
+
+        model = self._loaded()
+        prompt = (model.prompts or {}).get("document", "")
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        text_vectors: list[Vector] = [[] for _ in texts]
+        span_vectors: list[list[Vector | None]] = [[None] * len(s) for s in spans]
+        for b in range(0, len(order), self._batch_size):
+            batch = order[b : b + self._batch_size]
+            inputs = model.tokenizer(
+                [prompt + normalize_text(texts[i]) for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=model.max_seq_length,
+                return_tensors="pt",
+                return_offsets_mapping=True,
+            )
+            offsets = inputs.pop("offset_mapping")
+            with torch.inference_mode():
+                out = model.forward(dict(inputs))
+            pooled = torch.nn.functional.normalize(out["sentence_embedding"], dim=-1)
+            tokens = out["token_embeddings"]
+            for row, i in enumerate(batch):
+                text_vectors[i] = pooled[row].tolist()
+                if normalize_text(texts[i]) != texts[i]:
+                    continue
+                starts = offsets[row, :, 0] - len(prompt)
+                ends = offsets[row, :, 1] - len(prompt)
+                real = (offsets[row, :, 1] > offsets[row, :, 0]) & (starts >= 0)
+                for k, (a, z) in enumerate(spans[i]):
+                    inside = real & (starts >= a) & (ends <= z)
+                    # A span cut off by truncation is embedded on its own below.
+                    if not bool(inside.any()) or int(ends[real].max()) < z:
+                        continue
+                    mean = tokens[row][inside].mean(dim=0)
+                    span_vectors[i][k] = torch.nn.functional.normalize(mean, dim=0).tolist()
+        missing = [
+            (i, k) for i, vs in enumerate(span_vectors) for k, v in enumerate(vs) if v is None
+        ]
+        if missing:
+            alone = self.embed_documents([texts[i][slice(*spans[i][k])] for i, k in missing])
+            for (i, k), v in zip(missing, alone, strict=True):
+                span_vectors[i][k] = v
+        return text_vectors, [[v for v in vs if v is not None] for vs in span_vectors]
+
     def embed_query(self, text: str) -> Vector:
         vector = self._loaded().encode_query(
             normalize_text(text),

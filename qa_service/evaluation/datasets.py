@@ -1,4 +1,9 @@
-"""Evaluation sets: our gold questions on the sample corpus, and XQuAD (CC BY-SA 4.0)."""
+"""Evaluation sets: our gold questions on the sample corpus and on real news (10kGNAD, CC
+BY-NC-SA 4.0), and XQuAD (CC BY-SA 4.0) with its split by article and its on-topic negatives.
+
+Articles are read from `../shared/` (QA_SHARED_DIR) at evaluation time and never copied into
+the package; an evaluation corpus that is a selection of them is a folder of symbolic links
+beside the evaluation index."""
 
 from __future__ import annotations
 
@@ -25,10 +30,14 @@ class Question:
     answer_spans: tuple[tuple[int, int], ...] = ()  # XQuAD: answers, offsets in the paragraph
     type: str | None = None  # gold: who, who_said, said_what, when, where, how_many, why, ...
     expected_speaker: str | None = None  # gold said_what/who_said: the speaker's surname
-    split: str = "dev"  # gold: "dev" (may be looked at while tuning) or "holdout" (never)
+    # gold, gnad: "dev" (may be looked at while tuning) or "holdout" (once, at the end);
+    # xquad: "dev" (may be fitted on) or "test" (only measured), by article (split.json)
+    split: str = "dev"
+    asks: str | None = None  # gnad: what the answer is (person, party, money, reason, ...)
+    about: str | None = None  # the article asked about, answerable or not (gnad, negatives)
 
 
-SPLITS = ("all", "dev", "holdout")
+SPLITS = ("all", "dev", "holdout", "test")
 
 
 @dataclass
@@ -73,10 +82,43 @@ def gold_dataset(gold_file: Path, corpus: Path | None = None) -> Dataset:
                 type=r.get("type"),
                 expected_speaker=r.get("expected_speaker"),
                 split=r.get("split", "dev"),
+                asks=r.get("asks"),
+                about=r.get("about"),
             )
             for r in rows
         ],
     )
+
+
+def gnad_dataset(gold_file: Path, corpus: Path, distractors: int | None = None) -> Dataset:
+    """The GNAD gold questions over their articles plus `distractors` other GNAD articles
+    (evenly spaced; None: all of them), linked into `corpus`, which is made anew."""
+    articles = SHARED / "gnad" / "articles"
+    if not articles.is_dir():
+        raise ConfigError(f"the GNAD articles are missing: {articles}")
+    ds = gold_dataset(gold_file, corpus)
+    ds.name = "gnad"
+    wanted = {d for q in ds.questions for d in q.gold_docs}
+    wanted |= {r["about"] for r in _read_jsonl(gold_file)}
+    others = sorted(p.name for p in articles.glob("*.txt") if p.name not in wanted)
+    if distractors is not None and distractors < len(others):
+        step = len(others) / distractors if distractors else 0
+        others = [others[int(i * step)] for i in range(distractors)]
+    _link(corpus, [articles / name for name in sorted(wanted) + others])
+    return ds
+
+
+def _link(folder: Path, files: list[Path]) -> None:
+    """`folder` holds exactly links to `files` (an ingest with --prune then matches it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {f.name for f in files}
+    for old in folder.iterdir():
+        if old.name not in names:
+            old.unlink()
+    for f in files:
+        link = folder / f.name
+        if not link.is_symlink():
+            link.symlink_to(f.resolve())
 
 
 def xquad_dataset(limit: int | None = None) -> Dataset:
@@ -84,6 +126,7 @@ def xquad_dataset(limit: int | None = None) -> Dataset:
     takes an evenly spaced sample so every article is represented."""
     root = SHARED / "eval" / "xquad"
     rows = _read_jsonl(root / "questions.jsonl")
+    splits = json.loads((root / "split.json").read_text(encoding="utf-8"))["questions"]
     out: list[Question] = []
     for lang in ("de", "en"):
         mine = [r for r in rows if r["lang"] == lang]
@@ -103,7 +146,44 @@ def xquad_dataset(limit: int | None = None) -> Dataset:
                     (s, s + len(a))
                     for s, a in zip(r["gold_answer_starts"], r["answers"], strict=True)
                 ),
+                split=splits[r["id"]],
             )
             for r in mine
         )
     return Dataset("xquad", root / "corpus", out)
+
+
+def xquad_negatives(corpus: Path, limit: int | None = None) -> Dataset:
+    """On-topic questions the index cannot answer: each XQuAD article without one of its
+    paragraphs (the second; the first when it has one) is written to `corpus`, and the
+    questions on a removed paragraph whose answers occur nowhere else in the article are
+    asked against it, as unanswerable."""
+    full = xquad_dataset()
+    texts = {p.name: p.read_text(encoding="utf-8") for p in full.corpus.glob("*.txt")}
+    removed: dict[str, str] = {}
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(texts.items()):
+        paragraphs = text.split("\n\n")
+        gone = paragraphs.pop(1 if len(paragraphs) > 1 else 0)
+        removed[name] = gone
+        target = corpus / name
+        rest = "\n\n".join(paragraphs)
+        if not target.is_file() or target.read_text(encoding="utf-8") != rest:
+            target.write_text(rest, encoding="utf-8")
+    out = []
+    for lang in ("de", "en"):
+        mine = [
+            q
+            for q in full.questions
+            if q.lang == lang
+            and q.gold_paragraph == removed[q.gold_docs[0]]
+            and not any(a in (corpus / q.gold_docs[0]).read_text("utf-8") for a in q.expected_any)
+        ]
+        if limit and limit < len(mine):
+            step = len(mine) / limit
+            mine = [mine[int(i * step)] for i in range(limit)]
+        out += [
+            Question(q.id, lang, q.question, False, (), split=q.split, about=q.gold_docs[0])
+            for q in mine
+        ]
+    return Dataset("xquad-negatives", corpus, out)

@@ -21,7 +21,14 @@ from qa_service.evaluation.answer_metrics import (
     quote_level,
     speaker_level,
 )
-from qa_service.evaluation.datasets import Dataset, Question, gold_dataset, xquad_dataset
+from qa_service.evaluation.datasets import (
+    Dataset,
+    Question,
+    gnad_dataset,
+    gold_dataset,
+    xquad_dataset,
+    xquad_negatives,
+)
 from qa_service.models import Answer, Vector
 from qa_service.protocols import Embedder
 from qa_service.settings import Settings, get_settings
@@ -44,6 +51,10 @@ class CachedQueryEmbedder:
 
     def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
         return self.inner.embed_documents(texts)
+
+    def __getattr__(self, name: str):
+        """Everything else, late chunking included, is the inner embedder's."""
+        return getattr(self.inner, name)
 
     def embed_query(self, text: str) -> Vector:
         if text not in self._cache:
@@ -170,31 +181,44 @@ def eval_service(
     limit: int | None = None,
     chat_model=None,
     split: str = "all",
+    distractors: int | None = None,
 ):
     """A service over the dataset's corpus, in its own index beside the user's; `split`
-    picks the gold set's dev or holdout questions."""
+    picks the dev, holdout or test questions."""
     from qa_service.container import build_service
 
+    work = settings.data_dir / f"eval-{name}"
+    today = settings.today
     if name == "gold":
-        ds = gold_dataset(settings.eval_gold_file).split(split)
-    elif split != "all":
-        raise ConfigError(f"--split is for the gold set; {name} has no {split!r} split")
-    else:
+        ds = gold_dataset(settings.eval_gold_file)
+        today = today or settings.eval_today
+    elif name == "gnad":
+        ds = gnad_dataset(settings.eval_gnad_file, work / "corpus", distractors)
+    elif name == "xquad":
         ds = xquad_dataset(limit)
+    elif name == "xquad-negatives":
+        ds = xquad_negatives(work / "corpus", limit)
+    else:
+        raise ConfigError(f"unknown dataset {name!r}")
+    ds = ds.split(split)
     eval_settings = settings.model_copy(
         update={
-            "data_dir": settings.data_dir / f"eval-{name}",
-            "collection": f"{settings.collection}_eval_{name}",
-            "today": settings.today or settings.eval_today,
+            "data_dir": work,
+            "collection": f"{settings.collection}_eval_{name.replace('-', '_')}",
+            "today": today,
         }
     )
     service = build_service(eval_settings, embedder=embedder, chat_model=chat_model)
-    report = service.ingest([ds.corpus])
+    report = service.ingest([ds.corpus], prune=True)
     return ds, service, report
 
 
 def run_eval(
-    name: str, limit: int | None = None, settings: Settings | None = None, split: str = "all"
+    name: str,
+    limit: int | None = None,
+    settings: Settings | None = None,
+    split: str = "all",
+    distractors: int | None = None,
 ) -> dict:
     from qa_service.container import build_embedder
 
@@ -202,7 +226,9 @@ def run_eval(
     settings = (settings or get_settings()).model_copy(update={"answerer": "extractive"})
     embedder = CachedQueryEmbedder(build_embedder(settings))
     t0 = time.perf_counter()
-    ds, service, report = eval_service(name, settings, embedder, limit, split=split)
+    ds, service, report = eval_service(
+        name, settings, embedder, limit, split=split, distractors=distractors
+    )
     ingest_s = time.perf_counter() - t0
     docs_text: dict[str, str] = {}
 
@@ -225,13 +251,14 @@ def run_eval(
         for lang, r in sorted(ranks.items()):
             rows[(mode, lang)] = _ranks_metrics(r)
 
-    base_hits, raw = _baseline_hits(ds, embedder, answerable)
-    base_judge = _make_judge(ds, lambda s: raw[s])
-    ranks = defaultdict(list)
-    for q in answerable:
-        ranks[q.lang].append(_first_gold(q, base_hits[q.id], base_judge))
-    for lang, r in sorted(ranks.items()):
-        rows[("baseline", lang)] = _ranks_metrics(r)
+    if answerable:
+        base_hits, raw = _baseline_hits(ds, embedder, answerable)
+        base_judge = _make_judge(ds, lambda s: raw[s])
+        ranks = defaultdict(list)
+        for q in answerable:
+            ranks[q.lang].append(_first_gold(q, base_hits[q.id], base_judge))
+        for lang, r in sorted(ranks.items()):
+            rows[("baseline", lang)] = _ranks_metrics(r)
 
     answers: dict[str, dict[str, float]] = {}
     confidences: dict[tuple[str, bool], list[float]] = defaultdict(list)
@@ -283,8 +310,8 @@ def run_eval(
         "retrieval": {f"{m}/{lang}": v for (m, lang), v in rows.items()},
         "answers": answers,
         "quotes": quote_level(pairs),
-        "types": by_type(pairs) if ds.name == "gold" else {},
-        "speakers": speaker_level(pairs) if ds.name == "gold" else {},
+        "types": by_type(pairs) if ds.name in ("gold", "gnad") else {},
+        "speakers": speaker_level(pairs) if ds.name in ("gold", "gnad") else {},
         "calibration": calibration,
         "ingest": report.summary(),
     }

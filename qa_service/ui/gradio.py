@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from qa_service.service import QAService
     from qa_service.settings import Settings
 
-EXAMPLES = ["Was sagte Merz zur Bundeswehr?", "Who represented the US in Paris?"]
 CONTEXT_CHARS = 150  # shown on each side of a quote: ~300 characters of surrounding paragraph
 
 Message = dict[str, Any]
@@ -296,6 +295,19 @@ def rate_message(
     return f"Danke · thanks: {'👍' if liked else '👎'} gespeichert · recorded"
 
 
+def example_questions(service: QAService, count: int = 2) -> list[str]:
+    """Questions the index can answer, from the index itself: what its most quoted people
+    said, one asked in German and one in English (QA_UI_EXAMPLES overrides them)."""
+    speakers = service.snapshots.current().speakers
+    people = sorted(
+        (units for units in speakers.values() if " " in (units[0].speaker or "")),
+        key=lambda units: (-len(units), units[0].speaker),
+    )
+    names = [units[0].speaker.split()[-1] for units in people[:count]]
+    forms = ("Was sagte {}?", "What did {} say?")
+    return [forms[i % 2].format(name) for i, name in enumerate(names)]
+
+
 def build_ui(
     service: QAService,
     settings: Settings,
@@ -369,7 +381,9 @@ def build_ui(
                         )
                         thanks = gr.Markdown(elem_id="qa-feedback-status")
                     chat.like(on_like, [answer_ids, reason], [thanks, reason])
-                gr.Examples(EXAMPLES, inputs=[question], label="Beispiele · Examples")
+                examples = settings.ui_examples or example_questions(service)
+                if examples:
+                    gr.Examples(examples, inputs=[question], label="Beispiele · Examples")
                 clear = gr.Button("Neues Gespräch · New chat", size="sm")
             with gr.Column(scale=2):
                 panel = gr.HTML(

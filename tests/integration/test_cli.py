@@ -45,6 +45,19 @@ def test_ingest_ask_documents(env, corpus_dir):
     assert len(docs) == 5 and {"id", "title", "date", "source", "chunks"} <= set(docs[0])
 
 
+def test_ingest_reports_each_file_as_json_lines(env, corpus_dir):
+    """Without a terminal, one line per file as it finishes; --json makes them JSON."""
+    result = runner.invoke(app, ["ingest", "--json", str(corpus_dir)])
+    assert result.exit_code == 0, result.output
+    *files, summary = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(files) == 5 and {f["status"] for f in files} == {"added"}
+    assert all(f["chunks"] > 0 and f["sentences"] > 0 and f["doc_id"] for f in files)
+    assert summary["summary"]["added"] == 5
+    assert summary["chunks_written"] == sum(f["chunks"] for f in files)
+    plain = runner.invoke(app, ["ingest", str(corpus_dir)])
+    assert plain.stdout.count("unchanged ") == 5 and "5 unchanged" in plain.stdout
+
+
 def test_ask_json_lines_from_stdin(env, corpus_dir):
     runner.invoke(app, ["ingest", str(corpus_dir)])
     stdin = "Was sagte Merz zur Bundeswehr?\n\nWho attended from the US?\n"

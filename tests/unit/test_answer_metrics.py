@@ -160,4 +160,4 @@ def test_dataset_split() -> None:
     assert [q.id for q in ds.split("holdout").questions] == ["2h"]
     assert ds.split("all") is ds
     with pytest.raises(ConfigError):
-        ds.split("test")
+        ds.split("train")

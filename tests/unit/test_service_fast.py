@@ -265,3 +265,12 @@ def test_an_answer_shows_only_the_quotes_that_verified(service):
     shown = "".join(e.text for e in after_reset if isinstance(e, TextPiece))
     assert shown == answer.answer
     _verbatim(service, answer)
+
+
+def test_chat_examples_come_from_the_index(service):
+    from qa_service.ui.gradio import example_questions
+
+    examples = example_questions(service)
+    assert examples and examples[0].startswith("Was sagte ")
+    speakers = {u[0].speaker.split()[-1] for u in service.snapshots.current().speakers.values()}
+    assert examples[0].removeprefix("Was sagte ").rstrip("?") in speakers

@@ -1,0 +1,57 @@
+"""The refusal policy: every reason to decline an answer, in one list, decided here.
+
+A refusal cites nothing, says why in the question's language (`no_answer_<reason>`
+templates) and sets `Answer.refusal_reason`. The reasons, in the order they are checked:
+
+- `no_passages`: retrieval found nothing (an empty index, or filters that leave nothing);
+- `absent_name`: the question asks what someone said whom the articles never mention;
+- `speaker_not_quoted`: the articles mention the speaker but quote them on nothing near the
+  question's topic;
+- `outside_time_range`: the question's time leaves no sentence;
+- `not_close_enough`: no sentence holds what the question asks for, or the answerer's
+  confidence is below its bar (the learned abstainer's threshold);
+- `unverified`: none of the answer's quotes is verbatim in its document any more.
+
+Answerers raise `Refusal` where a fact rules every sentence out and call `below_bar` for the
+confidence decision; the service turns either into the one refusal draft.
+"""
+
+from __future__ import annotations
+
+from qa_service.answering.base import Draft
+from qa_service.models import Language, RefusalReason
+from qa_service.prompts import PromptLibrary
+
+
+class Refusal(Exception):
+    """Declining to answer, with the values its message names (speaker, names, period)."""
+
+    def __init__(self, reason: RefusalReason, confidence: float | None = None, **values: str):
+        super().__init__(reason)
+        self.reason, self.confidence, self.values = reason, confidence, values
+
+
+def below_bar(
+    confidence: float, bar: float, speaker: str | None, missing_names: tuple[str, ...]
+) -> Refusal | None:
+    """The confidence decision, and which reason explains it best to the reader."""
+    if confidence >= bar:
+        return None
+    if speaker:
+        return Refusal("speaker_not_quoted", confidence, speaker=speaker)
+    if missing_names:
+        return Refusal("absent_name", confidence, names=", ".join(missing_names))
+    return Refusal("not_close_enough", confidence)
+
+
+def refusal_draft(refusal: Refusal, prompts: PromptLibrary, language: Language) -> Draft:
+    template = "no_answer" if refusal.reason in GENERIC else f"no_answer_{refusal.reason}"
+    return Draft(
+        text=prompts.render(template, language, **refusal.values),
+        answered=False,
+        confidence=refusal.confidence,
+        refusal_reason=refusal.reason,
+    )
+
+
+GENERIC: frozenset[RefusalReason] = frozenset({"no_passages", "unverified"})

@@ -1,0 +1,176 @@
+"""Learned sentence selection and abstention: what a sentence has, and what that is worth.
+
+Every candidate sentence of an extractive answer is described by the same features (cosines,
+the question's words and names it holds, whether it carries what the question asks for, its
+speaker, its passage's rank and its place in the article). Two logistic models, fitted by
+`qa train` on development questions only (see `qa_service/data/selector.md`), turn them into
+numbers: the probability that a sentence holds the answer, and, from the best sentences of a
+question, the probability that the question is answerable at all. The refusal threshold and
+the share of the best sentence's probability a further quote needs come with the model, chosen
+on the development data, so no weight or threshold is set by hand here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+SENTENCE_FEATURES = (
+    "cosine",
+    "cosine_gap",  # to the best candidate of the question
+    "cosine_rank",  # 1 / (1 + rank among the candidates)
+    "lexical",  # idf-weighted share of the question's words in the sentence
+    "lexical_window",  # ... within two sentences either side
+    "names",  # share of the question's names (any spelling) in the sentence
+    "names_window",
+    "passage_rank",  # 1 / (1 + rank of its passage); 0 for statements from elsewhere
+    "ends",  # a sentence, not a headline
+    "fits",  # holds the kind of thing the question's type asks for
+    "reason",  # gives a reason, for a why-question
+    "speaker",  # someone speaks it
+    "speaker_match",  # the speaker the question asks about speaks it
+    "said_what_speaker",  # someone speaks it, and the question asks what someone said
+    "position",  # its place in the article, 0 = first sentence
+    "length",  # log of its length in characters
+    "duplicates",  # other outlets carry it too
+    "english",  # the question is English
+    "english_cosine",
+    "english_lexical",
+)
+QUESTION_FEATURES = (
+    "best",  # log-odds of the best sentence
+    "second",  # log-odds of the second best
+    "best_cosine",
+    "best_lexical",
+    "best_names",
+    "best_fits",
+    "missing_names",  # the question names what the corpus never mentions
+    "missing_share",  # ... as a share of its names
+    "english",
+    "speaker_asked",  # a said-what question with a speaker
+    "candidates",  # log of the number of candidates
+)
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A standardised logistic regression: p = σ(((x - mean) / scale) · coef + intercept)."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def log_odds(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.log_odds(x)))
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "coef": [round(float(v), 6) for v in self.coef],
+            "intercept": round(float(self.intercept), 6),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Logistic:
+        return cls(
+            tuple(data["features"]),
+            np.asarray(data["mean"], dtype=np.float64),
+            np.asarray(data["scale"], dtype=np.float64),
+            np.asarray(data["coef"], dtype=np.float64),
+            float(data["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class Selector:
+    """The fitted sentence and question models, the refusal threshold per language (on the
+    question model's probability) and the share of the best probability a further quote
+    needs."""
+
+    sentence: Logistic
+    question: Logistic
+    thresholds: dict[str, float]
+    further_quote: float
+
+    def sentence_probabilities(self, x: np.ndarray) -> np.ndarray:
+        return self.sentence.probability(x)
+
+    def answerable(self, x: np.ndarray) -> float:
+        return float(self.question.probability(x[None, :])[0])
+
+    def to_json(self) -> dict:
+        return {
+            "sentence": self.sentence.to_json(),
+            "question": self.question.to_json(),
+            "thresholds": {k: round(v, 6) for k, v in self.thresholds.items()},
+            "further_quote": round(self.further_quote, 6),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Selector:
+        sentence = Logistic.from_json(data["sentence"])
+        question = Logistic.from_json(data["question"])
+        if sentence.features != SENTENCE_FEATURES or question.features != QUESTION_FEATURES:
+            raise ValueError("the selector was trained on other features: run `qa train`")
+        return cls(sentence, question, dict(data["thresholds"]), float(data["further_quote"]))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Selector:
+        """The shipped model (package data), or the one at `path`."""
+        if path is None:
+            text = resources.files("qa_service.data").joinpath("selector.json").read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return cls.from_json(json.loads(text))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def question_features(
+    probabilities: np.ndarray,
+    sentence_rows: np.ndarray,
+    missing: int,
+    names: int,
+    english: bool,
+    speaker_asked: bool,
+) -> np.ndarray:
+    """The question's row for the abstainer, from its candidates' rows and probabilities."""
+    order = np.argsort(-probabilities)
+    best = sentence_rows[order[0]]
+    col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
+    second = probabilities[order[1]] if len(order) > 1 else 0.0
+    values = {
+        "best": logit(float(probabilities[order[0]])),
+        "second": logit(float(second)),
+        "best_cosine": best[col["cosine"]],
+        "best_lexical": best[col["lexical"]],
+        "best_names": best[col["names"]],
+        "best_fits": best[col["fits"]],
+        "missing_names": float(missing > 0),
+        "missing_share": missing / names if names else 0.0,
+        "english": float(english),
+        "speaker_asked": float(speaker_asked),
+        "candidates": math.log(len(probabilities)),
+    }
+    return np.asarray([values[f] for f in QUESTION_FEATURES], dtype=np.float64)
+
+
+def rows(values: Sequence[dict[str, float]]) -> np.ndarray:
+    """Feature dicts (one per candidate) as the model's matrix, columns in feature order."""
+    return np.asarray([[v[f] for f in SENTENCE_FEATURES] for v in values], dtype=np.float64)

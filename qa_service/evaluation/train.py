@@ -1,0 +1,223 @@
+"""`qa train`: fit the sentence selector and the abstainer on development questions only.
+
+1. `collect` asks every development question (XQuAD's dev articles, XQuAD's dev questions
+   with their paragraph left out, the GNAD gold dev articles, the seed gold dev questions)
+   through retrieval and the extractive answerer's candidate stage, and writes one row per
+   question: its candidates' features, which of them hold the answer (XQuAD: the answer's
+   span; gold: an expected string in a gold document) and whether it is answerable. Rows hold
+   numbers only, no article text.
+2. `fit` learns from those rows, deterministically: a logistic sentence model; out-of-fold
+   probabilities (folds by article) for the question model's inputs; the question model;
+   the refusal threshold per language, the highest that refuses at most `max_false_refusals`
+   of the answerable questions out of fold; and the share of the best probability a further
+   quote needs, the lowest that keeps the average number of quotes within `max_quotes`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from qa_service.answering.selection import (
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    Logistic,
+    Selector,
+    question_features,
+)
+
+SOURCES = (("xquad", "dev"), ("xquad-negatives", "dev"), ("gnad", "dev"), ("gold", "dev"))
+FOLDS = 5
+DISTRACTORS = 100
+MAX_QUOTES = 3
+
+
+def collect(
+    settings,
+    sources: Sequence[tuple[str, str]] = SOURCES,
+    limit: int | None = None,
+    distractors: int | None = DISTRACTORS,
+) -> list[dict]:
+    """One row per development question (see the module docstring); the GNAD questions with
+    `distractors` other GNAD articles in their index."""
+    from qa_service.analysis.question import analyse
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.answering.refusal import Refusal
+    from qa_service.container import build_embedder
+    from qa_service.evaluation.run import CachedQueryEmbedder, eval_service
+
+    settings = settings.model_copy(update={"answerer": "extractive"})
+    embedder = CachedQueryEmbedder(build_embedder(settings))
+    out: list[dict] = []
+    for name, split in sources:
+        ds, service, _ = eval_service(
+            name, settings, embedder, limit, split=split, distractors=distractors
+        )
+        answerer = service.answerer
+        assert isinstance(answerer, ExtractiveAnswerer)
+        for q in ds.questions:
+            text, language, retrieval = service.retrieve(q.question)
+            analysis = analyse(text, language, service.reference_day())
+            request = service.answer_request(text, language, analysis, retrieval)
+            try:
+                candidates = answerer.featured(request, analysis) if retrieval.passages else []
+            except Refusal:
+                candidates = []
+            if not candidates:
+                continue
+            snapshot = retrieval.snapshot
+            spans = _answer_spans(q, snapshot)
+            labels = []
+            for c in candidates:
+                doc = snapshot.documents[c.unit.doc_id]
+                gold = Path(doc.source).name in q.gold_docs
+                if q.gold_paragraph is not None:
+                    hit = any(c.unit.start <= a and b <= c.unit.end for a, b in spans)
+                else:
+                    hit = any(s in c.unit.text for s in q.expected_any)
+                labels.append(int(q.answerable and gold and hit))
+            names = [n for n in analysis.names if n != analysis.speaker]
+            out.append(
+                {
+                    "id": q.id,
+                    "source": name,
+                    "group": q.gold_docs[0] if q.gold_docs else (q.about or q.id),
+                    "lang": language,
+                    "answerable": q.answerable,
+                    "missing": len(request.missing_names),
+                    "names": len(names) + len(request.missing_names),
+                    "speaker_asked": analysis.type == "said_what" and analysis.speaker is not None,
+                    "x": [[round(c.features[f], 6) for f in SENTENCE_FEATURES] for c in candidates],
+                    "y": labels,
+                }
+            )
+    return out
+
+
+def _answer_spans(q, snapshot) -> list[tuple[int, int]]:
+    """XQuAD: the answers' offsets in the document that holds the gold paragraph."""
+    if q.gold_paragraph is None:
+        return []
+    for doc in snapshot.documents.values():
+        if Path(doc.source).name in q.gold_docs:
+            at = doc.text.find(q.gold_paragraph)
+            if at >= 0:
+                return [(at + a, at + b) for a, b in q.answer_spans]
+    return []
+
+
+def write_rows(rows_: Iterable[dict], path: Path) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for r in rows_:
+            f.write(json.dumps(r, separators=(",", ":")) + "\n")
+
+
+def read_rows(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> Logistic:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
+    model.fit((x - mean) / scale, y)
+    return Logistic(features, mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def _folds(data: list[dict]) -> list[int]:
+    """A fold per question, by article, so no article is both fitted and scored."""
+    groups = sorted({r["group"] for r in data})
+    fold_of = {g: i % FOLDS for i, g in enumerate(groups)}
+    return [fold_of[r["group"]] for r in data]
+
+
+def _question_row(r: dict, x: np.ndarray, p: np.ndarray) -> np.ndarray:
+    return question_features(p, x, r["missing"], r["names"], r["lang"] == "en", r["speaker_asked"])
+
+
+def _chosen(p: np.ndarray, ends: np.ndarray, share: float) -> list[int]:
+    order = list(np.argsort(-p))
+    best = order[0]
+    rest = [i for i in order[1:] if p[i] >= share * p[best] and ends[i] > 0.5]
+    return [best, *rest][:MAX_QUOTES]
+
+
+def fit(
+    data: list[dict], max_false_refusals: float = 0.03, max_quotes: float = 1.8
+) -> tuple[Selector, dict]:
+    """The selector fitted on `data`, and its out-of-fold figures on it."""
+    xs = [np.asarray(r["x"], dtype=np.float64) for r in data]
+    ys = [np.asarray(r["y"], dtype=np.int64) for r in data]
+    folds = _folds(data)
+    sentence = _logistic(np.vstack(xs), np.concatenate(ys), SENTENCE_FEATURES)
+
+    # Out of fold: the sentence probabilities each question would get from a model that
+    # never saw its article, so the question model learns from honest inputs.
+    oof_p: list[np.ndarray] = [np.empty(0)] * len(data)
+    for k in range(FOLDS):
+        train = [i for i, f in enumerate(folds) if f != k]
+        model = _logistic(
+            np.vstack([xs[i] for i in train]), np.concatenate([ys[i] for i in train]),
+            SENTENCE_FEATURES,
+        )  # fmt: skip
+        for i, f in enumerate(folds):
+            if f == k:
+                oof_p[i] = model.probability(xs[i])
+    q_x = np.vstack([_question_row(r, xs[i], oof_p[i]) for i, r in enumerate(data)])
+    q_y = np.asarray([int(r["answerable"]) for r in data])
+    question = _logistic(q_x, q_y, QUESTION_FEATURES)
+    oof_q = np.empty(len(data))
+    for k in range(FOLDS):
+        train = [i for i, f in enumerate(folds) if f != k]
+        model = _logistic(q_x[train], q_y[train], QUESTION_FEATURES)
+        test = [i for i, f in enumerate(folds) if f == k]
+        oof_q[test] = model.probability(q_x[test])
+
+    thresholds, figures = {}, {}
+    for lang in ("de", "en"):
+        mine = [i for i, r in enumerate(data) if r["lang"] == lang]
+        answerable = np.sort(oof_q[[i for i in mine if data[i]["answerable"]]])
+        allowed = math.floor(max_false_refusals * len(answerable))
+        # The highest bar that refuses no more than `allowed` answerable questions.
+        t = float(answerable[allowed]) if len(answerable) else 0.5
+        thresholds[lang] = t
+        unanswerable = [i for i in mine if not data[i]["answerable"]]
+        figures[lang] = {
+            "questions": len(mine),
+            "false_refusals": float(np.mean(answerable < t)) if len(answerable) else 0.0,
+            "refused_unanswerable": float(np.mean(oof_q[unanswerable] < t))
+            if unanswerable
+            else float("nan"),
+        }
+
+    ends = SENTENCE_FEATURES.index("ends")
+    answerable_ids = [i for i, r in enumerate(data) if r["answerable"] and max(r["y"]) > 0]
+    best_share, best_stats = 1.0, (0.0, 1.0, 0.0)
+    for share in np.round(np.arange(0.30, 1.0001, 0.05), 2):
+        first = anyq = quotes = 0.0
+        for i in answerable_ids:
+            chosen = _chosen(oof_p[i], xs[i][:, ends], float(share))
+            first += ys[i][chosen[0]]
+            anyq += max(ys[i][j] for j in chosen)
+            quotes += len(chosen)
+        n = len(answerable_ids) or 1
+        stats = (anyq / n, quotes / n, first / n)
+        if stats[1] <= max_quotes and stats[0] > best_stats[0]:
+            best_share, best_stats = float(share), stats
+    figures["quotes"] = {
+        "further_quote": best_share,
+        "any_quote": best_stats[0],
+        "quotes_per_answer": best_stats[1],
+        "first_quote": best_stats[2],
+        "questions_with_answer_in_candidates": len(answerable_ids),
+    }
+    return Selector(sentence, question, thresholds, best_share), figures
