@@ -9,7 +9,7 @@ LLAMA := llama-cpp-python==0.3.36
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup llm run test test-fast install-check browser lint
+.PHONY: setup llm run test test-fast install-check browser dictionary lint
 
 $(BIN)/qa: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,7 +32,7 @@ $(VENV)/.llm: $(BIN)/qa
 
 llm: $(VENV)/.llm
 
-run: setup
+run: setup dictionary
 	$(BIN)/qa ingest --prune "$(CORPUS)"
 	$(BIN)/qa serve
 
@@ -41,7 +41,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: setup llm browser
+# Debian's English-German word list (Ding, GPL-2+), read from the system, never shipped:
+# English questions' words looked for in German sentences (qa_service/bilingual.py).
+dictionary:
+	@test -f /usr/share/trans/de-en || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq trans-de-en >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq trans-de-en >/dev/null; fi; }
+
+test: setup llm browser dictionary
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q

@@ -104,7 +104,9 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
     from qa_service.answering.generative import GenerativeAnswerer
+    from qa_service.answering.selection import Selector
     from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
+    from qa_service.bilingual import shared_dictionary
     from qa_service.corpus.snapshot import CorpusSnapshots
     from qa_service.prompts import PromptLibrary
     from qa_service.service import QAService
@@ -123,6 +125,8 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         thresholds=settings.no_answer_thresholds,
         name_margins=settings.missing_name_margins,
         max_sentences=settings.answer_max_sentences,
+        selector=Selector.load(settings.selector_file) if settings.learned_selection else None,
+        dictionary=shared_dictionary(settings.dictionary),
     )
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     if chat_model is not None:

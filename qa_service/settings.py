@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     missing_name_margin_de: float = Field(0.06, ge=0.0, le=1.0)
     missing_name_margin_en: float = Field(0.04, ge=0.0, le=1.0)
     max_question_chars: int = Field(2000, ge=10)
+    # The learned sentence selector and abstainer (`qa train`; data card
+    # qa_service/data/selector.md); a file of your own, or the packaged one when empty.
+    learned_selection: bool = True
+    selector_file: Path | None = None
+    # English words looked for in German text: Debian's trans-de-en (`make setup` installs it).
+    dictionary: Path = Path("/usr/share/trans/de-en")
 
     # Generative answers (QA_ANSWERER=local|openai). `openai`: any OpenAI-compatible server.
     llm_base_url: str | None = None

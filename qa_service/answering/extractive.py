@@ -44,14 +44,15 @@ from qa_service.answering.compose import (
 from qa_service.answering.refusal import Refusal, below_bar, refusal_draft
 from qa_service.answering.selection import Selector, question_features, rows
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
+from qa_service.bilingual import Dictionary
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import person_key
 from qa_service.corpus.snapshot import CorpusSnapshot
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
-from qa_service.retrieval.entities import skeleton
-from qa_service.retrieval.tokens import fold, tokenize
+from qa_service.retrieval.tokens import STOPWORDS, tokenize
+from qa_service.spelling import fold, skeleton
 
 _MIN_WORDS = 5
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
@@ -96,6 +97,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         unit_vectors: StoredSentenceVectors | None = None,
         today: dt.date | None = None,
         selector: Selector | None = None,
+        dictionary: Dictionary | None = None,
     ) -> None:
         self.prompts, self.embedder = prompts, embedder
         self.thresholds = dict(thresholds)
@@ -105,6 +107,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         self.unit_vectors = unit_vectors
         self.today = today
         self.selector = selector
+        self.dictionary = dictionary
 
     def invoke(self, input: AnswerRequest, config: RunnableConfig | None = None, **_) -> Draft:
         snapshot = input.snapshot
@@ -114,9 +117,11 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             input.question, input.language, self.today or dt.date.today()
         )
         speaker = analysis.speaker if analysis.type == "said_what" else None
+        if speaker and person_key(speaker) not in snapshot.speakers:
+            speaker = None  # not someone the articles quote: "not quoted on this" would mislead
         try:
             candidates, confidence = self.scored(input, analysis)
-            if speaker:
+            if speaker and self.selector is None:
                 self._on_topic(analysis, candidates, snapshot)
             bar = self.required_confidence(input)
             if refusal := below_bar(confidence, bar, speaker, input.missing_names):
@@ -158,7 +163,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         """The candidates, each with its features and score, and the answer's confidence:
         with a selector its probability that the question is answerable, else the best
         cosine. Raises Refusal where the question rules every candidate out."""
-        candidates = self.featured(input, analysis, filter_types=self.selector is None)
+        candidates = self.featured(input, analysis, rules=self.selector is None)
         if self.selector is None:
             return candidates, max(c.cosine for c in candidates)
         matrix = rows([c.features for c in candidates])
@@ -177,13 +182,14 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         return candidates, self.selector.answerable(question)
 
     def featured(
-        self, input: AnswerRequest, analysis: QuestionAnalysis, filter_types: bool = False
+        self, input: AnswerRequest, analysis: QuestionAnalysis, rules: bool = False
     ) -> list[_Candidate]:
-        """The candidates with their features (what `qa train` learns from); without
-        `filter_types`, also those lacking what the question's type asks for."""
+        """The candidates with their features (what `qa train` learns from). With `rules`
+        (no selector) a said-what question takes only its speaker's sentences and other types
+        only sentences holding what they ask for; without, these are features to weigh."""
         snapshot = input.snapshot
         assert snapshot is not None
-        candidates = self._candidates(input, analysis, snapshot, filter_types)
+        candidates = self._candidates(input, analysis, snapshot, rules)
         self._score(input, analysis, candidates)
         return candidates
 
@@ -203,7 +209,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         input: AnswerRequest,
         analysis: QuestionAnalysis,
         snapshot: CorpusSnapshot,
-        filter_types: bool,
+        rules: bool,
     ) -> list[_Candidate]:
         speaker = analysis.speaker if analysis.type == "said_what" else None
         key = person_key(speaker) if speaker else None
@@ -212,6 +218,9 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         if key is not None and key not in snapshot.speakers and not _named(speaker, snapshot):
             # "the British prime minister": no name the articles use; answer on the topic.
             speaker = key = None
+        # "What did X say": X's own words, wherever the articles quote X at all; a speaker
+        # they never quote (named by role only, or not attributed) is one feature among many.
+        only_speaker = key is not None and (rules or key in snapshot.speakers)
         out: list[_Candidate] = []
         groups: dict[int, _Candidate] = {}
         seen: set[tuple[str, int]] = set()
@@ -219,7 +228,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         def add(unit: SentenceUnit, rank: int) -> None:
             if (unit.doc_id, unit.start) in seen or len(unit.text.split()) < _MIN_WORDS:
                 return
-            if key is not None and unit.speaker_key != key:
+            if only_speaker and unit.speaker_key != key:
                 return
             seen.add((unit.doc_id, unit.start))
             group = snapshot.group_of(unit)
@@ -248,12 +257,12 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 doc = snapshot.documents[unit.doc_id]
                 if filters is None or filters.matches(doc.date, doc.source):
                     add(unit, len(input.passages))
-            if not out:
+            if not out and rules:
                 raise Refusal("speaker_not_quoted", speaker=speaker)
         if not out:
             raise Refusal("not_close_enough")
         out = self._in_time(out, analysis, snapshot, input.language)
-        if answer_types.required(analysis.type) and filter_types:
+        if answer_types.required(analysis.type) and rules:
             # People, not places or bodies: speakers the text names with a first name.
             people = frozenset(k for k, us in snapshot.speakers.items() if " " in us[0].speaker)
             fitting = [c for c in out if answer_types.fits(analysis.type, c.unit, people)]
@@ -312,6 +321,20 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         names = [n for n in analysis.names if n != analysis.speaker]
         key = person_key(analysis.speaker) if analysis.speaker else None
         english = float(input.language == "en")
+        translations = self._translations(input) if english else {}
+        weights = {
+            w: max((idf.get(t, 0.0) for t in ts), default=0.0) for w, ts in translations.items()
+        }
+        weight_total = sum(weights.values()) or 1.0
+
+        def translated(found: set[str]) -> float:
+            hits = sum(
+                weights[w]
+                for w, ts in translations.items()
+                if any(t in found or (len(t) >= 5 and any(t in f for f in found)) for t in ts)
+            )
+            return hits / weight_total
+
         for i, (c, cos) in enumerate(zip(candidates, cosines, strict=True)):
             found = set(tokenize(c.unit.text))
             c.lexical = sum(w for t, w in terms.items() if t in found) / total
@@ -325,6 +348,10 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 "cosine_rank": 1 / (1 + order[i]),
                 "lexical": c.lexical,
                 "lexical_window": sum(w for t, w in terms.items() if t in near) / total,
+                "translated": translated(found) if english else c.lexical,
+                "translated_window": translated(near)
+                if english
+                else sum(w for t, w in terms.items() if t in near) / total,
                 "names": _name_share(names, c.unit.text),
                 "names_window": _name_share(names, window),
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
@@ -354,6 +381,19 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             )
             for i, c in enumerate(newest):
                 c.score += RECENCY_WEIGHT * (1 - i / len(newest))
+
+    def _translations(self, input: AnswerRequest) -> dict[str, list[str]]:
+        """The English question's content words and their German index tokens."""
+        if self.dictionary is None:
+            return {}
+        out = {}
+        for word in _WORDS.findall(input.question):
+            low = word.lower()
+            if low in STOPWORDS or len(low) < 3:
+                continue
+            if ts := self.dictionary.translations(low):
+                out[low] = ts
+        return out
 
     def _on_topic(
         self, analysis: QuestionAnalysis, candidates: list[_Candidate], snapshot: CorpusSnapshot

@@ -29,12 +29,12 @@ tests/data/meaning_pairs.jsonl (README, "Meaning check").
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from qa_service.language import detect_language
+from qa_service.spelling import fold, skeleton
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "meaning_lexicon.tsv"
 # A German sentence over a German quote: at least this share of its content words (stems or
@@ -170,12 +170,6 @@ _TITLE_WORDS = frozenset(
     western monday tuesday wednesday thursday friday saturday sunday january february march
     april may june july august september october november december i tv""".split()
 )
-
-
-def fold(text: str) -> str:
-    text = text.replace("ß", "ss")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)
@@ -791,13 +785,6 @@ def _segment_start(q: Text, i: int) -> int:
         if t.kind == "punct" and t.raw in ":;":
             start = t.i + 1
     return start
-
-
-def skeleton(word: str) -> str:
-    w = fold(word)
-    for a, b in (("tsch", "c"), ("sch", "s"), ("ch", "c"), ("w", "v"), ("j", "y"), ("z", "s")):
-        w = w.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", w[:1] + re.sub(r"[aeiouy]", "", w[1:]))
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,19 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "selector.json"
 SENTENCE_FEATURES = (
     "cosine",
     "cosine_gap",  # to the best candidate of the question
     "cosine_rank",  # 1 / (1 + rank among the candidates)
     "lexical",  # idf-weighted share of the question's words in the sentence
     "lexical_window",  # ... within two sentences either side
+    "translated",  # English question: idf-weighted share of its words' German translations
+    "translated_window",  # (German question: the same as lexical)
     "names",  # share of the question's names (any spelling) in the sentence
     "names_window",
     "passage_rank",  # 1 / (1 + rank of its passage); 0 for statements from elsewhere
@@ -130,11 +132,7 @@ class Selector:
     @classmethod
     def load(cls, path: Path | None = None) -> Selector:
         """The shipped model (package data), or the one at `path`."""
-        if path is None:
-            text = resources.files("qa_service.data").joinpath("selector.json").read_text("utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        return cls.from_json(json.loads(text))
+        return cls.from_json(json.loads(Path(path or SHIPPED).read_text(encoding="utf-8")))
 
 
 def logit(p: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from qa_service.date_words import MONTHS, WEEKDAYS
-from qa_service.retrieval.entities import skeleton
+from qa_service.spelling import skeleton
 
 # Endings of role nouns (lower case): "Bundeskanzler", "US-Sondergesandte", "Nato-Chef".
 _ROLE_ENDINGS = (

@@ -51,7 +51,8 @@ def collect(
     from qa_service.container import build_embedder
     from qa_service.evaluation.run import CachedQueryEmbedder, eval_service
 
-    settings = settings.model_copy(update={"answerer": "extractive"})
+    # The candidates and their features do not depend on a model: none is loaded.
+    settings = settings.model_copy(update={"answerer": "extractive", "learned_selection": False})
     embedder = CachedQueryEmbedder(build_embedder(settings))
     out: list[dict] = []
     for name, split in sources:

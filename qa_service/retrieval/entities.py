@@ -15,32 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa_service.models import Language
-from qa_service.retrieval.tokens import STOPWORDS, fold, tokenize
+from qa_service.retrieval.tokens import STOPWORDS, tokenize
+from qa_service.spelling import fold, skeleton
 
 _NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names_en_de.tsv"
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"„“]\s*)$")
-_TRANSLIT = [
-    ("sch", "s"),
-    ("tsch", "c"),
-    ("ch", "c"),
-    ("ck", "k"),
-    ("w", "v"),
-    ("j", "y"),
-    ("z", "s"),
-    ("q", "k"),
-]
 _MIN_SKELETON = 4
-
-
-def skeleton(word: str) -> str:
-    """First letter and consonants after transliteration-insensitive rewriting:
-    'selenskyj' and 'zelensky' both become 'slnsk', 'jermak' and 'yermak' 'yrmk'."""
-    w = fold(word.lower())
-    for a, b in _TRANSLIT:
-        w = w.replace(a, b)
-    w = w[:1] + re.sub(r"[aeiouy]", "", w[1:])
-    return re.sub(r"(.)\1+", r"\1", w)
 
 
 @lru_cache(maxsize=1)

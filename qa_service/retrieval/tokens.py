@@ -11,8 +11,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from qa_service.spelling import fold
+
 _WORD = re.compile(r"\w+", re.UNICODE)
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e", "á": "a"})
 
 STOPWORDS = frozenset(
     """
@@ -40,10 +41,6 @@ STOPWORDS = frozenset(
 @lru_cache(maxsize=1)
 def _stemmer():
     return snowballstemmer.stemmer("german")
-
-
-def fold(text: str) -> str:
-    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=200_000)

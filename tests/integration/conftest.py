@@ -11,6 +11,7 @@ from qa_service.settings import Settings
 
 # One converted model for the whole run (conversion takes seconds, loading ~10 s).
 GOLD_FILE = Path(__file__).resolve().parents[1] / "data" / "gold_seed_qa.jsonl"
+GNAD_FILE = GOLD_FILE.with_name("gold_gnad_qa.jsonl")
 MODELS = Path(
     os.environ.get(
         "QA_TEST_MODELS_DIR", Path(__file__).resolve().parents[2] / "data" / "test-models"
@@ -48,6 +49,7 @@ def make_settings(model_path, tmp_path_factory):
             "embedding_model": model_path,
             "rate_limit_per_minute": 0,  # tests that hammer /ask; the limit has its own tests
             "eval_gold_file": GOLD_FILE,  # absolute: tests may run from any directory
+            "eval_gnad_file": GNAD_FILE,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)

@@ -21,27 +21,40 @@ def test_gold_every_answerable_question_finds_its_document_in_top5(gold):
 
 
 def test_gold_answers_contain_expected_strings(gold):
-    """Floors = the figures reached this round (dev + holdout: 0.922 de / 0.781 en, one
-    English false refusal in 64), a little below for the changes made after that run; the
-    issue's target is 0.95. Before this round: 0.766 / 0.734."""
-    assert gold["answers"]["de"]["answer_contains"] >= 0.88, gold["text"]
-    assert gold["answers"]["en"]["answer_contains"] >= 0.75, gold["text"]
+    """Floors = the learned selector's figures on the seed set (0.875 de / 0.750 en, one
+    English false refusal in 64), a little below. The hand-tuned rules it replaced reached
+    0.92 / 0.78 here, on the questions they were tuned to, and 0.725 / 0.474 on the GNAD dev
+    questions, where the learned one reaches 0.787 / 0.526 (README, "Measured")."""
+    assert gold["answers"]["de"]["answer_contains"] >= 0.85, gold["text"]
+    assert gold["answers"]["en"]["answer_contains"] >= 0.72, gold["text"]
     for lang in ("de", "en"):
         assert gold["answers"][lang]["false_refusals"] <= 2 / 64, gold["text"]
 
 
-def test_gold_refusals_at_the_calibrated_operating_point(gold):
-    """Floors = reached this round (10/16 de, 8 of the English ones), a little below; the
-    issue's target is 1.0. Before this round: 7/16 and 6/16."""
-    assert gold["answers"]["de"]["refusal_accuracy"] >= 9 / 16, gold["text"]
-    assert gold["answers"]["en"]["refusal_accuracy"] >= 6 / 16, gold["text"]
+def test_gold_refusals_at_the_learned_operating_point(gold):
+    """Floors = reached by the learned abstainer at its ≤ 3 % false-refusal threshold (6/16
+    de, 4/16 en), a little below; the rules refused 10/16 and 8/16 of these, tuned to them,
+    and the issue's target is 85 %."""
+    assert gold["answers"]["de"]["refusal_accuracy"] >= 5 / 16, gold["text"]
+    assert gold["answers"]["en"]["refusal_accuracy"] >= 3 / 16, gold["text"]
 
 
 def test_gold_said_what_answers_quote_the_asked_speaker(gold):
     """Every citation of a said-what answer is by the person asked about: 8 of 8 German and
-    5 of 8 English questions this round (0 of 8 before speakers were attributed)."""
+    7 of 8 English questions (0 of 8 before speakers were attributed)."""
     assert gold["speakers"]["de"]["speaker_ok"] >= 7 / 8, gold["text"]
-    assert gold["speakers"]["en"]["speaker_ok"] >= 4 / 8, gold["text"]
+    assert gold["speakers"]["en"]["speaker_ok"] >= 6 / 8, gold["text"]
+
+
+def test_gnad_dev_articles_nobody_tuned_the_rules_to(make_settings):
+    """GNAD gold dev questions over their 56 articles and the 28 held-out ones (no other
+    distractors, to keep CI short): floors a little below the figures reached with 100
+    distractors (contains 0.787 de / 0.526 en, false refusals 0.025 / 0.051)."""
+    r = run_eval("gnad", settings=make_settings(), split="dev", distractors=0)
+    assert r["answers"]["de"]["answer_contains"] >= 0.74, r["text"]
+    assert r["answers"]["en"]["answer_contains"] >= 0.48, r["text"]
+    for lang in ("de", "en"):
+        assert r["answers"][lang]["false_refusals"] <= 0.08, r["text"]
 
 
 def test_gold_answer_level_figures_are_reported(gold):

@@ -1,0 +1,115 @@
+"""English words in German: a bilingual word list, so an English question's words can be
+looked for in German sentences ("court" -> Gericht, Gerichtshof; "chancellor" -> Kanzler).
+
+The list is Debian's `trans-de-en` (the Ding dictionary of TU Chemnitz, GPL-2+), read from
+the system at `QA_DICTIONARY` (installed by `make setup`), never shipped with the package:
+only its single-word entries, English word -> German index tokens (stemmed and folded as the
+keyword index stores them). The parsed form is cached beside the index, keyed by the file's
+size and time, in the user's cache folder, so a process loads it in half a second instead of
+parsing 200,000 lines (half a minute); one Dictionary per file serves the whole process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from qa_service.retrieval.tokens import tokenize
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa-service"
+MAX_TRANSLATIONS = 12  # per English word, in the dictionary's order
+_NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+_WORD = re.compile(r"^[^\W\d_][\w-]*$")
+
+
+def parse(lines: Iterable[str]) -> dict[str, list[str]]:
+    """English word -> German index tokens, from Ding lines ("Gericht {n}; Gerichtshof {m}
+    | Gerichte {pl} :: court; law court | courts")."""
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("#") or " :: " not in line:
+            continue
+        german, english = line.rstrip("\n").split(" :: ", 1)
+        for de_part, en_part in zip(german.split(" | "), english.split(" | "), strict=False):
+            de_words = _single_words(de_part)
+            if not de_words:
+                continue
+            tokens = [t for w in de_words for t in tokenize(w)]
+            for en in _single_words(en_part, english=True):
+                known = out.setdefault(en.lower(), [])
+                for t in tokens:
+                    if t not in known and len(known) < MAX_TRANSLATIONS:
+                        known.append(t)
+    return out
+
+
+def _single_words(part: str, english: bool = False) -> list[str]:
+    words = []
+    for synonym in _NOTES.sub(" ", part).split(";"):
+        w = " ".join(synonym.split())
+        if english and w.startswith("to "):
+            w = w[3:]
+        if _WORD.match(w):
+            words.append(w)
+    return words
+
+
+class Dictionary:
+    """English word -> German index tokens; empty (with one warning) without the file."""
+
+    def __init__(self, source: Path, cache_dir: Path | None = CACHE_DIR):
+        self.source, self.cache_dir = Path(source), cache_dir
+        self._entries: Mapping[str, list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def translations(self, word: str) -> list[str]:
+        return self.entries.get(word.lower(), [])
+
+    @property
+    def entries(self) -> Mapping[str, list[str]]:
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._load()
+            return self._entries
+
+    def _load(self) -> Mapping[str, list[str]]:
+        if not self.source.is_file():
+            log.warning(
+                "no bilingual dictionary: English questions are matched by meaning only",
+                extra={"path": str(self.source)},
+            )
+            return {}
+        stat = self.source.stat()
+        cache = None
+        if self.cache_dir is not None:
+            cache = self.cache_dir / f"dictionary-{stat.st_size}-{int(stat.st_mtime)}.json.gz"
+            if cache.is_file():
+                with gzip.open(cache, "rt", encoding="utf-8") as f:
+                    return json.load(f)
+        with self.source.open(encoding="utf-8", errors="replace") as f:
+            entries = parse(f)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            with gzip.open(tmp, "wt", encoding="utf-8") as f:
+                json.dump(entries, f, separators=(",", ":"))
+            tmp.replace(cache)
+        return entries
+
+
+_SHARED: dict[Path, Dictionary] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_dictionary(source: Path) -> Dictionary:
+    """The process's one Dictionary for `source` (every service of a process shares it)."""
+    with _SHARED_LOCK:
+        return _SHARED.setdefault(Path(source), Dictionary(Path(source)))

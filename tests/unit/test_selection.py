@@ -1,0 +1,50 @@
+"""The learned selector: the shipped model is what `qa train` fits from the shipped rows,
+and its parts behave as a logistic model should."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from qa_service.answering.selection import (
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    Logistic,
+    Selector,
+)
+from qa_service.evaluation.train import fit, read_rows
+
+ROWS = Path(__file__).resolve().parents[1] / "data" / "selector_rows.jsonl.gz"
+
+
+def test_retraining_reproduces_the_shipped_model():
+    """`qa train --rows tests/data/selector_rows.jsonl.gz` gives the package's model."""
+    shipped = Selector.load()
+    selector, figures = fit(read_rows(ROWS))
+    assert json.dumps(selector.to_json(), sort_keys=True) == json.dumps(
+        shipped.to_json(), sort_keys=True
+    )
+    for lang in ("de", "en"):
+        assert figures[lang]["false_refusals"] <= 0.03
+
+
+def test_the_model_prefers_what_the_question_asks_for():
+    """Fitted on real questions: a closer sentence, one holding the question's words and
+    one fitting the question's type are each more likely to answer, all else equal."""
+    model = Selector.load().sentence
+    base = model.mean.copy()
+    p0 = model.probability(base[None, :])[0]
+    for name in ("cosine_gap", "translated", "fits"):
+        x = base.copy()
+        x[SENTENCE_FEATURES.index(name)] += model.scale[SENTENCE_FEATURES.index(name)]
+        assert model.probability(x[None, :])[0] > p0, name
+
+
+def test_logistic_round_trips_through_json():
+    n = len(QUESTION_FEATURES)
+    model = Logistic(QUESTION_FEATURES, np.zeros(n), np.ones(n), np.arange(n) / n, -0.5)
+    again = Logistic.from_json(json.loads(json.dumps(model.to_json())))
+    x = np.linspace(-1, 1, n)[None, :]
+    assert np.allclose(model.probability(x), again.probability(x))
