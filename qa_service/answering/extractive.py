@@ -121,7 +121,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             speaker = None  # not someone the articles quote: "not quoted on this" would mislead
         try:
             candidates, confidence = self.scored(input, analysis)
-            if speaker and self.selector is None:
+            if speaker:
                 self._on_topic(analysis, candidates, snapshot)
             bar = self.required_confidence(input)
             if refusal := below_bar(confidence, bar, speaker, input.missing_names):
