@@ -58,6 +58,7 @@ def ingest(
         if live:
             report = _ingest_with_bar(service, paths, prune, total)
         else:
+            typer.echo(f"ingesting {total} files", err=True)
 
             def progress(file) -> None:
                 typer.echo(_file_line(file, as_json))

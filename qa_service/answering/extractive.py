@@ -370,6 +370,11 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
                 "english_cosine": english * c.cosine,
                 "english_lexical": english * c.lexical,
             }
+        # Relative to the question's other candidates, as the cosine gap is: the sentence
+        # holding most of the question's words stands out however many words that is.
+        best_words = max(c.features["translated"] for c in candidates)
+        for c in candidates:
+            c.features["translated_gap"] = c.features["translated"] - best_words
             c.score = c.cosine + LEXICAL_WEIGHT * c.lexical + RANK_WEIGHT / (1 + c.rank)
             if not c.ends:
                 c.score -= HEADING_PENALTY

@@ -29,6 +29,7 @@ SENTENCE_FEATURES = (
     "lexical_window",  # ... within two sentences either side
     "translated",  # English question: idf-weighted share of its words' German translations
     "translated_window",  # (German question: the same as lexical)
+    "translated_gap",  # to the candidate holding most of them
     "names",  # share of the question's names (any spelling) in the sentence
     "names_window",
     "passage_rank",  # 1 / (1 + rank of its passage); 0 for statements from elsewhere

@@ -48,7 +48,7 @@ TIMEOUT = 300
 ARTIFACTS = Path(
     os.environ.get("QA_ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "artifacts")
 )
-LINE = re.compile(r"^(added|updated|unchanged|error)\s+(.+?)\s+\((\d+) chunks\)$")
+LINE = re.compile(r"^(added|updated|unchanged|error)\s+(.+?)\s+\((\d+) chunks, .*\)$")
 
 ZUGSPITZE = """# Zugspitzbahn meldet Rekord
 
@@ -111,6 +111,10 @@ def _env(data_dir: Path, model_path: Path) -> dict[str, str]:
     """This environment without QA_* settings (no Chroma server), on `data_dir`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     env.update(QA_DATA_DIR=str(data_dir), QA_EMBEDDING_MODEL=str(model_path))
+    # Sentences encoded on their own (the slower path): the ingest must last long enough
+    # to be killed at several moments and to overlap uploads and questions; with late
+    # chunking these 25 small files take about a second once the model is loaded.
+    env["QA_LATE_CHUNKING"] = "false"
     return env
 
 
@@ -465,7 +469,10 @@ def test_questions_are_answered_while_a_cli_ingest_runs(
 ) -> None:
     service = build_service(server_settings, embedder=embedder)
     service.ingest([corpus_dir / "004_35332417cd3628a0.txt"])
-    questions = ["Was sagte Merz zur Bundeswehr?", "Who represented the US in Paris?"]
+    # Both answered from the one article indexed so far. ("Who represented the US in
+    # Paris?" is refused over this article alone by the learned abstainer: it names
+    # Witkoff, but not as the US's representative in Paris.)
+    questions = ["Was sagte Merz zur Bundeswehr?", "What did Witkoff say about Trump?"]
     with (
         serve(create_app(service, server_settings)) as url,
         httpx.Client(base_url=url, timeout=TIMEOUT) as client,

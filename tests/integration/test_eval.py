@@ -24,7 +24,7 @@ def test_gold_answers_contain_expected_strings(gold):
     """Floors = the learned selector's figures on the seed set (0.875 de / 0.750 en, one
     English false refusal in 64), a little below. The hand-tuned rules it replaced reached
     0.92 / 0.78 here, on the questions they were tuned to, and 0.725 / 0.474 on the GNAD dev
-    questions, where the learned one reaches 0.787 / 0.526 (README, "Measured")."""
+    questions, where the learned one reaches 0.787 / 0.538 (README, "Measured")."""
     assert gold["answers"]["de"]["answer_contains"] >= 0.85, gold["text"]
     assert gold["answers"]["en"]["answer_contains"] >= 0.72, gold["text"]
     for lang in ("de", "en"):
@@ -49,7 +49,7 @@ def test_gold_said_what_answers_quote_the_asked_speaker(gold):
 def test_gnad_dev_articles_nobody_tuned_the_rules_to(make_settings):
     """GNAD gold dev questions over their 56 articles and the 28 held-out ones (no other
     distractors, to keep CI short): floors a little below the figures reached with 100
-    distractors (contains 0.787 de / 0.526 en, false refusals 0.025 / 0.051)."""
+    distractors (contains 0.787 de / 0.538 en, false refusals 0.037 / 0.051)."""
     r = run_eval("gnad", settings=make_settings(), split="dev", distractors=0)
     assert r["answers"]["de"]["answer_contains"] >= 0.74, r["text"]
     assert r["answers"]["en"]["answer_contains"] >= 0.48, r["text"]
