@@ -116,6 +116,9 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         analysis = input.analysis or analyse(
             input.question, input.language, self.today or dt.date.today()
         )
+        if self._only_absent_names(input, analysis, snapshot):
+            refusal = Refusal("absent_name", names=", ".join(input.missing_names))
+            return refusal_draft(refusal, self.prompts, input.language)
         speaker = analysis.speaker if analysis.type == "said_what" else None
         if speaker and person_key(speaker) not in snapshot.speakers:
             speaker = None  # not someone the articles quote: "not quoted on this" would mislead
@@ -386,6 +389,26 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
             )
             for i, c in enumerate(newest):
                 c.score += RECENCY_WEIGHT * (1 - i / len(newest))
+
+    def _only_absent_names(
+        self, input: AnswerRequest, analysis: QuestionAnalysis, snapshot: CorpusSnapshot
+    ) -> bool:
+        """Every name the question asks about is one the articles never mention, in any
+        spelling or (for English names) translation: "the price of Bitcoin" cannot be in
+        them. ("Federal Constitutional Court" is not absent where they say Gericht.)"""
+        missing = set(input.missing_names)
+        names = analysis.names
+        # One-word names only: a run of English words ("Lower Austrian Chamber of Labour")
+        # is more often an institution the articles name in German than one they lack.
+        if not missing or not names or any(n not in missing for n in names):
+            return False
+        idf = snapshot.idf
+        for name in missing:
+            for word in name.split():
+                found = self.dictionary.translations(word) if self.dictionary else []
+                if any(t in idf for t in found):
+                    return False
+        return True
 
     def _translations(self, input: AnswerRequest) -> dict[str, list[str]]:
         """The English question's content words and their German index tokens."""
