@@ -25,6 +25,7 @@ from qa_service.answering.refusal import Refusal, refusal_draft
 from qa_service.answering.verify import verify_citations
 from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.errors import QuestionError
+from qa_service.ingest_progress import IngestsInFlight
 from qa_service.language import detect_language
 from qa_service.models import (
     Answer,
@@ -122,6 +123,7 @@ class QAService:
         self.store, self.embedder, self.retriever = store, embedder, retriever
         self.answerer, self.indexer, self.prompts = answerer, indexer, prompts
         self.snapshots = snapshots
+        self.ingests = IngestsInFlight()
         self.condenser = condenser or Condenser(prompts)
         self.k = k
         self.max_question_chars = max_question_chars
@@ -303,16 +305,36 @@ class QAService:
         prune: bool = False,
         progress: Callable[[FileReport], None] | None = None,
     ) -> IngestReport:
+        from ingest.indexing import iter_files  # the files listed first: the record's total
+
+        files = list(iter_files(paths))
         try:
-            return self.indexer.ingest_paths(paths, prune=prune, progress=progress)
+            with self.ingests.track([str(f) for f in files]) as record:
+
+                def finished(file: FileReport) -> None:
+                    record(file)
+                    if progress:
+                        progress(file)
+
+                return self.indexer.ingest_paths(files, prune=prune, progress=finished)
         finally:
             self._changed()
 
     def ingest_bytes(self, name: str, data: bytes) -> FileReport:
+        return self.ingest_uploads([(name, data)])[0]
+
+    def ingest_uploads(self, uploads: Sequence[tuple[str, bytes]]) -> list[FileReport]:
+        """Uploaded files (name, bytes) one after another, as one ingest in `self.ingests`;
+        the snapshot is rebuilt once, after the last."""
+        reports = []
         try:
-            return self.indexer.ingest_bytes(name, data)
+            with self.ingests.track([name for name, _ in uploads]) as record:
+                for name, data in uploads:
+                    reports.append(self.indexer.ingest_bytes(name, data))
+                    record(reports[-1])
         finally:
             self._changed()
+        return reports
 
     def delete_document(self, doc_id: str) -> bool:
         try:

@@ -435,11 +435,42 @@ class HealthResponse(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class IngestInFlight(_Response):
+    """One ingest running now (an upload, or `qa ingest` in this process)."""
+
+    id: int = Field(description="Tells this ingest apart from others across polls.")
+    files_done: int = Field(
+        description="Files finished so far: added, updated, unchanged or failed."
+    )
+    files_total: int = Field(description="Files in this ingest.")
+    chunks: int = Field(description="Chunks written so far (an unchanged file writes none).")
+    sentences: int = Field(description="Sentences (with their vectors) written so far.")
+    started_at: dt.datetime = Field(description="When the ingest started (UTC).")
+    current_file: str | None = Field(
+        description="The file being indexed now, or waiting while another ingest holds the "
+        "index; null once the last file is done."
+    )
+
+
+class IngestStatus(BaseModel):
+    running: int = Field(description="Ingests running now; 0 when idle.")
+    files_done: int = Field(description="Files finished, summed over the running ingests.")
+    files_total: int = Field(description="Files to ingest, summed over the running ingests.")
+    ingests: list[IngestInFlight] = Field(
+        description="Each running ingest, oldest first; one disappears when it has finished "
+        "(or failed)."
+    )
+
+
 class ReadyResponse(BaseModel):
     status: Literal["ready"] = "ready"
     documents: int
     chunks: int
     embedding_model: str
+    ingest: IngestStatus = Field(
+        description="Ingests in flight (uploads, done/total). Readiness stays 200 while they "
+        "run: questions are answered meanwhile."
+    )
     details: dict[str, Any] | None = Field(
         None,
         description="`chat`: per chat door (slack, mattermost) the replies pending, delivered, "

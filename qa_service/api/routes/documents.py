@@ -90,14 +90,15 @@ def upload_documents(
     service: ServiceDep,
     settings: SettingsDep,
 ) -> UploadResponse:
-    """Index each file; the outcome is reported per file (added, updated, unchanged, error)."""
+    """Index each file; the outcome is reported per file (added, updated, unchanged, error).
+    The request returns when every file is indexed; meanwhile `/readyz` shows its progress."""
     if len(files) > MAX_FILES:
         raise HTTPException(
             422,
             detail={"code": "too_many_files", "message": f"at most {MAX_FILES} files per upload"},
         )
     payloads = [_read_upload(upload, settings.max_upload_bytes) for upload in files]
-    reports = [service.ingest_bytes(name, data) for name, data in payloads]
+    reports = service.ingest_uploads(payloads)
     if all(r.status == "error" for r in reports):
         raise HTTPException(
             422,

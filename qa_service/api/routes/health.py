@@ -1,11 +1,18 @@
-"""/healthz: the process answers. /readyz: the model is warm and the index can be read."""
+"""/healthz: the process answers. /readyz: the model is warm and the index can be read, and
+which ingests are in flight (an upload runs on a worker thread; this answers beside it)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
 from qa_service.api.deps import ServiceDep, require_ready
-from qa_service.api.schemas import HealthResponse, ReadyResponse, error_responses
+from qa_service.api.schemas import (
+    HealthResponse,
+    IngestInFlight,
+    IngestStatus,
+    ReadyResponse,
+    error_responses,
+)
 
 router = APIRouter(tags=["health"])
 
@@ -27,9 +34,16 @@ def readyz(service: ServiceDep, request: Request) -> ReadyResponse:
     # status() reads the store, so an unreachable Chroma server shows up here as a 503.
     status = service.status()
     outboxes = getattr(request.app.state, "outboxes", None) or {}
+    running = [IngestInFlight.model_validate(p) for p in service.ingests.running()]
     return ReadyResponse(
         documents=status.documents,
         chunks=status.chunks,
         embedding_model=status.embedding_model,
+        ingest=IngestStatus(
+            running=len(running),
+            files_done=sum(p.files_done for p in running),
+            files_total=sum(p.files_total for p in running),
+            ingests=running,
+        ),
         details={"chat": {n: o.status() for n, o in outboxes.items()}} if outboxes else None,
     )
