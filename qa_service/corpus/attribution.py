@@ -8,11 +8,15 @@ over a document's sentences:
 - "so Merz", "laut X", "nach Angaben von X", "nach den Worten von X", "hieß es im Elysée";
 - the ZDF attribution line: a quote alone on its line, the speaker's name alone on the next;
 - a sentence ending in ":" ("… sagte er:") lends its speaker to the quote it introduces;
-- reported speech goes on in the subjunctive ("Dazu zähle insbesondere …") or in a bare quote
-  sentence: it keeps the previous sentence's speaker;
-- a pronoun or a role noun ("er", "der Kanzler") is the last person named that fits.
+- reported speech goes on in the subjunctive ("Dazu zähle insbesondere …"), in a bare quote
+  sentence or in the first person (news text without quote marks): it keeps the previous
+  sentence's speaker;
+- a pronoun or a role noun ("er", "der Kanzler", "die Forscherin", "so der 45-Jährige") is
+  the last person named that fits; plural and indefinite ones are unnamed sources.
 A speaker is a name as the text writes it, in its fullest form in the document ("Friedrich
-Merz" for "so Merz"). A sentence nobody is said to speak has no speaker: the outlet reports.
+Merz" for "so Merz"), an institution ("teilte die Polizei mit") or an unnamed source; never a
+common noun: HanTa's German lexicon tells nouns ("Firmengeschichte") from names, and reads
+verbs to their lemmas. A sentence nobody is said to speak has no speaker: the outlet reports.
 """
 
 from __future__ import annotations
@@ -23,11 +27,17 @@ from dataclasses import dataclass
 
 from qa_service.corpus.names import (
     PRONOUNS,
+    is_adjective_noun,
+    is_body_noun,
+    is_common_noun,
+    is_lexicon_word,
     is_name_word,
+    is_person_noun,
     is_role,
     looks_like_noun,
     person_key,
     strip_roles,
+    word_class,
 )
 from qa_service.models import Document
 from qa_service.sentences import split_sentences
@@ -55,41 +65,84 @@ class SentenceUnit:
     refers_back: bool = False  # "Er …", "Damit …", "Dies …": needs the sentence before
 
 
-_VERBS_DE = (
-    "sagte sagten sagt sage erklärte erklärten erklärt betonte betonten betont schrieb "
-    "schrieben schreibt warnte warnten warnt forderte forderten fordert meinte meint "
-    "bekräftigte bekräftigten unterstrich ergänzte berichtet berichtete bestätigte "
-    "bestätigten kritisierte versicherte mahnte appellierte drohte behauptete erinnerte "
-    "verwies sprach teilte teilten kündigte kündigten führte fügte machte stellte räumte gab "
-    "zitierte bezeichnete pocht pochte signalisierte signalisierten beklagte lobte "
-    "sagen erklären betonen warnen fordern behauptet behauptete bestritt bestritten "
-    "versprochen versprach klargestellt bezeichnet gesagt erklärt betont gewarnt gefordert "
-    "angekündigt mitgeteilt wirft warf"
-).split()
+# Reporting verbs as lemmas (HanTa reads "sagte", "erklärten", "mitgeteilt" to them).
+_REPORTING = frozenset(
+    """
+    sagen erklären betonen schreiben warnen fordern meinen bekräftigen unterstreichen
+    ergänzen berichten bestätigen kritisieren versichern mahnen appellieren behaupten
+    bestreiten versprechen zitieren bezeichnen pochen signalisieren beklagen loben klarstellen
+    mitteilen ankündigen attestieren bescheiden erzählen raten empfehlen argumentieren
+    verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
+    verlangen plädieren deponieren vorwerfen hinzufügen ausführen
+    """.split()
+)
+# Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt").
+_SAYING = frozenset(
+    "sagen erklären betonen warnen fordern behaupten bestreiten versprechen klarstellen "
+    "bezeichnen mitteilen ankündigen berichten schreiben zugeben einräumen".split()
+)
+
+
+def _clause_end(particle: str) -> str:
+    """A separable particle stands at the end of its clause: before punctuation or the end."""
+    return r"(?<![\w-])(?:" + particle + r")(?=\s*(?:[,.;:!?–]|$))"
+
+
 # Particle verbs count only with their particle later in the clause ("teilte … mit").
 _PARTICLE = {
-    "teilte": "mit",
-    "teilten": "mit",
-    "kündigte": "an",
-    "kündigten": "an",
-    "führte": "aus",
-    "fügte": "hinzu",
-    "machte": "deutlich klar",
-    "stellte": "klar",
-    "räumte": "ein",
-    "gab": "an zu bedenken",
-    "verwies": "darauf",
-    "sprach": "von",
-    "erinnerte": "daran",
-    "wirft": "vor",
-    "warf": "vor",
+    lemma: _clause_end(particle)
+    for lemma, particle in (
+        ("teilen", "mit"),
+        ("kündigen", "an"),
+        ("führen", "aus"),
+        ("fügen", "hinzu"),
+        ("machen", "deutlich|klar"),
+        ("stellen", "klar"),
+        ("räumen", "ein"),
+        ("geben", "an|zu bedenken|zu"),
+        ("werfen", "vor"),
+        ("gehen", "aus"),
+    )
+} | {  # a prepositional object, anywhere after the verb: "verwies darauf, dass …"
+    "verweisen": r"\bdarauf\b",
+    "sprechen": r"\b(?:von|davon)\b",
+    "erinnern": r"\bdaran\b",
 }
-_VERBS_EN = "said says told wrote announced stated added warned stressed insisted".split()
-_VERB = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(_VERBS_DE + _VERBS_EN, key=len, reverse=True)) + r")(?![\w-])"
+_VERBS_EN = frozenset(
+    "said says told wrote announced stated added warned stressed insisted".split()
 )
+_ARTICLE_FORMS = frozenset("der die das des dem den ein eine einer eines einem einen".split())
+
+
+def _reporting_verbs(text: str) -> list[re.Match[str]]:
+    """The reporting verbs of a sentence, in order. A participle between an article and a
+    noun is an adjective ("das erklärte Ziel"); a perfect participle reports speech only for
+    verbs of saying ("hatte … angekündigt", not "hatte … kritisiert"); a separable particle
+    closes its clause ("teilte … mit.", not "gebe … Zweifel an der …")."""
+    found: list[re.Match[str]] = []
+    words = list(re.finditer(r"[^\W\d_]+", text))
+    for i, m in enumerate(words):
+        word = m.group()
+        if word in _VERBS_EN:
+            found.append(m)
+            continue
+        if not word.islower():
+            continue
+        before = words[i - 1].group().lower() if i else ""
+        after = words[i + 1].group() if i + 1 < len(words) else ""
+        if before in _ARTICLE_FORMS and after[:1].isupper():
+            continue
+        lemma, tag = word_class(word)
+        if not tag.startswith("V") or (tag == "VV(PP)" and lemma not in _SAYING):
+            continue
+        particle = _PARTICLE.get(lemma)
+        if lemma in _REPORTING or (particle and re.search(particle, text[m.end() :])):
+            found.append(m)
+    return found
+
+
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
-_SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=[A-ZÄÖÜ])")
+_SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+)?[A-ZÄÖÜ])")
 _LAUT = re.compile(
     r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
     r"|aus einem (?:Post|Beitrag|Schreiben|Brief|Interview|Statement) (?:des|der|von)"
@@ -108,7 +161,28 @@ _SUBJUNCTIVE_I = frozenset(
     "handele dürfe wisse komme trage".split()
 )
 _SUBJUNCTIVE = _SUBJUNCTIVE_I | frozenset("stünden lägen müssten würden wären hätten".split())
+_FIRST_PERSON = frozenset(
+    "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "
+    "unserem unserer unseres".split()
+)
 CARRY = 3  # sentences a subjunctive I may be away from its reporting sentence
+
+
+def _reported(words: set[str]) -> bool:
+    """Is a verb in the subjunctive I, the mood of reported speech? "sei", "könne", and the
+    stem + e of any verb ("verstoße", "wirke") unless "ich" is its subject."""
+    if words & _SUBJUNCTIVE_I:
+        return True
+    if "ich" in words or "Ich" in words:
+        return False
+    for word in words:
+        if word.islower() and word.endswith("e") and len(word) > 3:
+            lemma, tag = word_class(word)
+            if tag in ("VV(FIN)", "VA(FIN)", "VM(FIN)") and lemma == word + "n":
+                return True
+    return False
+
+
 _REFERS_BACK = re.compile(
     r"^(?:Er|Sie|Es|Damit|Dies|Diese|Dieser|Dieses|Dazu|Das|Dabei|Darin|Darüber|Daher|"
     r"Deshalb|Dennoch|Zudem|Außerdem|He|She|It|This|That|They)\b"
@@ -144,10 +218,26 @@ class _Registry:
         self.by_key: dict[str, _Person] = {}
         self.last: _Person | None = None
         self.places: set[str] = set()
+        self.known: set[str] = set()  # words of names given whole ("Christian Kern")
+
+    def split(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Name words and role words of a run: role nouns, and common nouns before a name
+        ("Verwaltungsrechtler Andreas Hauer"); a nominalised adjective ends the name ("rät
+        Jungwirth Betroffenen")."""
+        name_words, roles = strip_roles(words)
+        roles = list(roles)
+        while len(name_words) > 1 and not self.is_name(name_words[0]):
+            roles.append(name_words.pop(0))
+        cut = next((i for i, w in enumerate(name_words) if i and is_adjective_noun(w)), None)
+        return (name_words[:cut] if cut else name_words), roles
 
     def add(self, words: list[str]) -> _Person | None:
-        name_words, roles = strip_roles(words)
-        name_words = [w for w in name_words if self.is_name(w)]
+        name_words, roles = self.split(words)
+        # A surname after a first name is a name, whatever else the word means ("Kern").
+        first = next((i for i, w in enumerate(name_words) if self.is_name(w)), None)
+        if first is None:
+            return None
+        name_words = [w for w in name_words[first:] if w not in self.places]
         if not name_words:
             return None
         name = " ".join(name_words)
@@ -159,6 +249,8 @@ class _Registry:
             person.name = name
         person.roles.update(_role_stem(r) for r in roles)
         person.named = person.named or len(name_words) >= 2 or bool(roles)
+        if len(name_words) >= 2:
+            self.known.update(name_words)
         return person
 
     def mention(self, person: _Person | None) -> None:
@@ -167,7 +259,15 @@ class _Registry:
             self.last = person
 
     def is_name(self, word: str) -> bool:
-        return is_name_word(word) and word not in self.places and not looks_like_noun(word)
+        """A word that may name someone: not a place of the text, not a common noun."""
+        if word in self.known or word.rstrip("s'’") in self.known:
+            return True
+        return (
+            is_name_word(word)
+            and word not in self.places
+            and not looks_like_noun(word)
+            and not is_lexicon_word(word)
+        )
 
     def by_role(self, role: str) -> _Person | None:
         """The last-named person who holds `role` ("Kanzler" fits "Bundeskanzler")."""
@@ -176,6 +276,20 @@ class _Registry:
         if self.last in fits:
             return self.last
         return fits[-1] if fits else None
+
+
+def _singular(article: str, noun: str) -> bool:
+    """ "der Verhandler", "das Stadtoberhaupt", "die Forscherin", "die Vorsitzende" name one
+    person; "die Agenturgründer" name several, who are not the last person named."""
+    if article != "die":
+        return True
+    return noun.endswith("in") or (is_adjective_noun(noun) and not noun.endswith("n"))
+
+
+def _nominative(noun: str) -> str:
+    """ "Insidern zufolge" -> "Insider": the dative plural -n of nouns in -er/-el goes."""
+    lemma = word_class(noun)[0] if is_common_noun(noun) else noun
+    return lemma if noun == lemma + "n" and lemma.endswith(("er", "el")) else noun
 
 
 def _role_stem(role: str) -> str:
@@ -191,25 +305,29 @@ def _tokens(text: str) -> list[tuple[str, int]]:
     return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 
-def _run_after(text: str, pos: int) -> tuple[list[str], bool]:
+def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     """Capitalised words after `pos`, past articles and adjectives ("der britische
-    Premierminister Keir Starmer" -> Premierminister Keir Starmer), and whether a definite
-    article came first ("der Kanzler" is someone named before, "ein Sprecher" is not)."""
+    Premierminister Keir Starmer" -> Premierminister Keir Starmer); whether they are definite
+    (a definite article, or named right after the verb: "behauptet Russland"); and the
+    article itself ("der Kanzler" is someone named before, "ein Sprecher" is not)."""
     words: list[str] = []
     definite = False
+    article = ""
     for i, (tok, _) in enumerate(_tokens(text[pos:])[:10]):
         low = tok.lower()
         if tok[0].isupper() and tok[0].isalpha():
-            definite = definite or i == 0  # "behauptet Russland": named right after the verb
+            definite = definite or i == 0
             words.append(tok)
         elif words:
             break
         elif low in _FILLER or (tok.isalpha() and low.endswith(("e", "en", "er", "es"))):
+            if low in _ARTICLE_FORMS and not article:
+                article = low
             definite = definite or low in _ARTICLE
             continue
         else:
             break
-    return words, definite
+    return words, definite, article
 
 
 def _run_before(text: str, pos: int) -> list[str]:
@@ -242,9 +360,10 @@ class _Reader:
         self.people.last = None
 
     def speaker_of(
-        self, words: list[str], definite: bool = False, subject: bool = True
+        self, words: list[str], definite: bool = False, subject: bool = True, article: str = ""
     ) -> tuple[str, How] | None:
-        """A subject phrase -> (speaker, how), resolving pronouns and bare role nouns."""
+        """A subject phrase -> (speaker, how), resolving pronouns and role nouns: a person, an
+        institution, an unnamed source ("ein Regierungssprecher", "Experten"); never a thing."""
         if not words:
             return None
         if words[0].lower() in PRONOUNS:
@@ -254,49 +373,50 @@ class _Reader:
             words = words[1:]  # "Der Elysée", "Doch Experten"
         if not words:
             return None
-        name_words, roles = strip_roles(words)
+        name_words, roles = self.people.split(words)
         if any(self.people.is_name(w) for w in name_words):
             person = self.people.add(words)
             if person is not None:
                 return person.name, "verb"
         # A state or an institution in subject position speaks too ("Der Elysée erinnerte",
         # "Russland behauptet"), though it is never the "er" of a later sentence.
-        places = [w for w in name_words if is_name_word(w) and not looks_like_noun(w)]
+        places = [w for w in name_words if is_name_word(w) and not looks_like_noun(w)
+                  and not is_lexicon_word(w)]  # fmt: skip
         if places and not roles and (subject or definite):
             return " ".join(places), "verb"
+        roles += [w for w in name_words if is_person_noun(w)]  # "die Forscherin"
         if roles:
             person = self.people.by_role(roles[-1])
-            if person is None and definite:
-                person = self.people.last
+            if person is None and article in _ARTICLE and _singular(article, roles[-1]):
+                person = self.people.last  # "sagte das Stadtoberhaupt": the person named
             if person is not None:
                 return person.name, "role"
-            return " ".join(words), "verb"
+            if article in _ARTICLE and _singular(article, roles[-1]):
+                return None  # "der Sprecher" of no one the text names
+            return _nominative(roles[-1]), "verb"  # "ein Regierungssprecher", "die Experten"
+        bodies = [w for w in name_words if is_body_noun(w)]  # "teilte die Polizei mit"
+        if bodies and (article in _ARTICLE or subject):
+            return bodies[-1], "verb"
         return None
 
     def attribute(self, text: str) -> tuple[str, How] | None:
         """The speaker a sentence names for itself; UNKNOWN when it reports someone's words
         without saying whose (so it does not inherit the previous speaker), else None."""
         verbs = 0
-        for m in _VERB.finditer(text):
-            verb = m.group(1)
-            particle = _PARTICLE.get(verb)
-            if particle and not re.search(
-                r"\b(" + "|".join(particle.split()) + r")\b", text[m.end() :]
-            ):
-                continue
+        for m in _reporting_verbs(text):
             verbs += 1
             after = text[m.end() :].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first])
             else:
-                words, definite = _run_after(text, m.end())
+                words, definite, article = _run_after(text, m.end())
                 if words and not strip_roles(words)[0]:
                     # "erklärte der Leiter der Kiewer Militärverwaltung, Tymur Tkatschenko"
                     appos = _APPOSITION.match(text[m.end() :])
                     if appos and all(self.people.is_name(w) for w in appos.group(1).split()):
-                        words, definite = appos.group(1).split(), False
-                found = self.speaker_of(words, definite, subject=False)
+                        words, definite, article = appos.group(1).split(), False, ""
+                found = self.speaker_of(words, definite, subject=False, article=article)
                 if found is None:
                     before = _run_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
@@ -310,12 +430,14 @@ class _Reader:
                 return found
         for pattern, how in ((_SO, "so"), (_LAUT, "laut")):
             for m in pattern.finditer(text):
-                found = self.speaker_of(*_run_after(text, m.end()))
+                words, definite, article = _run_after(text, m.end())
+                found = self.speaker_of(words, definite, article=article)
                 if found:
                     return found[0], how
         m = _ZUFOLGE.search(text)
-        if m:
-            return m.group(1), "laut"
+        if m:  # "Insidern zufolge": a common noun in its dictionary form
+            source = m.group(1)
+            return _nominative(source), "laut"
         if _ANONYMOUS.search(text):
             return UNKNOWN
         m = _HIESS.search(text)
@@ -324,7 +446,7 @@ class _Reader:
         if m:
             place = re.match(r"\s*(?:im|aus|in|von|vom|beim)\s+(?:\w+\s+){0,3}?", text[m.end() :])
             if place:
-                words, _ = _run_after(text, m.end() + place.end())
+                words = _run_after(text, m.end() + place.end())[0]
                 if words:
                     return " ".join(words), "verb"
         return UNKNOWN if verbs else None
@@ -333,6 +455,9 @@ class _Reader:
         """ "Trump hatte … versprochen": a person named before the verb in its clause, else
         a state or institution opening the sentence ("Frankreich hatte … klargestellt")."""
         clause = re.split(r"[,;:]", before)[-1]
+        pronoun = re.match(r"\s*(?:wie|als|nachdem|während)\s+(er|sie)\b", clause)
+        if pronoun:  # "…, wie er am Montag versicherte"
+            return self.speaker_of([pronoun.group(1)])
         for words in _name_runs(clause, set()):
             key = person_key(" ".join(strip_roles(words)[0]) or words[-1])
             person = self.people.by_key.get(key)
@@ -340,8 +465,9 @@ class _Reader:
                 return person.name, "verb"
         opening = re.match(r"(?:Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
                            clause.strip())  # fmt: skip
-        if opening and is_name_word(opening.group(1)) and not looks_like_noun(opening.group(1)):
-            return opening.group(1), "verb"
+        name = opening.group(1) if opening else ""
+        if is_name_word(name) and not looks_like_noun(name) and not is_lexicon_word(name):
+            return name, "verb"
         return None
 
     def note_mentions(self, text: str) -> None:
@@ -463,21 +589,26 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             line_name = _name_line(text, *nxt, reader)
             if line_name and not sentence.rstrip().endswith(":"):
                 speaker = (line_name, "line")
+        words = {w.strip(',.;:!?"„“‘’') for w in sentence.split()}
+        reported = _reported(words)
         if speaker is None and previous and same_paragraph and not says_unknown:
-            # Reported speech goes on in the subjunctive on the same line; a bare quote or
-            # the quote an intro announces may start a new one.
-            words = {w.strip(',.;:!?"„“') for w in sentence.split()}
-            quoted = sentence[:1] in _QUOTE_OPEN
-            if quoted or previous[1] == "intro" or (same_line and words & _SUBJUNCTIVE):
+            # Reported speech goes on in the subjunctive on the same line; a bare quote, one
+            # in the first person (news text quotes without marks too) or the quote an intro
+            # announces may start a new one.
+            quoted = sentence[:1] in _QUOTE_OPEN or bool(words & _FIRST_PERSON)
+            if (
+                quoted
+                or previous[1] == "intro"
+                or (same_line and (words & _SUBJUNCTIVE or reported))
+            ):
                 speaker = (previous[0], "continued")
         section = next((sec for sec in sections if sec.start <= s < sec.end), None)
-        words = {w.strip(',.;:!?"„“') for w in sentence.split()}
-        if speaker is None and not words & _SUBJUNCTIVE_I and _opens_with_person(sentence, reader):
+        if speaker is None and not reported and _opens_with_person(sentence, reader):
             last = None  # "Donald Trump glaubt …": a new subject, the reported speech is over
         if speaker is None and last and since <= CARRY and not says_unknown:
             # "Das kündigte ein Regierungssprecher an. … Merz werde in Präsenz teilnehmen."
             same_section = section is None or section.start <= last_start
-            if words & _SUBJUNCTIVE_I and same_section:
+            if (reported or words & _FIRST_PERSON) and same_section:
                 speaker = (last[0], "continued")
         units.append(
             SentenceUnit(

@@ -8,6 +8,7 @@ their endings so that compounds need no list of their own.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from qa_service.date_words import MONTHS, WEEKDAYS
@@ -51,6 +52,83 @@ _NOUN_ENDINGS = tuple(
     "anz ik ien ität ische ischen ale "
     "alen liche lichen ige igen ierte".split()
 )
+
+
+# Endings of nouns for people ("Forscherin", "Verhandler", "Psychologe", "Stadtoberhaupt");
+# nouns without them ("Konzept", "Website") name things. Nominalised adjectives ("der
+# Vorsitzende", "der 45-Jährige") are people too (`word_class` tags them NNA).
+_PERSON_NOUN_ENDINGS = tuple(
+    "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
+    "haupt ling".split()
+)
+# Endings of nouns for bodies that speak as one ("teilte die Polizei mit", "das Ministerium").
+_BODY_ENDINGS = tuple(
+    "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "
+    "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
+    "agentur armee militär bank institut rat senat parlament ausschuss vorstand".split()
+)
+
+
+@functools.cache
+def _tagger():  # noqa: ANN202 - HanTa has no types
+    """HanTa's German model (in the wheel, 0.3 s to load): only when a word must be told."""
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def word_class(word: str) -> tuple[str, str]:
+    """(lemma, STTS tag) of a word on its own: "sagte" -> ("sagen", "VV(FIN)"), "Polizei" ->
+    ("Polizei", "NN"), "Tschürtz" -> ("Tschürtz", "NE")."""
+    lemma, tag = _tagger().analyze(word, taglevel=1)
+    return str(lemma), str(tag)
+
+
+# HanTa's log score of a word's best tag: words of its lexicon (and compounds of them) score
+# above this, words it only guesses from their letters below. Measured on the speaker names
+# and nouns of tests/data/attribution_gnad.jsonl and attribution_cases.jsonl: nouns -9 to
+# -25.5 ("Linksaktivist"), guessed surnames -30.8 ("Theveßen") to -33.4 ("Schöttel").
+_KNOWN_WORD = -28.0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _best_tag(word: str) -> tuple[str, float]:
+    tag, score = _tagger().tag_word(word)[0]
+    return str(tag), float(score)
+
+
+def is_lexicon_word(word: str) -> bool:
+    """A capitalised word the German lexicon knows as other than a name: a noun, or an
+    adjective, pronoun or preposition opening a sentence ("Viele", "Ohne", "Erste")."""
+    tag, score = _best_tag(word)
+    return tag != "NE" and score > _KNOWN_WORD
+
+
+def is_common_noun(word: str) -> bool:
+    """A capitalised word the German lexicon knows as a noun ("Firmengeschichte", "Kauf",
+    "Professor", "Betroffenen"), not a name. A surname that is also a noun ("Kern") is told
+    by the text (a first name before it), not here."""
+    tag, score = _best_tag(word)
+    return tag in ("NN", "NNA") and score > _KNOWN_WORD
+
+
+def is_adjective_noun(word: str) -> bool:
+    """A nominalised adjective: "Betroffenen", "Vorsitzende", "45-Jährige"."""
+    return is_common_noun(word) and _best_tag(word)[0] == "NNA"
+
+
+def is_person_noun(word: str) -> bool:
+    """A common noun for a person: "Forscherin", "Verhandler", "der 45-Jährige"."""
+    if not is_common_noun(word):
+        return False
+    last = word.lower().rsplit("-", 1)[-1]
+    return is_adjective_noun(word) or last.endswith(_PERSON_NOUN_ENDINGS)
+
+
+def is_body_noun(word: str) -> bool:
+    """A noun for an institution that speaks as one: "Polizei", "Regulierungsbehörde"."""
+    return word.lower().rsplit("-", 1)[-1].endswith(_BODY_ENDINGS)
 
 
 def is_role(word: str) -> bool:
