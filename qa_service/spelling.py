@@ -1,10 +1,12 @@
-"""One way to compare spellings, for every analyser: `fold` and the name `skeleton`.
+"""One way to compare spellings, for every analyser: `fold`, the `name_key` and the `skeleton`.
 
-`fold` makes "Müller", "MÜLLER" and "Muller" one word (lower case, ß as ss, accents and umlaut
-dots dropped); `skeleton` makes transliterations of one name one key ("Selenskyj"/"Zelensky" →
-"slnsk", "Tkatschenko"/"Tkachenko" → "tkcnk"): first letter and consonants after rewriting
-the letter groups German and English spell differently ("tsch" before "sch", so the longer
-group wins).
+`fold` makes "Müller", "MÜLLER" and "Muller" one word (lower case, ß as ss, accents, umlaut
+dots and strokes dropped: ł, ı, ø); `name_key` makes the German, English and typed spellings
+of one name one string ("Mueller"/"Müller" → "muler", "Poroshenko"/"Poroschenko" →
+"porosenko", "Yatsenyuk"/"Jazenjuk" → "iaseniuk") by rewriting the letter groups the
+languages spell differently, longer groups first ("tsch" before "sch", "shch" before "sh");
+`skeleton` is its first letter and consonants ("Selenskyj"/"Zelensky" → "slnsk"), the key
+that ignores vowels too.
 """
 
 from __future__ import annotations
@@ -15,25 +17,48 @@ from functools import lru_cache
 
 _TRANSLIT = (
     ("tsch", "c"),
+    ("shch", "sc"),
     ("sch", "s"),
-    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "s"),
     ("ck", "k"),
+    ("kh", "c"),
+    ("ch", "c"),
+    ("tz", "z"),
+    ("ts", "z"),
+    ("dh", "d"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("ph", "f"),
     ("w", "v"),
-    ("j", "y"),
     ("z", "s"),
     ("q", "k"),
+    ("c", "k"),
+    ("ae", "a"),
+    ("oe", "o"),
+    ("ue", "u"),
+    ("ou", "u"),
+    ("j", "i"),
+    ("y", "i"),
 )
+_STROKES = str.maketrans({"ł": "l", "ı": "i", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe"})
 
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss").translate(_STROKES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def skeleton(word: str) -> str:
+@lru_cache(maxsize=200_000)
+def name_key(word: str) -> str:
     w = fold(word)
     for a, b in _TRANSLIT:
         w = w.replace(a, b)
-    w = w[:1] + re.sub(r"[aeiouy]", "", w[1:])
+    w = re.sub(r"ev$", "ov", w)  # Russian -ёв: English -ev, German -ow (Gorbachev/Gorbatschow)
     return re.sub(r"(.)\1+", r"\1", w)
+
+
+def skeleton(word: str) -> str:
+    k = name_key(word)
+    return re.sub(r"(.)\1+", r"\1", k[:1] + re.sub(r"[aeiou]", "", k[1:]))
