@@ -103,18 +103,17 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     from ingest.indexing import Indexer
     from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.answering.generative import GenerativeAnswerer
     from qa_service.answering.selection import Selector
     from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
     from qa_service.bilingual import shared_dictionary
-    from qa_service.corpus.snapshot import CorpusSnapshots
+    from qa_service.corpus.snapshot import CorpusSnapshots, SnapshotCache
     from qa_service.prompts import PromptLibrary
     from qa_service.service import QAService
 
     store = store if store is not None else build_store(settings)
     embedder = embedder if embedder is not None else build_embedder(settings)
     prompts = PromptLibrary(settings.prompts_dir)
-    snapshots = CorpusSnapshots(store)
+    snapshots = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir))
     retriever = build_retriever(settings, store, embedder, snapshots)
     sentence_vectors = SentenceVectors(embedder)
     answerer = extractive = ExtractiveAnswerer(
@@ -130,6 +129,8 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     )
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     if chat_model is not None:
+        from qa_service.answering.generative import GenerativeAnswerer  # imports LangChain
+
         answerer = GenerativeAnswerer(
             chat_model,
             prompts,

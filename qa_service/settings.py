@@ -178,6 +178,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 
+    @property
+    def snapshots_dir(self) -> Path:
+        """The corpus snapshot cache (`corpus/snapshot.py`), beside the index it derives from."""
+        return self.data_dir / "snapshots"
+
 
 @lru_cache
 def get_settings() -> Settings:

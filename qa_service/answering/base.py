@@ -1,4 +1,4 @@
-"""What an answerer receives and returns; answerers are LangChain Runnables over these."""
+"""What an answerer receives and returns (the generative answerer is also a LangChain Runnable)."""
 
 from __future__ import annotations
 

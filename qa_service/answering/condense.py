@@ -14,13 +14,15 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from qa_service.errors import LLMError
 from qa_service.models import Language, Turn
 from qa_service.prompts import PromptLibrary
 from qa_service.retrieval.tokens import tokenize
+
+if TYPE_CHECKING:  # langchain_core costs most of a cold `qa ask`; only a chat model needs it
+    from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from langchain_core.runnables import Runnable, RunnableConfig
 
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering import answer_types
@@ -83,7 +82,10 @@ class _Candidate:
         return bool(_ENDS_SENTENCE.search(self.unit.text))
 
 
-class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
+class ExtractiveAnswerer:
+    """An `Answerer` without a language model; not a LangChain Runnable, so a cold `qa ask`
+    does not import LangChain (a second of its start)."""
+
     def __init__(
         self,
         prompts: PromptLibrary,
@@ -109,7 +111,7 @@ class ExtractiveAnswerer(Runnable[AnswerRequest, Draft]):
         self.selector = selector
         self.dictionary = dictionary
 
-    def invoke(self, input: AnswerRequest, config: RunnableConfig | None = None, **_) -> Draft:
+    def invoke(self, input: AnswerRequest, config=None, **_) -> Draft:
         snapshot = input.snapshot
         if snapshot is None:
             raise ValueError("an extractive answer needs the corpus snapshot it retrieved from")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from datasketch import MinHash, MinHashLSH
-
 from qa_service.corpus.attribution import SentenceUnit
 
 THRESHOLD = 0.4
@@ -35,6 +33,8 @@ def near_duplicate_groups(units: Sequence[SentenceUnit]) -> dict[int, tuple[Sent
     """Groups of two or more near-identical sentences from different places, keyed by an id."""
     candidates = [u for u in units if len(u.text.split()) >= MIN_WORDS]
     sets = [shingles(u.text) for u in candidates]
+    from datasketch import MinHash, MinHashLSH  # scipy behind it: only when a snapshot is built
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=_NUM_PERM)
     hashes = []
     for i, s in enumerate(sets):

@@ -5,19 +5,28 @@ speakers and ticker times, the speakers the corpus quotes, and which sentences a
 text in several outlets, all for one store fingerprint. A query takes the current snapshot
 and uses nothing else, so one answer never mixes two states of the corpus; a new snapshot is
 built beside the old one and swapped in whole (`CorpusSnapshots`).
+
+Building one reads every document again (attribution, near-duplicates, BM25): seconds at a
+thousand articles. So the last one built is kept on disk (`SnapshotCache`) and a new process
+(a cold `qa ask`, a restarted server) loads it instead when the store has not changed since.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import logging
+import os
+import pickle
+import tempfile
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.corpus.duplicates import near_duplicate_groups
@@ -100,6 +109,60 @@ def build_snapshot(
     )
 
 
+@cache
+def code_digest() -> str:
+    """What the package's code is: a snapshot built by other code may read sentences apart
+    differently, so a cached one counts only for the code that wrote it."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class SnapshotCache:
+    """The last snapshot built, on disk, for the store fingerprint and code it was built for.
+
+    Written by whichever process built it (an ingest, a server after an upload) and read by a
+    process that starts on an unchanged store. The file is replaced atomically; one that cannot
+    be read (another version of Python, a torn disk) is ignored and rebuilt, never fatal. It
+    lives in the data directory beside the index and is trusted like it.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, fingerprint: str) -> Path:
+        return self.directory / f"{fingerprint}-{code_digest()}.pickle"
+
+    def load(self, fingerprint: str) -> CorpusSnapshot | None:
+        path = self._path(fingerprint)
+        try:
+            with path.open("rb") as f:
+                snapshot = pickle.load(f)
+        except FileNotFoundError:
+            return None
+        except Exception:
+            log.warning("unreadable corpus snapshot cache ignored", extra={"path": str(path)})
+            return None
+        return snapshot if isinstance(snapshot, CorpusSnapshot) else None
+
+    def save(self, snapshot: CorpusSnapshot) -> None:
+        path = self._path(snapshot.fingerprint)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(snapshot, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            for old in self.directory.glob("*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:  # a read-only data dir still answers; each process builds its own
+            log.warning("corpus snapshot cache not written", extra={"path": str(path)})
+
+
 class CorpusSnapshots:
     """Holds the current snapshot and replaces it when the store changes.
 
@@ -110,8 +173,10 @@ class CorpusSnapshots:
     one is swapped in.
     """
 
-    def __init__(self, store: Store, refresh_seconds: float = 2.0) -> None:
-        self.store, self.refresh_seconds = store, refresh_seconds
+    def __init__(
+        self, store: Store, refresh_seconds: float = 2.0, cache: SnapshotCache | None = None
+    ) -> None:
+        self.store, self.refresh_seconds, self.cache = store, refresh_seconds, cache
         self._current: CorpusSnapshot | None = None
         self._lock = threading.Lock()  # one build at a time
         self._checked_at = 0.0
@@ -147,16 +212,25 @@ class CorpusSnapshots:
             if self._current is not None and self._current.fingerprint == fingerprint:
                 return self._current
             t = time.perf_counter()
-            documents = [
-                d
-                for info in self.store.list_documents()
-                if (d := self.store.get_document(info.id)) is not None
-            ]
-            snapshot = build_snapshot(fingerprint, self.store.all_chunks(), documents)
+            snapshot = self.cache.load(fingerprint) if self.cache else None
+            how = "loaded"
+            if snapshot is None:
+                documents = [
+                    d
+                    for info in self.store.list_documents()
+                    if (d := self.store.get_document(info.id)) is not None
+                ]
+                snapshot = build_snapshot(fingerprint, self.store.all_chunks(), documents)
+                how = "built"
+                if self.cache:
+                    self.cache.save(snapshot)
             self._current = snapshot
             self._checked_at = time.monotonic()
             log.info(
-                "corpus snapshot built",
-                extra={"documents": len(documents), "seconds": round(time.perf_counter() - t, 3)},
+                f"corpus snapshot {how}",
+                extra={
+                    "documents": len(snapshot.documents),
+                    "seconds": round(time.perf_counter() - t, 3),
+                },
             )
             return snapshot

@@ -16,6 +16,7 @@ def test_every_template_renders(name, language):
     values = {v: f"<{v}>" for v in template.input_variables}
     text = template.format(**values)
     assert text.strip()
+    assert LIBRARY.render(name, language, **values) == text  # str.format renders as LangChain
     for v in values.values():
         assert v in text
 

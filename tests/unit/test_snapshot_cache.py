@@ -1,0 +1,81 @@
+"""The corpus snapshot cache: a new process on an unchanged store loads the last snapshot
+instead of reading every document again, and never trusts one built for another store state
+or other code."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.container import build_service
+from qa_service.corpus import snapshot as snapshot_module
+from qa_service.corpus.snapshot import CorpusSnapshots, SnapshotCache
+from qa_service.settings import Settings
+from tests.fakes import HashEmbedder, InMemoryStore
+
+ARTICLE = (
+    " date 2026-01-05  1.0\n\nBesuch bei der Brigade\n\n"
+    "Die Ministerin besuchte am Montag die Brigade in Litauen. "
+    "Sie versprach den Soldaten mehr Geld für neue Ausrüstung, sagte Anna Beispiel.\n"
+)
+
+
+@pytest.fixture
+def ingested(tmp_path):
+    settings = Settings(_env_file=None, data_dir=tmp_path, learned_selection=False)
+    store = InMemoryStore()
+    service = build_service(settings, store=store, embedder=HashEmbedder())
+    assert service.ingest_bytes("brigade.txt", ARTICLE.encode()).status == "added"
+    return settings, store, service
+
+
+def _no_build(*_args, **_kwargs):
+    raise AssertionError("the snapshot was rebuilt although a valid cache was on disk")
+
+
+def test_an_ingest_leaves_the_snapshot_for_the_next_process(ingested, monkeypatch) -> None:
+    settings, store, service = ingested
+    files = list(settings.snapshots_dir.glob("*.pickle"))
+    assert len(files) == 1 and files[0].name.startswith(store.fingerprint())
+
+    monkeypatch.setattr(snapshot_module, "build_snapshot", _no_build)
+    loaded = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    built = service.snapshots.current()
+    assert loaded.fingerprint == built.fingerprint
+    assert loaded.sentences == built.sentences
+    assert loaded.speakers.keys() == built.speakers.keys()
+    assert loaded.bm25.idf == built.bm25.idf
+
+
+def test_a_changed_store_is_rebuilt_and_replaces_the_file(ingested) -> None:
+    settings, store, service = ingested
+    before = store.fingerprint()
+    assert service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    files = list(settings.snapshots_dir.glob("*.pickle"))
+    assert [f.name.split("-")[0] for f in files] == [store.fingerprint()] != [before]
+    fresh = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    assert len(fresh.documents) == 2
+
+
+def test_a_snapshot_of_other_code_is_not_loaded(ingested, monkeypatch) -> None:
+    settings, store, _ = ingested
+    monkeypatch.setattr(snapshot_module, "code_digest", lambda: "another-version")
+    assert SnapshotCache(settings.snapshots_dir).load(store.fingerprint()) is None
+
+
+def test_an_unreadable_cache_is_rebuilt_not_fatal(ingested, caplog) -> None:
+    settings, store, _ = ingested
+    (path,) = settings.snapshots_dir.glob("*.pickle")
+    path.write_bytes(b"not a pickle")
+    snapshot = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    assert snapshot.fingerprint == store.fingerprint() and snapshot.documents
+    assert "unreadable corpus snapshot cache ignored" in caplog.text
+    assert SnapshotCache(settings.snapshots_dir).load(store.fingerprint()) is not None
+
+
+def test_a_cache_that_cannot_be_written_still_answers(tmp_path, ingested, caplog) -> None:
+    _, store, _ = ingested
+    blocked = tmp_path / "a-file"
+    blocked.write_text("in the way of the cache directory")
+    snapshot = CorpusSnapshots(store, cache=SnapshotCache(blocked / "snapshots")).current()
+    assert snapshot.documents
+    assert "corpus snapshot cache not written" in caplog.text
