@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 # Part of every index key. 2: sentence units stored with each document, so re-ingesting an
 # index written before them re-indexes every document (and fills its sentences). 3: sentence
 # vectors read from their chunk's encoder pass (late chunking), no longer encoded alone.
-INDEX_VERSION = 3
+# 4: the publisher read only where the text credits an outlet (ingest/metadata.py).
+INDEX_VERSION = 4
 
 
 def embed_chunks_and_sentences(

@@ -23,16 +23,34 @@ _CANONICAL_AGENCY = {
     for a in ("dpa-AFX", "dpa", "APA", "AFP", "Reuters", "AP", "KNA", "epd", "Keystone-SDA", "SDA")
 }
 _CANONICAL_AGENCY.update({"sid": "SID", "dts": "dts"})
-# Outlets that name themselves in their texts ("im TAG24-Newsticker", "vom ZDF").
-_OUTLETS = (
-    ("TAG24", re.compile(r"\bTAG24\b")),
-    ("ZDF", re.compile(r"\bZDF(?:heute)?\b")),
-    ("ARD", re.compile(r"\bARD\b")),
-    ("tagesschau", re.compile(r"\btagesschau(?:\.de)?\b", re.I)),
-    ("ORF", re.compile(r"\bORF\b")),
-    ("APA", re.compile(r"\bAPA\b")),
-    ("Deutschlandfunk", re.compile(r"\bDeutschlandfunk\b")),
-    ("SPIEGEL", re.compile(r"\b(?:SPIEGEL|Spiegel Online)\b")),
+# Outlets an article may be credited to, by the spellings they use.
+_OUTLET_NAMES = (
+    ("TAG24", r"TAG24"),
+    ("ZDF", r"ZDF(?:heute)?"),
+    ("ARD", r"ARD"),
+    ("tagesschau", r"[Tt]agesschau(?:\.de)?"),
+    ("ORF", r"ORF"),
+    ("APA", r"APA"),
+    ("Deutschlandfunk", r"Deutschlandfunk"),
+    ("SPIEGEL", r"(?:SPIEGEL|Spiegel Online)"),
+)
+# Where a text credits its outlet, not merely mentions one ("Neue Formate im ORF" does not
+# make the ORF the publisher): its own ticker or correspondent ("im TAG24-Newsticker"), a
+# reporter "vom ZDF", "meldet die APA", "sagte er zur APA", a "Quelle:" line, a "(APA)"
+# closing the text or a dated "(APA/dpa, 23.8.2015)" closing a report.
+_CREDIT = (
+    r"\b{o}-(?:News|Live)?[Tt]icker",
+    r"\b{o}-(?:Korrespondent|Reporter)",
+    r"\bberichtet(?:e)?\s+(?:[A-ZÄÖÜ][\w-]+\s+){{1,3}}(?:vom|von\s+der|von)\s+{o}\b",
+    r"\b(?:meldet|meldete|berichtet|berichtete|schreibt|schrieb)\s+(?:die|der|das)\s+{o}\b",
+    r"\b(?:Quelle|Mit Material von)\s*:\s*(?:[\w.-]+[,/]\s*)*{o}\b",
+    r"\b(?:zur|gegenüber\s+der|gegenüber\s+dem|im\s+Gespräch\s+mit\s+(?:der|dem))\s+{o}\b",
+    r"\((?:[\w-]+/)*{o}(?:/[\w-]+)*\s*[,;]\s*\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{4}}\)",
+    r"\((?:[\w-]+/)*{o}(?:/[\w-]+)*\)\s*\Z",
+)
+_OUTLETS = tuple(
+    (name, re.compile("|".join(c.format(o=spelling) for c in _CREDIT)))
+    for name, spelling in _OUTLET_NAMES
 )
 
 _TICKER_HEADING = re.compile(
@@ -56,7 +74,7 @@ def find_date(text: str) -> dt.date | None:
 
 
 def find_publisher(text: str) -> str | None:
-    """A dateline agency near the start wins; else the first outlet the text names."""
+    """A dateline agency near the start wins; else the first outlet the text credits."""
     match = _DATELINE_AGENCY.search(text, 0, _DATELINE_WINDOW)
     if match:
         return _CANONICAL_AGENCY[match.group(1).lower()]

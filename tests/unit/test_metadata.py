@@ -75,6 +75,13 @@ def test_find_date_earliest_mention_wins():
         ("Mehr dazu im TAG24-Newsticker.", "TAG24"),
         ("berichtet Andreas Stamm vom ZDF aus Brüssel", "ZDF"),
         ("Das meldet die APA. Der ORF zeigte es.", "APA"),
+        ("Neue Fernsehformate im ORF stehen in der Kritik.", None),  # named, not credited
+        ("Der Sender ARD zeigte den Film.", None),
+        ("Die Zahlen stiegen um drei Prozent. (APA)", "APA"),
+        ("Die Zahlen stiegen.\nQuelle: dpa, APA", "APA"),
+        ("Die ARD-Korrespondentin in Kiew berichtet.", "ARD"),
+        ("Der Sieg war verdient. (APA/dpa, 23.8.2015) Nächstes Spiel", "APA"),
+        ("Das sei nicht geplant, sagte ein Sprecher zur APA.", "APA"),
         ("Foto: Kay Nietfeld/dpa und AP", None),
         ("Ein Text ohne Quelle.", None),
         ("x" * 400 + " (dpa) - spät zitiert", None),
