@@ -84,10 +84,22 @@ class CorpusSnapshot:
 
 
 def build_snapshot(
-    fingerprint: str, chunks: Sequence, documents: Sequence[Document]
+    fingerprint: str,
+    chunks: Sequence,
+    documents: Sequence[Document],
+    previous: CorpusSnapshot | None = None,
 ) -> CorpusSnapshot:
+    """The snapshot of these documents; a document `previous` holds unchanged keeps its
+    sentence units (reading who says what is the costly part), so adding a few articles to a
+    thousand reads only those few again."""
     docs = {d.id: d for d in documents}
-    sentences = {d.id: tuple(read_sentences(d)) for d in documents}
+    old = previous.documents if previous is not None else {}
+    sentences = {
+        d.id: previous.sentences[d.id]
+        if previous is not None and old.get(d.id) == d
+        else tuple(read_sentences(d))
+        for d in documents
+    }
     speakers: dict[str, list[SentenceUnit]] = defaultdict(list)
     for units in sentences.values():
         for u in units:
@@ -220,7 +232,9 @@ class CorpusSnapshots:
                     for info in self.store.list_documents()
                     if (d := self.store.get_document(info.id)) is not None
                 ]
-                snapshot = build_snapshot(fingerprint, self.store.all_chunks(), documents)
+                snapshot = build_snapshot(
+                    fingerprint, self.store.all_chunks(), documents, previous=self._current
+                )
                 how = "built"
                 if self.cache:
                     self.cache.save(snapshot)

@@ -79,3 +79,18 @@ def test_a_cache_that_cannot_be_written_still_answers(tmp_path, ingested, caplog
     snapshot = CorpusSnapshots(store, cache=SnapshotCache(blocked / "snapshots")).current()
     assert snapshot.documents
     assert "corpus snapshot cache not written" in caplog.text
+
+
+def test_a_rebuild_reads_only_the_documents_that_changed(ingested, monkeypatch) -> None:
+    """Attribution is the costly part of a rebuild: unchanged documents keep their units."""
+    _, _, service = ingested
+    before = service.snapshots.current()
+    read = []
+    real = snapshot_module.read_sentences
+    monkeypatch.setattr(snapshot_module, "read_sentences", lambda d: read.append(d.id) or real(d))
+    report = service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    after = service.snapshots.current()
+    assert read == [report.doc_id]
+    (old_id,) = before.documents
+    assert after.sentences[old_id] is before.sentences[old_id]
+    assert len(after.sentences[report.doc_id]) == len(before.sentences[old_id])
