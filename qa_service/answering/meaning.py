@@ -4,12 +4,17 @@ Similarity is not meaning: "Merz said the Bundeswehr would be involved in Ukrain
 event of a war" shares most words with a quote that says *after a ceasefire*, *on
 neighbouring Nato territory*, *could*. So a sentence is read for the claims a small model
 gets wrong, and each must be found in the quote (German or English on either side; word lists
-in `data/meaning_lexicon.tsv`):
+in `data/meaning_lexicon.tsv` hold only general language: countries, institutions a dictionary
+has, words, numbers, units, times - no person, city or organisation of any corpus):
 
-- who: every person, place or organisation it names is in the quote (or is the quote's
-  speaker, or that speaker's country); the speaker it names is the quote's speaker; the actor
-  of its clause is not someone the quote names in another role ("Trump informed Putin" for
-  "Putin hatte Trump informiert"), and a person stays in the clause the quote puts them in;
+- who: every name it uses is in the quote or its speaker's line, in any spelling (names are
+  read from the text, `name_words.py`); a country only where the quote names it, also as the
+  speaker's ("des britischen Premierministers"); the speaker it names is the quote's speaker;
+  the actor of its clause is not someone the quote names in another role ("Trump informed
+  Putin" for "Putin hatte Trump informiert"), and a person stays in the clause the quote puts
+  them in;
+- roles: "the chancellor", "Vizekanzler" only where the quote or its speaker's line gives that
+  role (no role is taken to name a person: who is "Kanzler" depends on the corpus);
 - numbers and what they count ("165 Drohnen" is not "165 missiles");
 - negation: what the quote negates is not stated, and nothing the quote states is negated
   ("rejected", "ruled out", "criticised" count as negations);
@@ -33,8 +38,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from qa_service.answering.name_words import ENGLISH_NOT_NAMES, is_name, is_role_word, same_name
 from qa_service.language import detect_language
-from qa_service.spelling import fold, skeleton
+from qa_service.spelling import fold, name_key
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "meaning_lexicon.tsv"
 # A German sentence over a German quote: at least this share of its content words (stems or
@@ -149,9 +155,18 @@ _ORDER = {
     "en": [("before", r"\bbefore\b|\bprior to\b"), ("after", r"\bafter\b")],
 }
 _LOCATIVE = {
-    "de": frozenset({"in", "im", "bei", "beim"}),
+    "de": frozenset({"in", "im", "am", "bei", "beim"}),
     "en": frozenset({"in", "at", "inside", "within"}),
 }
+# A word after one of these opens a sentence (capitalised whether or not it is a name).
+_OPENERS = frozenset('.:!?"“„«»')
+# A name right after one of these is a place ("in Dnipro", "aus Wien", "to Kyiv").
+_PLACE_PREPOSITIONS = {
+    "de": frozenset("in im nach aus".split()),
+    "en": frozenset("in at from to into".split()),
+}
+# Names read from the text are entities with this prefix and their last word's name key.
+NAME = "name:"
 _DE_ACCUSATIVE = frozenset({"die", "den", "das"})
 _DE_AUF_DATIVE = re.compile(r"^(dem|der|einem|einer|benachbart\w*)$")
 _DIRECTIONAL = {"de": frozenset({"nach", "ins"}), "en": frozenset({"to", "into", "towards"})}
@@ -164,12 +179,6 @@ _FRAGMENT_WORDS = frozenset(
 # Lower-case words spelled alike in both languages.
 _BOTH_LANGUAGES = frozenset("also will hand plan rest kind fast warm arm elf".split())
 _PASSIVE_AGENT = re.compile(r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b")
-_TITLE_WORDS = frozenset(
-    """chancellor president prime minister mayor council governor foreign special envoy
-    coalition willing agency state states secretary general chief head official officials
-    western monday tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december i tv""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -223,11 +232,16 @@ class EntityInfo:
 class Lexicon:
     entities: dict[str, EntityInfo] = field(default_factory=dict)
     entity_forms: list[tuple[Form, str, bool]] = field(default_factory=list)  # form, id, adj
-    aliases: list[tuple[Form, str]] = field(default_factory=list)
     concepts: list[tuple[Form, str]] = field(default_factory=list)
     units: list[tuple[Form, str]] = field(default_factory=list)
     numbers: list[tuple[Form, float]] = field(default_factory=list)
     times: list[tuple[Form, str]] = field(default_factory=list)
+
+
+def affiliation(key: str) -> str | None:
+    """The country of an institution of the word list ("Bundestag": Germany); names have none."""
+    info = lexicon().entities.get(key)
+    return info.affiliation if info else None
 
 
 @lru_cache(maxsize=1)
@@ -243,8 +257,6 @@ def lexicon() -> Lexicon:
             nouns, _, adjectives = forms.partition("|")
             lex.entity_forms += [(_form(f), key, False) for f in nouns.split()]
             lex.entity_forms += [(_form(f), key, True) for f in adjectives.split()]
-        elif kind == "alias":
-            lex.aliases += [(_form(f), key) for f in forms.split()]
         elif kind == "concept":
             lex.concepts += [(_form(f), key) for f in forms.split()]
         elif kind == "unit":
@@ -253,9 +265,8 @@ def lexicon() -> Lexicon:
             lex.numbers += [(_form(f), float(key)) for f in forms.split()]
         elif kind == "time":
             lex.times += [(_form(f), key) for f in forms.split()]
-    # Longest forms first, so "koalition der willigen" wins over "koalition".
+    # Longest forms first, so "vereinigte staaten" wins over a shorter form.
     lex.entity_forms.sort(key=lambda x: (-len(x[0].words), -len(x[0].words[-1])))
-    lex.aliases.sort(key=lambda x: -len(x[0].words))
     return lex
 
 
@@ -310,7 +321,16 @@ class Condition:
 class Text:
     """One sentence or quote, read once: tokens, names, numbers, negations, markers."""
 
-    def __init__(self, text: str, language: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        language: str | None = None,
+        known: tuple[str, ...] = (),
+        speakers: tuple[str, ...] = (),
+    ) -> None:
+        """`known`: words that are names here even where the lexicon knows them as nouns;
+        `speakers`: words of persons' names ("so Salzburger" for the speaker Walter
+        Salzburger: a person, though "Salzburger" is a noun too)."""
         self.text = text
         self.language = language or detect_language(text)
         self.low = text.lower()
@@ -321,7 +341,12 @@ class Text:
         ]
         for t in self.tokens:
             t.hyphen_after = text[t.end : t.end + 1] == "-"
+        self.known = known + speakers
+        self.speaker_words = speakers
+        self.places: set[str] = set()  # names after "in", "nach", "aus": see _mentions
+        self.persons: set[str] = set()  # names with a first name, and `known` ones
         self.mentions = self._mentions(lex)
+        self.quoted_names: set[str] = set()  # see align
         self.numbers = self._numbers(lex)
         self._concepts(lex)
         self.parts = self._parts()
@@ -346,6 +371,7 @@ class Text:
     # -- reading -----------------------------------------------------------------------
 
     def _mentions(self, lex: Lexicon) -> list[Mention]:
+        """Countries and institutions of the word list, and names: runs of name words."""
         out: list[Mention] = []
         i = 0
         while i < len(self.tokens):
@@ -354,19 +380,21 @@ class Text:
                 i += 1
                 continue
             found = None
-            for form, key in lex.aliases:
+            for form, key, adjective in lex.entity_forms:
                 n = form.match(self.tokens, i, self.language)
-                if n:
-                    found = (key, n, False)
+                if n and (len(t.w) > 3 or t.raw.isupper() or len(form.words) > 1):
+                    found = (key, n, adjective)
                     break
-            if found is None:
-                for form, key, adjective in lex.entity_forms:
-                    n = form.match(self.tokens, i, self.language)
-                    if n and (len(t.w) > 3 or t.raw.isupper() or len(form.words) > 1):
-                        if len(t.w) <= 3 and not t.raw.isupper():
-                            continue
-                        found = (key, n, adjective)
-                        break
+            if found is None and self._is_name(i):
+                n = 1
+                while i + n < len(self.tokens) and self._is_name(i + n):
+                    n += 1
+                last = self.tokens[i + n - 1].raw
+                found = (NAME + (last if last.isupper() else name_key(last)), n, False)
+                if i and self.tokens[i - 1].w in _PLACE_PREPOSITIONS[self.language]:
+                    self.places.add(found[0])
+                elif n > 1 or any(same_name(last, k) for k in self.speaker_words):
+                    self.persons.add(found[0])
             if found is None:
                 i += 1
                 continue
@@ -376,6 +404,27 @@ class Text:
                 self.tokens[k].entity, self.tokens[k].adjective = key, adjective
             i += n
         return out
+
+    def _is_name(self, i: int) -> bool:
+        t = self.tokens[i]
+        if t.kind != "word" or t.w in STOPWORDS or not t.raw[:1].isupper():
+            return False
+        if any(same_name(t.raw, k) for k in self.known):
+            return not is_role_word(t.raw)
+        return is_name(t.raw, t.w, self.language)
+
+    def kind(self, key: str) -> str:
+        """person | org | place | name: the word list's; else a name after "in", "nach",
+        "aus" is a place, one with a first name (or a speaker's) a person, an acronym an
+        organisation; any other name may be any of them."""
+        info = lexicon().entities.get(key)
+        if info:
+            return info.type
+        if key in self.places:
+            return "place"
+        if key in self.persons:
+            return "person"
+        return "org" if key[len(NAME) :].isupper() else "name"
 
     def _numbers(self, lex: Lexicon) -> list[tuple[float, str | None, int]]:
         out = []
@@ -533,6 +582,47 @@ class Text:
                 return t.i
         return None
 
+    def align(self, *others: Text) -> None:
+        """Give each name of this text the id of the same name in `others` ("Zelensky" is
+        the quote's "Selenskyj"), and what one text tells of it to all (a place after "in",
+        a person by a first name); a name the others have only as a plain word ("Kern", a
+        noun too) is noted in `quoted_names`."""
+        theirs = [
+            (o, m.id, [t.raw for t in o.tokens[m.start : m.end]])
+            for o in others
+            for m in o.mentions
+            if m.id.startswith(NAME)
+        ]
+        words = [t.raw for o in others for t in o.tokens if t.raw[:1].isupper()]
+        for m in self.mentions:
+            if not m.id.startswith(NAME):
+                continue
+            mine = [t.raw for t in self.tokens[m.start : m.end]]
+            match = next(
+                (
+                    (o, key)
+                    for o, key, name in theirs
+                    if any(same_name(a, b) for a in mine for b in name)
+                ),
+                None,
+            )
+            if match is None:
+                if any(same_name(a, b) for a in mine for b in words):
+                    self.quoted_names.add(m.id)
+                continue
+            other, key = match
+            for mine_kind, their_kind in (
+                (self.places, other.places),
+                (self.persons, other.persons),
+            ):
+                if m.id in mine_kind or key in their_kind:
+                    mine_kind.add(key)
+                    their_kind.add(key)
+            for t in self.tokens[m.start : m.end]:
+                t.entity = key
+                t.concepts = {f"E:{key}" if c == f"E:{m.id}" else c for c in t.concepts}
+            m.id = key
+
     # -- features ----------------------------------------------------------------------
 
     def concepts(self, tokens: list[Token] | None = None, skip: set[int] = frozenset()) -> set[str]:
@@ -554,10 +644,17 @@ class Text:
         return 0
 
     def _masked(self) -> str:
-        """The lower-cased text with names blanked ("Coalition of the Willing" is no modal)."""
+        """The lower-cased text with names blanked, and in English every capitalised word
+        inside a sentence ("Coalition of the Willing" is no modal)."""
         chars = list(self.low)
-        for m in self.mentions:
-            a, b = self.tokens[m.start].start, self.tokens[m.end - 1].end
+        spans = [(self.tokens[m.start].start, self.tokens[m.end - 1].end) for m in self.mentions]
+        if self.language == "en":
+            spans += [
+                (t.start, t.end)
+                for t in self.tokens[1:]
+                if t.raw[:1].isupper() and self.tokens[t.i - 1].raw not in _OPENERS
+            ]
+        for a, b in spans:
             chars[a:b] = " " * (b - a)
         return "".join(chars)
 
@@ -660,7 +757,6 @@ class Text:
         self, k: int, step: int, window: int, stop_at_punct: bool = True
     ) -> tuple[str, int] | None:
         """The nearest person (else organisation or country) within `window` tokens."""
-        lex = lexicon()
         best: tuple[str, int] | None = None
         j = k + step
         while 0 <= j < len(self.tokens) and abs(j - k) <= window:
@@ -668,7 +764,7 @@ class Text:
             if stop_at_punct and t.kind == "punct" and t.raw in ".,;:":
                 break
             if t.entity:
-                kind = lex.entities[t.entity].type
+                kind = self.kind(t.entity)
                 if kind == "person":
                     return t.entity, j
                 if best is None and not (kind == "place" and not t.adjective and step > 0):
@@ -691,11 +787,10 @@ class Text:
             if t.entity:
                 group.append(t)
             elif t.kind == "punct" or not (
-                t.w in ("und", "and") or t.raw[:1].isupper() or t.w in _TITLE_WORDS
+                t.w in ("und", "and") or t.raw[:1].isupper() or t.w in ENGLISH_NOT_NAMES
             ):
                 break
-        lex = lexicon()
-        people = {t.entity for t in group if lex.entities[t.entity].type == "person"}
+        people = {t.entity for t in group if self.kind(t.entity) == "person"}
         return people or {t.entity for t in group}
 
     def passive_agent(self, tokens: list[Token]) -> set[str]:
@@ -708,8 +803,7 @@ class Text:
                         break
                     if u.entity:
                         found.append(u.entity)
-                lex = lexicon()
-                people = {e for e in found if lex.entities[e].type == "person"}
+                people = {e for e in found if self.kind(e) == "person"}
                 return people or set(found)
         return set()
 
@@ -731,7 +825,6 @@ class Text:
 
     def place_claims(self) -> list[tuple[str, str, bool]]:
         """(place, "loc"|"dir", negated) for places after a locative/directional word."""
-        lex = lexicon()
         out = []
         for t in self.tokens:
             if t.kind != "word":
@@ -751,7 +844,7 @@ class Text:
             for u in self.tokens[t.i + 1 : t.i + 4]:
                 if u.kind == "punct":
                     break
-                if u.entity and lex.entities[u.entity].type == "place" and not u.adjective:
+                if u.entity and self.kind(u.entity) == "place" and not u.adjective:
                     negated = u.i in self.neg_focus or any(
                         self.tokens[j].w in ("nicht", "not") for j in range(max(0, t.i - 2), t.i)
                     )
@@ -762,20 +855,6 @@ class Text:
     def compound_places(self) -> set[str]:
         """Places that lead a hyphenated compound: "Ukraine-Krieg", "Nato-Gebiet"."""
         return {t.entity for t in self.tokens if t.entity and t.hyphen_after}
-
-    def unknown_names(self) -> list[str]:
-        """Capitalised words of an English sentence that are neither known nor titles."""
-        if self.language != "en":
-            return []
-        out = []
-        for k, t in enumerate(self.tokens):
-            if t.kind != "word" or t.entity or not t.raw[:1].isupper() or k == 0:
-                continue
-            previous = self.tokens[k - 1].raw
-            if previous in '.:!?"“„«»' or t.w in _TITLE_WORDS or t.w in STOPWORDS:
-                continue
-            out.append(t.w)
-        return out
 
 
 def _segment_start(q: Text, i: int) -> int:
@@ -806,12 +885,18 @@ class MeaningCheck:
         context: str = "",
         language: str | None = None,
     ) -> Verdict:
-        s, q = Text(sentence, language), Text(quote)
-        extra = Text(f"{speaker or ''} {context}".strip() or ".", q.language)
+        # The speaker is a name wherever it appears, and so is every name of the quote.
+        spoke = tuple(w for w in re.findall(r"[^\W\d_]+", speaker or "") if w[:1].isupper())
+        q = Text(quote, speakers=spoke)
+        extra = Text(f"{speaker or ''} {context}".strip() or ".", q.language, speakers=spoke)
+        named = tuple(t.raw for x in (q, extra) for t in x.tokens if t.entity)
+        s = Text(sentence, language, known=named, speakers=spoke)
+        s.align(q, extra)
         reasons = []
         for rule in (
             self._topic,
             self._who,
+            self._roles,
             self._numbers,
             self._negation,
             self._modality,
@@ -828,7 +913,8 @@ class MeaningCheck:
     def _topic(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
         """A sentence must be about its quote at all ("Der Mond besteht aus Käse" is not)."""
         quoted = q.concepts() | extra.concepts()
-        if not (s.concepts() & quoted or s.entity_ids() & self._allowed(q, extra)):
+        allowed = self._allowed(q, extra) | s.quoted_names
+        if not (s.concepts() & quoted or s.entity_ids() & allowed):
             return ["topic: nothing in common with the quote"]
         words = {c for c in s.concepts() if c[:2] in ("C:", "S:")}
         same_language = s.language == q.language == "de"  # then its words must recur
@@ -837,28 +923,25 @@ class MeaningCheck:
         return []
 
     def _allowed(self, q: Text, extra: Text) -> set[str]:
-        lex = lexicon()
         allowed = q.entity_ids() | extra.entity_ids()
         for e in list(allowed):
-            if lex.entities[e].affiliation:
-                allowed.add(lex.entities[e].affiliation)
+            if affiliation(e):
+                allowed.add(affiliation(e))
         return allowed
 
     def _who(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
         lex = lexicon()
         out = []
-        allowed = self._allowed(q, extra)
+        allowed = self._allowed(q, extra) | s.quoted_names
         for e in sorted(s.entity_ids() - allowed):
-            out.append(f"subject: {e} is not in the quote")
-        quote_words = {skeleton(t.w)[:3] for t in q.tokens + extra.tokens if t.kind == "word"}
-        for name in s.unknown_names():
-            if skeleton(name)[:3] not in quote_words:
-                out.append(f"subject: {name} is not in the quote")
+            out.append(f"subject: {e.removeprefix(NAME)} is not in the quote")
         s_speakers, s_frame = s.speakers(lex)
         q_speakers, q_frame = q.speakers(lex)
-        q_speakers |= {m.id for m in extra.mentions if lex.entities[m.id].type == "person"}
-        # "the British prime minister said" names Starmer by his country.
-        q_countries = {lex.entities[e].affiliation for e in q_speakers} - {None}
+        q_speakers |= {m.id for m in extra.mentions if extra.kind(m.id) != "place"}
+        # "the British prime minister said" names Starmer by the country the quote gives him
+        # ("nach den Worten des britischen Premierministers Keir Starmer").
+        q_countries = {affiliation(e) for e in q_speakers} - {None}
+        q_countries |= {q.tokens[k].entity for k in q_frame if q.tokens[k].entity}
         if s_speakers and q_speakers and not s_speakers <= q_speakers | q_countries:
             said = ", ".join(sorted(s_speakers - q_speakers - q_countries))
             out.append(
@@ -881,16 +964,31 @@ class MeaningCheck:
             out += self._binding(s, q, s_speakers | q_speakers)
         return out
 
+    def _roles(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
+        """A role the sentence gives ("the chancellor", "Vizekanzler", "vice-chancellor") is
+        one the quote or its speaker's line gives: the same word or its translation."""
+        quoted = q.concepts() | extra.concepts()
+        out = []
+        for t in s.tokens:
+            if t.kind != "word" or not is_role_word(t.raw):
+                continue
+            chain = [t]  # "vice-chancellor": the words joined to it by hyphens
+            while chain[0].i > 0 and s.tokens[chain[0].i - 1].hyphen_after:
+                chain.insert(0, s.tokens[chain[0].i - 1])
+            for u in chain:
+                if u.entity:  # "US-President": the country is the who rule's
+                    continue
+                meanings = {c for c in u.concepts if c.startswith("C:")} or u.concepts
+                if meanings and not meanings <= quoted:
+                    out.append(f"role: {'-'.join(u.raw for u in chain)} is not the quote's")
+                    break
+        return out
+
     def _binding(self, s: Text, q: Text, speakers: set[str]) -> list[str]:
         """A person stays in the clause the quote puts them in."""
-        lex = lexicon()
         out = []
         for part in s.parts:
-            people = {
-                e
-                for e in s.entity_ids(part)
-                if lex.entities[e].type == "person" and e not in speakers
-            }
+            people = {e for e in s.entity_ids(part) if s.kind(e) == "person" and e not in speakers}
             if not people:
                 continue
             concepts = {c for c in s.concepts(part) if not c.startswith("E:")}

@@ -109,7 +109,7 @@ def test_a_repeated_phrase_is_shown_once_and_a_distorted_one_not_at_all():
         "en",
         MeaningCheck(),
     )
-    phrase = "Merz: Germany could commit forces on neighbouring NATO territory after a ceasefire"
+    phrase = "Merz: forces could be committed on neighbouring NATO territory after a ceasefire"
     first = composer.compose(f"[1] {phrase}")
     assert first == (f"{phrase} – Friedrich Merz (ZDF, 7 January 2026): „{merz.quote}“ [1]", True)
     assert composer.compose(f"[2] {phrase}") == (

@@ -1,8 +1,14 @@
 """The meaning check against the labelled set tests/data/meaning_pairs.jsonl.
 
-The set (163 pairs from the corpus) was written and committed before the check; its
+The set (194 pairs from the corpus) was written and committed before the check; its
 `heldout` part (30 %) was looked at only once the rules were done. Requirement (issue 12):
 no distortion kept, at least 85 % of faithful sentences kept.
+
+Since the word list lost its persons, cities, organisations and role aliases (issue 18: names
+are read from the text), faithful kept is 82/88 (55/59 dev, 27/29 heldout; 88/88 with the
+article knowledge), distortions kept still 0/106. The six it drops need what only the article
+knew: "Germany" for the chancellor's "wir" (2) or "the German chancellor" for "Bundeskanzler
+Friedrich Merz" (1), "Chancellor Merz" for "der Bundeskanzler" (1), "Kyiv" for "Kiew" (2).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.answering.meaning import MeaningCheck
+from qa_service.answering.meaning import LEXICON, MeaningCheck
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
@@ -86,14 +92,79 @@ def test_the_two_measured_distortions_are_dropped_for_what_they_get_wrong():
 
 
 def test_a_faithful_english_rendering_of_a_german_quote_is_kept():
-    verdict = MeaningCheck().check(
-        "Merz said this could include Germany committing forces for Ukraine on neighbouring "
-        "NATO territory after a ceasefire.",
+    quote = (
         "Dazu kann zum Beispiel gehören, dass wir nach einem Waffenstillstand Kräfte für die "
-        "Ukraine auf benachbartem Nato-Gebiet einmelden.",
+        "Ukraine auf benachbartem Nato-Gebiet einmelden."
+    )
+    verdict = MeaningCheck().check(
+        "Merz said this could include committing forces for Ukraine on neighbouring NATO "
+        "territory after a ceasefire.",
+        quote,
         speaker="Friedrich Merz",
     )
     assert verdict.faithful, verdict.reasons
+    # Who "wir" is, the quote does not say: no person's country is known to the check.
+    germany = MeaningCheck().check(
+        "Merz said this could include Germany committing forces for Ukraine on neighbouring "
+        "NATO territory after a ceasefire.",
+        quote,
+        speaker="Friedrich Merz",
+    )
+    assert germany.reasons == ("subject: germany is not in the quote",)
+
+
+def test_names_come_from_the_quote_in_any_spelling():
+    quote = "Der ukrainische Präsident Wolodymyr Selenskyj kündigte neue Sanktionen an."
+    check = MeaningCheck()
+    for kept, language in (
+        ("Ukrainian President Volodymyr Zelensky announced new sanctions.", "en"),
+        ("Selenskyj kündigte neue Sanktionen an.", "de"),
+    ):
+        assert check.check(kept, quote, language=language).faithful, kept
+    other = check.check(
+        "Ukrainian President Petro Poroshenko announced new sanctions.", quote, language="en"
+    )
+    assert "subject: porosenko is not in the quote" in other.reasons
+    # A name the quote's speaker has, though the lexicon knows it as a noun ("Kerl").
+    assert check.check(
+        "Kerle sagte, die Branche sichere 450.000 Jobs.",
+        "Die Branche sichere 450.000 Jobs.",
+        speaker="Günther Kerle",
+    ).faithful
+
+
+def test_a_role_must_be_the_quotes():
+    quote = "Es ist jetzt eine andere Politik gefragt als die Politik des Kanzlers, sagte Blümel."
+    check = MeaningCheck()
+    said = "Blümel said a policy other than the {}'s was needed now."
+    assert check.check(said.format("chancellor"), quote, language="en").faithful
+    vice = check.check(said.format("vice-chancellor"), quote, language="en")
+    assert vice.reasons == ("role: vice-chancellor is not the quote's",)
+    # No role names a person by itself: "der Kanzler" of one corpus is not another's.
+    assert not check.check(
+        "Chancellor Faymann held out the prospect of new jobs.",
+        "Damit stellte der Bundeskanzler neue Jobs in Aussicht.",
+        language="en",
+    ).faithful
+
+
+def test_the_word_list_holds_no_knowledge_of_articles():
+    """Issue 18: no person, city, organisation or role alias of any corpus in the word list."""
+    rows = [
+        line.split("\t")
+        for line in LEXICON.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert {kind for kind, *_ in rows} == {"entity", "concept", "unit", "number", "time"}
+    assert {attrs.split(",")[0] for kind, _, attrs, _ in rows if kind == "entity"} <= {
+        "org",
+        "place",
+    }
+    forms = {f.lstrip("=~").split(":")[-1] for *_, text in rows for f in text.split()}
+    seed = {"merz", "macron", "starmer", "selenskyj", "putin", "paris", "kiew", "dnipro"}
+    seed |= {"charkiw", "fastiw", "vilnius", "florida", "sbu", "tass", "elysee", "blumenol"}
+    seed |= {"koalition_der_willigen", "bundeskanzler", "kremlchef", "nato_chef"}
+    assert not forms & seed
 
 
 def test_the_citation_date_may_carry_a_sentences_time():

@@ -1,0 +1,94 @@
+"""Names in a sentence, read from the text alone: which capitalised words name someone, and
+whether two spellings name the same one.
+
+The meaning check knows no persons, places or organisations of any corpus; a name the
+generated sentence uses must be one its quote (or the quote's speaker) uses. A capitalised
+word is a name when the language's lexicon does not know it as another word: HanTa's German
+model tells "Merz" (a name) from "Waffenstillstand" (a noun), its English model tells
+"Beckenbauer" (a word it does not know) from "Asked" or "Coalition"; a word the quote uses as
+a name is one in the sentence too ("Trump", an English noun as well). Spellings are compared
+on `spelling.name_key` (German, English and transliterated forms), with
+`retrieval.name_match.SIMILARITY` for typos and inflections, a genitive -s dropped
+("Dankerts"), and a key that opens the other ("Kreml"/"Kremlin").
+"""
+
+from __future__ import annotations
+
+import functools
+
+from rapidfuzz import fuzz
+
+from qa_service.corpus.names import is_lexicon_word, is_role
+from qa_service.retrieval.name_match import MIN_KEY, SIMILARITY
+from qa_service.spelling import name_key
+
+# Capitalised English words that are no names: titles (they also join a name's noun group,
+# "Chancellor Merz"), and weekdays and months, which HanTa's English model takes for names.
+ENGLISH_NOT_NAMES = frozenset(
+    """chancellor president prime minister mayor council governor foreign special envoy
+    state states secretary general chief head official officials monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august
+    september october november december i tv""".split()
+)
+# Upper-case words that are role prefixes of the language, not names ("US-Präsident").
+_ROLE_PREFIXES = frozenset("prime us eu nato".split())
+
+
+@functools.cache
+def _english_tagger():  # noqa: ANN202 - HanTa has no types
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_en.pgz")
+
+
+# HanTa's log score of an English word's best tag: words of its lexicon score above this,
+# words it only guesses from their letters below ("merz" -33.4, "beckenbauer" -34.4, "kyiv"
+# -33.1; "coalition" -10.8, "trump" -13.6, "kern" -17.2 as a name). The German threshold of
+# corpus/names.py, which falls in the same gap.
+_KNOWN_WORD = -28.0
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _english_name(word: str) -> bool:
+    """An English word the lexicon reads as a proper noun ("kern") or does not know ("merz");
+    "Coalition of the Willing", "Western countries" and "Asked" are words."""
+    tag, score = _english_tagger().tag_word(word.lower())[0]
+    return str(tag) == "NP0" or float(score) < _KNOWN_WORD
+
+
+def is_role_word(raw: str) -> bool:
+    """A role noun ("Bundeskanzler", "chancellor", "Sozialminister"), not a prefix ("US")."""
+    return raw.lower() not in _ROLE_PREFIXES and is_role(raw)
+
+
+def is_name(raw: str, folded: str, language: str) -> bool:
+    """Does this capitalised word name someone or something? Acronyms ("DFB") do."""
+    if len(raw) < 2 or not raw[0].isupper() or is_role_word(raw):
+        return False
+    if raw.isupper():
+        return folded not in _ROLE_PREFIXES
+    if language == "de":
+        return not is_lexicon_word(raw)
+    return folded not in ENGLISH_NOT_NAMES and _english_name(raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: "Selenskyj"/"Zelensky", "Macron"/"Macrons",
+    "Kreml"/"Kremlin"; acronyms only alike ("EIB" is not "EZB")."""
+    if a.isupper() or b.isupper():
+        return a.lower() == b.lower()
+    return any(_same_key(name_key(x), name_key(y)) for x in _forms(a) for y in _forms(b))
+
+
+def _forms(word: str) -> set[str]:
+    """The word and its stem without a genitive -s ("Dankerts Pfeife", "Macrons Worte")."""
+    return {word, word[:-1]} if len(word) > MIN_KEY and word.endswith("s") else {word}
+
+
+def _same_key(ka: str, kb: str) -> bool:
+    if ka == kb:
+        return True
+    if min(len(ka), len(kb)) < MIN_KEY:
+        return False
+    return ka.startswith(kb) or kb.startswith(ka) or fuzz.ratio(ka, kb) >= SIMILARITY
