@@ -333,6 +333,22 @@ def bench(
         bool, typer.Option("--scale", help="Synthetic 1k-100k chunk corpora, both Chroma modes.")
     ] = False,
     sizes: Annotated[str, typer.Option(help="--scale: chunk counts.")] = "1000,10000,100000",
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            help="A folder of articles: our ingest vs the bare encoder and the plain LangChain "
+            "peer, snapshot build vs cache, cold and warm ask, peak RSS of each, in one run.",
+        ),
+    ] = None,
+    beside: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            help="--corpus: also serve the index and ingest these files beside it while asking.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS.
 
@@ -340,7 +356,17 @@ def bench(
     uploaded; per round requests, errors, req/s, latency percentiles and server RSS.
     --scale: ingest, query latency, memory and disk from 1k to 100k chunks (docs/scaling.md).
     --answerer: time to first token, tokens/s and answer latency of a generative answerer.
+    --corpus DIR: what that folder costs (evaluation/corpus_bench.py).
     """
+    if corpus is not None:
+        from qa_service.evaluation.corpus_bench import run_corpus_bench
+
+        typer.echo(
+            run_corpus_bench(
+                corpus, questions, extra=beside, progress=lambda s: typer.echo(s, err=True)
+            )
+        )
+        return
     if load:
         from qa_service.evaluation.load import run_load
 

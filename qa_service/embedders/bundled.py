@@ -45,6 +45,11 @@ class BundledE5Embedder:
             self._passage_embedder().warm_up()
         self._passage_embedder()
 
+    @property
+    def passage_embedder(self) -> SentenceTransformerEmbedder:
+        """The passage side, e.g. for `qa bench --corpus` to count the tokens it reads."""
+        return self._passage_embedder()
+
     def _passage_embedder(self) -> SentenceTransformerEmbedder:
         with self._lock:
             if self._passages is None:

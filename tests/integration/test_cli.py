@@ -73,3 +73,26 @@ def test_errors_are_messages_not_tracebacks(env, tmp_path):
     bad.write_bytes(b"\x00\x01\x02" * 100)
     ingest = runner.invoke(app, ["ingest", str(bad)])
     assert ingest.exit_code == 2 and "error" in ingest.output
+
+
+def test_bench_corpus_prints_every_row(env, corpus_dir, tmp_path):
+    """`qa bench --corpus` runs each stage in its own process on a small folder; figures
+    vary by machine, so this checks the stages ran and reported, not their speed."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in sorted(corpus_dir.glob("*.txt"))[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    result = runner.invoke(app, ["bench", "--corpus", str(folder), "--questions", "2"])
+    assert result.exit_code == 0, result.output
+    for row in (
+        "encoder alone",
+        "qa ingest",
+        "LangChain peer",
+        "ingest / peer",
+        "snapshot build",
+        "cold qa ask",
+        "ask p50",
+        "floor p50",
+    ):
+        assert row in result.stdout, row
+    assert "2 documents (0 failed)" in result.stdout
