@@ -1,36 +1,34 @@
-"""Dates in words, German and English: the one table of month and weekday names, and the
-forms answers and doors write them in ("7. Januar 2026", "6.11 Uhr" / "7 January 2026", "6:11")."""
+"""Dates in words, German and English: month and weekday names to numbers (the names are
+the language layer's), and the forms answers and doors write them in ("7. Januar 2026",
+"6.11 Uhr" / "7 January 2026", "6:11")."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-MONTHS = {
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "en": "January February March April May June July August September October November December",
-}
-WEEKDAYS = {
-    "de": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-}
-_MONTHS = {lang: names.split() for lang, names in MONTHS.items()}
-_WEEKDAYS = {lang: names.split() for lang, names in WEEKDAYS.items()}
+from qa_service.lang import english, german
+
+_MONTHS = {"de": german.MONTHS, "en": english.MONTHS}
+_WEEKDAYS = {"de": german.WEEKDAYS, "en": english.WEEKDAYS}
 
 
-def _numbers(names: list[str], start: int) -> dict[str, int]:
+def _numbers(names: Sequence[str], start: int) -> dict[str, int]:
     return {name.lower(): n for n, name in enumerate(names, start)}
 
 
 # Spellings to numbers, lower case. German as articles write it (with Austrian and
 # transliterated forms); then what questions use too: English names and abbreviations.
-GERMAN_MONTH_NUMBERS = _numbers(_MONTHS["de"], 1) | {"jänner": 1, "feber": 2, "maerz": 3}
+GERMAN_MONTH_NUMBERS = _numbers(german.MONTHS, 1) | german.MONTH_SPELLINGS
 MONTH_NUMBERS = (
     GERMAN_MONTH_NUMBERS
-    | _numbers(_MONTHS["en"], 1)
-    | {"jan": 1, "feb": 2, "apr": 4, "aug": 8, "sept": 9, "sep": 9, "okt": 10, "oct": 10}
-    | {"nov": 11, "dez": 12, "dec": 12}
+    | _numbers(english.MONTHS, 1)
+    | german.MONTH_ABBREVIATIONS
+    | english.MONTH_ABBREVIATIONS
 )
-WEEKDAY_NUMBERS = _numbers(_WEEKDAYS["de"], 0) | _numbers(_WEEKDAYS["en"], 0) | {"sonnabend": 5}
+WEEKDAY_NUMBERS = (
+    _numbers(german.WEEKDAYS, 0) | _numbers(english.WEEKDAYS, 0) | german.WEEKDAY_SPELLINGS
+)
 
 
 def month_name(month: int, lang: str) -> str:

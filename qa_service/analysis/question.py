@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from qa_service.analysis.dates import TimeRange, read_time
-from qa_service.corpus.names import is_name_word, looks_like_noun
+from qa_service.corpus.names import is_name_word, is_role, looks_like_noun
+from qa_service.lang import english, german
 from qa_service.models import Language
 from qa_service.retrieval.tokens import tokenize
 
@@ -23,19 +24,18 @@ QuestionType = Literal[
     "who", "who_said", "said_what", "when", "where", "how_many", "why", "how", "yes_no", "what"
 ]
 
-_SAY_DE = (
-    "teilte teilten mitgeteilt kündigte kündigten beschrieb beschrieben bezeichnete "
-    "sagte sagten sagt gesagt erklärte erklärt erklärten betonte betont betonten schrieb "
-    "geschrieben schreibt meinte gemeint forderte gefordert fordert warnte gewarnt warnt "
-    "kündigte angekündigt äußerte geäußert berichtete berichtet bekräftigte bekräftigt "
-    "versprach versprochen kritisierte kritisiert antwortete geantwortet erwiderte"
-).split()
-_SAY_EN = (
-    "describe described characterise characterize "
-    "say said says tell told write wrote written announce announced warn warned claim claimed "
-    "demand demanded state stated stress stressed promise promised"
-).split()
-_SAY = frozenset(_SAY_DE + _SAY_EN)
+# Reporting verbs as questions write them, both languages, lemmas and forms.
+_SAY = frozenset(
+    f for forms in german.QUESTION_REPORTING_FORMS.values() for f in forms
+) | frozenset(
+    (*english.REPORTING_VERBS, *(f for fs in english.REPORTING_VERBS.values() for f in fs))
+)
+
+# "Wie äußerte sich …", "How did … describe …": how someone spoke of something.
+_DESCRIBE = sorted(
+    {f for v in ("äußern", "beschreiben", "bezeichnen") for f in german.QUESTION_REPORTING_FORMS[v]}
+    | {"describe", *english.REPORTING_VERBS["describe"]}
+)
 
 # fmt: off
 _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
@@ -52,10 +52,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"^(?:und\s+|and\s+)?(?:welche\s+(?:forderungen|aussagen|äußerungen|worte|"
             r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments)\b|"
-            r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:äußerte|äußert|geäußert|beschrieb|beschrieben|"
-            r"bezeichnete|describe|described)\b|"
-            r"(?:was|wass|what|waht)\b.*\b(?:"
-            + "|".join(sorted(_SAY | {"äußerte", "geäußert", "äußert"}, key=len, reverse=True))
+            r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:" + "|".join(_DESCRIBE) + r")\b|"
+            r"(?:was|what)\b.*\b(?:"
+            + "|".join(sorted(_SAY, key=len, reverse=True))
             + r")\b)",
             re.I,
         ),
@@ -87,26 +86,31 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("how", re.compile(r"^(?:und\s+|and\s+)?(?:wie|how)\b", re.I)),
 ]
 # fmt: on
-# A question opening with a verb asks yes or no ("Ist …", "Does …"); "Was" is German "what".
-_YES_NO = {
-    "de": re.compile(
-        r"^(?:und\s+|and\s+)?(?:ist|sind|hat|haben|hatte|hatten|wird|werden|wurde|wurden|kann|können|"
-        r"soll|sollen|gibt|gab|war|waren|will|wollen|plant|planen|schickt|schicken|stimmt|"
-        r"darf|dürfen|muss|müssen|nimmt|nehmen|glaubt|glauben|gibt|geht|steht|bleibt|"
-        r"unterstützt|unterstützen|schickt|entsendet|beteiligt)\b",
-        re.I,
-    ),
-    "en": re.compile(
-        r"^(?:and\s+)?(?:is|are|does|do|did|has|have|had|will|can|was|were|should|could|"
-        r"would|may|must)\b",
-        re.I,
-    ),
-}
-
-_QUESTION_WORDS = frozenset(
-    "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen "
-    "what who how where when why which whom whose und and".split()
+# A question opening with a finite verb asks yes or no ("Ist …", "Nimmt …", "Does …"); "Was"
+# is German "what". A German finite verb is an auxiliary or modal, or a word ending like one
+# ("-t", "-en") that is no function word ("Welchen", "Seit").
+_OPENING = re.compile(r"^(?:und\s+|and\s+)?([^\W\d_]+)\b", re.I)
+_NOT_VERBS = (
+    german.QUESTION_WORDS
+    | german.PREPOSITIONS
+    | german.ARTICLES
+    | german.OPENING_WORDS
+    | german.PRONOMINAL_ADVERBS
+    | german.STOPWORDS
 )
+
+
+def _asks_yes_no(question: str, language: Language) -> bool:
+    opening = _OPENING.match(question)
+    verb = opening.group(1).lower() if opening else ""
+    if language == "en":
+        return verb in english.AUXILIARY_FORMS | english.MODAL_FORMS
+    if verb in german.AUXILIARY_FORMS | german.MODAL_FORMS:
+        return True
+    return verb not in _NOT_VERBS and verb.endswith(("t", "en"))
+
+
+_QUESTION_WORDS = german.QUESTION_WORDS | english.QUESTION_WORDS | {"und", "and"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 
@@ -148,18 +152,22 @@ def _names(question: str) -> list[str]:
     return [" ".join(r) for r in runs]
 
 
-_SKIP = frozenset(
-    "der die das den dem des the a an bundeskanzler kanzler präsident präsidentin president "
-    "chancellor minister".split()
-)
-_STOP = frozenset(
-    "über zu zur zum am im in an auf nach bei seit von vor mit dazu gestern heute zuletzt "
-    "jüngst kürzlich erst noch denn eigentlich genau konkret sonst about on at to in of since "
-    "else "
-    "yesterday today recently last latest after before during".split()
+# Words before a name typed in lower case: articles ("der kanzler merz") and role nouns.
+_SKIP = german.DEFINITE_ARTICLES | english.ARTICLES
+# Words after it, which end it: prepositions, time words, particles ("was sagte merz zur …").
+_STOP = (
+    german.PREPOSITIONS
+    | english.PREPOSITIONS
+    | german.PRONOMINAL_ADVERBS
+    | german.TIME_ADVERBS
+    | english.TIME_ADVERBS
+    | german.RECENT
+    | english.RECENT
+    | german.PARTICLES
+    | english.PARTICLES
 )
 _POSITION = re.compile(
-    r"^(?:und\s+|and\s+)?(?:was|wass|what|waht|wie|how)\s+(?:(?:did|does|do|has|have|had|hat|haben|"
+    r"^(?:und\s+|and\s+)?(?:was|what|wie|how)\s+(?:(?:did|does|do|has|have|had|hat|haben|"
     r"hatte|hatten|will|would)\s+)?(.+)$",
     re.I,
 )
@@ -174,12 +182,12 @@ def _speaker_at(question: str) -> str | None:
     words = m.group(1).split()
     if words and words[0].lower() in _SAY:
         words = words[1:]  # "was sagte merz": the verb comes first
-    if words and words[0].lower() in ("er", "sie", "he", "she", "they", "es", "it"):
+    if words and words[0].lower() in german.SUBJECT_PRONOUNS | english.SUBJECT_PRONOUNS:
         return None  # a follow-up: whose words comes from the conversation
     out: list[str] = []
     for w in words:
         low = w.lower().strip(",.")
-        if low in _SKIP and not out:
+        if (low in _SKIP or (is_role(low) and low not in english.ROLE_PREFIXES)) and not out:
             continue
         if low in _SAY or low in _STOP or not w[:1].isalpha():
             break
@@ -200,7 +208,7 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
         return _speaker_at(question)
     # The name nearest after the reporting verb, else the first name: "Was sagte Merz …",
     # "What did Merz say …", "Wie äußerte sich der Kanzler Merz …".
-    verb = re.search(r"\b(" + "|".join(_SAY | {"äußerte", "äußert", "react"}) + r")\b", question,
+    verb = re.search(r"\b(" + "|".join(_SAY | {"react"}) + r")\b", question,
                      re.I)  # fmt: skip
     if verb:
         after = [n for n in names if question.find(n) > verb.start()]
@@ -212,7 +220,7 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
     return names[0]
 
 
-_TYPOS = {"wass": "was", "waht": "what", "wat": "what", "whta": "what", "wer's": "wer"}
+_TYPOS = german.QUESTION_WORD_TYPOS | english.QUESTION_WORD_TYPOS
 
 
 def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalysis:
@@ -221,10 +229,13 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
     if first.lower() in _TYPOS:
         text = f"{_TYPOS[first.lower()]} {rest}"
     qtype: QuestionType = "what"
-    for name, pattern in [*_RULES, ("yes_no", _YES_NO[language])]:
+    for name, pattern in _RULES:
         if pattern.search(text):
             qtype = name
             break
+    else:
+        if _asks_yes_no(text, language):
+            qtype = "yes_no"
     names = _names(text)
     speaker = _speaker(text, names, qtype)
     time = read_time(text, today)

@@ -9,29 +9,36 @@ reasons are often implicit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from qa_service.analysis.question import QuestionType
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import is_name_word, looks_like_noun, person_key
+from qa_service.lang import english, german
 
-_MONTHS = (
-    "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
-    "january|february|march|june|july|october|december"
-)
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(sorted({w.lower() for w in words}, key=len, reverse=True))
+
+
+_MONTHS = _alternatives((*german.MONTHS, *english.MONTHS))
+_WEEKDAYS_DE = _alternatives(german.WEEKDAYS)
+_WEEKDAYS_EN = _alternatives(english.WEEKDAYS)
+# A date or time: a month ("5. Januar", "im März"), a clock time, a year, a century, a
+# weekday ("montags", "Dienstagabend"), a day or time adverb, a date in digits.
 _WHEN = re.compile(
-    rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}[.:]\d{{2}}\s*Uhr\b"
-    r"|\b(?:1\d{3}|20\d{2})(?:er)?\b|\b\w*(?:jahrhundert|jahrzehnt|century|decade)\w*|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w*"
-    r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\b(?:heute|gestern|morgen|vorgestern|nacht|vergangene[nm]?|letzte[nm]?|seit|zuvor"
-    r"|bislang|bisher|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
-    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
-    rf"|\b(?:{_MONTHS}|april|mai|may|august|september|november)\b",
+    rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}[.:]\d{{2}}\s*Uhr\b"
+    r"|\b(?:1\d{3}|20\d{2})(?:er)?\b|\b\w*(?:jahrhundert|jahrzehnt|century|decade)\w*"
+    rf"|\b(?:{_WEEKDAYS_DE})\w*|\b(?:{_WEEKDAYS_EN})\b"
+    rf"|\b(?:{_alternatives(german.TIME_ADVERBS)}|nacht|vergangene[nm]?|letzte[nm]?|seit"
+    r"|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
+    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?",
     re.IGNORECASE,
 )
+# A digit or a number word; the indefinite article counts "one", but not its genitive, which
+# names a thing more than it counts it ("der Vorschlag eines Ministers").
 _NUMBER = re.compile(
-    r"\d|\b(?:ein(?:e|en|em|er)?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|"
-    r"zwanzig|dreißig|hundert|tausend|dutzend|mehrere[n]? tausend|million(?:en)?|"
-    r"milliarde[n]?|hälfte|drittel|viertel|prozent)\b",
+    rf"\d|\b(?:{_alternatives(german.INDEFINITE_ARTICLES - {'eines'} | german.NUMBER_WORDS)})\b",
     re.IGNORECASE,
 )
 _PLACE = re.compile(

@@ -6,9 +6,9 @@ over a document's sentences:
   EU-Ratspräsident António Costa … mit", "Er forderte …" (German verb-second order: the
   subject stands right after the verb when something else comes first);
 - "so Merz", "laut X", "nach Angaben von X", "nach den Worten von X", "hieß es im Elysée";
-- the ZDF attribution line: a quote alone on its line, the speaker's name alone on the next;
+- the name line: a quote alone on its line, the speaker's name alone on the next;
 - a sentence ending in ":" ("… sagte er:") lends its speaker to the quote it introduces;
-- reported speech goes on in the subjunctive ("Dazu zähle insbesondere …"), in a bare quote
+- reported speech goes on in the subjunctive ("Es gebe keine Alternative"), in a bare quote
   sentence or in the first person (news text without quote marks): it keeps the previous
   sentence's speaker;
 - a pronoun or a role noun ("er", "der Kanzler", "die Forscherin", "so der 45-Jährige") is
@@ -39,6 +39,7 @@ from qa_service.corpus.names import (
     strip_roles,
     word_class,
 )
+from qa_service.lang import english, german
 from qa_service.models import Document
 from qa_service.sentences import split_sentences
 
@@ -65,53 +66,20 @@ class SentenceUnit:
     refers_back: bool = False  # "Er …", "Damit …", "Dies …": needs the sentence before
 
 
-# Reporting verbs as lemmas (HanTa reads "sagte", "erklärten", "mitgeteilt" to them).
-_REPORTING = frozenset(
-    """
-    sagen erklären betonen schreiben warnen fordern meinen bekräftigen unterstreichen
-    ergänzen berichten bestätigen kritisieren versichern mahnen appellieren behaupten
-    bestreiten versprechen zitieren bezeichnen pochen signalisieren beklagen loben klarstellen
-    mitteilen ankündigen attestieren bescheiden erzählen raten empfehlen argumentieren
-    verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
-    verlangen plädieren deponieren vorwerfen hinzufügen ausführen
-    """.split()
-)
-# Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt").
-_SAYING = frozenset(
-    "sagen erklären betonen warnen fordern behaupten bestreiten versprechen klarstellen "
-    "bezeichnen mitteilen ankündigen berichten schreiben zugeben einräumen".split()
-)
-
-
 def _clause_end(particle: str) -> str:
     """A separable particle stands at the end of its clause: before punctuation or the end."""
     return r"(?<![\w-])(?:" + particle + r")(?=\s*(?:[,.;:!?–]|$))"
 
 
-# Particle verbs count only with their particle later in the clause ("teilte … mit").
+# Particle verbs count only with their particle later in the clause ("teilte … mit"); some
+# verbs with a prepositional object anywhere after them ("verwies darauf, dass …").
 _PARTICLE = {
-    lemma: _clause_end(particle)
-    for lemma, particle in (
-        ("teilen", "mit"),
-        ("kündigen", "an"),
-        ("führen", "aus"),
-        ("fügen", "hinzu"),
-        ("machen", "deutlich|klar"),
-        ("stellen", "klar"),
-        ("räumen", "ein"),
-        ("geben", "an|zu bedenken|zu"),
-        ("werfen", "vor"),
-        ("gehen", "aus"),
-    )
-} | {  # a prepositional object, anywhere after the verb: "verwies darauf, dass …"
-    "verweisen": r"\bdarauf\b",
-    "sprechen": r"\b(?:von|davon)\b",
-    "erinnern": r"\bdaran\b",
+    lemma: _clause_end("|".join(particles))
+    for lemma, particles in german.REPORTING_PARTICLES.items()
+} | {
+    lemma: r"\b(?:" + "|".join(objects) + r")\b"
+    for lemma, objects in german.REPORTING_OBJECTS.items()
 }
-_VERBS_EN = frozenset(
-    "said says told wrote announced stated added warned stressed insisted".split()
-)
-_ARTICLE_FORMS = frozenset("der die das des dem den ein eine einer eines einem einen".split())
 
 
 def _reporting_verbs(text: str) -> list[re.Match[str]]:
@@ -123,20 +91,20 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
     words = list(re.finditer(r"[^\W\d_]+", text))
     for i, m in enumerate(words):
         word = m.group()
-        if word in _VERBS_EN:
+        if word in english.REPORTED_FORMS:
             found.append(m)
             continue
         if not word.islower():
             continue
         before = words[i - 1].group().lower() if i else ""
         after = words[i + 1].group() if i + 1 < len(words) else ""
-        if before in _ARTICLE_FORMS and after[:1].isupper():
+        if before in german.ARTICLES and after[:1].isupper():
             continue
         lemma, tag = word_class(word)
-        if not tag.startswith("V") or (tag == "VV(PP)" and lemma not in _SAYING):
+        if not tag.startswith("V") or (tag == "VV(PP)" and lemma not in german.SAYING_VERBS):
             continue
         particle = _PARTICLE.get(lemma)
-        if lemma in _REPORTING or (particle and re.search(particle, text[m.end() :])):
+        if lemma in german.REPORTING_VERBS or (particle and re.search(particle, text[m.end() :])):
             found.append(m)
     return found
 
@@ -156,22 +124,14 @@ _ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
 _APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
 # Subjunctive I marks reported speech on its own; subjunctive II ("würden") only right after
 # a reporting sentence, since it also states conditions.
-_SUBJUNCTIVE_I = frozenset(
-    "sei seien habe werde könne müsse solle wolle gebe zähle brauche bleibe stehe gehe liege "
-    "handele dürfe wisse komme trage".split()
-)
-_SUBJUNCTIVE = _SUBJUNCTIVE_I | frozenset("stünden lägen müssten würden wären hätten".split())
-_FIRST_PERSON = frozenset(
-    "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "
-    "unserem unserer unseres".split()
-)
+_SUBJUNCTIVE = german.SUBJUNCTIVE_I | german.SUBJUNCTIVE_II
 CARRY = 3  # sentences a subjunctive I may be away from its reporting sentence
 
 
 def _reported(words: set[str]) -> bool:
     """Is a verb in the subjunctive I, the mood of reported speech? "sei", "könne", and the
     stem + e of any verb ("verstoße", "wirke") unless "ich" is its subject."""
-    if words & _SUBJUNCTIVE_I:
+    if words & german.SUBJUNCTIVE_I:
         return True
     if "ich" in words or "Ich" in words:
         return False
@@ -184,8 +144,12 @@ def _reported(words: set[str]) -> bool:
 
 
 _REFERS_BACK = re.compile(
-    r"^(?:Er|Sie|Es|Damit|Dies|Diese|Dieser|Dieses|Dazu|Das|Dabei|Darin|Darüber|Daher|"
-    r"Deshalb|Dennoch|Zudem|Außerdem|He|She|It|This|That|They)\b"
+    r"^(?:"
+    + "|".join(
+        w[:1].upper() + w[1:]
+        for w in german.BACK_REFERENCE_OPENERS | english.BACK_REFERENCE_OPENERS
+    )
+    + r")\b"
 )
 _QUOTE_OPEN = '„"“»«'
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S", re.UNICODE)
@@ -195,12 +159,8 @@ _PLACE = re.compile(
     r"([A-ZÄÖÜ][\w-]+)"
 )
 # Words that may stand between a verb and its subject ("sagte jedoch der britische …").
-_FILLER = frozenset(
-    "der die das des dem den ein eine einer eines einem einen auch jedoch zudem dann nun "
-    "aber bereits zuletzt erneut noch weiter ebenfalls später zuvor the a an".split()
-)
-_ARTICLE = frozenset("der die das des dem den the".split())
-_ARTICLE_WORDS = frozenset("Der Die Das Des Dem Den The".split())
+_FILLER = german.ARTICLES | german.INTERPOSED_ADVERBS | english.ARTICLES
+_ARTICLE = german.DEFINITE_ARTICLES | {"the"}
 
 
 @dataclass
@@ -321,7 +281,7 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
         elif words:
             break
         elif low in _FILLER or (tok.isalpha() and low.endswith(("e", "en", "er", "es"))):
-            if low in _ARTICLE_FORMS and not article:
+            if low in german.ARTICLES and not article:
                 article = low
             definite = definite or low in _ARTICLE
             continue
@@ -538,7 +498,7 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
 
 
 def _name_line(text: str, start: int, end: int, reader: _Reader) -> str | None:
-    """The ZDF attribution line: a short line of nothing but a name ("Friedrich Merz")."""
+    """The name line under a quote: a short line of nothing but a name ("Friedrich Merz")."""
     line = text[start:end].strip()
     words = line.split()
     if not 1 <= len(words) <= 4 or re.search(r"[.!?:;,\"„“]", line):
@@ -595,7 +555,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             # Reported speech goes on in the subjunctive on the same line; a bare quote, one
             # in the first person (news text quotes without marks too) or the quote an intro
             # announces may start a new one.
-            quoted = sentence[:1] in _QUOTE_OPEN or bool(words & _FIRST_PERSON)
+            quoted = sentence[:1] in _QUOTE_OPEN or bool(words & german.FIRST_PERSON)
             if (
                 quoted
                 or previous[1] == "intro"
@@ -608,7 +568,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         if speaker is None and last and since <= CARRY and not says_unknown:
             # "Das kündigte ein Regierungssprecher an. … Merz werde in Präsenz teilnehmen."
             same_section = section is None or section.start <= last_start
-            if (reported or words & _FIRST_PERSON) and same_section:
+            if (reported or words & german.FIRST_PERSON) and same_section:
                 speaker = (last[0], "continued")
         units.append(
             SentenceUnit(

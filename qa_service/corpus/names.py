@@ -11,62 +11,16 @@ from __future__ import annotations
 import functools
 import re
 
-from qa_service.date_words import MONTHS, WEEKDAYS
+from qa_service.lang import english, german
 from qa_service.spelling import skeleton
 
-# Endings of role nouns (lower case): "Bundeskanzler", "US-Sondergesandte", "Nato-Chef".
-_ROLE_ENDINGS = (
-    "kanzler kanzlerin präsident präsidentin premierminister premierministerin minister "
-    "ministerin sprecher sprecherin chef chefin korrespondent korrespondentin gesandte "
-    "gesandter berater beraterin sekretär sekretärin vorsitzende vorsitzender leiter leiterin "
-    "botschafter botschafterin kommandeur bürgermeister bürgermeisterin abgeordnete "
-    "abgeordneter politiker politikerin beamte beamter kollege kollegen schwiegersohn "
-    "staatschef regierungschef außenminister republikaner demokrat demokratin diplomat "
-    "diplomatin general experte expertin analyst analystin reporter reporterin moderator "
-    "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
-    "ambassador premier gouverneur governor unterhändler beamten"
-).split()
-_ROLE_EXACT = frozenset("prime us eu nato".split())
+_ROLE_ENDINGS = tuple(german.ROLE_NOUNS | english.ROLE_NOUNS)
 # Capitalised words that never name a person (sentence starts, pronouns, months, weekdays).
 _NOT_NAMES = frozenset(
-    """
-    Der Die Das Den Dem Des Ein Eine Einen Einem Einer Eines Er Sie Es Wir Ich Ihr Man Auch
-    Aber Doch Und Oder Dies Diese Dieser Dieses Damit Dazu Daher Danach Darum Deshalb Dann Da
-    Dabei Zudem Außerdem So Im In Am An Auf Bei Nach Vor Mit Seit Für Zum Zur Wie Was Wer Wo
-    Wann Warum Wenn Als Nun Hier Heute Gestern Morgen Jetzt Noch Bis Unter Über Laut Trotz
-    Während Zuvor Zugleich Gleichzeitig Insgesamt Allerdings Ebenso Darin Darüber Aktuell Uhr
-    The A An It He She They We I This That These Those His Her Their Its And Or But In On At
-    To Of For With By From As After Before When Where What Who Why How Which Also Then Today
-    Yesterday Mr Mrs Ms Dr
-    """.split()
-    + [name for names in (*MONTHS.values(), *WEEKDAYS.values()) for name in names.split()]
-)
-PRONOUNS = frozenset("er sie he she ihm ihn him".split())
+    w[:1].upper() + w[1:] for w in german.OPENING_WORDS | english.OPENING_WORDS | english.TITLES
+) | frozenset((*german.MONTHS, *german.WEEKDAYS, *english.MONTHS, *english.WEEKDAYS))
+PRONOUNS = german.PERSON_PRONOUNS | english.PERSON_PRONOUNS
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-
-
-# Endings of German common nouns, which a first name or surname does not have.
-# Capitalised adjectives at a line start ("Multinationale Truppe") end like adjectives.
-_NOUN_ENDINGS = tuple(
-    "ung ungen heit heiten keit keiten schaft schaften ion ionen tät ismus nis tum ment enz "
-    "anz ik ien ität ische ischen ale "
-    "alen liche lichen ige igen ierte".split()
-)
-
-
-# Endings of nouns for people ("Forscherin", "Verhandler", "Psychologe", "Stadtoberhaupt");
-# nouns without them ("Konzept", "Website") name things. Nominalised adjectives ("der
-# Vorsitzende", "der 45-Jährige") are people too (`word_class` tags them NNA).
-_PERSON_NOUN_ENDINGS = tuple(
-    "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
-    "haupt ling".split()
-)
-# Endings of nouns for bodies that speak as one ("teilte die Polizei mit", "das Ministerium").
-_BODY_ENDINGS = tuple(
-    "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "
-    "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
-    "agentur armee militär bank institut rat senat parlament ausschuss vorstand".split()
-)
 
 
 @functools.cache
@@ -123,18 +77,18 @@ def is_person_noun(word: str) -> bool:
     if not is_common_noun(word):
         return False
     last = word.lower().rsplit("-", 1)[-1]
-    return is_adjective_noun(word) or last.endswith(_PERSON_NOUN_ENDINGS)
+    return is_adjective_noun(word) or last.endswith(german.PERSON_NOUN_SUFFIXES)
 
 
 def is_body_noun(word: str) -> bool:
     """A noun for an institution that speaks as one: "Polizei", "Regulierungsbehörde"."""
-    return word.lower().rsplit("-", 1)[-1].endswith(_BODY_ENDINGS)
+    return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)
 
 
 def is_role(word: str) -> bool:
     """Role nouns in any case form: "Premierministers", "Präsidenten", "Kanzler"."""
     w = word.lower().strip(".")
-    if w in _ROLE_EXACT:
+    if w in english.ROLE_PREFIXES:
         return True
     last = w.rsplit("-", 1)[-1]
     forms = {last} | {last[: -len(s)] for s in ("s", "es", "en", "n") if last.endswith(s)}
@@ -142,7 +96,7 @@ def is_role(word: str) -> bool:
 
 
 def looks_like_noun(word: str) -> bool:
-    return word.lower().endswith(_NOUN_ENDINGS)
+    return word.lower().endswith(german.NOUN_SUFFIXES)
 
 
 def is_name_word(word: str) -> bool:

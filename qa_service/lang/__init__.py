@@ -1,0 +1,1 @@
+"""General German and English word knowledge, each table once: every analyser reads it here."""

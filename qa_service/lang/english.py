@@ -1,0 +1,109 @@
+"""English word tables: general knowledge of the language, nothing of any article.
+
+English meets the German articles in questions (and in quotes of English speakers), so these
+tables are smaller than German's; each is written once and imported by the analysers.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- Dates -------------------------------------------------------------------------------
+
+MONTHS = tuple(
+    "January February March April May June July August September October November December".split()
+)
+WEEKDAYS = tuple("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "apr": 4, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+TIME_ADVERBS = _words("today yesterday")
+RECENT = _words("recently last latest")
+
+# --- Function words ----------------------------------------------------------------------
+
+ARTICLES = _words("the a an")
+PREPOSITIONS = _words(
+    "about above after against at before between by during for from in into of on over since "
+    "to towards under with without"
+)
+# "What did Smith say else …": words a question puts after the name it asks about.
+PARTICLES = _words("else")
+QUESTION_WORDS = _words("what who how where when why which whom whose")
+QUESTION_WORD_TYPOS = {"waht": "what", "wat": "what", "whta": "what"}
+# Capitalised at a sentence start, these words never name anyone.
+OPENING_WORDS = _words(
+    """
+    the a an it he she they we i this that these those his her their its and or but in on at
+    to of for with by from as after before when where what who why how which also then today
+    yesterday
+    """
+)
+TITLES = _words("mr mrs ms dr")
+
+# --- Pronouns ----------------------------------------------------------------------------
+
+PERSON_PRONOUNS = _words("he she him")
+SUBJECT_PRONOUNS = _words("he she it they")
+BACK_REFERENCE_OPENERS = _words("he she it this that they")
+
+# --- Verbs -------------------------------------------------------------------------------
+
+# Reporting verbs: lemma -> its inflected forms (English needs no lemmatiser for these).
+REPORTING_VERBS = {
+    "say": ("said", "says"),
+    "tell": ("told",),
+    "write": ("wrote", "written"),
+    "announce": ("announced",),
+    "state": ("stated",),
+    "add": ("added",),
+    "warn": ("warned",),
+    "stress": ("stressed",),
+    "insist": ("insisted",),
+    "claim": ("claimed",),
+    "demand": ("demanded",),
+    "promise": ("promised",),
+    "describe": ("described",),
+    "characterise": (),
+    "characterize": (),
+}
+# A question opening with one of these asks yes or no ("Does …", "Can …").
+AUXILIARY_FORMS = _words("is are was were do does did has have had")
+MODAL_FORMS = _words("will can could should would may must")
+# The forms news text reports with: not the lemmas ("state", "claim" are as often nouns) nor
+# the bare participle ("a letter written by …").
+REPORTED_FORMS = frozenset(f for forms in REPORTING_VERBS.values() for f in forms) - {"written"}
+NEGATIONS = _words("not no never neither nor none nothing without")
+
+# --- Nouns -------------------------------------------------------------------------------
+
+# Words that open a role phrase ("Prime Minister", "US President", "EU Commissioner"); German
+# joins them with a hyphen ("US-Präsident"). Alone ("the EU said") they name the body itself.
+ROLE_PREFIXES = _words("prime us eu nato")
+ROLE_NOUNS = _words(
+    "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
+    "ambassador premier governor"
+)
+
+# --- Search and language detection ------------------------------------------------------
+
+STOPWORDS = _words(
+    """
+    a about after all also an and any are as at be been but by can could did do does for from
+    had has have he her his how i if in into is it its may me more most my no not of on or
+    our out over said say says she so some than that the their them then there these they
+    this those to up was we were what when where which while who whom whose why will with
+    would you your doing tell told
+    """
+)
+# Words that tell a short question is English (see german.LANGUAGE_MARKERS).
+LANGUAGE_MARKERS = _words(
+    """
+    the a an and or is are was were who what how where when why which whom whose has have had
+    will would did does do not with of to in on for about said say says at after from by also
+    there many much can could should more than it its this that these those i you we they
+    """
+)

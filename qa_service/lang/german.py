@@ -1,0 +1,233 @@
+"""German word tables: general knowledge of the language, nothing of any article.
+
+Each table is written once; the analysers import it (question analysis, attribution, names,
+keyword search, answer types, dates). Words are lower case unless a table says otherwise;
+tables of forms say why they list forms rather than lemmas.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- Dates -------------------------------------------------------------------------------
+
+MONTHS = tuple(
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+)
+WEEKDAYS = tuple("Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split())
+# Other spellings articles use: Austrian, and transliterated without umlauts.
+MONTH_SPELLINGS = {"jänner": 1, "feber": 2, "maerz": 3}
+MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "apr": 4, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12,
+}  # fmt: skip
+WEEKDAY_SPELLINGS = {"sonnabend": 5}
+# Days relative to today, and the adverbs of time before it.
+TIME_ADVERBS = _words("heute gestern morgen vorgestern zuvor bislang bisher")
+# "Recently": a question asking for the newest statements.
+RECENT = _words("zuletzt jüngst kürzlich")
+
+# --- Function words ----------------------------------------------------------------------
+
+DEFINITE_ARTICLES = _words("der die das des dem den")
+INDEFINITE_ARTICLES = _words("ein eine einer eines einem einen")
+ARTICLES = DEFINITE_ARTICLES | INDEFINITE_ARTICLES
+PREPOSITIONS = _words(
+    "an auf aus bei bis durch für gegen hinter in mit nach neben ohne seit über um unter von "
+    "vor während wegen zu zwischen am ans aufs beim im ins vom zum zur"
+)
+# "dazu", "darüber": a preposition standing for something said before.
+PRONOMINAL_ADVERBS = _words("dazu darüber davon damit dabei daran darauf dafür dagegen darin")
+# Particles a question puts after the name it asks about ("Was sagte Müller denn genau …").
+PARTICLES = _words("erst noch denn eigentlich genau konkret sonst")
+# Adverbs that may stand between a finite verb and its subject ("sagte jedoch der …").
+INTERPOSED_ADVERBS = _words(
+    "auch jedoch zudem dann nun aber bereits zuletzt erneut noch weiter ebenfalls später zuvor"
+)
+QUESTION_WORDS = _words(
+    "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen"
+)
+# Question words as they are mistyped, to their intended word.
+QUESTION_WORD_TYPOS = {"wass": "was", "wer's": "wer"}
+
+# Capitalised at a sentence start, these words never name anyone: articles, pronouns,
+# conjunctions, prepositions, adverbs (and "Uhr", which follows every clock time).
+OPENING_WORDS = _words(
+    """
+    der die das den dem des ein eine einen einem einer eines er sie es wir ich ihr man auch
+    aber doch und oder dies diese dieser dieses damit dazu daher danach darum deshalb dann da
+    dabei zudem außerdem so im in am an auf bei nach vor mit seit für zum zur wie was wer wo
+    wann warum wenn als nun hier heute gestern morgen jetzt noch bis unter über laut trotz
+    während zuvor zugleich gleichzeitig insgesamt allerdings ebenso darin darüber aktuell uhr
+    """
+)
+
+# --- Pronouns ----------------------------------------------------------------------------
+
+# Third person singular for a person named before ("er", "ihn"; "sie" is also plural).
+PERSON_PRONOUNS = _words("er sie ihm ihn")
+# Subjects of a follow-up question ("Was sagte er dazu?"): whose words, the conversation says.
+SUBJECT_PRONOUNS = _words("er sie es")
+# The first person, pronouns and possessives: a speaker's own words.
+FIRST_PERSON = _words(
+    "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "
+    "unserem unserer unseres"
+)
+# A sentence opening with these refers to the one before ("Er …", "Damit …", "Dies …").
+BACK_REFERENCE_OPENERS = _words(
+    "er sie es damit dies diese dieser dieses dazu das dabei darin darüber daher deshalb "
+    "dennoch zudem außerdem"
+)
+
+# --- Verbs -------------------------------------------------------------------------------
+
+# Reporting verbs as lemmas (HanTa reads "sagte", "erklärten", "mitgeteilt" to them).
+REPORTING_VERBS = _words(
+    """
+    sagen erklären betonen schreiben warnen fordern meinen bekräftigen unterstreichen
+    ergänzen berichten bestätigen kritisieren versichern mahnen appellieren behaupten
+    bestreiten versprechen zitieren bezeichnen pochen signalisieren beklagen loben klarstellen
+    mitteilen ankündigen attestieren bescheiden erzählen raten empfehlen argumentieren
+    verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
+    verlangen plädieren deponieren vorwerfen hinzufügen ausführen erwidern
+    """
+)
+# Used reflexively ("äußerte sich X"), with the subject after "sich": questions ask with it,
+# attribution does not read it as a reporting verb (it would take a word after "sich" for
+# the speaker: "äußert sich im Neuen Volksblatt").
+REFLEXIVE_REPORTING_VERBS = _words("äußern")
+# Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt"); the
+# participle of a verb of judging does not ("hatte … kritisiert").
+SAYING_VERBS = _words(
+    "sagen erklären betonen warnen fordern behaupten bestreiten versprechen klarstellen "
+    "bezeichnen mitteilen ankündigen berichten schreiben zugeben einräumen"
+)
+# Verbs that report only with a separable particle or complement closing the clause ("teilte
+# … mit", "machte … deutlich", "gab … zu bedenken"), by the lemma HanTa gives the finite verb.
+REPORTING_PARTICLES = {
+    "teilen": ("mit",),
+    "kündigen": ("an",),
+    "führen": ("aus",),
+    "fügen": ("hinzu",),
+    "machen": ("deutlich", "klar"),
+    "stellen": ("klar",),
+    "räumen": ("ein",),
+    "geben": ("an", "zu bedenken", "zu"),
+    "werfen": ("vor",),
+    "gehen": ("aus",),
+}
+# Verbs that report with a prepositional object anywhere after them ("verwies darauf, dass").
+REPORTING_OBJECTS = {
+    "verweisen": ("darauf",),
+    "sprechen": ("von", "davon"),
+    "erinnern": ("daran",),
+}
+# The inflected forms of the reporting verbs (and reflexive ones) questions ask with ("Was
+# sagte …", "Wer hat … gefordert", "Wie äußerte sich …"), by lemma. Question analysis reads
+# these without a lemmatiser: loading HanTa would cost a cold `qa ask` its 0.3 s. A reporting
+# verb not listed here is read in articles only.
+QUESTION_REPORTING_FORMS = {
+    "sagen": ("sagt", "sagte", "sagten", "gesagt"),
+    "erklären": ("erklärt", "erklärte", "erklärten"),
+    "betonen": ("betont", "betonte", "betonten"),
+    "schreiben": ("schreibt", "schrieb", "geschrieben"),
+    "meinen": ("meinte", "gemeint"),
+    "fordern": ("fordert", "forderte", "gefordert"),
+    "warnen": ("warnt", "warnte", "gewarnt"),
+    "mitteilen": ("teilte", "teilten", "mitgeteilt"),
+    "ankündigen": ("kündigte", "kündigten", "angekündigt"),
+    "beschreiben": ("beschrieb", "beschrieben"),
+    "bezeichnen": ("bezeichnete",),
+    "äußern": ("äußert", "äußerte", "geäußert"),
+    "berichten": ("berichtet", "berichtete"),
+    "bekräftigen": ("bekräftigt", "bekräftigte"),
+    "versprechen": ("versprach", "versprochen"),
+    "kritisieren": ("kritisiert", "kritisierte"),
+    "antworten": ("antwortete", "geantwortet"),
+    "erwidern": ("erwiderte",),
+}
+# Subjunctive I, the mood of reported speech: "sein" and the auxiliaries and modals, and
+# common verbs whose form the stem + e rule misses or HanTa does not tag ("handele").
+SUBJUNCTIVE_I = _words(
+    "sei seien habe werde könne müsse solle wolle gebe brauche bleibe stehe gehe liege "
+    "handele dürfe wisse komme trage"
+)
+# Subjunctive II: reported speech right after a reporting sentence, else a condition.
+SUBJUNCTIVE_II = _words("stünden lägen müssten würden wären hätten")
+# Finite auxiliaries and modals: a question opening with one asks yes or no ("Ist …").
+AUXILIARY_FORMS = _words(
+    "ist sind hat haben hatte hatten wird werden wurde wurden war waren gibt gab"
+)
+MODAL_FORMS = _words("kann können soll sollen will wollen darf dürfen muss müssen")
+NEGATIONS = _words("nicht kein keine keinen keinem keiner keines nie niemals nichts weder")
+
+# --- Nouns -------------------------------------------------------------------------------
+
+# Role nouns, and endings of compounds of them: "Bundeskanzler", "US-Sondergesandte",
+# "Nato-Chef", "Außenministerin".
+ROLE_NOUNS = _words(
+    """
+    kanzler kanzlerin präsident präsidentin minister ministerin sprecher sprecherin chef
+    chefin korrespondent korrespondentin gesandte gesandter berater beraterin sekretär
+    sekretärin vorsitzende vorsitzender leiter leiterin botschafter botschafterin kommandeur
+    bürgermeister bürgermeisterin abgeordnete abgeordneter politiker politikerin beamte
+    beamter kollege republikaner demokrat demokratin diplomat diplomatin general experte
+    expertin analyst analystin reporter reporterin moderator gouverneur unterhändler
+    """
+)
+# Endings of common nouns, which a first name or surname does not have; capitalised
+# adjectives at a line start ("Multinationale Truppe") end like adjectives.
+NOUN_SUFFIXES = tuple(
+    "ung ungen heit heiten keit keiten schaft schaften ion ionen tät ismus nis tum ment enz "
+    "anz ik ien ität ische ischen ale alen liche lichen ige igen ierte".split()
+)
+# Endings of nouns for people ("Forscherin", "Verhandler", "Psychologe", "Stadtoberhaupt").
+PERSON_NOUN_SUFFIXES = tuple(
+    "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
+    "haupt ling".split()
+)
+# Nouns (and compound endings) for bodies that speak as one ("teilte die Polizei mit").
+INSTITUTION_NOUNS = tuple(
+    "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "
+    "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
+    "agentur armee militär bank institut rat senat parlament ausschuss vorstand".split()
+)
+# Words that count or measure (with the indefinite article, "one").
+NUMBER_WORDS = _words(
+    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert "
+    "tausend dutzend million millionen milliarde milliarden hälfte drittel viertel prozent"
+)
+
+# --- Search and language detection ------------------------------------------------------
+
+# Dropped from keyword search: articles, pronouns, auxiliaries, conjunctions, question words.
+STOPWORDS = _words(
+    """
+    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer
+    anderes auch auf aus bei beim bin bis bist da damit dann das dass dasselbe dazu dein
+    deine dem den denn der des dessen deshalb die dies diese diesem diesen dieser dieses doch
+    dort du durch ein eine einem einen einer eines einig einige er es etwas euer für gegen
+    gewesen hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre im in
+    indem ins ist jede jedem jeden jeder jedes jene jetzt kann kein keine können könnte machen
+    man manche mein mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein
+    seine sich sie sind so solche soll sollte sondern sonst über um und uns unser unter viel
+    vom von vor war waren warum was weil welche welchem welchen welcher welches wenn wer werde
+    werden wie wieder will wir wird wirst wo wollen wollte würde würden zu zum zur zwar
+    zwischen wieso weshalb wann wem wen wessen hätte womit wohin woher worüber wozu
+    wodurch worauf worum wovon
+    """
+)
+# Words that tell a short question is German: function words, question words, the reporting
+# verbs and time words questions use. Not the stopwords: those include words English spells
+# alike ("also", "will", "in"), which would tip an English question.
+LANGUAGE_MARKERS = _words(
+    """
+    der die das den dem des ein eine einen einem einer und oder ist sind war waren wer was wie
+    wo wann warum wieso welche welcher welches welchen hat haben hatte wird werden wurde wurden
+    nicht mit von zu zum zur im auf für über sagte sagten bei nach aus sich auch noch dazu
+    gibt es viele wieviele kann können soll sollen mehr als um ich du wir ihr sie schrieb
+    erklärte betonte forderte warnte teilte gestern heute zuletzt seit
+    """
+)
