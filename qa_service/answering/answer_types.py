@@ -41,13 +41,17 @@ _NUMBER = re.compile(
     rf"\d|\b(?:{_alternatives(german.INDEFINITE_ARTICLES - {'eines'} | german.NUMBER_WORDS)})\b",
     re.IGNORECASE,
 )
+# A place: a preposition of place, an article (not the genitive: "vor des Wanderers Nase"),
+# perhaps an adjective, a capitalised word.
 _PLACE = re.compile(
-    r"\b(?i:in|im|nach|aus|bei|beim|auf|an|vor|über|from|at|to)\s+(?:der|dem|den|die|das|the)?\s*"
+    rf"\b(?i:{_alternatives(german.PLACE_PREPOSITIONS | english.PLACE_PREPOSITIONS)})\s+"
+    rf"(?:{_alternatives(german.DEFINITE_ARTICLES - {'des'} | {'the'})})?\s*"
     r"(?:[a-zäöü]+e[nrm]?\s+)?[A-ZÄÖÜ][\w-]+"
 )
+# A reason: a causal word, or a purpose ("um … zu").
 _REASON = re.compile(
-    r"\b(?:weil|da|denn|wegen|aufgrund|angesichts|um\s+\w+(?:\s+\w+){0,6}\s+zu|damit|daher|"
-    r"deshalb|grund|because|due to|since|so that|in order to|reason)\b",
+    rf"\b(?:{_alternatives(german.CAUSAL_WORDS | english.CAUSAL_WORDS)}"
+    r"|um\s+\w+(?:\s+\w+){0,6}\s+zu)\b",
     re.IGNORECASE,
 )
 

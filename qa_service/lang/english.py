@@ -30,8 +30,10 @@ PREPOSITIONS = _words(
     "about above after against at before between by during for from in into of on over since "
     "to towards under with without"
 )
+PLACE_PREPOSITIONS = _words("in at from to")
 # "What did Smith say else …": words a question puts after the name it asks about.
 PARTICLES = _words("else")
+CAUSAL_WORDS = frozenset({"because", "due to", "since", "so that", "in order to", "reason"})
 QUESTION_WORDS = _words("what who how where when why which whom whose")
 QUESTION_WORD_TYPOS = {"waht": "what", "wat": "what", "whta": "what"}
 # Capitalised at a sentence start, these words never name anyone.

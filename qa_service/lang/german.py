@@ -38,6 +38,8 @@ PREPOSITIONS = _words(
     "an auf aus bei bis durch für gegen hinter in mit nach neben ohne seit über um unter von "
     "vor während wegen zu zwischen am ans aufs beim im ins vom zum zur"
 )
+# Prepositions of place and direction: "in Wien", "nach Berlin", "aus der Ukraine".
+PLACE_PREPOSITIONS = _words("in im nach aus bei beim auf an vor über")
 # "dazu", "darüber": a preposition standing for something said before.
 PRONOMINAL_ADVERBS = _words("dazu darüber davon damit dabei daran darauf dafür dagegen darin")
 # Particles a question puts after the name it asks about ("Was sagte Müller denn genau …").
@@ -46,6 +48,8 @@ PARTICLES = _words("erst noch denn eigentlich genau konkret sonst")
 INTERPOSED_ADVERBS = _words(
     "auch jedoch zudem dann nun aber bereits zuletzt erneut noch weiter ebenfalls später zuvor"
 )
+# Words that give a reason ("weil", "wegen", "deshalb", "aus diesem Grund").
+CAUSAL_WORDS = _words("weil da denn wegen aufgrund angesichts damit daher deshalb grund")
 QUESTION_WORDS = _words(
     "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen"
 )
