@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from qa_service.retrieval.tokens import tokenize
@@ -87,22 +87,34 @@ class Dictionary:
                 extra={"path": str(self.source)},
             )
             return {}
-        stat = self.source.stat()
-        cache = None
-        if self.cache_dir is not None:
-            cache = self.cache_dir / f"dictionary-{stat.st_size}-{int(stat.st_mtime)}.json.gz"
-            if cache.is_file():
-                with gzip.open(cache, "rt", encoding="utf-8") as f:
-                    return json.load(f)
-        with self.source.open(encoding="utf-8", errors="replace") as f:
-            entries = parse(f)
-        if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            with gzip.open(tmp, "wt", encoding="utf-8") as f:
-                json.dump(entries, f, separators=(",", ":"))
-            tmp.replace(cache)
-        return entries
+        return parsed_with_cache(self.source, self.cache_dir, "dictionary", parse)
+
+
+def parsed_with_cache(
+    source: Path,
+    cache_dir: Path | None,
+    prefix: str,
+    parse: Callable[[Iterable[str]], Mapping[str, list[str]]],
+) -> Mapping[str, list[str]]:
+    """`parse` over the dictionary file's lines, cached as JSON in `cache_dir` under a name of
+    `prefix` and the file's size and time; written whole, then renamed, so a reader (another
+    process) never sees half of it."""
+    stat = source.stat()
+    cache = None
+    if cache_dir is not None:
+        cache = cache_dir / f"{prefix}-{stat.st_size}-{int(stat.st_mtime)}.json.gz"
+        if cache.is_file():
+            with gzip.open(cache, "rt", encoding="utf-8") as f:
+                return json.load(f)
+    with source.open(encoding="utf-8", errors="replace") as f:
+        entries = parse(f)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with gzip.open(tmp, "wt", encoding="utf-8") as f:
+            json.dump(entries, f, separators=(",", ":"))
+        tmp.replace(cache)
+    return entries
 
 
 _SHARED: dict[Path, Dictionary] = {}

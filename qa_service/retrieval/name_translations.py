@@ -11,16 +11,13 @@ English question that needs it, and cached beside the word list (then 0.1 s per 
 
 from __future__ import annotations
 
-import gzip
-import json
-import os
 import re
 import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from qa_service.bilingual import CACHE_DIR, Dictionary, shared_dictionary
+from qa_service.bilingual import CACHE_DIR, Dictionary, parsed_with_cache, shared_dictionary
 from qa_service.spelling import fold
 
 MAX_WORDS = 6  # longer English entries are explanations, not names
@@ -108,20 +105,7 @@ class NameTranslations:
             return self._entries
 
     def _load(self) -> Mapping[str, list[str]]:
-        stat = self.source.stat()
-        name = f"names{_FORMAT}-{stat.st_size}-{int(stat.st_mtime)}.json.gz"
-        cache = self.cache_dir / name if self.cache_dir is not None else None
-        if cache is not None and cache.is_file():
-            with gzip.open(cache, "rt", encoding="utf-8") as f:
-                return json.load(f)
-        with self.source.open(encoding="utf-8", errors="replace") as f:
-            entries = parse(f)
-        if cache is not None:  # written whole, then renamed: a reader never sees half
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            partial = cache.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(gzip.compress(json.dumps(entries).encode("utf-8")))
-            partial.replace(cache)
-        return entries
+        return parsed_with_cache(self.source, self.cache_dir, f"names{_FORMAT}", parse)
 
 
 @lru_cache(maxsize=4)
