@@ -59,6 +59,7 @@ def name_key(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
+@lru_cache(maxsize=200_000)  # per candidate sentence word on every question: keep it cached
 def skeleton(word: str) -> str:
     k = name_key(word)
     return re.sub(r"(.)\1+", r"\1", k[:1] + re.sub(r"[aeiou]", "", k[1:]))
