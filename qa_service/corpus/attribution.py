@@ -2,10 +2,11 @@
 
 News text attributes speech in a handful of ways, and this module reads them in one pass
 over a document's sentences:
-- a reporting verb with its subject: "…, sagte Starmer", "Selenskyj schrieb …", "teilte
-  EU-Ratspräsident António Costa … mit", "Er forderte …" (German verb-second order: the
+- a reporting verb with its subject: "…, sagte Wendelbrunn", "Quendlinger schrieb …", "teilte
+  EU-Ratspräsidentin Olga Brandstetter … mit", "Er forderte …" (German verb-second order: the
   subject stands right after the verb when something else comes first);
-- "so Merz", "laut X", "nach Angaben von X", "nach den Worten von X", "hieß es im Elysée";
+- "so Wendelbrunn", "laut X", "nach Angaben von X", "nach den Worten von X", "hieß es im
+  Ministerium";
 - the name line: a quote alone on its line, the speaker's name alone on the next;
 - a sentence ending in ":" ("… sagte er:") lends its speaker to the quote it introduces;
 - reported speech goes on in the subjunctive ("Es gebe keine Alternative"), in a bare quote
@@ -13,10 +14,11 @@ over a document's sentences:
   sentence's speaker;
 - a pronoun or a role noun ("er", "der Kanzler", "die Forscherin", "so der 45-Jährige") is
   the last person named that fits; plural and indefinite ones are unnamed sources.
-A speaker is a name as the text writes it, in its fullest form in the document ("Friedrich
-Merz" for "so Merz"), an institution ("teilte die Polizei mit") or an unnamed source; never a
-common noun: HanTa's German lexicon tells nouns ("Firmengeschichte") from names, and reads
-verbs to their lemmas. A sentence nobody is said to speak has no speaker: the outlet reports.
+A speaker is a name as the text writes it, in its fullest form in the document ("Gustav
+Wendelbrunn" for "so Wendelbrunn"), an institution ("teilte die Polizei mit") or an unnamed
+source; never a common noun: HanTa's German lexicon tells nouns ("Firmengeschichte") from
+names, and reads verbs to their lemmas. A sentence nobody is said to speak has no speaker:
+the outlet reports.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from qa_service.corpus.names import (
     strip_roles,
     word_class,
 )
+from qa_service.corpus.people import Registry, name_runs_at, tokens
 from qa_service.lang import english, german
 from qa_service.models import Document
 from qa_service.sentences import split_sentences
@@ -152,90 +155,9 @@ _REFERS_BACK = re.compile(
     + r")\b"
 )
 _QUOTE_OPEN = '„"“»«'
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S", re.UNICODE)
-# "in der Ukraine", "aus Deutschland", "gegen Russland": what follows is a place, not a person.
-_PLACE = re.compile(
-    r"(?<!\w)(?:in|im|nach|aus|gegen|für|zwischen|Richtung|nahe|bei) (?:der |dem |den |die |das )?"
-    r"([A-ZÄÖÜ][\w-]+)"
-)
 # Words that may stand between a verb and its subject ("sagte jedoch der britische …").
 _FILLER = german.ARTICLES | german.INTERPOSED_ADVERBS | english.ARTICLES
 _ARTICLE = german.DEFINITE_ARTICLES | {"the"}
-
-
-@dataclass
-class _Person:
-    name: str  # fullest form seen
-    key: str
-    roles: set[str]
-    named: bool = False  # seen with a first name or a role: a person, not just a subject
-
-
-class _Registry:
-    """The people a document names, in the order it names them."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[str, _Person] = {}
-        self.last: _Person | None = None
-        self.places: set[str] = set()
-        self.known: set[str] = set()  # words of names given whole ("Christian Kern")
-
-    def split(self, words: list[str]) -> tuple[list[str], list[str]]:
-        """Name words and role words of a run: role nouns, and common nouns before a name
-        ("Verwaltungsrechtler Andreas Hauer"); a nominalised adjective ends the name ("rät
-        Jungwirth Betroffenen")."""
-        name_words, roles = strip_roles(words)
-        roles = list(roles)
-        while len(name_words) > 1 and not self.is_name(name_words[0]):
-            roles.append(name_words.pop(0))
-        cut = next((i for i, w in enumerate(name_words) if i and is_adjective_noun(w)), None)
-        return (name_words[:cut] if cut else name_words), roles
-
-    def add(self, words: list[str]) -> _Person | None:
-        name_words, roles = self.split(words)
-        # A surname after a first name is a name, whatever else the word means ("Kern").
-        first = next((i for i, w in enumerate(name_words) if self.is_name(w)), None)
-        if first is None:
-            return None
-        name_words = [w for w in name_words[first:] if w not in self.places]
-        if not name_words:
-            return None
-        name = " ".join(name_words)
-        key = person_key(name)
-        person = self.by_key.get(key)
-        if person is None:
-            person = self.by_key[key] = _Person(name, key, set())
-        elif len(name) > len(person.name):
-            person.name = name
-        person.roles.update(_role_stem(r) for r in roles)
-        person.named = person.named or len(name_words) >= 2 or bool(roles)
-        if len(name_words) >= 2:
-            self.known.update(name_words)
-        return person
-
-    def mention(self, person: _Person | None) -> None:
-        """Only a named person is who a later "er" can mean."""
-        if person is not None and person.named:
-            self.last = person
-
-    def is_name(self, word: str) -> bool:
-        """A word that may name someone: not a place of the text, not a common noun."""
-        if word in self.known or word.rstrip("s'’") in self.known:
-            return True
-        return (
-            is_name_word(word)
-            and word not in self.places
-            and not looks_like_noun(word)
-            and not is_lexicon_word(word)
-        )
-
-    def by_role(self, role: str) -> _Person | None:
-        """The last-named person who holds `role` ("Kanzler" fits "Bundeskanzler")."""
-        stem = _role_stem(role)
-        fits = [p for p in self.by_key.values() if any(r.endswith(stem) for r in p.roles)]
-        if self.last in fits:
-            return self.last
-        return fits[-1] if fits else None
 
 
 def _singular(article: str, noun: str) -> bool:
@@ -252,28 +174,15 @@ def _nominative(noun: str) -> str:
     return lemma if noun == lemma + "n" and lemma.endswith(("er", "el")) else noun
 
 
-def _role_stem(role: str) -> str:
-    r = role.lower().rsplit("-", 1)[-1]
-    for suffix in ("in", "en", "e", "s"):
-        if r.endswith(suffix) and len(r) > 5:
-            r = r[: -len(suffix)]
-            break
-    return r
-
-
-def _tokens(text: str) -> list[tuple[str, int]]:
-    return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
-
-
 def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     """Capitalised words after `pos`, past articles and adjectives ("der britische
-    Premierminister Keir Starmer" -> Premierminister Keir Starmer); whether they are definite
-    (a definite article, or named right after the verb: "behauptet Russland"); and the
+    Premierminister Hugo Falkenrath" -> Premierminister Hugo Falkenrath); whether they are definite
+    (a definite article, or named right after the verb: "behauptet Norwegen"); and the
     article itself ("der Kanzler" is someone named before, "ein Sprecher" is not)."""
     words: list[str] = []
     definite = False
     article = ""
-    for i, (tok, _) in enumerate(_tokens(text[pos:])[:10]):
+    for i, (tok, _) in enumerate(tokens(text[pos:])[:10]):
         low = tok.lower()
         if tok[0].isupper() and tok[0].isalpha():
             definite = definite or i == 0
@@ -291,9 +200,9 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
 
 
 def _run_before(text: str, pos: int) -> list[str]:
-    """Capitalised words right before `pos` ("Premierminister Keir Starmer betonte")."""
+    """Capitalised words right before `pos` ("Premierminister Hugo Falkenrath betonte")."""
     words: list[str] = []
-    for tok, _ in reversed(_tokens(text[:pos])[-6:]):
+    for tok, _ in reversed(tokens(text[:pos])[-6:]):
         if tok[0].isupper() and tok[0].isalpha():
             words.insert(0, tok)
         else:
@@ -304,20 +213,7 @@ def _run_before(text: str, pos: int) -> list[str]:
 class _Reader:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.people = _Registry()
-        places = {m.group(1) for m in _PLACE.finditer(doc.text)}
-        self.people.places = places
-        for words, start, end in _name_runs_at(doc.text, places):
-            name_words, roles = strip_roles(words)
-            # A person: with a role ("Bundeskanzler Friedrich Merz"), with age or party
-            # ("Donald Trump (79)"), or a first name and a surname the text uses alone too.
-            if (
-                roles
-                or doc.text[end : end + 2] == " ("
-                or (len(name_words) >= 2 and _surname_alone(doc.text, name_words[-1], start))
-            ):
-                self.people.add(words)
-        self.people.last = None
+        self.people = Registry.of(doc)
 
     def speaker_of(
         self, words: list[str], definite: bool = False, subject: bool = True, article: str = ""
@@ -330,7 +226,7 @@ class _Reader:
             person = self.people.last
             return (person.name, "pronoun") if person else None
         while words and not (is_name_word(words[0]) or is_role(words[0])):
-            words = words[1:]  # "Der Elysée", "Doch Experten"
+            words = words[1:]  # "Der Palast", "Doch Experten"
         if not words:
             return None
         name_words, roles = self.people.split(words)
@@ -338,8 +234,8 @@ class _Reader:
             person = self.people.add(words)
             if person is not None:
                 return person.name, "verb"
-        # A state or an institution in subject position speaks too ("Der Elysée erinnerte",
-        # "Russland behauptet"), though it is never the "er" of a later sentence.
+        # A state or an institution in subject position speaks too ("Der Senat erinnerte",
+        # "Norwegen behauptet"), though it is never the "er" of a later sentence.
         places = [w for w in name_words if is_name_word(w) and not looks_like_noun(w)
                   and not is_lexicon_word(w)]  # fmt: skip
         if places and not roles and (subject or definite):
@@ -372,7 +268,7 @@ class _Reader:
             else:
                 words, definite, article = _run_after(text, m.end())
                 if words and not strip_roles(words)[0]:
-                    # "erklärte der Leiter der Kiewer Militärverwaltung, Tymur Tkatschenko"
+                    # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow"
                     appos = _APPOSITION.match(text[m.end() :])
                     if appos and all(self.people.is_name(w) for w in appos.group(1).split()):
                         words, definite, article = appos.group(1).split(), False, ""
@@ -412,8 +308,8 @@ class _Reader:
         return UNKNOWN if verbs else None
 
     def _clause_subject(self, before: str) -> tuple[str, How] | None:
-        """ "Trump hatte … versprochen": a person named before the verb in its clause, else
-        a state or institution opening the sentence ("Frankreich hatte … klargestellt")."""
+        """ "Wendelbrunn hatte … versprochen": a person named before the verb in its clause, else
+        a state or institution opening the sentence ("Norwegen hatte … klargestellt")."""
         clause = re.split(r"[,;:]", before)[-1]
         pronoun = re.match(r"\s*(?:wie|als|nachdem|während)\s+(er|sie)\b", clause)
         if pronoun:  # "…, wie er am Montag versicherte"
@@ -446,46 +342,16 @@ class _Reader:
 
 def _name_runs(text: str, places: set[str]) -> list[list[str]]:
     """Maximal runs of capitalised words (names with their role nouns)."""
-    return [words for words, _, _ in _name_runs_at(text, places)]
-
-
-def _name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:
-    runs: list[tuple[list[str], int, int]] = []
-    run: list[str] = []
-    start = end = 0
-    for tok, pos in _tokens(text):
-        name = is_name_word(tok) and tok not in places and not looks_like_noun(tok)
-        if tok[0].isupper() and tok[0].isalpha() and (name or is_role(tok)):
-            if not run:
-                start = pos
-            run.append(tok)
-            end = pos + len(tok)
-        else:
-            if run:
-                runs.append((run, start, end))
-            run = []
-    if run:
-        runs.append((run, start, end))
-    return runs
+    return [words for words, _, _ in name_runs_at(text, places)]
 
 
 def _opens_with_person(sentence: str, reader: _Reader) -> bool:
-    runs = _name_runs_at(sentence, reader.people.places)
+    runs = name_runs_at(sentence, reader.people.places)
     if not runs or runs[0][1] > 4:
         return False
     key = person_key(" ".join(strip_roles(runs[0][0])[0]) or runs[0][0][-1])
     person = reader.people.by_key.get(key)
     return person is not None and person.named
-
-
-def _surname_alone(text: str, surname: str, start: int) -> bool:
-    """Does the text use `surname` without its first name somewhere else?"""
-    pattern = re.compile(r"(?<![\w-])(?<![A-ZÄÖÜ][\w-] )" + re.escape(surname) + r"(?![\w-])")
-    return any(
-        not re.search(r"[A-ZÄÖÜ][\w-]+\s$", text[max(0, m.start() - 30) : m.start()])
-        for m in pattern.finditer(text)
-        if m.start() != start
-    )
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -498,7 +364,7 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
 
 
 def _name_line(text: str, start: int, end: int, reader: _Reader) -> str | None:
-    """The name line under a quote: a short line of nothing but a name ("Friedrich Merz")."""
+    """The name line under a quote: a short line of nothing but a name ("Gustav Wendelbrunn")."""
     line = text[start:end].strip()
     words = line.split()
     if not 1 <= len(words) <= 4 or re.search(r"[.!?:;,\"„“]", line):
@@ -564,9 +430,9 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
                 speaker = (previous[0], "continued")
         section = next((sec for sec in sections if sec.start <= s < sec.end), None)
         if speaker is None and not reported and _opens_with_person(sentence, reader):
-            last = None  # "Donald Trump glaubt …": a new subject, the reported speech is over
+            last = None  # "Berta Quendlinger glaubt …": a new subject, the reported speech is over
         if speaker is None and last and since <= CARRY and not says_unknown:
-            # "Das kündigte ein Regierungssprecher an. … Merz werde in Präsenz teilnehmen."
+            # "Das kündigte ein Regierungssprecher an. … Wendelbrunn werde in Präsenz teilnehmen."
             same_section = section is None or section.start <= last_start
             if (reported or words & german.FIRST_PERSON) and same_section:
                 speaker = (last[0], "continued")

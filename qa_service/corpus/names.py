@@ -1,9 +1,10 @@
-"""Person names as news text writes them: "Bundeskanzler Friedrich Merz", "Merz", "der Kanzler".
+"""Person names as news text writes them: "Bundeskanzler Gustav Wendelbrunn", "Wendelbrunn", "der
+Kanzler".
 
-A person is keyed by the skeleton of their surname (`person_key`), so "Selenskyj",
-"Selenskij" and the English "Zelensky" are one person, and "Friedrich Merz" and "Merz" are
-one too. Role nouns ("Bundeskanzler", "EU-Ratspräsident", "president") are recognised by
-their endings so that compounds need no list of their own.
+A person is keyed by the skeleton of their surname (`person_key`), so "Jurij Balakow" and
+"Balakov" are one person, and "Gustav Wendelbrunn" and "Wendelbrunn" are one too. Role nouns
+("Bundeskanzler", "EU-Ratspräsident", "president") are recognised by their endings so that
+compounds need no list of their own.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _tagger():  # noqa: ANN202 - HanTa has no types
 @functools.lru_cache(maxsize=1 << 16)
 def word_class(word: str) -> tuple[str, str]:
     """(lemma, STTS tag) of a word on its own: "sagte" -> ("sagen", "VV(FIN)"), "Polizei" ->
-    ("Polizei", "NN"), "Tschürtz" -> ("Tschürtz", "NE")."""
+    ("Polizei", "NN"), "Quendlinger" -> ("Quendlinger", "NE")."""
     lemma, tag = _tagger().analyze(word, taglevel=1)
     return str(lemma), str(tag)
 
@@ -42,12 +43,12 @@ def word_class(word: str) -> tuple[str, str]:
 # HanTa's log score of a word's best tag: words of its lexicon (and compounds of them) score
 # above this, words it only guesses from their letters below. Measured on the speaker names
 # and nouns of tests/data/attribution_gnad.jsonl and attribution_cases.jsonl: nouns -9 to
-# -25.5 ("Linksaktivist"), guessed surnames -30.8 ("Theveßen") to -33.4 ("Schöttel").
+# -25.5 ("Linksaktivist"), the surnames it guesses -30.8 to -33.4.
 _KNOWN_WORD = -28.0
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _best_tag(word: str) -> tuple[str, float]:
+def best_tag(word: str) -> tuple[str, float]:
     tag, score = _tagger().tag_word(word)[0]
     return str(tag), float(score)
 
@@ -55,21 +56,29 @@ def _best_tag(word: str) -> tuple[str, float]:
 def is_lexicon_word(word: str) -> bool:
     """A capitalised word the German lexicon knows as other than a name: a noun, or an
     adjective, pronoun or preposition opening a sentence ("Viele", "Ohne", "Erste")."""
-    tag, score = _best_tag(word)
+    tag, score = best_tag(word)
     return tag != "NE" and score > _KNOWN_WORD
+
+
+def is_first_name(word: str) -> bool:
+    """A name the German lexicon knows ("Barbara", "Wolfgang"): before a surname it guesses
+    ("Barbara Muster"), the pair names a person. Known places pass too; a place is rarely
+    followed by a word the lexicon does not know."""
+    tag, score = best_tag(word)
+    return tag == "NE" and score > _KNOWN_WORD and word[:1].isupper() and not word.isupper()
 
 
 def is_common_noun(word: str) -> bool:
     """A capitalised word the German lexicon knows as a noun ("Firmengeschichte", "Kauf",
-    "Professor", "Betroffenen"), not a name. A surname that is also a noun ("Kern") is told
+    "Professor", "Betroffenen"), not a name. A surname that is also a noun ("Fuchs") is told
     by the text (a first name before it), not here."""
-    tag, score = _best_tag(word)
+    tag, score = best_tag(word)
     return tag in ("NN", "NNA") and score > _KNOWN_WORD
 
 
 def is_adjective_noun(word: str) -> bool:
     """A nominalised adjective: "Betroffenen", "Vorsitzende", "45-Jährige"."""
-    return is_common_noun(word) and _best_tag(word)[0] == "NNA"
+    return is_common_noun(word) and best_tag(word)[0] == "NNA"
 
 
 def is_person_noun(word: str) -> bool:
@@ -114,12 +123,12 @@ def person_key(name: str) -> str:
     """One key for all spellings of one person: the skeleton of the surname."""
     words = [w for w in _WORD.findall(name) if not is_role(w)]
     last = (words[-1] if words else name).rstrip("s'’") if name else ""
-    # A genitive "Merz'" or "Macrons" keeps its stem; short names keep their letters.
+    # A genitive "Wendelbrunns" or "Balakows" keeps its stem; short names keep their letters.
     return skeleton(last) if len(last) > 3 else last.lower()
 
 
 def strip_roles(words: list[str]) -> tuple[list[str], list[str]]:
-    """("Frankreichs", "Präsident", "Emmanuel", "Macron") -> name words after the last role,
+    """("Norwegens", "Präsident", "Hugo", "Falkenrath") -> name words after the last role,
     and the role words."""
     last_role = max((i for i, w in enumerate(words) if is_role(w)), default=-1)
     roles = [w for w in words[: last_role + 1] if is_role(w)]
@@ -127,7 +136,7 @@ def strip_roles(words: list[str]) -> tuple[list[str], list[str]]:
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    """ "Friedrich Merz" is "Merz"; "Elysée-Palast" is "Elysée"."""
+    """ "Gustav Wendelbrunn" is "Wendelbrunn"; "Hofburg-Palast" is "Hofburg"."""
     if not (a and b):
         return False
     if person_key(a) == person_key(b):

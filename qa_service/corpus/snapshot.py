@@ -1,8 +1,9 @@
 """The corpus snapshot: everything derived from the store, built once, never changed.
 
 Keyword index, idf, vocabulary, the documents (for citation checks), their sentences with
-speakers and ticker times, the speakers the corpus quotes, and which sentences are the same
-text in several outlets, all for one store fingerprint. A query takes the current snapshot
+speakers and ticker times, the speakers the corpus quotes, the people the documents name
+(the name index), and which sentences are the same text in several outlets, all for one store
+fingerprint. A query takes the current snapshot
 and uses nothing else, so one answer never mixes two states of the corpus; a new snapshot is
 built beside the old one and swapped in whole (`CorpusSnapshots`).
 
@@ -30,12 +31,44 @@ from pathlib import Path
 
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.corpus.duplicates import near_duplicate_groups
+from qa_service.corpus.names import person_key
+from qa_service.corpus.people import Person, read_people, role_form, role_stem
 from qa_service.models import Document
 from qa_service.protocols import Store
 from qa_service.retrieval.bm25 import BM25Index
 from qa_service.retrieval.entities import Vocabulary
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    """One person across the corpus: the fullest name any document writes, every role with
+    the documents that give it, the party a document gives, and the documents naming them."""
+
+    key: str
+    name: str
+    roles: tuple[tuple[str, str], ...]  # (role, doc id)
+    party: str | None
+    docs: tuple[str, ...]
+
+
+def people_index(people_in: Mapping[str, tuple[Person, ...]]) -> dict[str, PersonEntry]:
+    """The name index: each document's persons gathered by person key."""
+    found: dict[str, list[tuple[str, Person]]] = defaultdict(list)
+    for doc_id in sorted(people_in):
+        for person in people_in[doc_id]:
+            found[person.key].append((doc_id, person))
+    return {
+        key: PersonEntry(
+            key=key,
+            name=max((p.name for _, p in seen), key=len),
+            roles=tuple((role, doc_id) for doc_id, p in seen for role in p.roles),
+            party=next((p.party for _, p in seen if p.party), None),
+            docs=tuple(dict.fromkeys(doc_id for doc_id, _ in seen)),
+        )
+        for key, seen in found.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -47,6 +80,8 @@ class CorpusSnapshot:
     speakers: Mapping[str, tuple[SentenceUnit, ...]]  # by person key: what each one says
     duplicates: Mapping[tuple[str, int], int]  # (doc id, sentence start) -> group
     groups: Mapping[int, tuple[SentenceUnit, ...]] = field(default_factory=dict)
+    people_in: Mapping[str, tuple[Person, ...]] = field(default_factory=dict)  # by doc id
+    people: Mapping[str, PersonEntry] = field(default_factory=dict)  # by person key
 
     @cached_property
     def newest_date(self) -> dt.date | None:
@@ -82,6 +117,31 @@ class CorpusSnapshot:
     def group_of(self, unit: SentenceUnit) -> int | None:
         return self.duplicates.get((unit.doc_id, unit.start))
 
+    def people_by_role(
+        self, role_words: Sequence[str], doc_ids: Sequence[str] | None = None
+    ) -> list[str]:
+        """The persons a role noun phrase names ("Verkehrsminister", "die Vorsitzende
+        Richterin"), best first. Each role word must fit one of the person's roles: the same
+        role in any form ("Ministerin", "Ministers"), or its head noun ("Minister" fits
+        "Verkehrsminister"; "Verkehrsminister" does not fit "Finanzminister"). Persons the
+        given documents name come first, then those more documents name."""
+        wanted = [role_stem(role_form(w)) for w in role_words if w[:1].isupper()]
+        if not wanted:
+            return []
+        docs = set(doc_ids or ())
+        fits = []
+        for entry in self.people.values():
+            stems = {role_stem(r): d for r, d in entry.roles}
+            if all(any(s.endswith(w) for s in stems) for w in wanted):
+                in_docs = any(d in docs for s, d in stems.items() if s.endswith(wanted[-1]))
+                fits.append((not in_docs, -len(entry.docs), entry.key))
+        return [key for *_, key in sorted(fits)]
+
+    def resolve(self, name: str) -> str | None:
+        """The person key a surname or a fuller name means, if the corpus names them."""
+        key = person_key(name)
+        return key if key in self.people else None
+
 
 def build_snapshot(
     fingerprint: str,
@@ -98,6 +158,12 @@ def build_snapshot(
         d.id: previous.sentences[d.id]
         if previous is not None and old.get(d.id) == d
         else tuple(read_sentences(d))
+        for d in documents
+    }
+    people_in = {
+        d.id: previous.people_in[d.id]
+        if previous is not None and old.get(d.id) == d and d.id in previous.people_in
+        else read_people(d)
         for d in documents
     }
     speakers: dict[str, list[SentenceUnit]] = defaultdict(list)
@@ -118,6 +184,8 @@ def build_snapshot(
         speakers={k: tuple(v) for k, v in speakers.items()},
         duplicates=duplicates,
         groups=groups,
+        people_in=people_in,
+        people=people_index(people_in),
     )
 
 

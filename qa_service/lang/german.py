@@ -179,6 +179,15 @@ ROLE_NOUNS = _words(
     bürgermeister bürgermeisterin abgeordnete abgeordneter politiker politikerin beamte
     beamter kollege republikaner demokrat demokratin diplomat diplomatin general experte
     expertin analyst analystin reporter reporterin moderator gouverneur unterhändler
+    landesrat landesrätin stadtrat stadträtin obmann obfrau professor professorin trainer
+    trainerin direktor direktorin
+    """
+)
+# Nouns for a member of a party: the short form before one is a party ("XPD-Politiker").
+PARTY_MEMBER_NOUNS = _words(
+    """
+    politiker politikerin abgeordnete abgeordneter mandatar mandatarin parteichef parteichefin
+    parteivorsitzende parteivorsitzender parteimitglied
     """
 )
 # Endings of common nouns, which a first name or surname does not have; capitalised
@@ -217,6 +226,7 @@ STOPWORDS = _words(
     indem ins ist jede jedem jeden jeder jedes jene jetzt kann kein keine können könnte machen
     man manche mein mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein
     seine sich sie sind so solche soll sollte sondern sonst über um und uns unser unter viel
+    viele vielen wenige
     vom von vor war waren warum was weil welche welchem welchen welcher welches wenn wer werde
     werden wie wieder will wir wird wirst wo wollen wollte würde würden zu zum zur zwar
     zwischen wieso weshalb wann wem wen wessen hätte womit wohin woher worüber wozu

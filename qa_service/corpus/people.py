@@ -1,0 +1,371 @@
+"""The people a document names, with the roles, parties and ages the text gives them.
+
+News text introduces a person once in full and then shortens: "Verkehrsministerin Anna
+Beispiel (XPD)", "Beispiel", "die Ministerin", "die 52-Jährige". Questions ask by any of these,
+so ingest keeps what the text says of each person:
+- the fullest name as written, keyed by `names.person_key` (the surname's skeleton);
+- roles: a role or person noun right before the name ("Verkehrsministerin Anna Beispiel",
+  "Wirtschaftspsychologin …"), in an apposition ("Anna Beispiel, die Ministerin,"), or a
+  definite noun phrase that refers back to the person last named ("der Professor für …");
+- the party: in parentheses after the name ("(XPD)", "(70, CDU)"), or the short form that
+  prefixes a role ("XPD-Chef Hans Muster", "der XPD-Politiker");
+- the age: "(70, CDU)", "(45)", "der 45-Jährige", "die 83-jährige Mutter Hilde Muster".
+The `Registry` is the one place that decides what counts as a person and collects their
+roles; attribution uses it too while it reads who says what.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa_service.corpus.names import (
+    best_tag,
+    is_adjective_noun,
+    is_first_name,
+    is_lexicon_word,
+    is_name_word,
+    is_person_noun,
+    is_role,
+    looks_like_noun,
+    person_key,
+    strip_roles,
+)
+from qa_service.lang import german
+from qa_service.models import Document
+
+_ARTICLES = german.DEFINITE_ARTICLES
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as one document names them."""
+
+    name: str  # the fullest form written
+    key: str  # names.person_key(name)
+    roles: tuple[str, ...] = ()  # in their nominative form, in text order
+    party: str | None = None
+    age: int | None = None
+
+
+@dataclass
+class PersonRecord:
+    """A person while the document is read: what is known so far."""
+
+    name: str
+    key: str
+    roles: list[str] = field(default_factory=list)
+    named: bool = False  # seen with a first name or a role: a person, not just a subject
+    party: str | None = None
+    age: int | None = None
+
+    def add_role(self, word: str) -> None:
+        role = role_form(word)
+        if role not in self.roles:
+            self.roles.append(role)
+
+    def freeze(self) -> Person:
+        return Person(self.name, self.key, tuple(self.roles), self.party, self.age)
+
+
+# "in der Steiermark", "aus Deutschland", "gegen Norwegen": what follows is a place, not a person.
+PLACE = re.compile(
+    r"(?<!\w)(?:in|im|nach|aus|gegen|für|zwischen|Richtung|nahe|bei) (?:der |dem |den |die |das )?"
+    r"([A-ZÄÖÜ][\w-]+)"
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S", re.UNICODE)
+
+
+def tokens(text: str) -> list[tuple[str, int]]:
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+
+
+def role_stem(role: str) -> str:
+    """The part of a role both its forms share: "Kanzlerin", "Kanzler" -> "kanzler"."""
+    r = role.lower().rsplit("-", 1)[-1]
+    for suffix in ("in", "en", "e", "s"):
+        if r.endswith(suffix) and len(r) > 5:
+            r = r[: -len(suffix)]
+            break
+    return r
+
+
+_ROLE_ENDINGS = tuple(german.ROLE_NOUNS) + german.PERSON_NOUN_SUFFIXES
+
+
+def role_form(word: str) -> str:
+    """A role noun in the nominative singular: "Kanzlers" -> "Kanzler", "Präsidenten" ->
+    "Präsident", "Vorsitzenden" -> "Vorsitzende" (HanTa's lemma guesses wrong on compounds
+    it does not know: "Wissenschafter" -> "Wissenschaft")."""
+    for suffix in ("s", "n", "en"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and stem.lower().endswith(_ROLE_ENDINGS):
+            return stem
+    return word
+
+
+def role_word(word: str) -> bool:
+    """A noun that can stand for a person's role before their name: a role noun, or a noun
+    for a person ("Forscherin", "Verwaltungsrechtler" even where the lexicon only guesses
+    it); not a short form ("EU") nor a nominalised adjective ("Unbekannte")."""
+    if word.isupper():
+        return False
+    if is_role(word):
+        return True
+    tag, _ = best_tag(word)
+    return tag == "NN" and word.lower().rsplit("-", 1)[-1].endswith(german.PERSON_NOUN_SUFFIXES)
+
+
+# A noun in -er refers back to a person only if it is a role noun: "der Brenner" is a pass,
+# "der Tiroler" anyone from there; "die Forscherin", "der Künstler", "der Professor" are not.
+_REFERRING_SUFFIXES = tuple(s for s in german.PERSON_NOUN_SUFFIXES if s != "er") + ("ler",)
+
+
+def referring_role(word: str) -> bool:
+    """A definite role noun that means the person last named ("der Minister")."""
+    if word.isupper():
+        return False
+    if is_role(word):
+        return True
+    last = word.lower().rsplit("-", 1)[-1]
+    return best_tag(word)[0] == "NN" and is_person_noun(word) and last.endswith(_REFERRING_SUFFIXES)
+
+
+class Registry:
+    """The people a document names, in the order it names them."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, PersonRecord] = {}
+        self.last: PersonRecord | None = None
+        self.places: set[str] = set()
+        self.known: set[str] = set()  # words of names given whole ("Gustav Wendelbrunn")
+
+    @classmethod
+    def of(cls, doc: Document) -> Registry:
+        """The persons a document introduces: a name with a role ("Bundeskanzlerin Anna
+        Beispiel"), with age or party ("Hans Muster (79)"), a first name the lexicon knows
+        before a surname ("Barbara Muster"), or a first name and a surname the text also uses
+        alone."""
+        registry = cls()
+        text = doc.text
+        registry.places = {m.group(1) for m in PLACE.finditer(text)}
+        for words, start, end in name_runs_at(text, registry.places):
+            name_words, roles = registry.split(words)
+            roles = [r for r in roles if role_word(r)]
+            if (
+                roles
+                or text[end : end + 2] == " ("
+                or (len(name_words) >= 2 and is_first_name(name_words[0]))
+                or (len(name_words) >= 2 and surname_alone(text, name_words[-1], start))
+            ):
+                registry.add(words)
+        return registry
+
+    def split(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Name words and role words of a run: role nouns, and common nouns before a name
+        ("Verwaltungsrechtler Hans Muster"); a nominalised adjective ends the name ("rät
+        Muster Betroffenen")."""
+        name_words, roles = strip_roles(words)
+        roles = list(roles)
+        while len(name_words) > 1 and not self.is_name(name_words[0]):
+            roles.append(name_words.pop(0))
+        # "Landeshauptmannvize Hans Muster": a noun the lexicon only guesses, before a first
+        # name, is a role too.
+        while len(name_words) > 2 and is_first_name(name_words[1]) and role_word(name_words[0]):
+            roles.append(name_words.pop(0))
+        cut = next((i for i, w in enumerate(name_words) if i and is_adjective_noun(w)), None)
+        return (name_words[:cut] if cut else name_words), roles
+
+    def add(self, words: list[str]) -> PersonRecord | None:
+        name_words, roles = self.split(words)
+        # A surname after a first name is a name, whatever else the word means ("Fuchs").
+        first = next((i for i, w in enumerate(name_words) if self.is_name(w)), None)
+        if first is None:
+            return None
+        name_words = [w for w in name_words[first:] if w not in self.places]
+        if not name_words:
+            return None
+        name = " ".join(name_words)
+        key = person_key(name)
+        person = self.by_key.get(key)
+        if person is None:
+            person = self.by_key[key] = PersonRecord(name, key)
+        elif len(name) > len(person.name):
+            person.name = name
+        for role in roles:
+            if role_word(role):
+                person.add_role(role)
+        person.named = person.named or len(name_words) >= 2 or bool(roles)
+        if len(name_words) >= 2:
+            self.known.update(name_words)
+        return person
+
+    def mention(self, person: PersonRecord | None) -> None:
+        """Only a named person is who a later "er" can mean."""
+        if person is not None and person.named:
+            self.last = person
+
+    def is_name(self, word: str) -> bool:
+        """A word that may name someone: not a place of the text, not a common noun."""
+        if word in self.known or word.rstrip("s'’") in self.known:
+            return True
+        return (
+            is_name_word(word)
+            and word not in self.places
+            and not looks_like_noun(word)
+            and not is_lexicon_word(word)
+        )
+
+    def by_role(self, role: str) -> PersonRecord | None:
+        """The last-named person who holds `role` ("Kanzler" fits "Bundeskanzler")."""
+        stem = role_stem(role)
+        fits = [
+            p for p in self.by_key.values() if any(role_stem(r).endswith(stem) for r in p.roles)
+        ]
+        if self.last in fits:
+            return self.last
+        return fits[-1] if fits else None
+
+    def lookup(self, words: list[str]) -> PersonRecord | None:
+        """The person a run of capitalised words names, if the registry knows them."""
+        name_words = strip_roles(words)[0]
+        return self.by_key.get(person_key(" ".join(name_words) or words[-1]))
+
+
+def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:
+    """Maximal runs of capitalised words (names with their role nouns), with their spans."""
+    runs: list[tuple[list[str], int, int]] = []
+    run: list[str] = []
+    start = end = 0
+    for tok, pos in tokens(text):
+        name = is_name_word(tok) and tok not in places and not looks_like_noun(tok)
+        if tok[0].isupper() and tok[0].isalpha() and (name or is_role(tok)):
+            if not run:
+                start = pos
+            run.append(tok)
+            end = pos + len(tok)
+        else:
+            if run:
+                runs.append((run, start, end))
+            run = []
+    if run:
+        runs.append((run, start, end))
+    return runs
+
+
+def surname_alone(text: str, surname: str, start: int) -> bool:
+    """Does the text use `surname` without its first name somewhere else?"""
+    pattern = re.compile(r"(?<![\w-])(?<![A-ZÄÖÜ][\w-] )" + re.escape(surname) + r"(?![\w-])")
+    return any(
+        not re.search(r"[A-ZÄÖÜ][\w-]+\s$", text[max(0, m.start() - 30) : m.start()])
+        for m in pattern.finditer(text)
+        if m.start() != start
+    )
+
+
+# What a person's name may be followed by: "(70, CDU)", "(45)", "(XPD)".
+_AFTER_NAME = re.compile(r"\s?\((?:(\d{1,3})(?:,\s*)?)?([A-ZÄÖÜ][\w-]{0,15})?\)")
+# "der 45-Jährige", "die 83-jährige Mutter": an age the text gives a person.
+_AGE = re.compile(r"(?<!\w)(\d{1,3})-[Jj]ährigen?\b")
+# Sentence ends a role noun or an age may be from the person's last mention. Measured on the
+# first half of tests/data/entities_gnad.jsonl (roles recalled of 42, roles read): 1 -> 23
+# (25 read), 2 -> 27 (29), 3 -> 27 (31), 5 -> 28 (33), the whole paragraph -> 28 (37).
+BACK = 2
+_AHEAD = 30  # characters from "83-jährige" to the name: room for a role and an adjective
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ„\"])|\n")
+# A short form of a party before a role noun: "XPD-Chef", "CDU-Politikerin".
+_PREFIX = re.compile(r"^([A-ZÄÖÜ][A-ZÄÖÜa-z]*[A-ZÄÖÜ])-")
+# "…, der Verkehrsminister," or a sentence's "der Professor für …": a definite noun phrase.
+_DEFINITE = re.compile(
+    r"(?<![\w-])(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]em|[Dd]en|[Dd]es)\s+(?:[a-zäöüß][\w-]*\s+){0,2}([A-ZÄÖÜ][\w-]+)"
+)
+
+
+def _party(role: str, before_name: bool) -> str | None:
+    """The party a role's prefix names: any prefix of a party member's noun ("XPD-Politiker"),
+    else the prefix of a role written right before the name ("XPD-Chef Hans Muster")."""
+    m = _PREFIX.match(role)
+    if not m:
+        return None
+    head = role.lower().rsplit("-", 1)[-1]
+    return m.group(1) if before_name or head in german.PARTY_MEMBER_NOUNS else None
+
+
+def read_people(doc: Document) -> tuple[Person, ...]:
+    """The persons `doc` names, in the order it first names them."""
+    registry = Registry.of(doc)
+    text = doc.text
+    # In text order: who a role noun or an age refers back to is the person last named.
+    events: list[tuple[int, int, str, object]] = []
+    for words, start, end in name_runs_at(text, registry.places):
+        person = registry.lookup(words)
+        if person is not None and person.named:
+            events.append((start, end, "name", (person, words)))
+    for m in _DEFINITE.finditer(text):
+        if referring_role(m.group(1)) and not is_name_word_after(text, m.end()):
+            events.append((m.start(1), m.end(1), "role", m.group(1)))
+    for m in _AGE.finditer(text):
+        # "der 45-Jährige" refers back; "die 83-jährige Mutter Hilde Muster" ahead.
+        back = m.group()[m.group().index("-") + 1].isupper()
+        events.append((m.start(), m.end(), "age" if back else "age ahead", int(m.group(1))))
+    events.sort(key=lambda e: e[0])
+
+    last: PersonRecord | None = None
+    last_end = -1
+    ahead: tuple[int, int] | None = None  # (end, age) of an age adjective before a name
+    for start, end, kind, value in events:
+        if kind == "age ahead":
+            ahead = (end, int(value))  # type: ignore[call-overload]
+            continue
+        if kind == "name":
+            person, words = value  # type: ignore[misc]
+            if ahead and start - ahead[0] <= _AHEAD:
+                person.age = person.age or ahead[1]
+            ahead = None
+            after = _AFTER_NAME.match(text, end)
+            if after:
+                person.age = person.age or (int(after.group(1)) if after.group(1) else None)
+                if _is_party(after.group(2) or ""):
+                    person.party = after.group(2)
+            roles = registry.split(words)[1]
+            for role in roles:
+                party = _party(role, before_name=role is roles[-1])
+                if party and person.party is None:
+                    person.party = party
+            last, last_end = person, end
+            continue
+        # A role or an age refers back to a mention at most BACK sentences before.
+        if last is None or len(_SENTENCE_END.findall(text, last_end, start)) > BACK:
+            continue
+        last_end = end  # a role noun or an age names the person again
+        if kind == "age":
+            last.age = last.age or value  # type: ignore[assignment]
+        elif _singular(text[:start], str(value)):
+            last.add_role(str(value))
+            party = _party(str(value), before_name=False)
+            if party and last.party is None:
+                last.party = party
+    return tuple(p.freeze() for p in registry.by_key.values() if p.named)
+
+
+def _is_party(word: str) -> bool:
+    """In parentheses after a name, a short form ("XPD", "CDU") or a nominalised adjective
+    ("Grüne") is a party."""
+    return sum(c.isupper() for c in word) >= 2 or (bool(word) and is_adjective_noun(word))
+
+
+def is_name_word_after(text: str, pos: int) -> bool:
+    """Does a name follow right after `pos` ("der Minister Hans Muster")? Then the noun is
+    that name's role, not a reference back."""
+    m = re.match(r"\s+([A-ZÄÖÜ][\w-]+)", text[pos:])
+    return bool(m) and is_name_word(m.group(1)) and not is_lexicon_word(m.group(1))
+
+
+def _singular(before: str, noun: str) -> bool:
+    """ "der Minister", "das Stadtoberhaupt", "die Forscherin" name one person; "die
+    Minister" several."""
+    words = before.split()[-3:]
+    article = next((w.lower() for w in reversed(words) if w.lower() in _ARTICLES), "")
+    if article in ("der", "das", "dem", "des"):
+        return True
+    return noun.endswith("in") or (is_adjective_noun(noun) and not noun.endswith("n"))

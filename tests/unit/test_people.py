@@ -1,0 +1,52 @@
+"""The people a document names: invented sentences, one way of naming each."""
+
+from __future__ import annotations
+
+from qa_service.corpus.people import read_people
+from qa_service.models import Document
+
+
+def _people(text: str) -> dict[str, object]:
+    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
+    return {p.name: p for p in read_people(doc)}
+
+
+def test_a_role_before_the_name_and_the_party_in_parentheses() -> None:
+    people = _people(
+        "Wien – Verkehrsminister Gustav Wendelbrunn (SPÖ) verteidigte den Entwurf. "
+        "Wendelbrunn sagte, die Reform komme."
+    )
+    (person,) = people.values()
+    assert person.name == "Gustav Wendelbrunn"
+    assert person.roles == ("Verkehrsminister",)
+    assert person.party == "SPÖ"
+
+
+def test_age_and_party_in_one_parenthesis() -> None:
+    (person,) = _people("Die Kritik kam von Gustav Wendelbrunn (70, CDU) am Montag.").values()
+    assert (person.age, person.party) == (70, "CDU")
+
+
+def test_a_party_prefix_on_the_role() -> None:
+    (person,) = _people("Das bestätigte FPÖ-Chef Hubert Kranzlmayr am Abend.").values()
+    assert person.party == "FPÖ"
+    assert person.roles == ("FPÖ-Chef",)
+
+
+def test_a_definite_role_and_an_age_refer_back_to_the_person_named() -> None:
+    (person,) = _people(
+        "Erklärt hat das die Wirtschaftspsychologin Berta Quendlinger. "
+        "Die Forscherin untersucht Gerechtigkeit. Die 52-Jährige lehrt in Graz."
+    ).values()
+    assert person.roles == ("Wirtschaftspsychologin", "Forscherin")
+    assert person.age == 52
+
+
+def test_a_first_name_before_a_surname_is_a_person_without_any_role() -> None:
+    people = _people("Die Studie verfasste Barbara Quendlinger gemeinsam mit einem Team.")
+    assert list(people) == ["Barbara Quendlinger"]
+    assert people["Barbara Quendlinger"].roles == ()
+
+
+def test_common_nouns_and_places_are_not_people() -> None:
+    assert _people("Die Firmengeschichte in Wien kennt keinen Stellenabbau.") == {}

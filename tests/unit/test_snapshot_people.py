@@ -1,0 +1,78 @@
+"""The corpus name index: each document's people gathered by person key, looked up by role
+and by name, kept for unchanged documents and through the on-disk cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.corpus import snapshot as snapshot_module
+from qa_service.corpus.snapshot import SnapshotCache, build_snapshot
+from qa_service.models import Document
+
+
+def _doc(doc_id: str, text: str) -> Document:
+    return Document(id=doc_id, title=doc_id, text=text, source=f"{doc_id}.txt", content_hash=doc_id)
+
+
+VERKEHR = _doc(
+    "verkehr",
+    "Wien – Verkehrsminister Gustav Wendelbrunn (SPÖ) verteidigte die Reform. "
+    "Wendelbrunn sagte, sie komme.",
+)
+FINANZ = _doc(
+    "finanz", "Finanzministerin Berta Quendlinger widersprach. Quendlinger sagte, es fehle Geld."
+)
+GERICHT = _doc(
+    "gericht",
+    "Das Urteil verkündete die Vorsitzende Richterin Olga Brandstetter. "
+    "Brandstetter sagte, die Klage sei unbegründet. Wendelbrunn schwieg.",
+)
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return build_snapshot("f1", [], [VERKEHR, FINANZ, GERICHT])
+
+
+def test_the_index_holds_each_person_with_roles_party_and_documents(snapshot) -> None:
+    entry = snapshot.people[snapshot.resolve("Wendelbrunn")]
+    assert entry.name == "Gustav Wendelbrunn"
+    assert entry.roles == (("Verkehrsminister", "verkehr"),)
+    assert entry.party == "SPÖ"
+    assert entry.docs == ("verkehr",)
+
+
+def test_a_role_finds_its_person_and_a_head_noun_finds_all_who_hold_it(snapshot) -> None:
+    wendelbrunn, quendlinger = snapshot.resolve("Wendelbrunn"), snapshot.resolve("Quendlinger")
+    assert snapshot.people_by_role(["Verkehrsminister"]) == [wendelbrunn]
+    assert snapshot.people_by_role(["Ministerin"]) == sorted([wendelbrunn, quendlinger])
+    assert snapshot.people_by_role(["Minister"], doc_ids=["finanz"])[0] == quendlinger
+    assert snapshot.people_by_role(["Vorsitzende", "Richterin"]) == [
+        snapshot.resolve("Olga Brandstetter")
+    ]
+    assert snapshot.people_by_role(["Botschafter"]) == []
+
+
+def test_a_name_resolves_by_surname_or_in_full_and_an_unknown_one_does_not(snapshot) -> None:
+    assert snapshot.resolve("Berta Quendlinger") == snapshot.resolve("Quendlinger")
+    assert snapshot.resolve("Quendlinger") is not None
+    assert snapshot.resolve("Unbekanntwitz") is None
+
+
+def test_an_unchanged_document_keeps_its_people(snapshot, monkeypatch) -> None:
+    read = []
+    real = snapshot_module.read_people
+    monkeypatch.setattr(snapshot_module, "read_people", lambda d: read.append(d.id) or real(d))
+    newer = build_snapshot("f2", [], [VERKEHR, FINANZ, GERICHT, _doc("neu", "Kein Name.")],
+                           previous=snapshot)  # fmt: skip
+    assert read == ["neu"]
+    assert newer.people == snapshot.people
+
+
+def test_the_name_index_survives_the_disk_cache(snapshot, tmp_path) -> None:
+    cache = SnapshotCache(tmp_path)
+    cache.save(snapshot)
+    loaded = cache.load(snapshot.fingerprint)
+    assert loaded is not None
+    assert loaded.people == snapshot.people and loaded.people_in == snapshot.people_in
+    assert loaded.people_by_role(["Richterin"]) == snapshot.people_by_role(["Richterin"])
