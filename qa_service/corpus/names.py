@@ -94,6 +94,7 @@ def is_body_noun(word: str) -> bool:
     return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_role(word: str) -> bool:
     """Role nouns in any case form: "Premierministers", "Präsidenten", "Kanzler"."""
     w = word.lower().strip(".")
