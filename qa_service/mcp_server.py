@@ -72,7 +72,7 @@ DateFrom = Annotated[dt.date | None, Field(description="Only articles from this 
 DateTo = Annotated[dt.date | None, Field(description="Only articles up to this day.")]
 Sources = Annotated[
     list[str] | None,
-    Field(description="Only these source files, by file name (e.g. 004_35332417cd3628a0.txt)."),
+    Field(description="Only these source files, by file name (e.g. 2026-01-15-rentenreform.txt)."),
 ]
 
 

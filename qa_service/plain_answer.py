@@ -2,7 +2,7 @@
 
 The OpenAI-compatible API and the MCP server send this beside the structured citations, so
 a chat client or an agent that knows nothing of our fields still shows where the answer is
-from: `[1] Title (ZDF, 2026-01-06, 06:11) – Speaker`.
+from: `[1] Title (Tagesblatt, 2026-01-15, 06:11) – Speaker`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ line without final punctuation is a sentence of its own - unless the next line c
 lower case (a hard-wrapped sentence). It does not end after abbreviations ("z. B.", "Nr.",
 "Mio."), initials ("Nicholas E. Golovin"), ordinal dates ("am 6. Januar", "des 20.
 Jahrhunderts") or inside numbers ("1.400", "6.11 Uhr"); glued sentences ("teilnehmen.Auch")
-are split. A closing quote that was pushed to the next line ("immer.\\n“Selenskyj") goes back
+are split. A closing quote that was pushed to the next line ("immer.\\n“Brunner") goes back
 to the sentence whose quote it closes.
 """
 

@@ -2,10 +2,10 @@
 
 `fold` makes "Müller", "MÜLLER" and "Muller" one word (lower case, ß as ss, accents, umlaut
 dots and strokes dropped: ł, ı, ø); `name_key` makes the German, English and typed spellings
-of one name one string ("Mueller"/"Müller" → "muler", "Poroshenko"/"Poroschenko" →
-"porosenko", "Yatsenyuk"/"Jazenjuk" → "iaseniuk") by rewriting the letter groups the
+of one name one string ("Mueller"/"Müller" → "muler", "Yaroshenko"/"Jaroschenko" →
+"iarosenko", "Kotsenyuk"/"Kozenjuk" → "koseniuk") by rewriting the letter groups the
 languages spell differently, longer groups first ("tsch" before "sch", "shch" before "sh");
-`skeleton` is its first letter and consonants ("Selenskyj"/"Zelensky" → "slnsk"), the key
+`skeleton` is its first letter and consonants ("Sawadskyj"/"Zavadsky" → "svdsk"), the key
 that ignores vowels too.
 """
 
@@ -55,7 +55,7 @@ def name_key(word: str) -> str:
     w = fold(word)
     for a, b in _TRANSLIT:
         w = w.replace(a, b)
-    w = re.sub(r"ev$", "ov", w)  # Russian -ёв: English -ev, German -ow (Gorbachev/Gorbatschow)
+    w = re.sub(r"ev$", "ov", w)  # Russian -ёв: English -ev, German -ow (Kalachev/Kalatschow)
     return re.sub(r"(.)\1+", r"\1", w)
 
 

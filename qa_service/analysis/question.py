@@ -1,7 +1,7 @@
 """What a news question asks for: its type, whose words, about what, and when.
 
-The answerer needs to know more than a question's vector: "Was sagte Merz zur Bundeswehr?"
-wants Merz's own statements (not sentences about him, not other people's), a where-question a
+The answerer needs to know more than a question's vector: "Was sagte Brunner zur Rentenreform?"
+wants Brunner's own statements (not sentences about him, not other people's), a where-question a
 place, a when-question a date, a how-many question a number. The rules are a table of
 question openings per language; a name is a capitalised word that is not a question word,
 a role noun or the first word.
@@ -132,7 +132,7 @@ class QuestionAnalysis:
 
 
 def _names(question: str) -> list[str]:
-    """Capitalised words that can be names, joined into runs ("Emmanuel Macron")."""
+    """Capitalised words that can be names, joined into runs ("Odile Moreau")."""
     runs: list[list[str]] = []
     previous_end = -1
     for i, m in enumerate(_WORD.finditer(question)):
@@ -152,9 +152,9 @@ def _names(question: str) -> list[str]:
     return [" ".join(r) for r in runs]
 
 
-# Words before a name typed in lower case: articles ("der kanzler merz") and role nouns.
+# Words before a name typed in lower case: articles ("der minister brunner") and role nouns.
 _SKIP = german.DEFINITE_ARTICLES | english.ARTICLES
-# Words after it, which end it: prepositions, time words, particles ("was sagte merz zur …").
+# Words after it, which end it: prepositions, time words, particles ("was sagte brunner zur …").
 _STOP = (
     german.PREPOSITIONS
     | english.PREPOSITIONS
@@ -175,13 +175,13 @@ _POSITION = re.compile(
 
 def _speaker_at(question: str) -> str | None:
     """Who the question asks about by position, for questions typed in lower case:
-    "was sagte merz …", "what did macron tell …", "was hat selenskyj zuletzt … gesagt"."""
+    "was sagte brunner …", "what did moreau tell …", "was hat sawadskyj zuletzt … gesagt"."""
     m = _POSITION.match(question.strip().rstrip("?"))
     if not m:
         return None
     words = m.group(1).split()
     if words and words[0].lower() in _SAY:
-        words = words[1:]  # "was sagte merz": the verb comes first
+        words = words[1:]  # "was sagte brunner": the verb comes first
     if words and words[0].lower() in german.SUBJECT_PRONOUNS | english.SUBJECT_PRONOUNS:
         return None  # a follow-up: whose words comes from the conversation
     out: list[str] = []
@@ -206,8 +206,8 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
         return possessive.group(1)
     if not names:
         return _speaker_at(question)
-    # The name nearest after the reporting verb, else the first name: "Was sagte Merz …",
-    # "What did Merz say …", "Wie äußerte sich der Kanzler Merz …".
+    # The name nearest after the reporting verb, else the first name: "Was sagte Brunner …",
+    # "What did Brunner say …", "Wie äußerte sich der Minister Brunner …".
     verb = re.search(r"\b(" + "|".join(_SAY | {"react"}) + r")\b", question,
                      re.I)  # fmt: skip
     if verb:

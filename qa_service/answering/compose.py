@@ -4,7 +4,7 @@ Context completion widens a quote to the sentences it cannot stand without, keep
 contiguous span of the document (`doc.text[start:end]`, so still verbatim): a sentence ending
 in ":" takes the quote it introduces, and one that opens with "Er", "Damit", "Dies" … takes
 the sentence before it. Each quote is framed with who said it and where and when it was
-published ("Merz (ZDF, 6. Januar 2026): „…“ [1]"); the frames are templates in prompts/.
+published ("Brunner (Tagesblatt, 15. Januar 2026): „…“ [1]"); the frames are templates in prompts/.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def shorten(quote: Quote, snapshot: CorpusSnapshot, words: frozenset[str]) -> Qu
 
 
 def focus(quote: Quote, snapshot: CorpusSnapshot) -> str:
-    """The sentence the quote was chosen for; an introduction ("Merz sagte:") with what it
+    """The sentence the quote was chosen for; an introduction ("Brunner sagte:") with what it
     introduces."""
     if quote.unit.introduces:
         return snapshot.documents[quote.unit.doc_id].text[quote.unit.start : quote.end]
@@ -168,13 +168,14 @@ def citation(
 
 
 def source_label(c: Citation, doc: Document, language: Language) -> str:
-    """ "ZDF, 6. Januar 2026"; an undated article is only its outlet, never "ZDF, "."""
+    """ "Tagesblatt, 15. Januar 2026"; an undated article is only its outlet, never
+    "Tagesblatt, "."""
     when = format_when(c.date, c.section_time, language)
     return ", ".join(part for part in (outlet(doc), when) if part)
 
 
 def frame(c: Citation, doc: Document, prompts: PromptLibrary, language: Language) -> str:
-    """ "Merz (ZDF, 6. Januar 2026): „…“ [1]" — who, where from, when, the quote."""
+    """ "Brunner (Tagesblatt, 15. Januar 2026): „…“ [1]" — who, where from, when, the quote."""
     values = {
         "source": source_label(c, doc, language),
         "quote": _SPACE.sub(" ", c.quote).strip(),

@@ -1,11 +1,11 @@
-"""Condenser: a follow-up ("Und was sagte Macron dazu?") becomes a question that stands alone.
+"""Condenser: a follow-up ("Und was sagte Moreau dazu?") becomes a question that stands alone.
 
 Retrieval sees one question, so a follow-up must carry its context. With a language model
 configured it rewrites the question (prompts/condense.*.txt). Without one, a rule: a question
 that looks like a follow-up - it starts with "und", "aber", "what about"..., refers back
 ("dazu", "dort", "he", "that"...) or has at most two content words - gets the content words
-of the previous question appended in brackets: "Und was sagte Macron dazu? (Merz,
-Bundeswehr)". Anything else is left as it is.
+of the previous question appended in brackets, without its speaker when the follow-up names
+its own: "Und was sagte Moreau dazu? (Rentenreform)". Anything else is left as it is.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class Condenser:
 
     def _by_rule(self, question: str, previous: str) -> str:
         own = set(tokenize(question))
-        # "Und was sagte Macron dazu?" after "Was sagte Merz …?" asks Macron on Merz's topic:
+        # "Und was sagte Moreau dazu?" after "Was sagte Brunner …?" asks Moreau on Brunner's topic:
         # the earlier speaker is not part of the topic.
         speaker = _asked_speaker(previous) if _asked_speaker(question) else None
         dropped = set(tokenize(speaker)) if speaker else set()

@@ -9,11 +9,11 @@ support ("the USA ... would", "in the event of a war"). So it is given less to d
 2. The model sees the evidence numbered, one line each, after a fixed system text with the
    rules and one example (byte-identical across questions, so llama.cpp reuses its KV cache
    and reads only evidence + question). It answers with one line per quote it chooses, best
-   first: "[2] Merz: Germany could commit forces after a ceasefire" - a short introduction,
+   first: "[2] Brunner: pensions could rise by three percent in July" - a short introduction,
    in the question's language. A model that writes "sentence [n]." instead is read the same.
 3. Each line becomes a sentence from a template: the model's phrase, then who said it where
    and when (from the citation, never from the model), then the verbatim German quote:
-   "Merz: Germany could … – Friedrich Merz (ZDF, 7 January 2026): „Dazu kann …“ [1]".
+   "Brunner: pensions could … – Elias Brunner (Tagesblatt, 15 January 2026): „Die Renten …“ [1]".
    The phrase is kept only if the meaning check (`meaning.py`) finds everything it claims in
    its quote; otherwise it is dropped and the quote its number names is shown bare. A line
    whose phrase its quote does not hold is resolved against the retrieved passages first
@@ -76,7 +76,8 @@ def when(c: Citation, language: Language) -> str | None:
 
 
 def source_of(c: Citation, language: Language) -> str:
-    """Who said it where and when, from the citation: "Friedrich Merz (ZDF, 7. Januar 2026)"."""
+    """Who said it where and when, from the citation: "Elias Brunner (Tagesblatt,
+    15. Januar 2026)"."""
     outlet = ", ".join(x for x in (c.publisher or c.title, when(c, language)) if x)
     return f"{c.speaker} ({outlet})" if c.speaker else outlet
 

@@ -1,8 +1,8 @@
 """MeaningCheck: a generated sentence is kept only if what it claims is in its quote.
 
-Similarity is not meaning: "Merz said the Bundeswehr would be involved in Ukraine in the
-event of a war" shares most words with a quote that says *after a ceasefire*, *on
-neighbouring Nato territory*, *could*. So a sentence is read for the claims a small model
+Similarity is not meaning: "Brunner said all pensions would rise by three percent at
+once" shares most words with a quote that says *after the budget vote*, *the minimum
+pension*, *could*. So a sentence is read for the claims a small model
 gets wrong, and each must be found in the quote (German or English on either side; word lists
 in `data/meaning_lexicon.tsv` hold only general language: countries, institutions a dictionary
 has, words, numbers, units, times - no person, city or organisation of any corpus):
@@ -10,12 +10,12 @@ has, words, numbers, units, times - no person, city or organisation of any corpu
 - who: every name it uses is in the quote or its speaker's line, in any spelling (names are
   read from the text, `name_words.py`); a country only where the quote names it, also as the
   speaker's ("des britischen Premierministers"); the speaker it names is the quote's speaker;
-  the actor of its clause is not someone the quote names in another role ("Trump informed
-  Putin" for "Putin hatte Trump informiert"), and a person stays in the clause the quote puts
-  them in;
+  the actor of its clause is not someone the quote names in another role ("Fenwick
+  informed Petrenko" for "Petrenko hatte Fenwick informiert"), and a person stays in the
+  clause the quote puts them in;
 - roles: "the chancellor", "Vizekanzler" only where the quote or its speaker's line gives that
   role (no role is taken to name a person: who is "Kanzler" depends on the corpus);
-- numbers and what they count ("165 Drohnen" is not "165 missiles");
+- numbers and what they count ("40 Drohnen" is not "40 missiles");
 - negation: what the quote negates is not stated, and nothing the quote states is negated
   ("rejected", "ruled out", "criticised" count as negations);
 - modality: no firmer than the quote (könnte < wollen/sollen < fact);
@@ -160,7 +160,7 @@ _LOCATIVE = {
 }
 # A word after one of these opens a sentence (capitalised whether or not it is a name).
 _OPENERS = frozenset('.:!?"“„«»')
-# A name right after one of these is a place ("in Dnipro", "aus Wien", "to Kyiv").
+# A name right after one of these is a place ("in Dornbach", "aus Wien", "to Lisbon").
 _PLACE_PREPOSITIONS = {
     "de": frozenset("in im nach aus".split()),
     "en": frozenset("in at from to into".split()),
@@ -355,7 +355,7 @@ class Text:
 
     @property
     def fragment(self) -> bool:
-        """A bare answer ("Keir Starmer", "35", "In September", "Every day"): at most four
+        """A bare answer ("Alan Hartley", "35", "In September", "Every day"): at most four
         words, none of which can be a verb. It names, and claims no action or modality."""
         words = [t for t in self.tokens if t.kind != "punct"]
         return 0 < len(words) <= 4 and all(
@@ -583,9 +583,9 @@ class Text:
         return None
 
     def align(self, *others: Text) -> None:
-        """Give each name of this text the id of the same name in `others` ("Zelensky" is
-        the quote's "Selenskyj"), and what one text tells of it to all (a place after "in",
-        a person by a first name); a name the others have only as a plain word ("Kern", a
+        """Give each name of this text the id of the same name in `others` ("Zavadsky" is
+        the quote's "Sawadskyj"), and what one text tells of it to all (a place after "in",
+        a person by a first name); a name the others have only as a plain word ("Gärtner", a
         noun too) is noted in `quoted_names`."""
         theirs = [
             (o, m.id, [t.raw for t in o.tokens[m.start : m.end]])
@@ -645,7 +645,7 @@ class Text:
 
     def _masked(self) -> str:
         """The lower-cased text with names blanked, and in English every capitalised word
-        inside a sentence ("Coalition of the Willing" is no modal)."""
+        inside a sentence ("a May Day rally" is no modal)."""
         chars = list(self.low)
         spans = [(self.tokens[m.start].start, self.tokens[m.end - 1].end) for m in self.mentions]
         if self.language == "en":
@@ -738,7 +738,7 @@ class Text:
                 if who:
                     found.add(who[0])
                     frame |= set(range(who[1], t.i + 1))
-        for k in sorted(frame):  # the whole name: "Keir Starmer", not only "Keir"
+        for k in sorted(frame):  # the whole name: "Alan Hartley", not only "Alan"
             j = k + 1
             while (
                 j < len(self.tokens)
@@ -938,8 +938,8 @@ class MeaningCheck:
         s_speakers, s_frame = s.speakers(lex)
         q_speakers, q_frame = q.speakers(lex)
         q_speakers |= {m.id for m in extra.mentions if extra.kind(m.id) != "place"}
-        # "the British prime minister said" names Starmer by the country the quote gives him
-        # ("nach den Worten des britischen Premierministers Keir Starmer").
+        # "the British prime minister said" names Hartley by the country the quote gives him
+        # ("nach den Worten des britischen Premierministers Alan Hartley").
         q_countries = {affiliation(e) for e in q_speakers} - {None}
         q_countries |= {q.tokens[k].entity for k in q_frame if q.tokens[k].entity}
         if s_speakers and q_speakers and not s_speakers <= q_speakers | q_countries:
@@ -952,7 +952,7 @@ class MeaningCheck:
         acts = not s.fragment and not _PASSIVE.search(s.low)
         if s_part is not None and q_part is not None and acts:
             a_s = s.agent(s_part, s_frame)
-            # A German passive names who acts after "von": "wird von Plakolm vertreten".
+            # A German passive names who acts after "von": "wird von Haberl vertreten".
             passive = _PASSIVE_AGENT.search(q.low)
             a_q = q.passive_agent(q_part) if passive else q.agent(q_part, q_frame)
             if a_s and a_q and not a_s & a_q and a_s <= q.entity_ids() | q_speakers:

@@ -4,12 +4,12 @@ whether two spellings name the same one.
 The meaning check knows no persons, places or organisations of any corpus; a name the
 generated sentence uses must be one its quote (or the quote's speaker) uses. A capitalised
 word is a name when the language's lexicon does not know it as another word: HanTa's German
-model tells "Merz" (a name) from "Waffenstillstand" (a noun), its English model tells
-"Beckenbauer" (a word it does not know) from "Asked" or "Coalition"; a word the quote uses as
-a name is one in the sentence too ("Trump", an English noun as well). Spellings are compared
+model tells "Brunner" (a name) from "Rentenreform" (a noun), its English model tells
+"Obermayr" (a word it does not know) from "Asked" or "Council"; a word the quote uses as
+a name is one in the sentence too ("Baker", an English noun as well). Spellings are compared
 on `spelling.name_key` (German, English and transliterated forms), with
 `retrieval.name_match.SIMILARITY` for typos and inflections, a genitive -s dropped
-("Dankerts"), and a key that opens the other ("Kreml"/"Kremlin").
+("Tessmanns"), and a key that opens the other ("Kreml"/"Kremlin").
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from qa_service.retrieval.name_match import MIN_KEY, SIMILARITY
 from qa_service.spelling import name_key
 
 # Capitalised English words that are no names: titles (they also join a name's noun group,
-# "Chancellor Merz"), and weekdays and months, which HanTa's English model takes for names.
+# "Chancellor Brunner"), and weekdays and months, which HanTa's English model takes for names.
 ENGLISH_NOT_NAMES = frozenset(
     """chancellor president prime minister mayor council governor foreign special envoy
     state states secretary general chief head official officials monday tuesday wednesday
@@ -42,16 +42,16 @@ def _english_tagger():  # noqa: ANN202 - HanTa has no types
 
 
 # HanTa's log score of an English word's best tag: words of its lexicon score above this,
-# words it only guesses from their letters below ("merz" -33.4, "beckenbauer" -34.4, "kyiv"
-# -33.1; "coalition" -10.8, "trump" -13.6, "kern" -17.2 as a name). The German threshold of
+# words it only guesses from their letters below ("brunner" -33.3, "obermayr" -33.7, "kowalenko"
+# -33.1; "council" -8.9, "baker" -13.1, "miller" -16.3 as a name). The German threshold of
 # corpus/names.py, which falls in the same gap.
 _KNOWN_WORD = -28.0
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def _english_name(word: str) -> bool:
-    """An English word the lexicon reads as a proper noun ("kern") or does not know ("merz");
-    "Coalition of the Willing", "Western countries" and "Asked" are words."""
+    """An English word the lexicon reads as a proper noun ("miller") or does not know ("brunner");
+    "Council of Ministers", "Western countries" and "Asked" are words."""
     tag, score = _english_tagger().tag_word(word.lower())[0]
     return str(tag) == "NP0" or float(score) < _KNOWN_WORD
 
@@ -74,7 +74,7 @@ def is_name(raw: str, folded: str, language: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def same_name(a: str, b: str) -> bool:
-    """Two spellings of one name: "Selenskyj"/"Zelensky", "Macron"/"Macrons",
+    """Two spellings of one name: "Sawadskyj"/"Zavadsky", "Moreau"/"Moreaus",
     "Kreml"/"Kremlin"; acronyms only alike ("EIB" is not "EZB")."""
     if a.isupper() or b.isupper():
         return a.lower() == b.lower()
@@ -82,7 +82,7 @@ def same_name(a: str, b: str) -> bool:
 
 
 def _forms(word: str) -> set[str]:
-    """The word and its stem without a genitive -s ("Dankerts Pfeife", "Macrons Worte")."""
+    """The word and its stem without a genitive -s ("Tessmanns Antrag", "Moreaus Worte")."""
     return {word, word[:-1]} if len(word) > MIN_KEY and word.endswith("s") else {word}
 
 

@@ -170,7 +170,7 @@ class SentenceBuffer:
     """Collects streamed text and hands out sentences once they are certainly complete.
 
     A sentence is complete when the text after it has begun with something other than a
-    marker: "... Bundeswehr. [1] Er" completes "... Bundeswehr. [1]".
+    marker: "... Rentenreform. [1] Er" completes "... Rentenreform. [1]".
     """
 
     def __init__(self) -> None:

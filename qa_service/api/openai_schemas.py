@@ -45,7 +45,9 @@ class ChatCompletionRequest(BaseModel):
             "examples": [
                 {
                     "model": "qa-service-extractive",
-                    "messages": [{"role": "user", "content": "Was sagte Merz zur Bundeswehr?"}],
+                    "messages": [
+                        {"role": "user", "content": "Was sagte Brunner zur Rentenreform?"}
+                    ],
                 }
             ]
         },

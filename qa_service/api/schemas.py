@@ -86,7 +86,7 @@ class FiltersRequest(BaseModel):
         max_length=100,
         description=(
             "Only these source files, by file name: the last part of a document's `source` "
-            "(e.g. `004_35332417cd3628a0.txt`)."
+            "(e.g. `2026-01-15-rentenreform.txt`)."
         ),
     )
 
@@ -135,16 +135,16 @@ class AskRequest(BaseModel):
 ASK_EXAMPLES: dict[str, dict[str, Any]] = {
     "de": {
         "summary": "Frage auf Deutsch",
-        "value": {"question": "Was sagte Merz zur Bundeswehr?"},
+        "value": {"question": "Was sagte Brunner zur Rentenreform?"},
     },
     "en": {
         "summary": "Question in English",
-        "value": {"question": "Who represented the US in Paris?", "k": 5},
+        "value": {"question": "Who represented the unions at the talks?", "k": 5},
     },
     "filtered": {
         "summary": "Mit Filtern (date range and sources)",
         "value": {
-            "question": "Wer nahm an dem Treffen in Paris teil?",
+            "question": "Wer nahm an den Gesprächen zur Rentenreform teil?",
             "filters": {"date_from": "2026-01-01", "date_to": "2026-01-31", "sources": []},
         },
     },
@@ -251,30 +251,21 @@ class AnswerResponse(_Response):
     timings: dict[str, float] = Field(description="Milliseconds per stage.")
 
 
-_ZDF = {
-    "doc_id": "004-35332417cd3628a0-1a14ec5c",
-    "title": (
-        "Im Falle einer Waffenruhe in der Ukraine: Großbritannien und Frankreich wollen "
-        "Stützpunkte errichten"
-    ),
-    "source": "/work/shared/corpus/004_35332417cd3628a0.txt",
-    "date": "2026-01-06",
-    "publisher": "ZDF",
+# An invented article: the examples name no one of any corpus.
+_ARTICLE = {
+    "doc_id": "2026-01-15-rentenreform-667f536a",
+    "title": "Rentenreform: Sozialminister legt Entwurf vor",
+    "source": "articles/2026-01-15-rentenreform.txt",
+    "date": "2026-01-15",
+    "publisher": "Tagesblatt",
 }
-_TAG24 = {
-    "doc_id": "000-7d6aace684e44f01-cb7474dc",
-    "title": 'Ukraine-Krieg: "Koalition der Willigen" berät mit US-Vertretern in Paris',
-    "source": "/work/shared/corpus/000_7d6aace684e44f01.txt",
-    "date": "2026-01-06",
-    "publisher": "TAG24",
-}
-_MERZ = (
-    "Bundeskanzler Friedrich Merz (CDU) hat eine militärische Beteiligung Deutschlands an der "
-    "Absicherung eines möglichen Waffenstillstands in der Ukraine in Aussicht gestellt."
+_PENSIONS = (
+    "Sozialminister Elias Brunner hat eine Anhebung der Mindestrente um drei Prozent nach dem "
+    "Budgetbeschluss in Aussicht gestellt."
 )
-_ENVOYS = (
-    "Für die USA sollen nach Angaben aus Paris der US-Sondergesandte Steve Witkoff (68) und "
-    "Jared Kushner (44), Schwiegersohn von US-Präsident Donald Trump (79), teilnehmen."
+_UNIONS = (
+    "Für die Gewerkschaften nahmen nach Angaben des Ministeriums die Vorsitzende Leonie Obermayr "
+    "(58) und ihr Stellvertreter Hartmut Zettl (61) an den Gesprächen teil."
 )
 
 ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
@@ -282,13 +273,13 @@ ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
         "summary": "Antwort mit Beleg (passages gekürzt)",
         "value": {
             "id": "5f0c9a1e2b7d4c3a8e6f1d2c3b4a5968",
-            "question": "Was sagte Merz zur Bundeswehr?",
-            "answer": f"{_MERZ} [1]",
+            "question": "Was sagte Brunner zur Rentenreform?",
+            "answer": f"{_PENSIONS} [1]",
             "language": "de",
             "mode": "extractive",
             "answered": True,
             "confidence": 0.87,
-            "citations": [{"n": 1, **_ZDF, "start": 1432, "end": 1603, "quote": _MERZ}],
+            "citations": [{"n": 1, **_ARTICLE, "start": 412, "end": 538, "quote": _PENSIONS}],
             "passages": [],
             "timings": {"retrieve_ms": 245.3, "answer_ms": 30.2, "total_ms": 275.5},
         },
@@ -297,13 +288,13 @@ ANSWER_EXAMPLES: dict[str, dict[str, Any]] = {
         "summary": "Answer with citation (passages left out)",
         "value": {
             "id": "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b",
-            "question": "Who represented the US in Paris?",
-            "answer": f"The German articles say: {_ENVOYS} [1]",
+            "question": "Who represented the unions at the talks?",
+            "answer": f"The German articles say: {_UNIONS} [1]",
             "language": "en",
             "mode": "extractive",
             "answered": True,
             "confidence": 0.83,
-            "citations": [{"n": 1, **_TAG24, "start": 2076, "end": 2244, "quote": _ENVOYS}],
+            "citations": [{"n": 1, **_ARTICLE, "start": 1187, "end": 1349, "quote": _UNIONS}],
             "passages": [],
             "timings": {"retrieve_ms": 26.7, "answer_ms": 25.1, "total_ms": 51.8},
         },

@@ -1,4 +1,5 @@
-"""How a citation's source reads in every door: "Merz (ZDF, 7. Januar 2026, vor 3 Tagen)".
+"""How a citation's source reads in every door: "Brunner (Tagesblatt, 15. Januar 2026,
+vor 3 Tagen)".
 
 One module for Gradio, Slack and Mattermost, so the three never disagree about who said it,
 where and how long ago. `today` is passed in (an injectable clock), so tests can pin it.
@@ -44,8 +45,8 @@ def age(day: dt.date, today: dt.date, lang: str = "de") -> str:
 
 def source_line(citation: Citation, today: dt.date, lang: str = "de") -> str:
     """Speaker, then outlet, date (the ticker entry's when known), time and age in brackets:
-    "Merz (ZDF, 7. Januar 2026, 6.11 Uhr, vor 3 Tagen)"; without a speaker just the bracket's
-    content; other outlets carrying the same sentence follow ("auch in: …")."""
+    "Brunner (Tagesblatt, 15. Januar 2026, 6.11 Uhr, vor 3 Tagen)"; without a speaker just
+    the bracket's content; other outlets carrying the same sentence follow ("auch in: …")."""
     day = citation.section_time.date() if citation.section_time else citation.date
     parts = [citation.publisher]
     if day is not None:

@@ -2,9 +2,9 @@
 
 Sentences are compared by the Jaccard similarity of their word 3-shingles, found with
 datasketch's MinHash LSH and confirmed exactly. The threshold is measured on the sample
-corpus (every pair above 0.2, read by hand): copies with small edits ("Selenskyj (47)" /
-"Selenskij", an added clause) score 0.41-1.0, different sentences on the same topic 0.36 and
-below, so 0.4 splits them.
+corpus (every pair above 0.2, read by hand): copies with small edits (a name spelt another
+way, an age added in brackets, an added clause) score 0.41-1.0, different sentences on the
+same topic 0.36 and below, so 0.4 splits them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from qa_service.corpus.attribution import SentenceUnit
 
 THRESHOLD = 0.4
-MIN_WORDS = 6  # shorter sentences ("Friedrich Merz", headings) repeat by accident
+MIN_WORDS = 6  # shorter sentences ("Elias Brunner", headings) repeat by accident
 _NUM_PERM = 64
 _WORD = re.compile(r"\w+", re.UNICODE)
 

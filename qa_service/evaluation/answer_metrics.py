@@ -31,14 +31,14 @@ def quote_holds(citation: Citation, expected: Sequence[str]) -> bool:
 
 
 def _surname(name: str) -> set[str]:
-    """The last word, in its hyphen parts ("Elysée-Palast" -> elysée, palast)."""
+    """The last word, in its hyphen parts ("Rathaus-Pressestelle" -> rathaus, pressestelle)."""
     words = name.casefold().split()
     return {p for p in re.split(r"-+", words[-1]) if p} if words else set()
 
 
 def speaker_matches(speaker: str | None, expected: str) -> bool:
-    """Surname match: "Friedrich Merz", "Bundeskanzler Friedrich Merz" and "Merz" are Merz;
-    "Elysée-Palast" is the Elysée. An unknown speaker is no match."""
+    """Surname match: "Elias Brunner", "Sozialminister Elias Brunner" and "Brunner" are
+    Brunner; "Rathaus-Pressestelle" is the Rathaus. An unknown speaker is no match."""
     return bool(speaker) and bool(_surname(speaker or "") & _surname(expected))
 
 

@@ -158,7 +158,7 @@ def mattermost_router(
         require_token(fields, request, settings.mattermost_command_token)
         text = fields.get("text", "").strip()
         if not text:
-            hint = "Bitte eine Frage anhängen: `/frage Was sagte Merz?` · Add a question."
+            hint = "Bitte eine Frage anhängen: `/frage Was sagte Brunner?` · Add a question."
             return JSONResponse({"response_type": "ephemeral", "text": hint})
         background.add_task(answer_command, fields, request_id.get())
         note = f"Einen Moment … · One moment … ({text[:200]})"

@@ -1,12 +1,12 @@
 """Names in a question that the corpus never mentions.
 
-A question about "Olaf Scholz" or "Bitcoin" cannot be answered from articles that never
+A question about "Erik Lindqvist" or "Bitcoin" cannot be answered from articles that never
 name them, however close its vector lands. Names are the capitalised words after the first;
 one counts as present if the corpus has it (stemmed, or split into two known parts for German
 compounds), a German form of it (English names and demonyms, `data/names_en_de.tsv`; the
 bilingual dictionary's names, phrases and abbreviations: "ECB" -> EZB, "Council of Europe" ->
 Europarat), or a word of nearly the same name key (transliterations and typos:
-Zelensky/Selenskyj, Schaeuble/Schäuble, Mitterlener/Mitterlehner; `name_match`).
+Zavadsky/Sawadskyj, Kraeutler/Kräutler, Oberleiner/Oberleitner; `name_match`).
 
 An English phrase the dictionary knows is judged whole: "Federal Constitutional Court" is
 present only if the articles name the Bundesverfassungsgericht, not because they say

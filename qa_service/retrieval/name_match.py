@@ -1,7 +1,7 @@
 """Is a name in the question a spelling of a word the corpus has? A fuzzy look-up over name keys.
 
-"Medvedev"/"Medwedew", "Schaeuble"/"Schäuble" and "Khodorkovsky"/"Chodorkowski" have one
-`name_key`; typos ("Mitterlener"/"Mitterlehner", "Haimbucher"/"Haimbuchner") do not, so the
+"Kalachev"/"Kalatschow", "Kraeutler"/"Kräutler" and "Kholodovsky"/"Cholodowski" have one
+`name_key`; typos ("Oberleiner"/"Oberleitner", "Steinbucher"/"Steinbuchner") do not, so the
 keys are compared with rapidfuzz's `ratio` (Indel similarity, 0-100) and a name matches a corpus
 word at `SIMILARITY` or more. Acronyms ("EIB"/"EZB", "VfGH"/"VwGH") and keys shorter than
 `MIN_KEY` letters are only matched exactly: one letter there is another institution.

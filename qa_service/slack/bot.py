@@ -1,7 +1,7 @@
 """Slack bot: mentions, direct messages and /frage, /ask answered by the same `QAService.ask`.
 
 A mention inside a thread is a follow-up: the thread's earlier messages are the chat history
-(`conversations.replies`), so "Und was sagte Macron dazu?" is condensed like in the chat UI.
+(`conversations.replies`), so "Und was sagte Moreau dazu?" is condensed like in the chat UI.
 
 Slack wants an ack within 3 seconds whatever its Web API does, so nothing on the request path
 calls Slack: authorization comes from the configured bot token (a custom `authorize`, no
@@ -62,7 +62,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def citation_line(citation: Any, today: dt.date, lang: str = "de") -> str:
-    """`*[n] Title* · Merz (ZDF, 7. Januar 2026, vor 3 Tagen) · file` then the quote."""
+    """`*[n] Title* · Brunner (Tagesblatt, 15. Januar 2026, vor 3 Tagen) · file` then the quote."""
     head = f"*[{citation.n}] {escape(citation.title)}*"
     meta = [source_line(citation, today, lang), PurePath(citation.source).name]
     tail = " · ".join(escape(m) for m in meta if m)

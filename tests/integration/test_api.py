@@ -116,8 +116,8 @@ def test_openapi_documents_every_endpoint_with_examples(client: httpx.Client) ->
     ask = spec["paths"]["/api/v1/ask"]["post"]
     examples = ask["requestBody"]["content"]["application/json"]["examples"]
     questions = {e["value"]["question"] for e in examples.values()}
-    assert "Was sagte Merz zur Bundeswehr?" in questions
-    assert "Who represented the US in Paris?" in questions
+    assert "Was sagte Brunner zur Rentenreform?" in questions
+    assert "Who represented the unions at the talks?" in questions
     limit = spec["components"]["schemas"]["AskRequest"]["properties"]["question"]["maxLength"]
     assert limit == 2000
     assert {"de", "en"} <= set(ask["responses"]["200"]["content"]["application/json"]["examples"])
