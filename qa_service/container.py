@@ -98,8 +98,14 @@ def build_retriever(settings: Settings, store, embedder, snapshots):
     )
 
 
-def build_service(settings: Settings, *, store=None, embedder=None, chat_model=None):
-    """Wire a QAService; tests may hand in their own store, embedder or chat model."""
+def build_service(
+    settings: Settings, *, store=None, embedder=None, chat_model=None, resident_vectors=False
+):
+    """Wire a QAService; tests may hand in their own store, embedder or chat model.
+
+    `resident_vectors`: read every stored sentence vector into memory on a background thread
+    once the service is warm (the server). A one-question `qa ask` does not: the bulk read
+    would make it slower."""
     from ingest.indexing import Indexer
     from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
@@ -116,11 +122,14 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
     snapshots = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir))
     retriever = build_retriever(settings, store, embedder, snapshots)
     sentence_vectors = SentenceVectors(embedder)
+    unit_vectors = StoredSentenceVectors(
+        store, sentence_vectors, resident_bytes=settings.sentence_vectors_mb * 2**20
+    )
     answerer = extractive = ExtractiveAnswerer(
         prompts,
         embedder,
         sentence_vectors=sentence_vectors,
-        unit_vectors=StoredSentenceVectors(store, sentence_vectors),
+        unit_vectors=unit_vectors,
         thresholds=settings.no_answer_thresholds,
         name_margins=settings.missing_name_margins,
         max_sentences=settings.answer_max_sentences,
@@ -149,7 +158,7 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         overlap_sentences=settings.chunk_overlap_sentences,
         late_chunking=settings.late_chunking,
     )
-    return QAService(
+    service = QAService(
         store=store,
         embedder=embedder,
         retriever=retriever,
@@ -162,6 +171,9 @@ def build_service(settings: Settings, *, store=None, embedder=None, chat_model=N
         max_question_chars=settings.max_question_chars,
         today=_clock(settings),
     )
+    if resident_vectors:
+        unit_vectors.load_in_background(after=service.warm_up)
+    return service
 
 
 def _clock(settings: Settings):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -51,6 +51,11 @@ class SpanEmbedder(Embedder, Protocol):
     ) -> tuple[list[Vector], list[list[Vector]]]: ...
 
 
+# A page of stored sentence vectors: each sentence's (doc_id, start, end), and its vector
+# (a row of an array where the store hands one out, so a bulk read copies nothing more).
+SentenceVectorPage = tuple[list[tuple[str, int, int]], Sequence[Vector]]
+
+
 @runtime_checkable
 class Store(Protocol):
     """Documents with their chunks and sentences, each with its vector.
@@ -78,6 +83,10 @@ class Store(Protocol):
     def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
         """The stored sentences of these documents, by document in the order given, then by
         offset; a document stored without sentences (indexed before they existed) has none."""
+
+    def sentence_vectors(self, page: int = 5000) -> Iterator[SentenceVectorPage]:
+        """Every stored sentence's key and vector, `page` at a time, in no particular order:
+        one bulk read for a reader that keeps them all in memory."""
 
     def get_document(self, doc_id: str) -> Document | None: ...
 

@@ -23,12 +23,13 @@ def build_server(
 ) -> FastAPI:
     """Every HTTP API (`create_app`: REST, OpenAI-compatible, MCP, Slack, Mattermost) and the
     chat at "/" unless `ui=False`. The service defaults to one wired from `settings` (the
-    environment)."""
+    environment), which reads every sentence vector into memory once it is warm."""
     from qa_service.api.app import create_app
     from qa_service.container import build_service
 
     settings = settings or get_settings()
-    service = service if service is not None else build_service(settings)
+    if service is None:
+        service = build_service(settings, resident_vectors=True)
     app = create_app(service, settings)
 
     # Mounted last: a mount at "/" catches every path the routes above do not take.

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     # qa_service/data/selector.md); a file of your own, or the packaged one when empty.
     learned_selection: bool = True
     selector_file: Path | None = None
+    # The server keeps every stored sentence vector in memory (read once, after warm-up)
+    # while their matrix fits in this many MB, else reads them per document. float32 at
+    # 384-d (the bundled model) is 1.5 KB a sentence: 160 MB holds ~109,000 (the 1,017-
+    # article index: 22,667 in 33 MB, and the server's RSS grew ~120 MB reading them, with
+    # Chroma's read caches and allocator slack). float16 would halve the matrix but reorders
+    # near-tied candidates (26 of 30 questions), so the bytes counted are float32.
+    sentence_vectors_mb: int = Field(160, ge=0)
     # English words looked for in German text: Debian's trans-de-en (`make setup` installs it).
     dictionary: Path = Path("/usr/share/trans/de-en")
 

@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from qa_service.errors import EmbeddingMismatchError
 from qa_service.models import (
@@ -24,6 +24,7 @@ from qa_service.models import (
     StoredSentence,
     Vector,
 )
+from qa_service.protocols import SentenceVectorPage
 from qa_service.stores.lease import Claim
 
 _WORD = re.compile(r"\w+")
@@ -143,6 +144,13 @@ class InMemoryStore:
 
     def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
         return [st for d in dict.fromkeys(doc_ids) for st in self._sentences.get(d, [])]
+
+    def sentence_vectors(self, page: int = 5000) -> Iterator[SentenceVectorPage]:
+        with self._lock:
+            rows = [st for sts in self._sentences.values() for st in sts]
+        for i in range(0, len(rows), page):
+            part = rows[i : i + page]
+            yield [(st.doc_id, st.start, st.end) for st in part], [st.vector for st in part]
 
     def all_chunks(self) -> list[Chunk]:
         with self._lock:

@@ -42,6 +42,7 @@ from qa_service.models import (
     chunk_id,
     source_name,
 )
+from qa_service.protocols import SentenceVectorPage
 from qa_service.stores.lease import Claim
 
 log = logging.getLogger(__name__)
@@ -354,6 +355,17 @@ class ChromaStore:
             for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True)
         ]
         return sorted(out, key=lambda st: (order[st.doc_id], st.start))
+
+    def sentence_vectors(self, page: int = 5000) -> Iterator[SentenceVectorPage]:
+        # Metadata and embeddings only: the texts are not needed to look a vector up.
+        with self._use() as c:
+            total = c.sentences.count()
+            for offset in range(0, total, page):
+                got = c.sentences.get(
+                    include=["metadatas", "embeddings"], limit=page, offset=offset
+                )
+                keys = [(m["doc_id"], int(m["start"]), int(m["end"])) for m in got["metadatas"]]
+                yield keys, got["embeddings"]
 
     def all_chunks(self) -> list[Chunk]:
         out: list[Chunk] = []

@@ -211,6 +211,20 @@ class StoreContract:
         store.delete_document(doc.id)
         assert store.get_sentences([doc.id]) == []
 
+    def test_sentence_vectors_read_in_pages(self, store):
+        a, b = make_doc("a"), make_doc("b", source="/corpus/b.txt")
+        sa, sb = make_sentences(a, SPANS), make_sentences(b, SPANS[:2])
+        store.write_document(a, make_chunks(a, SPANS), VECTORS, sentences=sa)
+        store.write_document(b, make_chunks(b, SPANS), VECTORS, sentences=sb)
+        store.delete_document("a")
+        store.write_document(a, make_chunks(a, SPANS), VECTORS, sentences=sa[1:])
+        pages = list(store.sentence_vectors(page=2))
+        assert [len(keys) for keys, _ in pages] == [2, 2]
+        got = {k: list(v) for keys, vs in pages for k, v in zip(keys, vs, strict=True)}
+        assert got.keys() == {(st.doc_id, st.start, st.end) for st in sa[1:] + sb}
+        for st in sa[1:] + sb:
+            assert got[(st.doc_id, st.start, st.end)] == pytest.approx(st.vector)
+
     def test_sentences_of_another_document_are_refused(self, store):
         a, b = make_doc("a"), make_doc("b")
         with pytest.raises(ValueError):
