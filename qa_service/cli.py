@@ -251,7 +251,11 @@ def evaluate(
     ] = Split.all,
     distractors: Annotated[
         int | None,
-        typer.Option(min=0, help="gnad: other GNAD articles in the index (default: all)."),
+        typer.Option(
+            min=0,
+            help="gnad: other GNAD articles in the index (default: all); gold: GNAD articles "
+            "beside the seed articles (default: none).",
+        ),
     ] = None,
 ) -> None:
     """Retrieval and answer quality: recall@1/@5, MRR@10, answer-contains, refusal accuracy."""

@@ -8,13 +8,15 @@ reasons are often implicit.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from qa_service.analysis.question import QuestionType
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import is_name_word, looks_like_noun, person_key
 from qa_service.lang import english, german
+from qa_service.retrieval.tokens import tokenize
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -79,6 +81,34 @@ def fits(qtype: QuestionType, unit: SentenceUnit, people: frozenset[str] = froze
     if qtype in ("who", "who_said"):
         return _has_person(unit, people) if qtype == "who" else unit.speaker is not None
     return True
+
+
+_KINDS: dict[str, re.Pattern[str]] = {"when": _WHEN, "how_many": _NUMBER, "where": _PLACE}
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+NEAR = 4  # words: "Die Studie befragte 1.200 Personen", not a number two clauses away
+
+
+def near(qtype: QuestionType, text: str, terms: Collection[str]) -> bool:
+    """Does the kind of thing a when/how-many/where question asks for stand within `NEAR`
+    words of one of the question's words (index tokens)? "Wie viele Menschen soll das Lager
+    aufnehmen?" wants a number next to "Menschen", not any number of the article. Other
+    questions ask for no such kind: every sentence has it, as with `fits`."""
+    kind = _KINDS.get(qtype)
+    if kind is None:
+        return True
+    if not terms:
+        return False
+    words = list(_TOKEN.finditer(text))
+    at = [i for i, w in enumerate(words) if tokenize(w.group()) and tokenize(w.group())[0] in terms]
+    if not at:
+        return False
+    starts = [w.start() for w in words]
+    for m in kind.finditer(text):
+        first = bisect.bisect_right(starts, m.start()) - 1
+        last = bisect.bisect_left(starts, m.end()) - 1
+        if any(first - NEAR <= i <= last + NEAR and not first <= i <= last for i in at):
+            return True
+    return False
 
 
 def required(qtype: QuestionType) -> bool:

@@ -19,6 +19,7 @@ and on what the question asks (`QuestionAnalysis`):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -41,11 +42,11 @@ from qa_service.answering.compose import (
     shorten,
 )
 from qa_service.answering.refusal import Refusal, below_bar, refusal_draft
-from qa_service.answering.selection import Selector, question_features, rows
+from qa_service.answering.selection import QuestionFacts, Selector, question_features, rows
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.bilingual import Dictionary
 from qa_service.corpus.attribution import SentenceUnit
-from qa_service.corpus.names import person_key
+from qa_service.corpus.names import is_person_noun, person_key
 from qa_service.corpus.snapshot import CorpusSnapshot
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
@@ -118,6 +119,7 @@ class ExtractiveAnswerer:
         analysis = input.analysis or analyse(
             input.question, input.language, self.today or dt.date.today()
         )
+        analysis = _role_speaker(analysis, input, snapshot)
         if self._only_absent_names(input, analysis, snapshot):
             refusal = Refusal("absent_name", names=", ".join(input.missing_names))
             return refusal_draft(refusal, self.prompts, input.language)
@@ -168,35 +170,38 @@ class ExtractiveAnswerer:
         """The candidates, each with its features and score, and the answer's confidence:
         with a selector its probability that the question is answerable, else the best
         cosine. Raises Refusal where the question rules every candidate out."""
-        candidates = self.featured(input, analysis, rules=self.selector is None)
+        candidates, facts = self.featured(input, analysis, rules=self.selector is None)
         if self.selector is None:
             return candidates, max(c.cosine for c in candidates)
         matrix = rows([c.features for c in candidates])
         probabilities = self.selector.sentence_probabilities(matrix)
         for c, p in zip(candidates, probabilities, strict=True):
             c.score = float(p)
-        names = [n for n in analysis.names if n != analysis.speaker]
-        question = question_features(
-            probabilities,
-            matrix,
-            missing=len(input.missing_names),
-            names=len(names) + len(input.missing_names),
-            english=input.language == "en",
-            speaker_asked=analysis.type == "said_what" and analysis.speaker is not None,
-        )
+        question = question_features(probabilities, matrix, facts)
         return candidates, self.selector.answerable(question)
 
     def featured(
         self, input: AnswerRequest, analysis: QuestionAnalysis, rules: bool = False
-    ) -> list[_Candidate]:
-        """The candidates with their features (what `qa train` learns from). With `rules`
-        (no selector) a said-what question takes only its speaker's sentences and other types
-        only sentences holding what they ask for; without, these are features to weigh."""
+    ) -> tuple[list[_Candidate], QuestionFacts]:
+        """The candidates with their features, and the question's facts (what `qa train`
+        learns from). With `rules` (no selector) a said-what question takes only its
+        speaker's sentences and other types only sentences holding what they ask for;
+        without, these are features to weigh."""
         snapshot = input.snapshot
         assert snapshot is not None
+        analysis = _role_speaker(analysis, input, snapshot)
         candidates = self._candidates(input, analysis, snapshot, rules)
-        self._score(input, analysis, candidates)
-        return candidates
+        coverage, uncovered = self._score(input, analysis, candidates)
+        names = [n for n in analysis.names if n != analysis.speaker]
+        facts = QuestionFacts(
+            missing=len(input.missing_names),
+            names=len(names) + len(input.missing_names),
+            english=input.language == "en",
+            speaker_asked=analysis.type == "said_what" and analysis.speaker is not None,
+            coverage=coverage,
+            uncovered=uncovered,
+        )
+        return candidates, facts
 
     def required_confidence(self, input: AnswerRequest) -> float:
         """The calibrated bar, raised when the question names what the corpus never does."""
@@ -309,7 +314,10 @@ class ExtractiveAnswerer:
 
     def _score(
         self, input: AnswerRequest, analysis: QuestionAnalysis, candidates: list[_Candidate]
-    ) -> None:
+    ) -> tuple[float, float]:
+        """Each candidate's features; returns how much of the question's wording the
+        candidates' windows hold (idf-weighted share, and the rarest word they lack as a share
+        of the rarest word's weight)."""
         snapshot = input.snapshot
         assert snapshot is not None
         query = input.query_vector or self.embedder.embed_query(input.question)
@@ -340,12 +348,23 @@ class ExtractiveAnswerer:
             )
             return hits / weight_total
 
+        # Each question word with the index tokens that count as it (an English word: its
+        # German translations; the names as they are).
+        wording = (
+            [(weights[w], frozenset(ts)) for w, ts in translations.items()]
+            + [(idf.get(t, 0.0), frozenset({t})) for n in names for t in tokenize(n)]
+            if english
+            else [(w, frozenset({t})) for t, w in terms.items()]
+        )
+        term_tokens = frozenset(t for _, ts in wording for t in ts)
+        around: set[str] = set()
         for i, (c, cos) in enumerate(zip(candidates, cosines, strict=True)):
             found = set(tokenize(c.unit.text))
             c.lexical = sum(w for t, w in terms.items() if t in found) / total
             c.cosine = float(cos)
             window = _window(c.unit, snapshot)
             near = set(tokenize(window))
+            around |= near
             units = snapshot.sentences.get(c.unit.doc_id, ())
             c.features = {
                 "cosine": c.cosine,
@@ -362,6 +381,7 @@ class ExtractiveAnswerer:
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
                 "ends": float(c.ends),
                 "fits": float(answer_types.fits(analysis.type, c.unit)),
+                "near": float(answer_types.near(analysis.type, c.unit.text, term_tokens)),
                 "reason": float(answer_types.prefers(analysis.type, c.unit)),
                 "speaker": float(c.unit.speaker is not None),
                 "speaker_match": float(key is not None and c.unit.speaker_key == key),
@@ -385,12 +405,14 @@ class ExtractiveAnswerer:
                 c.score -= HEADING_PENALTY
             if answer_types.prefers(analysis.type, c.unit):
                 c.score += REASON_BONUS
-        if analysis.time.latest:
-            newest = sorted(
-                candidates, key=lambda c: _when(c.unit, snapshot) or dt.datetime.min, reverse=True
-            )
-            for i, c in enumerate(newest):
-                c.score += RECENCY_WEIGHT * (1 - i / len(newest))
+        newest = sorted(
+            candidates, key=lambda c: _when(c.unit, snapshot) or dt.datetime.min, reverse=True
+        )
+        for i, c in enumerate(newest):
+            recency = (1 - i / len(newest)) if analysis.time.latest else 0.0
+            c.features["newest"] = recency
+            c.score += RECENCY_WEIGHT * recency
+        return _coverage(wording, around)
 
     def _only_absent_names(
         self, input: AnswerRequest, analysis: QuestionAnalysis, snapshot: CorpusSnapshot
@@ -430,7 +452,7 @@ class ExtractiveAnswerer:
     ) -> None:
         """A speaker's statement answers "what did X say about Y" only if the text around it
         is about Y: the cosine of X's words to the question stays high when Y is something
-        X never spoke of ("Merz" + "Gipfel in Washington"). So the topic words the corpus
+        X never spoke of ("Brunner" + "Treffen in Dornbach"). So the topic words the corpus
         knows (idf-weighted) must mostly occur within a few sentences of a statement."""
         idf = snapshot.idf
         topic = analysis.topic
@@ -475,11 +497,33 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(c)
         # The sentence sharing most of the question's rare words is a second opinion that
-        # cosine alone misses ("Bundeswehr-Soldaten" for "Merz zur Bundeswehr"): keep it.
+        # cosine alone misses ("Rentenreform-Entwurf" for "Brunner zur Rentenreform"): keep it.
         keyword = max(candidates, key=lambda c: (c.lexical, c.score))
         if keyword.lexical >= KEYWORD_MIN and keyword not in chosen and keyword.ends:
             chosen = chosen[: self.max_sentences - 1] + [keyword]
         return _reading_order(chosen)
+
+
+def _role_speaker(
+    analysis: QuestionAnalysis, input: AnswerRequest, snapshot: CorpusSnapshot
+) -> QuestionAnalysis:
+    """ "Was sagte die Vorsitzende Richterin?": the person the articles name with that role
+    (the corpus name index, read at ingest), preferring the retrieved articles, when the
+    articles quote them. The whole role phrase first, then its head noun."""
+    said = analysis.speaker
+    if analysis.type != "said_what" or (
+        said
+        and (person_key(said) in snapshot.speakers or not all(map(is_person_noun, said.split())))
+    ):
+        return analysis  # a name the question gives, or a speaker the articles quote
+    words = [w.strip(',.;:!?"„“') for w in input.question.split()[1:]]
+    roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
+    docs = [p.doc_id for p in input.passages]
+    for phrase in (roles, roles[-1:]) if roles else ():
+        keys = [k for k in snapshot.people_by_role(phrase, docs) if k in snapshot.speakers]
+        if keys:
+            return dataclasses.replace(analysis, speaker=snapshot.people[keys[0]].name)
+    return analysis
 
 
 def _reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
@@ -500,7 +544,7 @@ def _window(unit: SentenceUnit, snapshot: CorpusSnapshot, width: int = 2) -> str
 
 def _name_share(names: list[str], text: str) -> float:
     """The share of `names` whose last word occurs in `text` in any spelling (folded, or the
-    same consonant skeleton: Zelensky/Selenskyj)."""
+    same consonant skeleton: Zavadsky/Sawadskyj)."""
     if not names:
         return 0.0
     words = {fold(w.lower()) for w in _WORDS.findall(text)}
@@ -510,6 +554,21 @@ def _name_share(names: list[str], text: str) -> float:
         last = fold(name.split()[-1].lower())
         hits += last in words or (len(last) >= 4 and skeleton(last) in skeletons)
     return hits / len(names)
+
+
+def _coverage(wording: list[tuple[float, frozenset[str]]], found: set[str]) -> tuple[float, float]:
+    """The idf-weighted share of the question's words in `found` (a token, or for long ones
+    a part of a compound: "Lösegeld" in "Lösegeldforderung"), and the weight of the rarest
+    word not found as a share of the rarest word's."""
+    total = sum(w for w, _ in wording)
+    if not total:
+        return 1.0, 0.0
+
+    def present(tokens: frozenset[str]) -> bool:
+        return any(t in found or (len(t) >= 5 and any(t in f for f in found)) for t in tokens)
+
+    missing = [w for w, ts in wording if not present(ts)]
+    return 1.0 - sum(missing) / total, max(missing, default=0.0) / max(w for w, _ in wording)
 
 
 def _when(unit: SentenceUnit, snapshot: CorpusSnapshot) -> dt.datetime | None:

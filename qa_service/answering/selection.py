@@ -35,6 +35,7 @@ SENTENCE_FEATURES = (
     "passage_rank",  # 1 / (1 + rank of its passage); 0 for statements from elsewhere
     "ends",  # a sentence, not a headline
     "fits",  # holds the kind of thing the question's type asks for
+    "near",  # ... next to one of the question's words (when, how many, where)
     "reason",  # gives a reason, for a why-question
     "speaker",  # someone speaks it
     "speaker_match",  # the speaker the question asks about speaks it
@@ -42,6 +43,7 @@ SENTENCE_FEATURES = (
     "position",  # its place in the article, 0 = first sentence
     "length",  # log of its length in characters
     "duplicates",  # other outlets carry it too
+    "newest",  # a question after the latest news: 1 for the newest candidate, 0 the oldest
     "english",  # the question is English
     "english_cosine",
     "english_lexical",
@@ -53,6 +55,9 @@ QUESTION_FEATURES = (
     "best_lexical",
     "best_names",
     "best_fits",
+    "best_near",
+    "coverage",  # idf-weighted share of the question's words found around any candidate
+    "uncovered",  # the rarest question word found around none, as a share of the rarest's idf
     "missing_names",  # the question names what the corpus never mentions
     "missing_share",  # ... as a share of its names
     "english",
@@ -141,13 +146,26 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+@dataclass(frozen=True)
+class QuestionFacts:
+    """What the abstainer knows of a question beyond its candidates' rows: the names it asks
+    about and how many the corpus lacks, and how much of its wording the candidates' text
+    holds at all (an on-topic question the articles cannot answer asks for words they lack:
+    "Lösegeld", "Regie", "Versuchspersonen")."""
+
+    missing: int = 0
+    names: int = 0
+    english: bool = False
+    speaker_asked: bool = False
+    coverage: float = 1.0
+    uncovered: float = 0.0
+
+    def to_json(self) -> dict:
+        return {k: round(v, 6) if isinstance(v, float) else v for k, v in vars(self).items()}
+
+
 def question_features(
-    probabilities: np.ndarray,
-    sentence_rows: np.ndarray,
-    missing: int,
-    names: int,
-    english: bool,
-    speaker_asked: bool,
+    probabilities: np.ndarray, sentence_rows: np.ndarray, facts: QuestionFacts
 ) -> np.ndarray:
     """The question's row for the abstainer, from its candidates' rows and probabilities."""
     order = np.argsort(-probabilities)
@@ -161,10 +179,13 @@ def question_features(
         "best_lexical": best[col["lexical"]],
         "best_names": best[col["names"]],
         "best_fits": best[col["fits"]],
-        "missing_names": float(missing > 0),
-        "missing_share": missing / names if names else 0.0,
-        "english": float(english),
-        "speaker_asked": float(speaker_asked),
+        "best_near": best[col["near"]],
+        "coverage": facts.coverage,
+        "uncovered": facts.uncovered,
+        "missing_names": float(facts.missing > 0),
+        "missing_share": facts.missing / facts.names if facts.names else 0.0,
+        "english": float(facts.english),
+        "speaker_asked": float(facts.speaker_asked),
         "candidates": math.log(len(probabilities)),
     }
     return np.asarray([values[f] for f in QUESTION_FEATURES], dtype=np.float64)

@@ -90,21 +90,38 @@ def gold_dataset(gold_file: Path, corpus: Path | None = None) -> Dataset:
     )
 
 
-def gnad_dataset(gold_file: Path, corpus: Path, distractors: int | None = None) -> Dataset:
-    """The GNAD gold questions over their articles plus `distractors` other GNAD articles
-    (evenly spaced; None: all of them), linked into `corpus`, which is made anew."""
+def with_distractors(ds: Dataset, corpus: Path, distractors: int | None) -> Dataset:
+    """`ds` with its articles and `distractors` GNAD articles (evenly spaced; None: all)
+    linked into `corpus`: does an answer stay with its article among a thousand others?"""
+    others = _gnad_articles(set())
+    if distractors is not None and distractors < len(others):
+        step = len(others) / distractors if distractors else 0
+        others = [others[int(i * step)] for i in range(distractors)]
+    _link(corpus, sorted(ds.corpus.glob("*.txt")) + others)
+    ds.corpus = corpus
+    return ds
+
+
+def _gnad_articles(skip: set[str]) -> list[Path]:
     articles = SHARED / "gnad" / "articles"
     if not articles.is_dir():
         raise ConfigError(f"the GNAD articles are missing: {articles}")
+    return sorted(p for p in articles.glob("*.txt") if p.name not in skip)
+
+
+def gnad_dataset(gold_file: Path, corpus: Path, distractors: int | None = None) -> Dataset:
+    """The GNAD gold questions over their articles plus `distractors` other GNAD articles
+    (evenly spaced; None: all of them), linked into `corpus`, which is made anew."""
     ds = gold_dataset(gold_file, corpus)
     ds.name = "gnad"
     wanted = {d for q in ds.questions for d in q.gold_docs}
     wanted |= {r["about"] for r in _read_jsonl(gold_file)}
-    others = sorted(p.name for p in articles.glob("*.txt") if p.name not in wanted)
+    others = _gnad_articles(wanted)
     if distractors is not None and distractors < len(others):
         step = len(others) / distractors if distractors else 0
         others = [others[int(i * step)] for i in range(distractors)]
-    _link(corpus, [articles / name for name in sorted(wanted) + others])
+    articles = SHARED / "gnad" / "articles"
+    _link(corpus, [articles / name for name in sorted(wanted)] + others)
     return ds
 
 

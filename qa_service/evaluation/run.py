@@ -26,6 +26,7 @@ from qa_service.evaluation.datasets import (
     Question,
     gnad_dataset,
     gold_dataset,
+    with_distractors,
     xquad_dataset,
     xquad_negatives,
 )
@@ -187,10 +188,15 @@ def eval_service(
     picks the dev, holdout or test questions."""
     from qa_service.container import build_service
 
-    work = settings.data_dir / f"eval-{name}"
+    # The seed gold set among GNAD articles gets an index of its own: switching would
+    # re-ingest a thousand articles each time.
+    key = f"{name}-gnad{distractors}" if name == "gold" and distractors is not None else name
+    work = settings.data_dir / f"eval-{key}"
     today = settings.today
     if name == "gold":
         ds = gold_dataset(settings.eval_gold_file)
+        if distractors is not None:
+            ds = with_distractors(ds, work / "corpus", distractors)
         today = today or settings.eval_today
     elif name == "gnad":
         ds = gnad_dataset(settings.eval_gnad_file, work / "corpus", distractors)
@@ -204,7 +210,7 @@ def eval_service(
     eval_settings = settings.model_copy(
         update={
             "data_dir": work,
-            "collection": f"{settings.collection}_eval_{name.replace('-', '_')}",
+            "collection": f"{settings.collection}_eval_{key.replace('-', '_')}",
             "today": today,
         }
     )

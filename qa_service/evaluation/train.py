@@ -27,6 +27,7 @@ from qa_service.answering.selection import (
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     Logistic,
+    QuestionFacts,
     Selector,
     question_features,
 )
@@ -66,9 +67,11 @@ def collect(
             analysis = analyse(text, language, service.reference_day())
             request = service.answer_request(text, language, analysis, retrieval)
             try:
-                candidates = answerer.featured(request, analysis) if retrieval.passages else []
+                if not retrieval.passages:
+                    continue
+                candidates, facts = answerer.featured(request, analysis)
             except Refusal:
-                candidates = []
+                continue
             if not candidates:
                 continue
             snapshot = retrieval.snapshot
@@ -82,7 +85,6 @@ def collect(
                 else:
                     hit = any(s in c.unit.text for s in q.expected_any)
                 labels.append(int(q.answerable and gold and hit))
-            names = [n for n in analysis.names if n != analysis.speaker]
             out.append(
                 {
                     "id": q.id,
@@ -90,9 +92,7 @@ def collect(
                     "group": q.gold_docs[0] if q.gold_docs else (q.about or q.id),
                     "lang": language,
                     "answerable": q.answerable,
-                    "missing": len(request.missing_names),
-                    "names": len(names) + len(request.missing_names),
-                    "speaker_asked": analysis.type == "said_what" and analysis.speaker is not None,
+                    "facts": facts.to_json(),
                     "x": [[round(c.features[f], 6) for f in SENTENCE_FEATURES] for c in candidates],
                     "y": labels,
                 }
@@ -142,7 +142,7 @@ def _folds(data: list[dict]) -> list[int]:
 
 
 def _question_row(r: dict, x: np.ndarray, p: np.ndarray) -> np.ndarray:
-    return question_features(p, x, r["missing"], r["names"], r["lang"] == "en", r["speaker_asked"])
+    return question_features(p, x, QuestionFacts(**r["facts"]))
 
 
 def _chosen(p: np.ndarray, ends: np.ndarray, share: float) -> list[int]:

@@ -98,7 +98,7 @@ STOPWORDS = _words(
     had has have he her his how i if in into is it its may me more most my no not of on or
     our out over said say says she so some than that the their them then there these they
     this those to up was we were what when where which while who whom whose why will with
-    would you your doing tell told
+    would you your doing tell told many much
     """
 )
 # Words that tell a short question is English (see german.LANGUAGE_MARKERS).

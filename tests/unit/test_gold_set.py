@@ -172,3 +172,18 @@ def test_loader_carries_type_speaker_and_split(rows: list[dict], corpus_dir: Pat
             row["split"],
         )
         assert q.expected_any == tuple(row["expected_any"])
+
+
+def test_seed_gold_among_gnad_distractors(tmp_path: Path) -> None:
+    """`qa eval --dataset gold --distractors N`: the seed articles and N GNAD articles, evenly
+    spaced, linked into one corpus."""
+    from qa_service.evaluation.datasets import SHARED, with_distractors
+
+    if not (SHARED / "gnad" / "articles").is_dir():
+        pytest.skip("../shared/gnad is not beside the repository")
+    ds = with_distractors(gold_dataset(GOLD), tmp_path / "corpus", 7)
+    linked = sorted(p.name for p in (tmp_path / "corpus").iterdir())
+    seed = sorted(p.name for p in (SHARED / "corpus").glob("*.txt"))
+    assert ds.corpus == tmp_path / "corpus"
+    assert set(seed) <= set(linked)
+    assert len([n for n in linked if n.startswith("gnad_")]) == 7

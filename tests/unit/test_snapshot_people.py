@@ -76,3 +76,22 @@ def test_the_name_index_survives_the_disk_cache(snapshot, tmp_path) -> None:
     assert loaded is not None
     assert loaded.people == snapshot.people and loaded.people_in == snapshot.people_in
     assert loaded.people_by_role(["Richterin"]) == snapshot.people_by_role(["Richterin"])
+
+
+def test_a_said_what_question_by_role_asks_the_person_with_that_role(snapshot) -> None:
+    """ "Was sagte die Vorsitzende Richterin?" is answered from the judge's own words."""
+    import datetime as dt
+
+    from qa_service.analysis.question import analyse
+    from qa_service.answering.base import AnswerRequest
+    from qa_service.answering.extractive import _role_speaker
+
+    def speaker(question: str) -> str | None:
+        request = AnswerRequest(question=question, language="de", passages=(), snapshot=snapshot)
+        analysis = analyse(question, "de", dt.date(2026, 1, 1))
+        return _role_speaker(analysis, request, snapshot).speaker
+
+    assert speaker("Was sagte die Vorsitzende Richterin zur Klage?") == "Olga Brandstetter"
+    assert speaker("Was sagte der Verkehrsminister?") == "Gustav Wendelbrunn"
+    assert speaker("Was sagte Quendlinger?") == "Quendlinger"  # a name stays as asked
+    assert speaker("Was sagte der Bürgermeister?") is None  # no one holds that role
