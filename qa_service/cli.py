@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from qa_service.errors import QAError
+from qa_service.errors import ConfigError, QAError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -234,8 +234,8 @@ def evaluate(
     calibrate: Annotated[
         bool,
         typer.Option(
-            help="Choose the refusal thresholds (gold + XQuAD); with --answerer, the "
-            "citation thresholds from that answerer's recorded gold answers."
+            help="With --answerer: choose the citation thresholds from that answerer's "
+            "recorded gold answers (the refusal thresholds come with `qa train`)."
         ),
     ] = False,
     answerer: Annotated[
@@ -275,10 +275,9 @@ def evaluate(
             typer.echo(run_citation_calibration(answerer.value))
         return
     if calibrate:
-        from qa_service.evaluation.calibrate import run_calibration
-
-        typer.echo(run_calibration(xquad_limit=limit or 300))
-        return
+        raise _fail(
+            ConfigError("--calibrate needs --answerer; refusal thresholds come from `qa train`")
+        )
     try:
         table = run_eval(dataset.value, limit=limit, split=split.value, distractors=distractors)
     except QAError as exc:

@@ -109,7 +109,6 @@ def build_service(
     from ingest.indexing import Indexer
     from qa_service.answering.condense import Condenser
     from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.answering.selection import Selector
     from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
     from qa_service.bilingual import shared_dictionary
     from qa_service.corpus.snapshot import CorpusSnapshots, SnapshotCache
@@ -130,10 +129,8 @@ def build_service(
         embedder,
         sentence_vectors=sentence_vectors,
         unit_vectors=unit_vectors,
-        thresholds=settings.no_answer_thresholds,
-        name_margins=settings.missing_name_margins,
         max_sentences=settings.answer_max_sentences,
-        selector=Selector.load(settings.selector_file) if settings.learned_selection else None,
+        selector_file=settings.selector_file,
         dictionary=shared_dictionary(settings.dictionary),
     )
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)

@@ -1,8 +1,9 @@
 """QAService: the one library API behind the CLI, REST, Gradio and Slack.
 
-ask(): validate -> retrieve -> answer (the answerer refuses below its calibrated confidence,
-raised when the question names what the corpus never mentions) -> verify citations. Knows
-only the Protocols and its parts' interfaces, never a concrete model, store or framework.
+ask(): validate -> retrieve -> answer (the answerer refuses below the learned abstainer's
+threshold, or where the question names only what the corpus never mentions) -> verify
+citations. Knows only the Protocols and its parts' interfaces, never a concrete model, store
+or framework.
 """
 
 from __future__ import annotations

@@ -66,18 +66,10 @@ class Settings(BaseSettings):
     # Answering
     answerer: Literal["extractive", "local", "openai"] = "extractive"
     answer_max_sentences: int = Field(3, ge=1, le=10)
-    # Refuse when the best sentence's cosine to the question is below this (per question
-    # language: cross-lingual cosines run lower). Calibrated with `qa eval --dataset gold`.
-    # A question naming something the corpus never mentions needs `name_margin` more.
-    # Values from `qa eval --calibrate` (README, "Refusals").
-    no_answer_threshold_de: float = Field(0.796, ge=0.0, le=1.0)
-    no_answer_threshold_en: float = Field(0.764, ge=0.0, le=1.0)
-    missing_name_margin_de: float = Field(0.06, ge=0.0, le=1.0)
-    missing_name_margin_en: float = Field(0.04, ge=0.0, le=1.0)
     max_question_chars: int = Field(2000, ge=10)
     # The learned sentence selector and abstainer (`qa train`; data card
-    # qa_service/data/selector.md); a file of your own, or the packaged one when empty.
-    learned_selection: bool = True
+    # qa_service/data/selector.md), with its refusal thresholds: a file of your own, or the
+    # packaged one when empty.
     selector_file: Path | None = None
     # The server keeps every stored sentence vector in memory (read once, after warm-up)
     # while their matrix fits in this many MB, else reads them per document. float32 at
@@ -166,16 +158,8 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def no_answer_thresholds(self) -> dict[str, float]:
-        return {"de": self.no_answer_threshold_de, "en": self.no_answer_threshold_en}
-
-    @property
     def citation_min_support(self) -> dict[str, float]:
         return {"de": self.citation_min_support_de, "en": self.citation_min_support_en}
-
-    @property
-    def missing_name_margins(self) -> dict[str, float]:
-        return {"de": self.missing_name_margin_de, "en": self.missing_name_margin_en}
 
     @property
     def models_dir(self) -> Path:

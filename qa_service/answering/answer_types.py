@@ -1,9 +1,9 @@
 """Does a sentence hold the kind of thing a question asks for?
 
 A where-answer names a place, a when-answer a date or time (its own, or its ticker entry's),
-a how-many answer a number, a who-answer a person. These are required of the quoted sentences
-when any candidate meets them; a why-answer is only preferred when it gives a reason, since
-reasons are often implicit.
+a how-many answer a number, a who-answer a person, a why-answer often (not always) a causal
+word. These are features of each candidate sentence for the learned selector, which weighs
+them: nothing here rules a sentence out.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 
 from qa_service.analysis.question import QuestionType
 from qa_service.corpus.attribution import SentenceUnit
-from qa_service.corpus.names import is_name_word, looks_like_noun, person_key
+from qa_service.corpus.names import is_name_word, looks_like_noun
 from qa_service.lang import english, german
 from qa_service.retrieval.tokens import tokenize
 
@@ -58,18 +58,16 @@ _REASON = re.compile(
 )
 
 
-def _has_person(unit: SentenceUnit, people: frozenset[str]) -> bool:
-    """A speaker, a first name and surname, or a surname the corpus knows as a speaker."""
+def _has_person(unit: SentenceUnit) -> bool:
+    """A speaker, or a first name and surname."""
     if unit.speaker:
         return True
     words = [w.strip(',.;:!?"„“()') for w in unit.text.split()]
     names = [bool(w) and is_name_word(w) and not looks_like_noun(w) for w in words]
-    if any(a and b for a, b in zip(names, names[1:], strict=False)):
-        return True
-    return any(person_key(w) in people for w, name in zip(words, names, strict=True) if name)
+    return any(a and b for a, b in zip(names, names[1:], strict=False))
 
 
-def fits(qtype: QuestionType, unit: SentenceUnit, people: frozenset[str] = frozenset()) -> bool:
+def fits(qtype: QuestionType, unit: SentenceUnit) -> bool:
     """Does `unit` hold what a question of type `qtype` asks for?"""
     text = unit.text
     if qtype == "when":
@@ -79,7 +77,7 @@ def fits(qtype: QuestionType, unit: SentenceUnit, people: frozenset[str] = froze
     if qtype == "where":
         return bool(_PLACE.search(text))
     if qtype in ("who", "who_said"):
-        return _has_person(unit, people) if qtype == "who" else unit.speaker is not None
+        return _has_person(unit) if qtype == "who" else unit.speaker is not None
     return True
 
 
@@ -109,12 +107,6 @@ def near(qtype: QuestionType, text: str, terms: Collection[str]) -> bool:
         if any(first - NEAR <= i <= last + NEAR and not first <= i <= last for i in at):
             return True
     return False
-
-
-def required(qtype: QuestionType) -> bool:
-    """Types whose answer must contain their kind of thing (a why-answer need not say
-    "weil" to give the reason)."""
-    return qtype in ("when", "how_many", "where", "who", "who_said")
 
 
 def prefers(qtype: QuestionType, unit: SentenceUnit) -> bool:

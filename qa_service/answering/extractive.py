@@ -4,16 +4,16 @@ It works on sentence units (the corpus snapshot's sentences with speaker and tic
 and on what the question asks (`QuestionAnalysis`):
 1. Candidates are the sentences of the retrieved passages, each near-duplicate group once
    (the same dpa sentence in three outlets is one candidate, cited with `also_in`). A
-   said-what question takes only sentences its speaker says, from the passages and from
-   everything the corpus quotes of that speaker; a question with a time range only
-   sentences from that range (their ticker entry's time, else the article date).
-2. Answer types are required: a where-answer names a place, a when-answer carries a date
-   or time, a how-many answer a number, a who-answer a person.
-3. Each candidate scores its cosine to the question, plus the question's words it holds
-   (idf-weighted: rare names count more) and a little for its passage's rank. The best
-   cosine is the confidence; below the calibrated bar for the question's language (raised
-   when the question names what the corpus never mentions) it refuses, and says why.
-4. The chosen sentences are completed with the context they need (compose.py), framed with
+   said-what question about someone the articles quote takes only that speaker's
+   sentences, from the passages and from everything the corpus quotes of them; a question
+   with a time range only sentences from that range (their ticker entry's time, else the
+   article date).
+2. Each candidate gets its features (cosine, the question's words and names it holds, the
+   kind of thing the question asks for, its speaker, its passage's rank ...), and the
+   learned selector (`selection.py`, fitted by `qa train`) turns them into the probability
+   that it answers, and the question's into the probability that the articles answer it at
+   all; below the selector's threshold for the question's language it refuses, and says why.
+3. The chosen sentences are completed with the context they need (compose.py), framed with
    who said them where and when, and quoted unchanged, so every word quoted is the article's.
 """
 
@@ -23,8 +23,10 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -57,12 +59,6 @@ from qa_service.spelling import fold, skeleton
 _MIN_WORDS = 5
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
 _ENDS_SENTENCE = re.compile(r"[.!?…:][\"'“”»«)]*$|[\"“”»]$")
-LEXICAL_WEIGHT = 0.1
-RANK_WEIGHT = 0.02
-HEADING_PENALTY = 0.1  # a headline names a topic; a sentence states what happened
-REASON_BONUS = 0.02
-RECENCY_WEIGHT = 0.05  # "zuletzt", "latest": the newest entries first
-KEYWORD_MIN = 0.5  # idf-weighted share of the question's words a keyword sentence must hold
 MAX_SPEAKER_SENTENCES = 64
 TOPIC_WINDOW = 4  # sentences either side of a statement that may name its topic
 TOPIC_MIN = 0.5  # idf-weighted share of the question's known topic words that must be there
@@ -91,26 +87,27 @@ class ExtractiveAnswerer:
         self,
         prompts: PromptLibrary,
         embedder: Embedder,
-        thresholds: Mapping[str, float],
-        name_margins: Mapping[str, float] | None = None,
         max_sentences: int = 3,
         max_candidates: int = 24,
-        margin: float = 0.1,
         sentence_vectors: SentenceVectors | None = None,
         unit_vectors: StoredSentenceVectors | None = None,
         today: dt.date | None = None,
-        selector: Selector | None = None,
+        selector_file: Path | None = None,
         dictionary: Dictionary | None = None,
     ) -> None:
         self.prompts, self.embedder = prompts, embedder
-        self.thresholds = dict(thresholds)
-        self.name_margins = dict(name_margins or {})
-        self.max_sentences, self.max_candidates, self.margin = max_sentences, max_candidates, margin
+        self.max_sentences, self.max_candidates = max_sentences, max_candidates
         self.sentence_vectors = sentence_vectors or SentenceVectors(embedder)
         self.unit_vectors = unit_vectors
         self.today = today
-        self.selector = selector
+        self.selector_file = selector_file
         self.dictionary = dictionary
+
+    @cached_property
+    def selector(self) -> Selector:
+        """The learned selector (`selector_file`, else the packaged one), read when first
+        needed: `qa train` collects features with code whose model it has yet to fit."""
+        return Selector.load(self.selector_file)
 
     def invoke(self, input: AnswerRequest, config=None, **_) -> Draft:
         snapshot = input.snapshot
@@ -167,12 +164,10 @@ class ExtractiveAnswerer:
     def scored(
         self, input: AnswerRequest, analysis: QuestionAnalysis
     ) -> tuple[list[_Candidate], float]:
-        """The candidates, each with its features and score, and the answer's confidence:
-        with a selector its probability that the question is answerable, else the best
-        cosine. Raises Refusal where the question rules every candidate out."""
-        candidates, facts = self.featured(input, analysis, rules=self.selector is None)
-        if self.selector is None:
-            return candidates, max(c.cosine for c in candidates)
+        """The candidates, each with its features and score (the probability that it
+        answers), and the answer's confidence: the probability that the question is
+        answerable. Raises Refusal where the question rules every candidate out."""
+        candidates, facts = self.featured(input, analysis)
         matrix = rows([c.features for c in candidates])
         probabilities = self.selector.sentence_probabilities(matrix)
         for c, p in zip(candidates, probabilities, strict=True):
@@ -181,16 +176,14 @@ class ExtractiveAnswerer:
         return candidates, self.selector.answerable(question)
 
     def featured(
-        self, input: AnswerRequest, analysis: QuestionAnalysis, rules: bool = False
+        self, input: AnswerRequest, analysis: QuestionAnalysis
     ) -> tuple[list[_Candidate], QuestionFacts]:
         """The candidates with their features, and the question's facts (what `qa train`
-        learns from). With `rules` (no selector) a said-what question takes only its
-        speaker's sentences and other types only sentences holding what they ask for;
-        without, these are features to weigh."""
+        learns from)."""
         snapshot = input.snapshot
         assert snapshot is not None
         analysis = _role_speaker(analysis, input, snapshot)
-        candidates = self._candidates(input, analysis, snapshot, rules)
+        candidates = self._candidates(input, analysis, snapshot)
         coverage, uncovered = self._score(input, analysis, candidates)
         names = [n for n in analysis.names if n != analysis.speaker]
         facts = QuestionFacts(
@@ -204,13 +197,9 @@ class ExtractiveAnswerer:
         return candidates, facts
 
     def required_confidence(self, input: AnswerRequest) -> float:
-        """The calibrated bar, raised when the question names what the corpus never does."""
-        if self.selector is not None:
-            return self.selector.thresholds[input.language]
-        bar = self.thresholds.get(input.language, 0.0)
-        if input.missing_names:
-            bar += self.name_margins.get(input.language, 0.0)
-        return bar
+        """The selector's bar for the question's language (chosen on the development data
+        for at most 3 % false refusals)."""
+        return self.selector.thresholds[input.language]
 
     # -- candidates --------------------------------------------------------------------
 
@@ -219,7 +208,6 @@ class ExtractiveAnswerer:
         input: AnswerRequest,
         analysis: QuestionAnalysis,
         snapshot: CorpusSnapshot,
-        rules: bool,
     ) -> list[_Candidate]:
         speaker = analysis.speaker if analysis.type == "said_what" else None
         key = person_key(speaker) if speaker else None
@@ -230,7 +218,7 @@ class ExtractiveAnswerer:
             speaker = key = None
         # "What did X say": X's own words, wherever the articles quote X at all; a speaker
         # they never quote (named by role only, or not attributed) is one feature among many.
-        only_speaker = key is not None and (rules or key in snapshot.speakers)
+        only_speaker = key is not None and key in snapshot.speakers
         out: list[_Candidate] = []
         groups: dict[int, _Candidate] = {}
         seen: set[tuple[str, int]] = set()
@@ -267,18 +255,9 @@ class ExtractiveAnswerer:
                 doc = snapshot.documents[unit.doc_id]
                 if filters is None or filters.matches(doc.date, doc.source):
                     add(unit, len(input.passages))
-            if not out and rules:
-                raise Refusal("speaker_not_quoted", speaker=speaker)
         if not out:
             raise Refusal("not_close_enough")
         out = self._in_time(out, analysis, snapshot, input.language)
-        if answer_types.required(analysis.type) and rules:
-            # People, not places or bodies: speakers the text names with a first name.
-            people = frozenset(k for k, us in snapshot.speakers.items() if " " in us[0].speaker)
-            fitting = [c for c in out if answer_types.fits(analysis.type, c.unit, people)]
-            if not fitting:
-                raise Refusal("not_close_enough")
-            out = fitting
         return out[: max(self.max_candidates, MAX_SPEAKER_SENTENCES if key else 0)]
 
     def _in_time(
@@ -400,18 +379,11 @@ class ExtractiveAnswerer:
         best_words = max(c.features["translated"] for c in candidates)
         for c in candidates:
             c.features["translated_gap"] = c.features["translated"] - best_words
-            c.score = c.cosine + LEXICAL_WEIGHT * c.lexical + RANK_WEIGHT / (1 + c.rank)
-            if not c.ends:
-                c.score -= HEADING_PENALTY
-            if answer_types.prefers(analysis.type, c.unit):
-                c.score += REASON_BONUS
         newest = sorted(
             candidates, key=lambda c: _when(c.unit, snapshot) or dt.datetime.min, reverse=True
         )
         for i, c in enumerate(newest):
-            recency = (1 - i / len(newest)) if analysis.time.latest else 0.0
-            c.features["newest"] = recency
-            c.score += RECENCY_WEIGHT * recency
+            c.features["newest"] = (1 - i / len(newest)) if analysis.time.latest else 0.0
         return _coverage(wording, around)
 
     def _only_absent_names(
@@ -482,26 +454,11 @@ class ExtractiveAnswerer:
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.unit.start))
-        best = ranked[0].score
-        if self.selector is not None:
-            # A further quote must be nearly as likely to answer as the best one.
-            floor = best * self.selector.further_quote
-            chosen = [ranked[0]]
-            chosen += [c for c in ranked[1:] if c.score >= floor and c.ends]
-            return _reading_order(chosen[: self.max_sentences])
-        chosen: list[_Candidate] = []
-        for c in ranked:
-            if len(chosen) >= self.max_sentences or c.score < best - self.margin:
-                break
-            if chosen and not c.ends:  # a headline only when nothing better is there
-                continue
-            chosen.append(c)
-        # The sentence sharing most of the question's rare words is a second opinion that
-        # cosine alone misses ("Rentenreform-Entwurf" for "Brunner zur Rentenreform"): keep it.
-        keyword = max(candidates, key=lambda c: (c.lexical, c.score))
-        if keyword.lexical >= KEYWORD_MIN and keyword not in chosen and keyword.ends:
-            chosen = chosen[: self.max_sentences - 1] + [keyword]
-        return _reading_order(chosen)
+        # A further quote must be nearly as likely to answer as the best one, and a
+        # sentence, not a headline.
+        floor = ranked[0].score * self.selector.further_quote
+        chosen = [ranked[0], *(c for c in ranked[1:] if c.score >= floor and c.ends)]
+        return _reading_order(chosen[: self.max_sentences])
 
 
 def _role_speaker(

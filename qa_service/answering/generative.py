@@ -3,7 +3,7 @@
 A 1.5B model asked to write prose over passages writes fluent sentences its quotes do not
 support ("the USA ... would", "in the event of a war"). So it is given less to do:
 
-1. The extractive answerer runs first (about 0.1 s). Below its calibrated confidence the
+1. The extractive answerer runs first (about 0.1 s). Below the abstainer's threshold the
    question is refused without asking the model. Its selected sentences (`Draft.citations`,
    with speaker, outlet, date) are the evidence.
 2. The model sees the evidence numbered, one line each, after a fixed system text with the

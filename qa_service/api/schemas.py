@@ -242,8 +242,8 @@ class AnswerResponse(_Response):
     answered: bool = Field(description="False when the articles hold no evidence for an answer.")
     confidence: float | None = Field(
         None,
-        description="Cosine of the best-matching sentence to the question; below the "
-        "calibrated threshold for the question's language the service refuses.",
+        description="The learned abstainer's probability that the articles answer the "
+        "question; below its threshold for the question's language the service refuses.",
     )
     citations: list[CitationResponse]
     passages: list[PassageResponse]

@@ -303,7 +303,7 @@ def run_eval(
                 "unanswerable": len(conf_u),
                 "answerable_min": round(min(conf_a), 4),
                 "unanswerable_max": round(max(conf_u), 4),
-                "configured": settings.no_answer_thresholds[lang],
+                "configured": service.answerer.selector.thresholds[lang],
             }
     result = {
         "dataset": ds.name,
@@ -352,11 +352,10 @@ def _format(r: dict) -> str:
     lines.append("")
     for lang, c in r["calibration"].items():
         lines.append(
-            f"gold-only refusal threshold {lang} (qa eval --calibrate also weighs XQuAD; "
-            f"{c['answerable']} "
-            f"answerable, {c['unanswerable']} not): best {c['threshold']} "
-            f"(accuracy {c['accuracy']:.3f}; answerable min {c['answerable_min']}, "
-            f"unanswerable max {c['unanswerable_max']}); configured "
-            f"QA_NO_ANSWER_THRESHOLD_{lang.upper()}={c['configured']}"
+            f"refusal threshold on this set alone {lang} ({c['answerable']} answerable, "
+            f"{c['unanswerable']} not): best {c['threshold']} (accuracy {c['accuracy']:.3f}; "
+            f"answerable min {c['answerable_min']}, unanswerable max "
+            f"{c['unanswerable_max']}); the selector's {c['configured']:.4f} (`qa train`: all "
+            "development data, at most 3 % false refusals)"
         )
     return "\n".join(lines)

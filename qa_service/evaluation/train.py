@@ -52,8 +52,9 @@ def collect(
     from qa_service.container import build_embedder
     from qa_service.evaluation.run import CachedQueryEmbedder, eval_service
 
-    # The candidates and their features do not depend on a model: none is loaded.
-    settings = settings.model_copy(update={"answerer": "extractive", "learned_selection": False})
+    # The candidates and their features do not depend on a model: none is loaded (the
+    # answerer reads its selector only when it first answers).
+    settings = settings.model_copy(update={"answerer": "extractive"})
     embedder = CachedQueryEmbedder(build_embedder(settings))
     out: list[dict] = []
     for name, split in sources:

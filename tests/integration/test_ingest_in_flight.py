@@ -61,7 +61,7 @@ def store() -> GatedStore:
 
 @pytest.fixture()
 def url(store: GatedStore, tmp_path) -> Iterator[str]:
-    settings = Settings(_env_file=None, data_dir=tmp_path, learned_selection=False)
+    settings = Settings(_env_file=None, data_dir=tmp_path)
     service = build_service(settings, store=store, embedder=HashEmbedder())
     with serve(create_app(service, settings)) as base:
         try:

@@ -21,7 +21,7 @@ def _folder(tmp_path, names):
 
 
 def _service(tmp_path, store=None):
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data", learned_selection=False)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")
     return build_service(settings, store=store or InMemoryStore(), embedder=HashEmbedder())
 
 

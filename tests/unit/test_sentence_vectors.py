@@ -135,7 +135,7 @@ def test_background_load_waits_for_the_warm_up_and_answers_meanwhile(corpus):
 
 def test_only_the_server_flag_loads(corpus, tmp_path):
     store, embedder, _ = corpus
-    settings = Settings(_env_file=None, data_dir=tmp_path, learned_selection=False)
+    settings = Settings(_env_file=None, data_dir=tmp_path)
     build_service(settings, store=store, embedder=embedder)
     assert store.bulk == 0
     build_service(settings, store=store, embedder=embedder, resident_vectors=True)

@@ -4,11 +4,13 @@ through the public API, in milliseconds. Thresholds are set for HashEmbedder's c
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from qa_service.answering.base import Reset, TextPiece
+from qa_service.answering.selection import SHIPPED
 from qa_service.container import build_service
 from qa_service.models import Filters, Turn
 from qa_service.service import Citations, Done
@@ -37,18 +39,21 @@ ARTICLES = {
 }
 # HashEmbedder cosines: ~0.6-0.8 for a question sharing a sentence's words, ~0.3 otherwise.
 # The learned selector was fitted on e5 cosines, which a hashed-trigram embedder does not
-# give: these tests run the pipeline with the cosine rules and bars set for the fake.
-FAKE_THRESHOLDS = {
-    "learned_selection": False,
-    "no_answer_threshold_de": 0.45,
-    "no_answer_threshold_en": 0.45,
-    "citation_min_support_de": 0.5,
-    "citation_min_support_en": 0.5,
-}
+# give: these tests run the shipped model with its refusal bars set for the fake (a
+# follow-up sharing few words with its sentence scores ~0.024), and citation bars to match.
+FAKE_BARS = {"de": 0.02, "en": 0.02}
+FAKE_THRESHOLDS = {"citation_min_support_de": 0.5, "citation_min_support_en": 0.5}
 
 
 def make_service(tmp_path, store=None, chat_model=None):
-    settings = Settings(_env_file=None, data_dir=tmp_path, **FAKE_THRESHOLDS)
+    selector = json.loads(SHIPPED.read_text(encoding="utf-8")) | {"thresholds": FAKE_BARS}
+    (tmp_path / "selector.json").write_text(json.dumps(selector), encoding="utf-8")
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        selector_file=tmp_path / "selector.json",
+        **FAKE_THRESHOLDS,
+    )
     service = build_service(
         settings, store=store or InMemoryStore(), embedder=HashEmbedder(), chat_model=chat_model
     )
