@@ -12,8 +12,12 @@ over a document's sentences:
 - reported speech goes on in the subjunctive ("Es gebe keine Alternative"), in a bare quote
   sentence or in the first person (news text without quote marks): it keeps the previous
   sentence's speaker;
+- reported speech nobody is said to speak, nor just before (a subjunctive I in a main
+  clause, or the first person), is the voice of its pronoun subject, of the person named
+  before its colon, or of the person the sentence before named;
 - a pronoun or a role noun ("er", "der Kanzler", "die Forscherin", "so der 45-Jährige") is
-  the last person named that fits; plural and indefinite ones are unnamed sources.
+  the person its own sentence names before it, else the last person named that fits (by
+  gender for a pronoun); plural and indefinite ones are unnamed sources.
 A speaker is a name as the text writes it, in its fullest form in the document ("Gustav
 Wendelbrunn" for "so Wendelbrunn"), an institution ("teilte die Polizei mit") or an unnamed
 source; never a common noun: HanTa's German lexicon tells nouns ("Firmengeschichte") from
@@ -41,12 +45,12 @@ from qa_service.corpus.names import (
     strip_roles,
     word_class,
 )
-from qa_service.corpus.people import Registry, name_runs_at, tokens
+from qa_service.corpus.people import PersonRecord, Registry, name_runs_at, tokens
 from qa_service.lang import english, german
 from qa_service.models import Document
 from qa_service.sentences import split_sentences
 
-How = str  # "verb" | "so" | "laut" | "line" | "intro" | "continued" | "pronoun" | "role"
+How = str  # "verb" | "so" | "laut" | "line" | "intro" | "continued" | "pronoun" | "role" | "voice"
 UNKNOWN: tuple[str, How] = ("", "unknown")
 CONTINUES: tuple[str, How] = ("", "continues")  # "hieß es weiter": the last speaker goes on
 
@@ -104,7 +108,11 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         if before in german.ARTICLES and after[:1].isupper():
             continue
         lemma, tag = word_class(word)
-        if not tag.startswith("V") or (tag == "VV(PP)" and lemma not in german.SAYING_VERBS):
+        # "…, attestiert Muster": a form in -t right after the content is finite, whatever
+        # the lexicon guesses for it alone.
+        inverted = text[: m.start()].rstrip().endswith(",") and after[:1].isupper()
+        participle = tag == "VV(PP)" and not inverted
+        if not tag.startswith("V") or (participle and lemma not in german.SAYING_VERBS):
             continue
         particle = _PARTICLE.get(lemma)
         if lemma in german.REPORTING_VERBS or (particle and re.search(particle, text[m.end() :])):
@@ -131,6 +139,37 @@ _SUBJUNCTIVE = german.SUBJUNCTIVE_I | german.SUBJUNCTIVE_II
 CARRY = 3  # sentences a subjunctive I may be away from its reporting sentence
 
 
+def _subjunctive_form(word: str) -> bool:
+    """ "sei", "verstoße", "widerspreche": a finite verb in the subjunctive I (the stem + e of
+    its lemma), or a listed one."""
+    if word in german.SUBJUNCTIVE_I:
+        return True
+    if not (word.islower() and word.endswith("e") and len(word) > 3):
+        return False
+    lemma, tag = word_class(word)
+    return tag in ("VV(FIN)", "VA(FIN)", "VM(FIN)") and lemma == word + "n"
+
+
+def _main_clause_words(sentence: str) -> set[str]:
+    """The words of a sentence's main clauses: a clause after a comma that opens with a
+    conjunction or a relative pronoun ("…, dass …", "…, die …", "…, in der …") is left out."""
+    words: set[str] = set()
+    for i, clause in enumerate(re.split(r"[,;:–]\s*", sentence)):
+        opener = [w.lower() for w in clause.split()[:2]]
+        # A sentence opens with an article, never with a relative pronoun.
+        openers = (
+            german.SUBORDINATORS - german.DEFINITE_ARTICLES if i == 0 else german.SUBORDINATORS
+        )
+        if opener and (
+            opener[0] in openers
+            or (len(opener) == 2 and opener[0] in german.PREPOSITIONS
+                and opener[1] in german.SUBORDINATORS)
+        ):  # fmt: skip
+            continue
+        words |= {w.strip(',.;:!?"„“‘’()') for w in clause.split()}
+    return words
+
+
 def _reported(words: set[str]) -> bool:
     """Is a verb in the subjunctive I, the mood of reported speech? "sei", "könne", and the
     stem + e of any verb ("verstoße", "wirke") unless "ich" is its subject."""
@@ -138,12 +177,7 @@ def _reported(words: set[str]) -> bool:
         return True
     if "ich" in words or "Ich" in words:
         return False
-    for word in words:
-        if word.islower() and word.endswith("e") and len(word) > 3:
-            lemma, tag = word_class(word)
-            if tag in ("VV(FIN)", "VA(FIN)", "VM(FIN)") and lemma == word + "n":
-                return True
-    return False
+    return any(_subjunctive_form(word) for word in words)
 
 
 _REFERS_BACK = re.compile(
@@ -154,6 +188,7 @@ _REFERS_BACK = re.compile(
     )
     + r")\b"
 )
+_GENDER = german.PRONOUN_GENDER | english.PRONOUN_GENDER
 _QUOTE_OPEN = '„"“»«'
 # Words that may stand between a verb and its subject ("sagte jedoch der britische …").
 _FILLER = german.ARTICLES | german.INTERPOSED_ADVERBS | english.ARTICLES
@@ -214,16 +249,23 @@ class _Reader:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.people = Registry.of(doc)
+        self.named: PersonRecord | None = None  # the person the last sentence read named
 
     def speaker_of(
-        self, words: list[str], definite: bool = False, subject: bool = True, article: str = ""
+        self,
+        words: list[str],
+        definite: bool = False,
+        subject: bool = True,
+        article: str = "",
+        before: str = "",
     ) -> tuple[str, How] | None:
-        """A subject phrase -> (speaker, how), resolving pronouns and role nouns: a person, an
-        institution, an unnamed source ("ein Regierungssprecher", "Experten"); never a thing."""
+        """A subject phrase -> (speaker, how), resolving pronouns (by the sentence `before`
+        them) and role nouns: a person, an institution, an unnamed source ("ein
+        Regierungssprecher", "Experten"); never a thing."""
         if not words:
             return None
         if words[0].lower() in PRONOUNS:
-            person = self.people.last
+            person = self.pronoun(words[0], before)
             return (person.name, "pronoun") if person else None
         while words and not (is_name_word(words[0]) or is_role(words[0])):
             words = words[1:]  # "Der Palast", "Doch Experten"
@@ -255,16 +297,32 @@ class _Reader:
             return bodies[-1], "verb"
         return None
 
+    def pronoun(self, pronoun: str, before: str = "") -> PersonRecord | None:
+        """ "Hans Muster (XPD) will …: …, sagte er": the person the sentence names before its
+        pronoun, unless after a preposition ("nach dem Treffen mit Muster sagte er"); else the
+        last person mentioned whom the pronoun's gender fits ("er" is not "seine Mutter")."""
+        gender = _GENDER.get(pronoun.lower())
+        for words, start, _ in name_runs_at(before, self.people.places):
+            lead = [w.lower() for w in before[:start].split()[-2:]]
+            if any(w in german.PREPOSITIONS for w in lead):
+                continue
+            person = self.people.lookup(words)
+            if person is not None and person.named and person.gender in (None, gender):
+                return person
+        return self.people.by_pronoun(gender)
+
     def attribute(self, text: str) -> tuple[str, How] | None:
         """The speaker a sentence names for itself; UNKNOWN when it reports someone's words
         without saying whose (so it does not inherit the previous speaker), else None."""
         verbs = 0
         for m in _reporting_verbs(text):
-            verbs += 1
+            # A reporting verb in the subjunctive ("widerspreche die Novelle") is itself
+            # reported speech: it names no new source when it has no speaker.
+            verbs += not _subjunctive_form(m.group())
             after = text[m.end() :].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
             if first.lower() in PRONOUNS:
-                found = self.speaker_of([first])
+                found = self.speaker_of([first], before=text[: m.start()])
             else:
                 words, definite, article = _run_after(text, m.end())
                 if words and not strip_roles(words)[0]:
@@ -277,11 +335,11 @@ class _Reader:
                     before = _run_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
                         before = before[-1:]
-                    found = self.speaker_of(before)
+                    found = self.speaker_of(before, before=text[: m.start()])
                 if found is None:
                     found = self._clause_subject(text[: m.start()])
             if found is None and text[: m.start()].rstrip().lower().endswith(tuple(PRONOUNS)):
-                found = self.speaker_of([text[: m.start()].split()[-1]])
+                found = self.speaker_of([text[: m.start()].split()[-1]], before=text[: m.start()])
             if found:
                 return found
         for pattern, how in ((_SO, "so"), (_LAUT, "laut")):
@@ -313,7 +371,7 @@ class _Reader:
         clause = re.split(r"[,;:]", before)[-1]
         pronoun = re.match(r"\s*(?:wie|als|nachdem|während)\s+(er|sie)\b", clause)
         if pronoun:  # "…, wie er am Montag versicherte"
-            return self.speaker_of([pronoun.group(1)])
+            return self.speaker_of([pronoun.group(1)], before=before)
         for words in _name_runs(clause, set()):
             key = person_key(" ".join(strip_roles(words)[0]) or words[-1])
             person = self.people.by_key.get(key)
@@ -326,9 +384,25 @@ class _Reader:
             return name, "verb"
         return None
 
+    def own_voice(self, text: str) -> PersonRecord | None:
+        """Whose reported speech a sentence would be if nobody is said to speak it: the
+        person its pronoun subject means ("Er sei …"), the person named before its colon
+        ("Hans Muster, Sprecher des Verbands: Ich …"), else the person the sentence before
+        named (news text drops quote marks: "… war sich Muster unsicher. Ich war …")."""
+        first = text.split(maxsplit=1)[0] if text.strip() else ""
+        if first.lower() in PRONOUNS:
+            return self.pronoun(first)
+        head = text.split(": ", 1)[0] if ": " in text else ""
+        for words in _name_runs(head, self.people.places):
+            person = self.people.lookup(words)
+            if person is not None and person.named:
+                return person
+        return self.named
+
     def note_mentions(self, text: str) -> None:
         """The first person named in `text`, usually its subject, is who a following "er"
         or "der Republikaner" means."""
+        self.named = None
         for words in _name_runs(text, self.people.places):
             name_words, roles = strip_roles(words)
             key = person_key(" ".join(name_words)) if name_words else None
@@ -337,6 +411,7 @@ class _Reader:
                 person = self.people.by_role(roles[-1])
             if person is not None and person.named:
                 self.people.mention(person)
+                self.named = person
                 return
 
 
@@ -388,9 +463,11 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
     reader = _Reader(doc)
     sections = sorted(doc.sections, key=lambda s: s.start)
     found: list[tuple[str, How] | None] = []
+    voices: list[PersonRecord | None] = []
     for s, e in spans:
         sentence = text[s:e]
         found.append(reader.attribute(sentence))
+        voices.append(reader.own_voice(sentence))
         reader.note_mentions(sentence)
         if found[-1] and found[-1] not in (UNKNOWN, CONTINUES):
             reader.people.mention(reader.people.by_key.get(person_key(found[-1][0])))
@@ -416,7 +493,8 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             if line_name and not sentence.rstrip().endswith(":"):
                 speaker = (line_name, "line")
         words = {w.strip(',.;:!?"„“‘’') for w in sentence.split()}
-        reported = _reported(words)
+        main = _main_clause_words(sentence)
+        reported = _reported(main)
         if speaker is None and previous and same_paragraph and not says_unknown:
             # Reported speech goes on in the subjunctive on the same line; a bare quote, one
             # in the first person (news text quotes without marks too) or the quote an intro
@@ -425,7 +503,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             if (
                 quoted
                 or previous[1] == "intro"
-                or (same_line and (words & _SUBJUNCTIVE or reported))
+                or (same_line and (main & _SUBJUNCTIVE or reported))
             ):
                 speaker = (previous[0], "continued")
         section = next((sec for sec in sections if sec.start <= s < sec.end), None)
@@ -436,6 +514,16 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             same_section = section is None or section.start <= last_start
             if (reported or words & german.FIRST_PERSON) and same_section:
                 speaker = (last[0], "continued")
+        # Reported speech nobody is said to speak here, nor just before: its own voice.
+        own = reported or bool({w.lower() for w in words} & german.FIRST_PERSON)
+        if (
+            speaker is None
+            and voices[i] is not None
+            and not says_unknown
+            and same_paragraph
+            and own
+        ):
+            speaker = (voices[i].name, "voice")
         units.append(
             SentenceUnit(
                 doc_id=doc.id,

@@ -64,8 +64,24 @@ class PersonRecord:
         if role not in self.roles:
             self.roles.append(role)
 
+    @property
+    def gender(self) -> str | None:
+        """ "f" for a person the text gives a feminine role ("Ministerin", "Mutter"), "m" for
+        a masculine one ("Minister"), None when it does not tell (no role, "Vorsitzende")."""
+        genders = {_role_gender(r) for r in self.roles} - {None}
+        return genders.pop() if len(genders) == 1 else None
+
     def freeze(self) -> Person:
         return Person(self.name, self.key, tuple(self.roles), self.party, self.age)
+
+
+def _role_gender(role: str) -> str | None:
+    last = role.lower().rsplit("-", 1)[-1]
+    if last.endswith(("in", "frau")) or last in german.FEMININE_PERSON_NOUNS:
+        return "f"
+    if last.endswith("e") or is_adjective_noun(role):
+        return None  # "Vorsitzende", "Beamte": the article tells, not the noun
+    return "m"
 
 
 # "in der Steiermark", "aus Deutschland", "gegen Norwegen": what follows is a place, not a person.
@@ -137,6 +153,7 @@ class Registry:
     def __init__(self) -> None:
         self.by_key: dict[str, PersonRecord] = {}
         self.last: PersonRecord | None = None
+        self.recent: list[PersonRecord] = []  # named persons, the last mentioned last
         self.places: set[str] = set()
         self.known: set[str] = set()  # words of names given whole ("Gustav Wendelbrunn")
 
@@ -204,6 +221,15 @@ class Registry:
         """Only a named person is who a later "er" can mean."""
         if person is not None and person.named:
             self.last = person
+            if person in self.recent:
+                self.recent.remove(person)
+            self.recent.append(person)
+
+    def by_pronoun(self, gender: str | None) -> PersonRecord | None:
+        """The last person mentioned whom a pronoun of `gender` can mean: "er" skips a woman
+        the text named since ("seine Mutter Hilde Muster")."""
+        fits = [p for p in self.recent if gender is None or p.gender in (None, gender)]
+        return fits[-1] if fits else None
 
     def is_name(self, word: str) -> bool:
         """A word that may name someone: not a place of the text, not a common noun."""

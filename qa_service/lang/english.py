@@ -49,6 +49,7 @@ TITLES = _words("mr mrs ms dr")
 # --- Pronouns ----------------------------------------------------------------------------
 
 PERSON_PRONOUNS = _words("he she him")
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f"}
 SUBJECT_PRONOUNS = _words("he she it they")
 BACK_REFERENCE_OPENERS = _words("he she it this that they")
 

@@ -48,6 +48,12 @@ PARTICLES = _words("erst noch denn eigentlich genau konkret sonst")
 INTERPOSED_ADVERBS = _words(
     "auch jedoch zudem dann nun aber bereits zuletzt erneut noch weiter ebenfalls später zuvor"
 )
+# Conjunctions and relative pronouns that open a subordinate clause: a subjunctive there
+# ("hatte verfügt, dass … seien") is the main clause's, not reported speech of its own.
+SUBORDINATORS = _words(
+    "dass ob weil wenn obwohl nachdem bevor sodass damit falls sofern indem während als "
+    "der die das dem den deren dessen welche welcher welches wo wie"
+)
 # Words that give a reason ("weil", "wegen", "deshalb", "aus diesem Grund").
 CAUSAL_WORDS = _words("weil da denn wegen aufgrund angesichts damit daher deshalb grund")
 QUESTION_WORDS = _words(
@@ -74,6 +80,10 @@ OPENING_WORDS = _words(
 PERSON_PRONOUNS = _words("er sie ihm ihn")
 # Subjects of a follow-up question ("Was sagte er dazu?"): whose words, the conversation says.
 SUBJECT_PRONOUNS = _words("er sie es")
+# The gender a third-person pronoun asks of the person it means ("sie" may be plural too).
+PRONOUN_GENDER = {"er": "m", "ihm": "m", "ihn": "m", "sie": "f"}
+# Nouns for a woman that do not end in the feminine -in ("Mutter Hilde Muster").
+FEMININE_PERSON_NOUNS = _words("frau mutter tochter schwester witwe großmutter ehefrau dame")
 # The first person, pronouns and possessives: a speaker's own words.
 FIRST_PERSON = _words(
     "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "

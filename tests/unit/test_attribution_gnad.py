@@ -2,8 +2,10 @@
 (tests/data/attribution_gnad.jsonl, 241 sentences of 18 DER STANDARD articles), read from
 ../shared/gnad/articles at test time. `pytest -s` prints the figures by speaker kind.
 
-Floors are the figures reached (commit "Attribution over GNAD …"): speaker right 81 of 168,
-69 of 73 sentences spoken by nobody left without a speaker (4 invented).
+Floors are the figures reached (issue 18, reported speech): speaker right 96 of 168 (wrong
+speaker 6), 71 of 73 sentences spoken by nobody left without a speaker (2 invented). Before:
+81 right, 10 wrong, 4 invented. Developed on the first 9 articles by sorted name (45 -> 57 of
+95 right, wrong 6 -> 2); the other 9 looked at once at the end (36 -> 39 of 73, wrong 4 -> 4).
 """
 
 from __future__ import annotations
@@ -58,19 +60,25 @@ def test_every_table_sentence_is_one_unit(figures):
 
 
 def test_speakers_right_at_the_measured_floor(figures):
-    # 50 of 168 before the HanTa lexicon, lemma verbs, role nouns and first-person quotes.
-    assert figures["all"]["right"] >= 81
+    # 50 of 168 before the HanTa lexicon, lemma verbs, role nouns and first-person quotes;
+    # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
+    assert figures["all"]["right"] >= 96
+
+
+def test_a_wrong_person_stays_rare(figures):
+    # A wrong speaker is worse than none: 10 before the pronoun rules of issue 18.
+    assert figures["all"]["wrong"] <= 6
 
 
 def test_sentences_nobody_speaks_keep_no_speaker(figures):
-    # Left: a headline adjective before "App versprach", a "hatte verfügt" after a quote,
-    # "so die Argumentation des …" carrying a speaker on, a reporter's summary after quotes.
-    assert figures["all"]["invented"] <= 4
-    assert figures["nobody"]["nobody_right"] >= 69
+    # Left: a headline adjective before "App versprach", "so die Argumentation des …"
+    # carrying a speaker on ("hatte verfügt, dass … seien" is no longer reported speech).
+    assert figures["all"]["invented"] <= 2
+    assert figures["nobody"]["nobody_right"] >= 71
 
 
 def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed).
-    floors = {"person": 64, "unnamed": 12, "organisation": 4, "document": 1}
+    floors = {"person": 79, "unnamed": 12, "organisation": 4, "document": 1}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached
