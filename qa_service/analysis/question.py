@@ -189,6 +189,8 @@ def _speaker_at(question: str) -> str | None:
         low = w.lower().strip(",.")
         if (low in _SKIP or (is_role(low) and low not in english.ROLE_PREFIXES)) and not out:
             continue
+        if is_role(low):
+            return None  # "the party's general secretary": whoever holds the role
         if low in _SAY or low in _STOP or not w[:1].isalpha():
             break
         out.append(w.strip(",."))
@@ -204,6 +206,9 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
                            question)  # fmt: skip
     if possessive:
         return possessive.group(1)
+    owner = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(\w+)", question)
+    if owner and is_role(owner.group(2)):
+        return None  # "Ferrari's president": a role, not the name before it
     if not names:
         return _speaker_at(question)
     # The name nearest after the reporting verb, else the first name: "Was sagte Brunner …",
@@ -214,7 +219,7 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
         after = [n for n in names if question.find(n) > verb.start()]
         before = [n for n in names if question.find(n) < verb.start()]
         if question.lower().startswith(("what", "how", "and what", "and how")) and before:
-            return before[0]
+            return before[-1]  # nearest the verb: "Novomatic CEO Harald Neumann said"
         if after:
             return after[0]
     return names[0]

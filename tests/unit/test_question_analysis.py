@@ -58,3 +58,18 @@ def test_relative_dates_follow_the_injected_day():
     assert monday.time.date_from == dt.date(2026, 1, 5)
     later = analyse("Was sagte Merz am Montag?", "de", dt.date(2026, 1, 15))
     assert later.time.date_from == dt.date(2026, 1, 12)
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        # Apposition before the verb: the name nearest it is the speaker, not the firm.
+        ("What did Hartwig CEO Anna Berger say about the merger?", "Anna Berger"),
+        ("What did Kranich board member Paul Steiner say about the ruling?", "Paul Steiner"),
+        # A role of a firm or party: whoever holds it, which the corpus name index resolves.
+        ("What did Hartwig's president say about the merger?", None),
+        ("What did the XPD general secretary say about the coalition?", None),
+    ],
+)
+def test_said_what_speaker_of_an_apposition_or_a_role(question, speaker):
+    assert analyse(question, "en", dt.date(2026, 1, 8)).speaker == speaker
