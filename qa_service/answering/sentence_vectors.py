@@ -66,6 +66,8 @@ class StoredSentenceVectors:
         self._lock = threading.Lock()
         # (doc_id, start, end) -> row of the matrix; replaced whole, so readers need no lock.
         self._resident: tuple[dict[tuple[str, int, int], int], np.ndarray] = ({}, _EMPTY)
+        self._in_memory = False
+        self._load_ended = threading.Event()
 
     def __call__(self, units: Sequence[SentenceUnit]) -> np.ndarray:
         index, matrix = self._resident
@@ -123,6 +125,7 @@ class StoredSentenceVectors:
             pages.append(page)
         matrix = np.concatenate(pages) if pages else _EMPTY
         self._resident = ({k: i for i, k in enumerate(keys)}, matrix)
+        self._in_memory = True
         with self._lock:
             self._cache.clear()  # every document read so far is in the matrix now
         log.info(
@@ -143,15 +146,24 @@ class StoredSentenceVectors:
             try:
                 after()
             except Exception:
+                self._load_ended.set()
                 return  # the server's own warm-up fails the same way and reports it
             try:
                 self.load()
             except Exception:  # the per-document path still answers; say why it stays
                 log.exception("loading the sentence vectors failed; reading them per document")
+            finally:
+                self._load_ended.set()
 
         thread = threading.Thread(target=run, name="sentence-vectors", daemon=True)
         thread.start()
         return thread
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        """Block until `load_in_background` has ended (or `timeout` seconds); True if every
+        stored vector is in memory then. A benchmark of the server's answers waits for this."""
+        self._load_ended.wait(timeout)
+        return self._in_memory
 
 
 # Rows per store read: pages of 1,000, 2,000 and 5,000 read the 22,667 vectors of the

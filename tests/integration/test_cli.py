@@ -91,8 +91,9 @@ def test_bench_corpus_prints_every_row(env, corpus_dir, tmp_path):
         "ingest / peer",
         "snapshot build",
         "cold qa ask",
-        "ask p50",
+        "server-path ask p50",
         "floor p50",
     ):
         assert row in result.stdout, row
     assert "2 documents (0 failed)" in result.stdout
+    assert "sentence vectors in memory" in result.stdout

@@ -4,6 +4,9 @@ or other code."""
 
 from __future__ import annotations
 
+import pickle
+import time
+
 import pytest
 
 from qa_service.container import build_service
@@ -94,3 +97,86 @@ def test_a_rebuild_reads_only_the_documents_that_changed(ingested, monkeypatch) 
     (old_id,) = before.documents
     assert after.sentences[old_id] is before.sentences[old_id]
     assert len(after.sentences[report.doc_id]) == len(before.sentences[old_id])
+
+
+def _counting_reads(store, monkeypatch) -> list[str]:
+    read: list[str] = []
+    real = store.get_document
+    monkeypatch.setattr(store, "get_document", lambda doc_id: read.append(doc_id) or real(doc_id))
+    return read
+
+
+def test_a_server_start_leaves_the_snapshot_for_the_next_start(tmp_path, monkeypatch) -> None:
+    """Built at a server's start (the index written by other code, so no cache yet), the
+    snapshot is on disk for the next start, which reads no document."""
+    settings = Settings(_env_file=None, data_dir=tmp_path, learned_selection=False)
+    store = InMemoryStore()
+    writer = build_service(settings, store=store, embedder=HashEmbedder())
+    writer.ingest_bytes("brigade.txt", ARTICLE.encode())
+    for path in settings.snapshots_dir.glob("*.pickle"):
+        path.unlink()  # as if ingested by other code
+
+    first = build_service(settings, store=store, embedder=HashEmbedder(), resident_vectors=True)
+    first.warm_up()  # what the server's lifespan runs
+    assert first.answerer.unit_vectors.wait_loaded(timeout=30)
+
+    read = _counting_reads(store, monkeypatch)
+    second = build_service(settings, store=store, embedder=HashEmbedder(), resident_vectors=True)
+    second.warm_up()
+    assert read == []
+    assert second.snapshots.current().sentences == first.snapshots.current().sentences
+
+
+def test_a_background_rebuild_leaves_the_snapshot_too(ingested, monkeypatch) -> None:
+    """A change made by another process is rebuilt on a background thread; that build is
+    cached as well."""
+    settings, store, service = ingested
+    service.snapshots.current()
+    # Written past the service, as another process writes: no rebuild on this thread.
+    service.indexer.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    service.snapshots.refresh_seconds = 0
+    service.snapshots.current()  # notices the change and rebuilds in the background
+    for _ in range(300):
+        if len(service.snapshots.current().documents) == 2:
+            break
+        time.sleep(0.01)
+    read = _counting_reads(store, monkeypatch)
+    fresh = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    assert len(fresh.documents) == 2 and read == []
+
+
+def test_two_code_versions_on_one_index_both_keep_their_snapshot(ingested, monkeypatch) -> None:
+    """An A/B run of two checkouts (or old and new release during a restart) alternates on
+    one data dir: each start must find its own snapshot, not rebuild because the other code
+    replaced it."""
+    settings, store, _ = ingested
+    read = _counting_reads(store, monkeypatch)
+    for version in ("a", "b", "a", "b"):
+        monkeypatch.setattr(snapshot_module, "code_digest", lambda v=version: v)
+        CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    assert len(read) == 2  # one build each, the first time
+
+
+def test_snapshots_of_an_earlier_store_state_are_removed(ingested, monkeypatch) -> None:
+    settings, store, service = ingested
+    monkeypatch.setattr(snapshot_module, "code_digest", lambda: "other-code")
+    CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    monkeypatch.undo()
+    service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    names = [p.name for p in settings.snapshots_dir.glob("*.pickle")]
+    assert names == [f"{store.fingerprint()}-{snapshot_module.code_digest()}.pickle"]
+
+
+def test_a_snapshot_that_cannot_be_pickled_still_answers(ingested, monkeypatch, caplog) -> None:
+    settings, store, _ = ingested
+    for path in settings.snapshots_dir.glob("*.pickle"):
+        path.unlink()
+
+    def unpicklable(*_args, **_kwargs):
+        raise pickle.PicklingError("no")
+
+    monkeypatch.setattr(snapshot_module.pickle, "dump", unpicklable)
+    snapshot = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    assert snapshot.documents
+    assert "corpus snapshot cache not written" in caplog.text
+    assert list(settings.snapshots_dir.iterdir()) == []  # no temporary file left behind
