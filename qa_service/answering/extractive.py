@@ -48,8 +48,9 @@ from qa_service.answering.selection import QuestionFacts, Selector, question_fea
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.bilingual import Dictionary
 from qa_service.corpus.attribution import SentenceUnit
-from qa_service.corpus.names import is_person_noun, person_key
+from qa_service.corpus.names import is_person_noun, is_role, person_key
 from qa_service.corpus.snapshot import CorpusSnapshot
+from qa_service.lang import english
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
@@ -116,7 +117,7 @@ class ExtractiveAnswerer:
         analysis = input.analysis or analyse(
             input.question, input.language, self.today or dt.date.today()
         )
-        analysis = _role_speaker(analysis, input, snapshot)
+        analysis = self._role_speaker(analysis, input, snapshot)
         if self._only_absent_names(input, analysis, snapshot):
             refusal = Refusal("absent_name", names=", ".join(input.missing_names))
             return refusal_draft(refusal, self.prompts, input.language)
@@ -182,7 +183,7 @@ class ExtractiveAnswerer:
         learns from)."""
         snapshot = input.snapshot
         assert snapshot is not None
-        analysis = _role_speaker(analysis, input, snapshot)
+        analysis = self._role_speaker(analysis, input, snapshot)
         candidates = self._candidates(input, analysis, snapshot)
         coverage, uncovered = self._score(input, analysis, candidates)
         names = [n for n in analysis.names if n != analysis.speaker]
@@ -386,6 +387,50 @@ class ExtractiveAnswerer:
             c.features["newest"] = (1 - i / len(newest)) if analysis.time.latest else 0.0
         return _coverage(wording, around)
 
+    def _role_speaker(
+        self, analysis: QuestionAnalysis, input: AnswerRequest, snapshot: CorpusSnapshot
+    ) -> QuestionAnalysis:
+        """ "Was sagte die Vorsitzende Richterin?", "What did the transport minister say?": the
+        person the articles name with that role (the corpus name index, read at ingest),
+        preferring the retrieved articles, when the articles quote them. The whole role
+        phrase first, then its head noun; an English one through the bilingual word list."""
+        said = analysis.speaker
+        if analysis.type != "said_what" or (
+            said
+            and (
+                person_key(said) in snapshot.speakers or not all(map(is_person_noun, said.split()))
+            )
+        ):
+            return analysis  # a name the question gives, or a speaker the articles quote
+        docs = [p.doc_id for p in input.passages]
+        words = [w.strip(",.;:!?\"„“'’") for w in input.question.split()[1:]]
+        if input.language == "en":
+            found = [
+                keys
+                for phrase in _english_roles(words)
+                if (keys := snapshot.people_by_role_tokens(self._german_tokens(phrase), docs))
+            ]
+        else:
+            roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
+            found = [snapshot.people_by_role(p, docs) for p in (roles, roles[-1:]) if roles]
+        for keys in found:
+            quoted = [k for k in keys if k in snapshot.speakers]
+            here = [k for k in quoted if set(snapshot.people[k].docs) & set(docs)]
+            # One person, or one in the retrieved articles: "the minister" of two is no one.
+            if len(here or quoted) == 1:
+                return dataclasses.replace(analysis, speaker=snapshot.people[quoted[0]].name)
+        return analysis
+
+    def _german_tokens(self, words: list[str]) -> list[set[str]]:
+        """Each English word as the German index tokens it may be (itself too: "minister")."""
+        out = []
+        for w in words:
+            found = set(tokenize(w))
+            if self.dictionary is not None:
+                found.update(self.dictionary.translations(w))
+            out.append(found)
+        return out
+
     def _only_absent_names(
         self, input: AnswerRequest, analysis: QuestionAnalysis, snapshot: CorpusSnapshot
     ) -> bool:
@@ -461,26 +506,15 @@ class ExtractiveAnswerer:
         return _reading_order(chosen[: self.max_sentences])
 
 
-def _role_speaker(
-    analysis: QuestionAnalysis, input: AnswerRequest, snapshot: CorpusSnapshot
-) -> QuestionAnalysis:
-    """ "Was sagte die Vorsitzende Richterin?": the person the articles name with that role
-    (the corpus name index, read at ingest), preferring the retrieved articles, when the
-    articles quote them. The whole role phrase first, then its head noun."""
-    said = analysis.speaker
-    if analysis.type != "said_what" or (
-        said
-        and (person_key(said) in snapshot.speakers or not all(map(is_person_noun, said.split())))
-    ):
-        return analysis  # a name the question gives, or a speaker the articles quote
-    words = [w.strip(',.;:!?"„“') for w in input.question.split()[1:]]
-    roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
-    docs = [p.doc_id for p in input.passages]
-    for phrase in (roles, roles[-1:]) if roles else ():
-        keys = [k for k in snapshot.people_by_role(phrase, docs) if k in snapshot.speakers]
-        if keys:
-            return dataclasses.replace(analysis, speaker=snapshot.people[keys[0]].name)
-    return analysis
+def _english_roles(words: list[str]) -> list[list[str]]:
+    """An English role phrase with the word before its role noun, then the role noun alone:
+    "the transport minister" -> [transport, minister], [minister]."""
+    for i, w in enumerate(words):
+        if is_role(w.lower()) and w.lower() not in english.ROLE_PREFIXES:
+            before = words[i - 1].lower() if i else ""
+            modifier = [before] if before and before not in STOPWORDS else []
+            return [[*modifier, w.lower()], [w.lower()]] if modifier else [[w.lower()]]
+    return []
 
 
 def _reading_order(chosen: list[_Candidate]) -> list[_Candidate]:

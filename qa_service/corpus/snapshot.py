@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -38,6 +38,7 @@ from qa_service.models import Document
 from qa_service.protocols import Store
 from qa_service.retrieval.bm25 import BM25Index
 from qa_service.retrieval.entities import Vocabulary
+from qa_service.retrieval.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +139,34 @@ class CorpusSnapshot:
                 fits.append((not in_docs, -len(entry.docs), entry.key))
         return [key for *_, key in sorted(fits)]
 
+    def people_by_role_tokens(
+        self, words: Sequence[Collection[str]], doc_ids: Sequence[str] | None = None
+    ) -> list[str]:
+        """The persons whose role holds, for every word of a role phrase given as the index
+        tokens it may be in German, one of them as part of one role ("transport minister":
+        {verkehr, transport, ...}, {minist} -> "Verkehrsminister"), in the order of
+        `people_by_role`: an English question's role, through the bilingual word list."""
+        if not words:
+            return []
+        docs = set(doc_ids or ())
+        fits = []
+        for entry in self.people.values():
+            roles = [(" ".join(tokenize(r)), d) for r, d in entry.roles]
+            held = [d for r, d in roles if all(any(_part_of(t, r) for t in ts) for ts in words)]
+            if held:
+                fits.append((not docs.intersection(held), -len(entry.docs), entry.key))
+        return [key for *_, key in sorted(fits)]
+
     def resolve(self, name: str) -> str | None:
         """The person key a surname or a fuller name means, if the corpus names them."""
         key = person_key(name)
         return key if key in self.people else None
+
+
+def _part_of(token: str, role: str) -> bool:
+    """A German token in a role, or its first six letters: the word list has compounds
+    ("finanzmittel" for finance) where the role has another ("Finanzminister")."""
+    return token in role or (len(token) > 6 and token[:6] in role)
 
 
 def build_snapshot(

@@ -84,14 +84,42 @@ def test_a_said_what_question_by_role_asks_the_person_with_that_role(snapshot) -
 
     from qa_service.analysis.question import analyse
     from qa_service.answering.base import AnswerRequest
-    from qa_service.answering.extractive import _role_speaker
+    from qa_service.answering.extractive import ExtractiveAnswerer
 
     def speaker(question: str) -> str | None:
         request = AnswerRequest(question=question, language="de", passages=(), snapshot=snapshot)
         analysis = analyse(question, "de", dt.date(2026, 1, 1))
-        return _role_speaker(analysis, request, snapshot).speaker
+        answerer = ExtractiveAnswerer(prompts=None, embedder=None)
+        return answerer._role_speaker(analysis, request, snapshot).speaker
 
     assert speaker("Was sagte die Vorsitzende Richterin zur Klage?") == "Olga Brandstetter"
     assert speaker("Was sagte der Verkehrsminister?") == "Gustav Wendelbrunn"
     assert speaker("Was sagte Quendlinger?") == "Quendlinger"  # a name stays as asked
     assert speaker("Was sagte der Bürgermeister?") is None  # no one holds that role
+
+
+def test_an_english_question_by_role_asks_the_person_with_the_german_role(snapshot) -> None:
+    """ "What did the transport minister say?" through the bilingual word list."""
+    import datetime as dt
+
+    from qa_service.analysis.question import analyse
+    from qa_service.answering.base import AnswerRequest
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.bilingual import Dictionary
+    from qa_service.settings import Settings
+
+    dictionary = Dictionary(Settings(_env_file=None).dictionary)
+    if not dictionary.entries:
+        pytest.skip("Debian's trans-de-en is not installed")
+    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+
+    def speaker(question: str) -> str | None:
+        request = AnswerRequest(question=question, language="en", passages=(), snapshot=snapshot)
+        analysis = analyse(question, "en", dt.date(2026, 1, 1))
+        return answerer._role_speaker(analysis, request, snapshot).speaker
+
+    assert speaker("What did the finance minister say about the reform?") == "Berta Quendlinger"
+    # The word list has no German for "transport" that the role holds: "the minister" alone
+    # fits two people, and the question names no one.
+    assert speaker("What did the transport minister say?") is None
+    assert speaker("What did the mayor say?") not in {"Gustav Wendelbrunn", "Berta Quendlinger"}
