@@ -219,7 +219,7 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
         after = [n for n in names if question.find(n) > verb.start()]
         before = [n for n in names if question.find(n) < verb.start()]
         if question.lower().startswith(("what", "how", "and what", "and how")) and before:
-            return before[-1]  # nearest the verb: "Novomatic CEO Harald Neumann said"
+            return before[-1]  # nearest the verb: "Hartwig CEO Anna Berger said"
         if after:
             return after[0]
     return names[0]

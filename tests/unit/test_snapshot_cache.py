@@ -24,7 +24,7 @@ ARTICLE = (
 
 @pytest.fixture
 def ingested(tmp_path):
-    settings = Settings(_env_file=None, data_dir=tmp_path, learned_selection=False)
+    settings = Settings(_env_file=None, data_dir=tmp_path)
     store = InMemoryStore()
     service = build_service(settings, store=store, embedder=HashEmbedder())
     assert service.ingest_bytes("brigade.txt", ARTICLE.encode()).status == "added"
@@ -109,7 +109,7 @@ def _counting_reads(store, monkeypatch) -> list[str]:
 def test_a_server_start_leaves_the_snapshot_for_the_next_start(tmp_path, monkeypatch) -> None:
     """Built at a server's start (the index written by other code, so no cache yet), the
     snapshot is on disk for the next start, which reads no document."""
-    settings = Settings(_env_file=None, data_dir=tmp_path, learned_selection=False)
+    settings = Settings(_env_file=None, data_dir=tmp_path)
     store = InMemoryStore()
     writer = build_service(settings, store=store, embedder=HashEmbedder())
     writer.ingest_bytes("brigade.txt", ARTICLE.encode())
