@@ -97,7 +97,7 @@ def near(qtype: QuestionType, text: str, terms: Collection[str]) -> bool:
     if not terms:
         return False
     words = list(_TOKEN.finditer(text))
-    at = [i for i, w in enumerate(words) if tokenize(w.group()) and tokenize(w.group())[0] in terms]
+    at = [i for i, w in enumerate(words) if (t := tokenize(w.group())) and t[0] in terms]
     if not at:
         return False
     starts = [w.start() for w in words]

@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -117,7 +117,7 @@ class ExtractiveAnswerer:
         analysis = input.analysis or analyse(
             input.question, input.language, self.today or dt.date.today()
         )
-        analysis = self._role_speaker(analysis, input, snapshot)
+        analysis = self.with_role_speaker(analysis, input, snapshot)
         if self._only_absent_names(input, analysis, snapshot):
             refusal = Refusal("absent_name", names=", ".join(input.missing_names))
             return refusal_draft(refusal, self.prompts, input.language)
@@ -180,10 +180,9 @@ class ExtractiveAnswerer:
         self, input: AnswerRequest, analysis: QuestionAnalysis
     ) -> tuple[list[_Candidate], QuestionFacts]:
         """The candidates with their features, and the question's facts (what `qa train`
-        learns from)."""
+        learns from); `analysis` as `with_role_speaker` left it."""
         snapshot = input.snapshot
         assert snapshot is not None
-        analysis = self._role_speaker(analysis, input, snapshot)
         candidates = self._candidates(input, analysis, snapshot)
         coverage, uncovered = self._score(input, analysis, candidates)
         names = [n for n in analysis.names if n != analysis.speaker]
@@ -321,11 +320,7 @@ class ExtractiveAnswerer:
         weight_total = sum(weights.values()) or 1.0
 
         def translated(found: set[str]) -> float:
-            hits = sum(
-                weights[w]
-                for w, ts in translations.items()
-                if any(t in found or (len(t) >= 5 and any(t in f for f in found)) for t in ts)
-            )
+            hits = sum(weights[w] for w, ts in translations.items() if _holds(ts, found))
             return hits / weight_total
 
         # Each question word with the index tokens that count as it (an English word: its
@@ -387,7 +382,7 @@ class ExtractiveAnswerer:
             c.features["newest"] = (1 - i / len(newest)) if analysis.time.latest else 0.0
         return _coverage(wording, around)
 
-    def _role_speaker(
+    def with_role_speaker(
         self, analysis: QuestionAnalysis, input: AnswerRequest, snapshot: CorpusSnapshot
     ) -> QuestionAnalysis:
         """ "Was sagte die Vorsitzende Richterin?", "What did the transport minister say?": the
@@ -547,18 +542,19 @@ def _name_share(names: list[str], text: str) -> float:
     return hits / len(names)
 
 
+def _holds(tokens: Iterable[str], found: set[str]) -> bool:
+    """One of `tokens` is in `found`, or for a long one inside a found compound ("Lösegeld" in
+    "Lösegeldforderung")."""
+    return any(t in found or (len(t) >= 5 and any(t in f for f in found)) for t in tokens)
+
+
 def _coverage(wording: list[tuple[float, frozenset[str]]], found: set[str]) -> tuple[float, float]:
-    """The idf-weighted share of the question's words in `found` (a token, or for long ones
-    a part of a compound: "Lösegeld" in "Lösegeldforderung"), and the weight of the rarest
-    word not found as a share of the rarest word's."""
+    """The idf-weighted share of the question's words `found` (`_holds`), and the weight of
+    the rarest word not found as a share of the rarest word's."""
     total = sum(w for w, _ in wording)
     if not total:
         return 1.0, 0.0
-
-    def present(tokens: frozenset[str]) -> bool:
-        return any(t in found or (len(t) >= 5 and any(t in f for f in found)) for t in tokens)
-
-    missing = [w for w, ts in wording if not present(ts)]
+    missing = [w for w, ts in wording if not _holds(ts, found)]
     return 1.0 - sum(missing) / total, max(missing, default=0.0) / max(w for w, _ in wording)
 
 

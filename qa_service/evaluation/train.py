@@ -70,6 +70,7 @@ def collect(
             try:
                 if not retrieval.passages:
                     continue
+                analysis = answerer.with_role_speaker(analysis, request, retrieval.snapshot)
                 candidates, facts = answerer.featured(request, analysis)
             except Refusal:
                 continue

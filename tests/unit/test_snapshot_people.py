@@ -90,7 +90,7 @@ def test_a_said_what_question_by_role_asks_the_person_with_that_role(snapshot) -
         request = AnswerRequest(question=question, language="de", passages=(), snapshot=snapshot)
         analysis = analyse(question, "de", dt.date(2026, 1, 1))
         answerer = ExtractiveAnswerer(prompts=None, embedder=None)
-        return answerer._role_speaker(analysis, request, snapshot).speaker
+        return answerer.with_role_speaker(analysis, request, snapshot).speaker
 
     assert speaker("Was sagte die Vorsitzende Richterin zur Klage?") == "Olga Brandstetter"
     assert speaker("Was sagte der Verkehrsminister?") == "Gustav Wendelbrunn"
@@ -116,7 +116,7 @@ def test_an_english_question_by_role_asks_the_person_with_the_german_role(snapsh
     def speaker(question: str) -> str | None:
         request = AnswerRequest(question=question, language="en", passages=(), snapshot=snapshot)
         analysis = analyse(question, "en", dt.date(2026, 1, 1))
-        return answerer._role_speaker(analysis, request, snapshot).speaker
+        return answerer.with_role_speaker(analysis, request, snapshot).speaker
 
     assert speaker("What did the finance minister say about the reform?") == "Berta Quendlinger"
     # The word list has no German for "transport" that the role holds: "the minister" alone
