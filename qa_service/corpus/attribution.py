@@ -50,7 +50,8 @@ from qa_service.lang import english, german
 from qa_service.models import Document
 from qa_service.sentences import split_sentences
 
-How = str  # "verb" | "so" | "laut" | "line" | "intro" | "continued" | "pronoun" | "role" | "voice"
+# "verb" | "so" | "laut" | "line" | "intro" | "colon" | "continued" | "pronoun" | "role" | "voice"
+How = str
 UNKNOWN: tuple[str, How] = ("", "unknown")
 CONTINUES: tuple[str, How] = ("", "continues")  # "hieß es weiter": the last speaker goes on
 
@@ -120,6 +121,10 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
     return found
 
 
+# "Und: …" goes on with the last speaker's words.
+_GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON) + r"):\s")
+# Words a clause after a colon has at least, to be a statement rather than a list or a title.
+_COLON_CLAUSE = 4
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
 _SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+)?[A-ZÄÖÜ])")
 _LAUT = re.compile(
@@ -163,7 +168,7 @@ def _main_clause_words(sentence: str) -> set[str]:
         if opener and (
             opener[0] in openers
             or (len(opener) == 2 and opener[0] in german.PREPOSITIONS
-                and opener[1] in german.SUBORDINATORS)
+                and opener[1] in openers)  # "…, mit der …"; "Mit der Austria …" opens one
         ):  # fmt: skip
             continue
         words |= {w.strip(',.;:!?"„“‘’()') for w in clause.split()}
@@ -193,6 +198,14 @@ _QUOTE_OPEN = '„"“»«'
 # Words that may stand between a verb and its subject ("sagte jedoch der britische …").
 _FILLER = german.ARTICLES | german.INTERPOSED_ADVERBS | english.ARTICLES
 _ARTICLE = german.DEFINITE_ARTICLES | {"the"}
+_I_WE = german.FIRST_PERSON_SUBJECTS | english.FIRST_PERSON_SUBJECTS
+
+
+def _first_person_subject(text: str, verb: re.Match[str]) -> bool:
+    """ "Wir fordern …", "…, schreiben wir": the verb's subject is the speaker of a quote."""
+    before = text[: verb.start()].split()[-1:]
+    after = text[verb.end() :].split()[:1]
+    return any(w.strip(",.;:").lower() in _I_WE for w in before + after)
 
 
 def _singular(article: str, noun: str) -> bool:
@@ -316,6 +329,8 @@ class _Reader:
         without saying whose (so it does not inherit the previous speaker), else None."""
         verbs = 0
         for m in _reporting_verbs(text):
+            if _first_person_subject(text, m):
+                continue  # "Wir fordern … auf": the quote's own speaker, said before it
             # A reporting verb in the subjunctive ("widerspreche die Novelle") is itself
             # reported speech: it names no new source when it has no speaker.
             verbs += not _subjunctive_form(m.group())
@@ -348,6 +363,11 @@ class _Reader:
                 found = self.speaker_of(words, definite, article=article)
                 if found:
                     return found[0], how
+        if _GOES_ON.match(text):
+            return CONTINUES
+        found = self.colon_speaker(text)
+        if found:
+            return found
         m = _ZUFOLGE.search(text)
         if m:  # "Insidern zufolge": a common noun in its dictionary form
             source = m.group(1)
@@ -364,6 +384,29 @@ class _Reader:
                 if words:
                     return " ".join(words), "verb"
         return UNKNOWN if verbs else None
+
+    def colon_speaker(self, text: str) -> tuple[str, How] | None:
+        """ "Anna Quendlinger, Sprecherin des Verbands, verteidigt den Plan: Wir …", "Quendlinger:
+        Die …", "Dazu meint er: …": the subject of the clause before a colon speaks the clause
+        after it: a person named first or right after the finite verb, or its pronoun."""
+        head, colon, tail = text.partition(": ")
+        if not colon or len(tail.split()) < _COLON_CLAUSE or not tail[:1].isupper():
+            return None
+        for start, word, after_verb in _subject_starts(head):
+            if word.lower() in PRONOUNS and after_verb:
+                person = self.pronoun(word, head[:start])
+                return (person.name, "colon") if person else None
+        person = self.subject_person(head)
+        return (person.name, "colon") if person else None
+
+    def subject_person(self, clause: str) -> PersonRecord | None:
+        """The named person a clause has for its subject, if any."""
+        runs = {start: words for words, start, _ in name_runs_at(clause, self.people.places)}
+        for start, _, _ in _subject_starts(clause):
+            person = self.people.lookup(runs[start]) if start in runs else None
+            if person is not None and person.named:
+                return person
+        return None
 
     def _clause_subject(self, before: str) -> tuple[str, How] | None:
         """ "Wendelbrunn hatte … versprochen": a person named before the verb in its clause, else
@@ -420,13 +463,24 @@ def _name_runs(text: str, places: set[str]) -> list[list[str]]:
     return [words for words, _, _ in name_runs_at(text, places)]
 
 
-def _opens_with_person(sentence: str, reader: _Reader) -> bool:
-    runs = name_runs_at(sentence, reader.people.places)
-    if not runs or runs[0][1] > 4:
-        return False
-    key = person_key(" ".join(strip_roles(runs[0][0])[0]) or runs[0][0][-1])
-    person = reader.people.by_key.get(key)
-    return person is not None and person.named
+def _subject_starts(clause: str) -> list[tuple[int, str, bool]]:
+    """Where a clause's subject may stand in German verb-second order: first ("Auch Hans
+    Muster …" after one adverb) or right after the finite verb ("verteidigt Hans Muster …",
+    "reagierte auch Hans Muster") -> (offset, word, whether after the verb)."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", clause)]
+    starts = []
+    for i, (start, word) in enumerate(words):
+        before = [w.lower() for _, w in words[max(0, i - 2) : i]]
+        if before and before[-1] in german.INTERPOSED_ADVERBS:
+            before = before[:-1]  # "reagierte auch …"
+        after_verb = bool(before) and _finite_verb(before[-1])
+        if i == 0 or not before or after_verb:
+            starts.append((start, word, after_verb))
+    return starts
+
+
+def _finite_verb(word: str) -> bool:
+    return word.isalpha() and word.islower() and word_class(word)[1].startswith("V")
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -493,13 +547,14 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             if line_name and not sentence.rstrip().endswith(":"):
                 speaker = (line_name, "line")
         words = {w.strip(',.;:!?"„“‘’') for w in sentence.split()}
+        first_person = bool({w.lower() for w in words} & german.FIRST_PERSON)  # "Wir …" too
         main = _main_clause_words(sentence)
         reported = _reported(main)
         if speaker is None and previous and same_paragraph and not says_unknown:
             # Reported speech goes on in the subjunctive on the same line; a bare quote, one
             # in the first person (news text quotes without marks too) or the quote an intro
             # announces may start a new one.
-            quoted = sentence[:1] in _QUOTE_OPEN or bool(words & german.FIRST_PERSON)
+            quoted = sentence[:1] in _QUOTE_OPEN or first_person
             if (
                 quoted
                 or previous[1] == "intro"
@@ -507,15 +562,15 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             ):
                 speaker = (previous[0], "continued")
         section = next((sec for sec in sections if sec.start <= s < sec.end), None)
-        if speaker is None and not reported and _opens_with_person(sentence, reader):
+        if speaker is None and not reported and reader.subject_person(sentence):
             last = None  # "Berta Quendlinger glaubt …": a new subject, the reported speech is over
         if speaker is None and last and since <= CARRY and not says_unknown:
             # "Das kündigte ein Regierungssprecher an. … Wendelbrunn werde in Präsenz teilnehmen."
             same_section = section is None or section.start <= last_start
-            if (reported or words & german.FIRST_PERSON) and same_section:
+            if (reported or first_person) and same_section:
                 speaker = (last[0], "continued")
         # Reported speech nobody is said to speak here, nor just before: its own voice.
-        own = reported or bool({w.lower() for w in words} & german.FIRST_PERSON)
+        own = reported or first_person
         if (
             speaker is None
             and voices[i] is not None

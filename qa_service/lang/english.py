@@ -51,6 +51,7 @@ TITLES = _words("mr mrs ms dr")
 PERSON_PRONOUNS = _words("he she him")
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f"}
 SUBJECT_PRONOUNS = _words("he she it they")
+FIRST_PERSON_SUBJECTS = _words("i we")
 BACK_REFERENCE_OPENERS = _words("he she it this that they")
 
 # --- Verbs -------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ FIRST_PERSON = _words(
     "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "
     "unserem unserer unseres"
 )
+# "Und: …" opening a sentence: the speaker before goes on.
+GOING_ON = _words("und aber außerdem zudem")
+# The first person as a subject: "Wir fordern …" is the quote's speaker reporting, no new one.
+FIRST_PERSON_SUBJECTS = _words("ich wir")
 # A sentence opening with these refers to the one before ("Er …", "Damit …", "Dies …").
 BACK_REFERENCE_OPENERS = _words(
     "er sie es damit dies diese dieser dieses dazu das dabei darin darüber daher deshalb "

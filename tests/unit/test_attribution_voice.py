@@ -3,6 +3,8 @@ sentences, one pattern each (issue 18)."""
 
 from __future__ import annotations
 
+import pytest
+
 from qa_service.corpus.attribution import read_sentences
 from qa_service.models import Document
 
@@ -69,3 +71,49 @@ def test_reporting_without_the_first_person_or_subjunctive_stays_the_outlets() -
         "Die Maschine landete am Abend in der Hauptstadt."
     )
     assert speakers == [None, None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A quote in the first person plural ("Wir …" opening the sentence).
+        "Die Lage sei ernst, sagte Hans Quendlinger weiter. "
+        "Wir fordern die Bewohner auf, den Behörden zu vertrauen.",
+        # A subjunctive in a main clause that opens with a preposition and an article.
+        "Die Lage sei ernst, betonte Trainer Hans Quendlinger. "
+        "Mit dem Meister warte auf seine Mannschaft allerdings eine härtere Prüfung.",
+        # "Und:" goes on with the speaker before.
+        "Die Regelung sei falsch, so Hans Quendlinger. "
+        "Und: Redaktionelle Angebote müssen vom Rundfunkrecht getrennt werden.",
+    ],
+)
+def test_the_speaker_goes_on_into_the_next_sentence(text: str) -> None:
+    assert _speakers(text) == ["Hans Quendlinger"] * 2
+
+
+def test_the_subject_before_a_colon_speaks_the_clause_after_it() -> None:
+    speakers = _speakers(
+        "Auf Anfrage verteidigt Berta Quendlinger, Sprecherin des Verbands, den Plan: "
+        "Das Foto zu bringen war eine gemeinsame Entscheidung. "
+        "Die Kritik kam am Montag. "
+        "Quendlinger: Die Aufforderung entbehrt jeder Grundlage. "
+        "Die Regierung tagte am Abend."
+    )
+    assert speakers == ["Berta Quendlinger", None, "Berta Quendlinger", None]
+
+
+def test_a_pronoun_subject_before_a_colon_speaks_after_it() -> None:
+    speakers = _speakers(
+        "Der Maler Gustav Wendelbrunn lebt in Graz. "
+        "Von einer Rückkehr hält er wenig: Die Arbeit hier kann man nicht liegen lassen."
+    )
+    assert speakers[-1] == "Gustav Wendelbrunn"
+
+
+def test_a_new_person_as_subject_ends_the_speech_before() -> None:
+    speakers = _speakers(
+        "Das sei ein Fehler, sagte Präsident Hans Quendlinger. "
+        "Verschnupft reagierte auch Kammerpräsident Gustav Wendelbrunn. "
+        "Wir sind Teil der Lösung."
+    )
+    assert speakers == ["Hans Quendlinger", None, "Gustav Wendelbrunn"]
