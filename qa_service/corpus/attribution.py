@@ -42,6 +42,7 @@ from qa_service.corpus.names import (
     is_role,
     looks_like_noun,
     person_key,
+    same_person,
     strip_roles,
     word_class,
 )
@@ -232,7 +233,7 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     article = ""
     for i, (tok, _) in enumerate(tokens(text[pos:])[:10]):
         low = tok.lower()
-        if tok[0].isupper() and tok[0].isalpha():
+        if (tok[0].isupper() and tok[0].isalpha()) or is_person_noun(tok):
             definite = definite or i == 0
             words.append(tok)
         elif words:
@@ -280,7 +281,7 @@ class _Reader:
         if words[0].lower() in PRONOUNS:
             person = self.pronoun(words[0], before)
             return (person.name, "pronoun") if person else None
-        while words and not (is_name_word(words[0]) or is_role(words[0])):
+        while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if not words:
             return None
@@ -483,6 +484,10 @@ def _finite_verb(word: str) -> bool:
     return word.isalpha() and word.islower() and word_class(word)[1].startswith("V")
 
 
+def _someone_else(subject: PersonRecord | None, speaker: tuple[str, How]) -> bool:
+    return subject is not None and not same_person(subject.name, speaker[0])
+
+
 def _alone_on_line(text: str, start: int, end: int) -> bool:
     before = text.rfind("\n", 0, start)
     after = text.find("\n", end)
@@ -550,7 +555,16 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         first_person = bool({w.lower() for w in words} & german.FIRST_PERSON)  # "Wir …" too
         main = _main_clause_words(sentence)
         reported = _reported(main)
-        if speaker is None and previous and same_paragraph and not says_unknown:
+        # "Quendlinger sieht … gefährdet": a person an indicative sentence names as its subject
+        # is not what the speaker before goes on about ("Wendelbrunn werde teilnehmen" may be).
+        subject = reader.subject_person(sentence) if speaker is None and not reported else None
+        if (
+            speaker is None
+            and previous
+            and same_paragraph
+            and not says_unknown
+            and not _someone_else(subject, previous)
+        ):
             # Reported speech goes on in the subjunctive on the same line; a bare quote, one
             # in the first person (news text quotes without marks too) or the quote an intro
             # announces may start a new one.
@@ -562,9 +576,15 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             ):
                 speaker = (previous[0], "continued")
         section = next((sec for sec in sections if sec.start <= s < sec.end), None)
-        if speaker is None and not reported and reader.subject_person(sentence):
+        if speaker is None and not reported and subject:
             last = None  # "Berta Quendlinger glaubt …": a new subject, the reported speech is over
-        if speaker is None and last and since <= CARRY and not says_unknown:
+        if (
+            speaker is None
+            and last
+            and since <= CARRY
+            and not says_unknown
+            and not _someone_else(subject, last)
+        ):
             # "Das kündigte ein Regierungssprecher an. … Wendelbrunn werde in Präsenz teilnehmen."
             same_section = section is None or section.start <= last_start
             if (reported or first_person) and same_section:

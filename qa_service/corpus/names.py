@@ -21,6 +21,8 @@ _NOT_NAMES = frozenset(
     w[:1].upper() + w[1:] for w in german.OPENING_WORDS | english.OPENING_WORDS | english.TITLES
 ) | frozenset((*german.MONTHS, *german.WEEKDAYS, *english.MONTHS, *english.WEEKDAYS))
 PRONOUNS = german.PERSON_PRONOUNS | english.PERSON_PRONOUNS
+# An age as a noun ("der 45-Jährige"): the lexicon tags it an adjective.
+_AGE_NOUN = re.compile(r"\d+-[A-ZÄÖÜ]\w*$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 
@@ -78,11 +80,13 @@ def is_common_noun(word: str) -> bool:
 
 def is_adjective_noun(word: str) -> bool:
     """A nominalised adjective: "Betroffenen", "Vorsitzende", "45-Jährige"."""
-    return is_common_noun(word) and best_tag(word)[0] == "NNA"
+    return bool(_AGE_NOUN.match(word)) or (is_common_noun(word) and best_tag(word)[0] == "NNA")
 
 
 def is_person_noun(word: str) -> bool:
     """A common noun for a person: "Forscherin", "Verhandler", "der 45-Jährige"."""
+    if _AGE_NOUN.match(word):
+        return True
     if not is_common_noun(word):
         return False
     last = word.lower().rsplit("-", 1)[-1]

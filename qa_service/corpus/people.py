@@ -89,7 +89,7 @@ PLACE = re.compile(
     r"(?<!\w)(?:in|im|nach|aus|gegen|für|zwischen|Richtung|nahe|bei) (?:der |dem |den |die |das )?"
     r"([A-ZÄÖÜ][\w-]+)"
 )
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\S", re.UNICODE)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+-[^\W\d_]+|\S", re.UNICODE)  # "45-Jährige" whole
 
 
 def tokens(text: str) -> list[tuple[str, int]]:

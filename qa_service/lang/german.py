@@ -173,7 +173,9 @@ SUBJUNCTIVE_I = _words(
     "handele dürfe wisse komme trage"
 )
 # Subjunctive II: reported speech right after a reporting sentence, else a condition.
-SUBJUNCTIVE_II = _words("stünden lägen müssten würden wären hätten")
+SUBJUNCTIVE_II = _words(
+    "stünde stünden läge lägen müsste müssten würde würden wäre wären hätte hätten"
+)
 # Finite auxiliaries and modals: a question opening with one asks yes or no ("Ist …").
 AUXILIARY_FORMS = _words(
     "ist sind hat haben hatte hatten wird werden wurde wurden war waren gibt gab"

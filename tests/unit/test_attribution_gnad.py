@@ -8,7 +8,9 @@ speaker 6), 71 of 73 sentences spoken by nobody left without a speaker (2 invent
 95 right, wrong 6 -> 2); the other 9 looked at once at the end (36 -> 39 of 73, wrong 4 -> 4).
 Then 96 -> 109 right (wrong 6, invented 2): a sentence-initial "Wir"/"Ich" as first person, a
 first-person subject of a reporting verb, "Und:" going on, the subject before a colon, a new
-person as subject ending the speech before, "Mit der …" opening a main clause.
+person as subject ending the speech before, "Mit der …" opening a main clause. Then 113:
+"der 45-Jährige" as a role noun, singular subjunctive II ("läge", "würde") right after a
+speaker, an indicative sentence with a named subject not going on in another's voice.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 50 of 168 before the HanTa lexicon, lemma verbs, role nouns and first-person quotes;
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
-    assert figures["all"]["right"] >= 109
+    assert figures["all"]["right"] >= 113
 
 
 def test_a_wrong_person_stays_rare(figures):
@@ -84,6 +86,6 @@ def test_sentences_nobody_speaks_keep_no_speaker(figures):
 def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
-    floors = {"person": 92, "unnamed": 12, "organisation": 4, "document": 1}
+    floors = {"person": 96, "unnamed": 12, "organisation": 4, "document": 1}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

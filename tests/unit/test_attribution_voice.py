@@ -117,3 +117,28 @@ def test_a_new_person_as_subject_ends_the_speech_before() -> None:
         "Wir sind Teil der Lösung."
     )
     assert speakers == ["Hans Quendlinger", None, "Gustav Wendelbrunn"]
+
+
+def test_an_age_noun_is_the_person_named_before() -> None:
+    speakers = _speakers(
+        "Der Bau sei billig, versicherte Bürgermeister Hans Quendlinger. "
+        "Wir bauen keine Paläste, betonte der 45-Jährige. "
+        "Der gesamte Park sei billiger als das alte Stadion."
+    )
+    assert speakers == ["Hans Quendlinger"] * 3
+
+
+def test_a_singular_subjunctive_ii_goes_on_right_after_its_speaker() -> None:
+    speakers = _speakers(
+        "Das sei unmöglich, wie Landesrat Hans Quendlinger am Montag versicherte. "
+        "Das geplante Zentrum läge ja mitten im Ort."
+    )
+    assert speakers == ["Hans Quendlinger"] * 2
+
+
+def test_an_indicative_sentence_about_its_own_subject_does_not_go_on_in_another_voice() -> None:
+    speakers = _speakers(
+        "Die Regel sei unzulässig, so Richterin Berta Quendlinger. "
+        "Professor Gustav Wendelbrunn sieht das Gebot gefährdet, er würde es anders regeln."
+    )
+    assert speakers[-1] != "Berta Quendlinger"
