@@ -364,6 +364,8 @@ class _Reader:
                 found = self.speaker_of(words, definite, article=article)
                 if found:
                     return found[0], how
+        if _LAUT.search(text):
+            return UNKNOWN  # "Laut Zeitung …": a source we cannot name, not the speaker before
         if _GOES_ON.match(text):
             return CONTINUES
         found = self.colon_speaker(text)

@@ -10,7 +10,8 @@ Then 96 -> 109 right (wrong 6, invented 2): a sentence-initial "Wir"/"Ich" as fi
 first-person subject of a reporting verb, "Und:" going on, the subject before a colon, a new
 person as subject ending the speech before, "Mit der …" opening a main clause. Then 113:
 "der 45-Jährige" as a role noun, singular subjunctive II ("läge", "würde") right after a
-speaker, an indicative sentence with a named subject not going on in another's voice.
+speaker, an indicative sentence with a named subject not going on in another's voice; wrong
+6 -> 5 with "laut" + a source that names no one ("Laut Zeitung …") not inheriting a speaker.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def test_speakers_right_at_the_measured_floor(figures):
 
 def test_a_wrong_person_stays_rare(figures):
     # A wrong speaker is worse than none: 10 before the pronoun rules of issue 18.
-    assert figures["all"]["wrong"] <= 6
+    assert figures["all"]["wrong"] <= 5
 
 
 def test_sentences_nobody_speaks_keep_no_speaker(figures):

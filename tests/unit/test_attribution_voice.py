@@ -142,3 +142,11 @@ def test_an_indicative_sentence_about_its_own_subject_does_not_go_on_in_another_
         "Professor Gustav Wendelbrunn sieht das Gebot gefährdet, er würde es anders regeln."
     )
     assert speakers[-1] != "Berta Quendlinger"
+
+
+def test_laut_a_source_we_cannot_name_is_not_the_speaker_before() -> None:
+    speakers = _speakers(
+        "Das Foto sei zulässig, sagte Hans Quendlinger. "
+        "Laut Zeitung zeige das Foto die Dramatik der Lage."
+    )
+    assert speakers == ["Hans Quendlinger", None]
