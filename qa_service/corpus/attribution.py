@@ -36,6 +36,7 @@ from qa_service.corpus.names import (
     is_adjective_noun,
     is_body_noun,
     is_common_noun,
+    is_document_noun,
     is_lexicon_word,
     is_name_word,
     is_person_noun,
@@ -91,6 +92,19 @@ _PARTICLE = {
 }
 
 
+# What stands before a verb of knowing or showing that frames content said before it: the
+# content and a comma ("…, wusste der Trainer"), or "das" after it ("… – das zeigt …").
+_FRAMES = re.compile(r"(?:,|(?:^|[–:-])\s*[Dd](?:as|ies))\s*$")
+
+
+def _frames(text: str, verb: re.Match[str]) -> bool:
+    """Does a verb of knowing or showing frame the content before it? Not after a clause
+    that opens with a conjunction ("Als es dunkel wurde, sah die Ministerin …")."""
+    opener = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+    subordinate = opener in german.SUBORDINATORS - german.DEFINITE_ARTICLES
+    return bool(_FRAMES.search(text[: verb.start()])) and not subordinate
+
+
 def _reporting_verbs(text: str) -> list[re.Match[str]]:
     """The reporting verbs of a sentence, in order. A participle between an article and a
     noun is an adjective ("das erklärte Ziel"); a perfect participle reports speech only for
@@ -117,7 +131,12 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         if not tag.startswith("V") or (participle and lemma not in german.SAYING_VERBS):
             continue
         particle = _PARTICLE.get(lemma)
-        if lemma in german.REPORTING_VERBS or (particle and re.search(particle, text[m.end() :])):
+        framing = lemma in german.FRAMING_VERBS and _frames(text, m) and not participle
+        if (
+            lemma in german.REPORTING_VERBS
+            or framing
+            or (particle and re.search(particle, text[m.end() :]))
+        ):
             found.append(m)
     return found
 
@@ -127,7 +146,7 @@ _GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
 _COLON_CLAUSE = 4
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
-_SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+)?[A-ZÄÖÜ])")
+_SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+(?:[a-zäöü]+e\s+)?)?[A-ZÄÖÜ])")
 _LAUT = re.compile(
     r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
     r"|aus einem (?:Post|Beitrag|Schreiben|Brief|Interview|Statement) (?:des|der|von)"
@@ -248,6 +267,20 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     return words, definite, article
 
 
+def _opens_clause(text: str, pos: int) -> bool:
+    """Do capitalised words right before `pos` open the sentence, after adverbs and adjectives
+    at most ("Schon zeitgenössische Kritiken strichen …", "Internet Ombudsmann empfiehlt …")?
+    Then they are the subject of the verb at `pos`; "In Wien sagte …" is a place."""
+    if re.search(r"[,;:–]", text[:pos]):
+        return False
+    words = [tok.lower() for tok, _ in tokens(text[:pos])]
+    run = len(_run_before(text, pos))
+    lead = words[: len(words) - run + 1]  # the words before the run, and its first
+    return bool(run) and all(
+        w.isalpha() and w not in german.PREPOSITIONS | german.OBLIQUE_ARTICLES for w in lead
+    )
+
+
 def _run_before(text: str, pos: int) -> list[str]:
     """Capitalised words right before `pos` ("Premierminister Hugo Falkenrath betonte")."""
     words: list[str] = []
@@ -285,7 +318,11 @@ class _Reader:
             words = words[1:]  # "Der Palast", "Doch Experten"
         if not words:
             return None
+        if is_document_noun(words[-1]):
+            return words[-1], "verb"  # "ergab eine Wiener Studie": the text states it
         name_words, roles = self.people.split(words)
+        if article in _ARTICLE and name_words == words == words[:1] and is_person_noun(words[0]):
+            name_words, roles = [], words  # "der Rapid-Rekordspieler": a name takes no article
         if any(self.people.is_name(w) for w in name_words):
             person = self.people.add(words)
             if person is not None:
@@ -298,7 +335,9 @@ class _Reader:
             return " ".join(places), "verb"
         roles += [w for w in name_words if is_person_noun(w)]  # "die Forscherin"
         if roles:
-            person = self.people.by_role(roles[-1])
+            # "Wiener Psychologen": a bare plural (not its lemma) is no one named before.
+            plural = not article and word_class(roles[-1])[0] != roles[-1]
+            person = None if plural else self.people.by_role(roles[-1])
             if person is None and article in _ARTICLE and _singular(article, roles[-1]):
                 person = self.people.last  # "sagte das Stadtoberhaupt": the person named
             if person is not None:
@@ -329,17 +368,23 @@ class _Reader:
         """The speaker a sentence names for itself; UNKNOWN when it reports someone's words
         without saying whose (so it does not inherit the previous speaker), else None."""
         verbs = 0
-        for m in _reporting_verbs(text):
+        # A verb in the subjunctive ("Das Urteil erkläre …, sagte …") is within the content.
+        for m in sorted(_reporting_verbs(text), key=lambda m: _subjunctive_form(m.group())):
             if _first_person_subject(text, m):
                 continue  # "Wir fordern … auf": the quote's own speaker, said before it
             # A reporting verb in the subjunctive ("widerspreche die Novelle") is itself
             # reported speech: it names no new source when it has no speaker.
-            verbs += not _subjunctive_form(m.group())
+            # A verb of knowing or showing names its subject right after it, or frames nothing.
+            framing = word_class(m.group())[0] in german.FRAMING_VERBS
+            verbs += not (_subjunctive_form(m.group()) or framing)
             after = text[m.end() :].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
+            found = None
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first], before=text[: m.start()])
-            else:
+            elif _opens_clause(text, m.start()) and not framing:
+                found = self.speaker_of(_run_before(text, m.start()), before=text[: m.start()])
+            if found is None and first.lower() not in PRONOUNS:
                 words, definite, article = _run_after(text, m.end())
                 if words and not strip_roles(words)[0]:
                     # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow"
@@ -347,15 +392,16 @@ class _Reader:
                     if appos and all(self.people.is_name(w) for w in appos.group(1).split()):
                         words, definite, article = appos.group(1).split(), False, ""
                 found = self.speaker_of(words, definite, subject=False, article=article)
-                if found is None:
+                if found is None and not framing:
                     before = _run_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
                         before = before[-1:]
                     found = self.speaker_of(before, before=text[: m.start()])
-                if found is None:
+                if found is None and not framing:
                     found = self._clause_subject(text[: m.start()])
-            if found is None and text[: m.start()].rstrip().lower().endswith(tuple(PRONOUNS)):
-                found = self.speaker_of([text[: m.start()].split()[-1]], before=text[: m.start()])
+            lead = text[: m.start()]
+            if found is None and not framing and lead.rstrip().lower().endswith(tuple(PRONOUNS)):
+                found = self.speaker_of([lead.split()[-1]], before=lead)
             if found:
                 return found
         for pattern, how in ((_SO, "so"), (_LAUT, "laut")):

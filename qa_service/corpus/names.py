@@ -87,15 +87,26 @@ def is_person_noun(word: str) -> bool:
     """A common noun for a person: "Forscherin", "Verhandler", "der 45-Jährige"."""
     if _AGE_NOUN.match(word):
         return True
-    if not is_common_noun(word):
+    head = word.rsplit("-", 1)[-1]  # "Rapid-Rekordspieler": the lexicon knows the last part
+    if not (is_common_noun(word) or (head != word and is_common_noun(head.capitalize()))):
         return False
-    last = word.lower().rsplit("-", 1)[-1]
-    return is_adjective_noun(word) or last.endswith(german.PERSON_NOUN_SUFFIXES)
+    last = head.lower()
+    forms = (last, last[:-1]) if last.endswith("en") else (last,)  # "Psychologen"
+    return is_adjective_noun(word) or any(f.endswith(german.PERSON_NOUN_SUFFIXES) for f in forms)
 
 
 def is_body_noun(word: str) -> bool:
     """A noun for an institution that speaks as one: "Polizei", "Regulierungsbehörde"."""
     return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)
+
+
+def is_document_noun(word: str) -> bool:
+    """A noun for a text that states something: "Studie", "Umfragen", "Bundesliga-Statistik"."""
+    if not word[:1].isupper():
+        return False
+    last = word.lower().rsplit("-", 1)[-1]
+    forms = {last} | {last[: -len(s)] for s in ("en", "n", "e") if last.endswith(s)}
+    return any(f.endswith(german.DOCUMENT_NOUNS) for f in forms)
 
 
 @functools.lru_cache(maxsize=1 << 16)

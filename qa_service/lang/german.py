@@ -34,6 +34,8 @@ RECENT = _words("zuletzt jüngst kürzlich")
 DEFINITE_ARTICLES = _words("der die das des dem den")
 INDEFINITE_ARTICLES = _words("ein eine einer eines einem einen")
 ARTICLES = DEFINITE_ARTICLES | INDEFINITE_ARTICLES
+# Articles that mark no subject ("Den Plan kritisierte …"): dative, accusative, genitive.
+OBLIQUE_ARTICLES = _words("den dem des einen einem eines")
 PREPOSITIONS = _words(
     "an auf aus bei bis durch für gegen hinter in mit nach neben ohne seit über um unter von "
     "vor während wegen zu zwischen am ans aufs beim im ins vom zum zur"
@@ -135,7 +137,18 @@ REPORTING_PARTICLES = {
     "geben": ("an", "zu bedenken", "zu"),
     "werfen": ("vor",),
     "gehen": ("aus",),
+    "finden": ("heraus",),
+    "streichen": ("heraus",),
 }
+# Verbs of knowing, believing and showing: they report only right after the content they
+# frame ("…, wusste der Trainer", "…, ergab eine Studie", "– das zeigt eine Umfrage"), since
+# elsewhere they take a thing for object ("sah den Wagen").
+FRAMING_VERBS = _words(
+    """
+    wissen sehen glauben erwarten vermuten hoffen fürchten befürchten zeigen ergeben
+    suggerieren belegen andeuten nahelegen schätzen finden folgern schließen
+    """
+)
 # Verbs that report with a prepositional object anywhere after them ("verwies darauf, dass").
 REPORTING_OBJECTS = {
     "verweisen": ("darauf",),
@@ -222,6 +235,12 @@ INSTITUTION_NOUNS = tuple(
     "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "
     "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
     "agentur armee militär bank institut rat senat parlament ausschuss vorstand".split()
+)
+# Nouns (and compound endings) for texts that state findings or views ("ergab eine Studie",
+# "laut einem Urteil", "so das abschließende Statement"), in the singular.
+DOCUMENT_NOUNS = tuple(
+    "studie umfrage untersuchung erhebung analyse bericht urteil website webseite statement "
+    "stellungnahme kritik statistik gutachten mitteilung erklärung".split()
 )
 # Words that count or measure (with the indefinite article, "one").
 NUMBER_WORDS = _words(

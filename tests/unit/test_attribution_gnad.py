@@ -12,6 +12,12 @@ person as subject ending the speech before, "Mit der …" opening a main clause.
 "der 45-Jährige" as a role noun, singular subjunctive II ("läge", "würde") right after a
 speaker, an indicative sentence with a named subject not going on in another's voice; wrong
 6 -> 5 with "laut" + a source that names no one ("Laut Zeitung …") not inheriting a speaker.
+Then 122 (wrong 4, invented 2, nobody right 71): verbs of knowing and showing right after
+the content ("…, wusste Trainer …", "…, ergab eine Studie"), texts as sources ("Studie",
+"laut Bundesliga-Statistik", "so das abschließende Statement"), "fanden … heraus", a bare
+plural ("Wiener Psychologen") being no one named before, the subject opening the sentence
+("Internet Ombudsmann empfiehlt Betroffenen"), a subjunctive reporting verb being content,
+"der Rapid-Rekordspieler" being a role noun.
 """
 
 from __future__ import annotations
@@ -69,12 +75,13 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 50 of 168 before the HanTa lexicon, lemma verbs, role nouns and first-person quotes;
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
-    assert figures["all"]["right"] >= 113
+    # 113 before verbs of knowing after the content and texts as sources.
+    assert figures["all"]["right"] >= 122
 
 
 def test_a_wrong_person_stays_rare(figures):
     # A wrong speaker is worse than none: 10 before the pronoun rules of issue 18.
-    assert figures["all"]["wrong"] <= 5
+    assert figures["all"]["wrong"] <= 4
 
 
 def test_sentences_nobody_speaks_keep_no_speaker(figures):
@@ -87,6 +94,7 @@ def test_sentences_nobody_speaks_keep_no_speaker(figures):
 def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
-    floors = {"person": 96, "unnamed": 12, "organisation": 4, "document": 1}
+    # person 96, unnamed 12, organisation 4, document 1 before the third round.
+    floors = {"person": 98, "unnamed": 13, "organisation": 5, "document": 6}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

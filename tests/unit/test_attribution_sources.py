@@ -1,0 +1,49 @@
+"""Verbs of knowing and showing after the content, texts as sources, and the subject
+before its verb: invented sentences, one pattern each (issue 18)."""
+
+from __future__ import annotations
+
+from qa_service.corpus.attribution import read_sentences
+from qa_service.models import Document
+
+
+def _speakers(text: str) -> list[str | None]:
+    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
+    return [u.speaker for u in read_sentences(doc)]
+
+
+def test_a_verb_of_knowing_after_the_content_names_its_subject() -> None:
+    speakers = _speakers("Wir tun uns dort immer schwer, wusste Trainer Hans Quendlinger.")
+    assert speakers == ["Hans Quendlinger"]
+
+
+def test_a_study_states_what_it_found() -> None:
+    assert _speakers("Strenge Regeln werden geschätzt, ergab eine Grazer Studie.") == ["Studie"]
+    assert _speakers("Die Reform wirkt – das zeigt eine Umfrage.") == ["Umfrage"]
+
+
+def test_a_bare_plural_is_no_one_named_before() -> None:
+    speakers = _speakers(
+        "Die Psychologin Berta Brandstetter leitet das Institut. "
+        "Strafen wirken nur gerecht, fanden Linzer Psychologen heraus."
+    )
+    assert speakers[-1] == "Psychologen"
+
+
+def test_a_subject_opening_the_sentence_speaks_before_an_object_after_the_verb() -> None:
+    assert _speakers("Der Ombudsmann empfiehlt Betroffenen Geduld.") == ["Ombudsmann"]
+
+
+def test_a_verb_of_seeing_after_a_subordinate_clause_reports_nothing() -> None:
+    speakers = _speakers(
+        "Ministerin Berta Brandstetter kam nach Linz. Als es dunkel wurde, sah die Ministerin "
+        "einen Film."
+    )
+    assert speakers[-1] is None
+
+
+def test_a_subjunctive_reporting_verb_is_content_not_the_source() -> None:
+    speakers = _speakers(
+        "Das Urteil erkläre die Freiheit für wertlos, sagte Verbandschef Hans Quendlinger."
+    )
+    assert speakers == ["Hans Quendlinger"]
