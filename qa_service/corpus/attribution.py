@@ -277,8 +277,20 @@ def _opens_clause(text: str, pos: int) -> bool:
     run = len(_run_before(text, pos))
     lead = words[: len(words) - run + 1]  # the words before the run, and its first
     return bool(run) and all(
-        w.isalpha() and w not in german.PREPOSITIONS | german.OBLIQUE_ARTICLES for w in lead
+        w.isalpha()
+        and w not in german.PREPOSITIONS | german.OBLIQUE_ARTICLES
+        and not _finite_verb(w)  # "Zuvor hatte ein Vertreter Salzburgs …"
+        for w in lead
     )
+
+
+def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
+    """Capitalised words right before `pos`, and the article before them ("ein Vertreter")."""
+    words = _run_before(text, pos)
+    lead = text[:pos].split()
+    lead = lead[: len(lead) - len(words) + 1][-2:]  # the word before the run, and its first
+    article = next((w.lower() for w in lead if w.lower() in german.ARTICLES), "")
+    return words, article
 
 
 def _run_before(text: str, pos: int) -> list[str]:
@@ -318,6 +330,8 @@ class _Reader:
             words = words[1:]  # "Der Palast", "Doch Experten"
         if not words:
             return None
+        if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
+            return _nominative(words[0]), "verb"  # "ein Vertreter Kaliforniens": no one named
         if is_document_noun(words[-1]):
             return words[-1], "verb"  # "ergab eine Wiener Studie": the text states it
         name_words, roles = self.people.split(words)
@@ -383,7 +397,8 @@ class _Reader:
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first], before=text[: m.start()])
             elif _opens_clause(text, m.start()) and not framing:
-                found = self.speaker_of(_run_before(text, m.start()), before=text[: m.start()])
+                words, article = _subject_before(text, m.start())
+                found = self.speaker_of(words, article=article, before=text[: m.start()])
             if found is None and first.lower() not in PRONOUNS:
                 words, definite, article = _run_after(text, m.end())
                 if words and not strip_roles(words)[0]:
@@ -393,10 +408,10 @@ class _Reader:
                         words, definite, article = appos.group(1).split(), False, ""
                 found = self.speaker_of(words, definite, subject=False, article=article)
                 if found is None and not framing:
-                    before = _run_before(text, m.start())
+                    before, article = _subject_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
                         before = before[-1:]
-                    found = self.speaker_of(before, before=text[: m.start()])
+                    found = self.speaker_of(before, article=article, before=text[: m.start()])
                 if found is None and not framing:
                     found = self._clause_subject(text[: m.start()])
             lead = text[: m.start()]
@@ -469,11 +484,13 @@ class _Reader:
             person = self.people.by_key.get(key)
             if person is not None and person.named:
                 return person.name, "verb"
-        opening = re.match(r"(?:Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
+        opening = re.match(r"(Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
                            clause.strip())  # fmt: skip
-        name = opening.group(1) if opening else ""
+        name = opening.group(2) if opening else ""
         if is_name_word(name) and not looks_like_noun(name) and not is_lexicon_word(name):
             return name, "verb"
+        if name and not opening.group(1) and is_person_noun(name):
+            return _nominative(name), "verb"  # "Insider hatten … gesagt": unnamed sources
         return None
 
     def own_voice(self, text: str) -> PersonRecord | None:

@@ -111,7 +111,8 @@ REPORTING_VERBS = _words(
     bestreiten versprechen zitieren bezeichnen pochen signalisieren beklagen loben klarstellen
     mitteilen ankündigen attestieren bescheiden erzählen raten empfehlen argumentieren
     verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
-    verlangen plädieren deponieren vorwerfen hinzufügen ausführen erwidern
+    verlangen plädieren deponieren vorwerfen hinzufügen ausführen erwidern durchblicken
+    verlauten
     """
 )
 # Used reflexively ("äußerte sich X"), with the subject after "sich": questions ask with it,
@@ -228,7 +229,7 @@ NOUN_SUFFIXES = tuple(
 # Endings of nouns for people ("Forscherin", "Verhandler", "Psychologe", "Stadtoberhaupt").
 PERSON_NOUN_SUFFIXES = tuple(
     "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
-    "haupt ling".split()
+    "haupt ling person".split()
 )
 # Nouns (and compound endings) for bodies that speak as one ("teilte die Polizei mit").
 INSTITUTION_NOUNS = tuple(

@@ -31,7 +31,8 @@ def test_a_bare_plural_is_no_one_named_before() -> None:
 
 
 def test_a_subject_opening_the_sentence_speaks_before_an_object_after_the_verb() -> None:
-    assert _speakers("Der Ombudsmann empfiehlt Betroffenen Geduld.") == ["Ombudsmann"]
+    speakers = _speakers("Verbraucherschützer empfehlen Betroffenen Geduld.")
+    assert speakers == ["Verbraucherschützer"]
 
 
 def test_a_verb_of_seeing_after_a_subordinate_clause_reports_nothing() -> None:
@@ -47,3 +48,17 @@ def test_a_subjunctive_reporting_verb_is_content_not_the_source() -> None:
         "Das Urteil erkläre die Freiheit für wertlos, sagte Verbandschef Hans Quendlinger."
     )
     assert speakers == ["Hans Quendlinger"]
+
+
+def test_an_indefinite_person_is_an_unnamed_source() -> None:
+    speakers = _speakers(
+        "Bürgermeister Hans Quendlinger blieb still. "
+        "Zuvor hatte ein Vertreter Salzburgs durchblicken lassen, dass dies denkbar wäre. "
+        "Ein Umbau sei möglich, sagte eine Person mit Kenntnis der Pläne."
+    )
+    assert speakers[1:] == ["Vertreter", "Person"]
+
+
+def test_a_bare_plural_subject_of_a_perfect_is_an_unnamed_source() -> None:
+    speakers = _speakers("Insider hatten vorher gesagt, die Einigung brauche noch Zeit.")
+    assert speakers == ["Insider"]
