@@ -84,6 +84,7 @@ def build_ingest_lock(settings: Settings, store):
 
 def build_retriever(settings: Settings, store, embedder, snapshots):
     """Production's retrieval and fusion; the scale benchmark measures this one too."""
+    from qa_service.bilingual import shared_dictionary
     from qa_service.retrieval.hybrid import HybridRetriever
 
     return HybridRetriever(
@@ -95,6 +96,7 @@ def build_retriever(settings: Settings, store, embedder, snapshots):
         rrf_k=settings.rrf_k,
         bm25_weight_same_language=settings.bm25_weight_same_language,
         bm25_weight_cross_language=settings.bm25_weight_cross_language,
+        dictionary=shared_dictionary(settings.dictionary),
     )
 
 

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     rrf_k: int = Field(60, ge=1)
     bm25_weight_same_language: float = Field(1.0, ge=0)
-    bm25_weight_cross_language: float = Field(0.0, ge=0)
+    bm25_weight_cross_language: float = Field(0.25, ge=0)
 
     # Answering
     answerer: Literal["extractive", "local", "openai"] = "extractive"

@@ -94,6 +94,7 @@ _PARTICLE = {
 
 # What stands before a verb of knowing or showing that frames content said before it: the
 # content and a comma ("…, wusste der Trainer"), or "das" after it ("… – das zeigt …").
+_CONJUNCTIONS = german.SUBORDINATORS - german.DEFINITE_ARTICLES  # "als", "wenn", "wie" …
 _FRAMES = re.compile(r"(?:,|(?:^|[–:-])\s*[Dd](?:as|ies))\s*$")
 
 
@@ -101,7 +102,7 @@ def _frames(text: str, verb: re.Match[str]) -> bool:
     """Does a verb of knowing or showing frame the content before it? Not after a clause
     that opens with a conjunction ("Als es dunkel wurde, sah die Ministerin …")."""
     opener = text.split(maxsplit=1)[0].lower() if text.strip() else ""
-    subordinate = opener in german.SUBORDINATORS - german.DEFINITE_ARTICLES
+    subordinate = opener in _CONJUNCTIONS
     return bool(_FRAMES.search(text[: verb.start()])) and not subordinate
 
 
@@ -146,6 +147,13 @@ _GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
 _COLON_CLAUSE = 4
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
+# "Von der griechischen Regierung hieß es": the body a statement came from, before it.
+_HIESS_FROM = re.compile(
+    r"(?:^|\s)(?:[Vv]on|[Aa]us|[Bb]ei|[Ii]m|[Ii]n)\s+(?:(?:der|dem|den|des)\s+)?"
+    r"(?:[a-zäöü]+\s+)*([A-ZÄÖÜ][\w-]+)\s*$"
+)
+# "so seine Selbsteinschätzung": the person the possessive means.
+_SO_OWN = re.compile(r"(?:^|[,;–-]\s*)so\s+(sein|ihr)(?:e|er|en|em)?\s+[A-ZÄÖÜ]")
 _SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+(?:[a-zäöü]+e\s+)?)?[A-ZÄÖÜ])")
 _LAUT = re.compile(
     r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
@@ -246,12 +254,22 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     """Capitalised words after `pos`, past articles and adjectives ("der britische
     Premierminister Hugo Falkenrath" -> Premierminister Hugo Falkenrath); whether they are definite
     (a definite article, or named right after the verb: "behauptet Norwegen"); and the
-    article itself ("der Kanzler" is someone named before, "ein Sprecher" is not)."""
+    article itself ("der Kanzler" is someone named before, "ein Sprecher" is not). A
+    prepositional phrase before them is passed ("argumentierte in Österreich der Verband")."""
     words: list[str] = []
     definite = False
     article = ""
-    for i, (tok, _) in enumerate(tokens(text[pos:])[:10]):
+    phrase = False  # within a prepositional phrase before the subject ("in Österreich der …")
+    for i, (tok, _) in enumerate(tokens(text[pos:])[:12]):
         low = tok.lower()
+        if not (words or article) and low in german.PREPOSITIONS:
+            phrase = True
+            continue
+        if phrase:
+            phrase = not tok[0].isupper()  # its noun ends it
+            if phrase and not (low in _FILLER or low.endswith(("e", "en", "er", "es"))):
+                break
+            continue
         if (tok[0].isupper() and tok[0].isalpha()) or is_person_noun(tok):
             definite = definite or i == 0
             words.append(tok)
@@ -267,6 +285,10 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     return words, definite, article
 
 
+# Words after which capitalised words are no subject: "In Wien", "Den Plan", "Wie die Kollegen".
+_NOT_BEFORE_SUBJECT = german.PREPOSITIONS | german.OBLIQUE_ARTICLES | _CONJUNCTIONS
+
+
 def _opens_clause(text: str, pos: int) -> bool:
     """Do capitalised words right before `pos` open the sentence, after adverbs and adjectives
     at most ("Schon zeitgenössische Kritiken strichen …", "Internet Ombudsmann empfiehlt …")?
@@ -278,7 +300,7 @@ def _opens_clause(text: str, pos: int) -> bool:
     lead = words[: len(words) - run + 1]  # the words before the run, and its first
     return bool(run) and all(
         w.isalpha()
-        and w not in german.PREPOSITIONS | german.OBLIQUE_ARTICLES
+        and w not in _NOT_BEFORE_SUBJECT
         and not _finite_verb(w)  # "Zuvor hatte ein Vertreter Salzburgs …"
         for w in lead
     )
@@ -332,6 +354,8 @@ class _Reader:
             return None
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
             return _nominative(words[0]), "verb"  # "ein Vertreter Kaliforniens": no one named
+        if article in _ARTICLE and is_body_noun(words[0]):
+            return " ".join(words), "verb"  # "der Verband Österreichischer Zeitungen"
         if is_document_noun(words[-1]):
             return words[-1], "verb"  # "ergab eine Wiener Studie": the text states it
         name_words, roles = self.people.split(words)
@@ -425,6 +449,13 @@ class _Reader:
                 found = self.speaker_of(words, definite, article=article)
                 if found:
                     return found[0], how
+        m = _SO_OWN.search(text)
+        if m:
+            person = self.subject_person(text[: m.start()]) or self.pronoun(
+                "er" if m.group(1) == "sein" else "sie", text[: m.start()]
+            )
+            if person is not None:
+                return person.name, "so"
         if _LAUT.search(text):
             return UNKNOWN  # "Laut Zeitung …": a source we cannot name, not the speaker before
         if _GOES_ON.match(text):
@@ -442,6 +473,9 @@ class _Reader:
         if m and "weiter" in m.group():
             return CONTINUES
         if m:
+            source = _HIESS_FROM.search(text[: m.start()])
+            if source and is_body_noun(source.group(1)):  # "Von der Regierung hieß es"
+                return source.group(1), "verb"
             place = re.match(r"\s*(?:im|aus|in|von|vom|beim)\s+(?:\w+\s+){0,3}?", text[m.end() :])
             if place:
                 words = _run_after(text, m.end() + place.end())[0]

@@ -56,11 +56,28 @@ class BM25Index:
             out[ids] += self.idf[term] * tf * (self.k1 + 1) / (tf + self._norm[ids])
         return out
 
+    def group_scores(self, groups: Sequence[Sequence[str]]) -> np.ndarray:
+        """BM25 of a query whose words each stand for a group of alternative index terms
+        (an English word's German translations): a word scores its best term only, so a word
+        with many translations counts once."""
+        out = np.zeros(len(self.chunks), dtype=np.float32)
+        for group in groups:
+            best = np.zeros(len(self.chunks), dtype=np.float32)
+            for term in set(group):
+                if term not in self._postings:
+                    continue
+                ids, tf = self._postings[term]
+                s = self.idf[term] * tf * (self.k1 + 1) / (tf + self._norm[ids])
+                best[ids] = np.maximum(best[ids], s)
+            out += best
+        return out
+
     def search(
-        self, query: str, top_k: int, allowed: np.ndarray | None = None
+        self, query: str | Sequence[Sequence[str]], top_k: int, allowed: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
-        """(chunk position, score) pairs, best first; only chunks with a positive score."""
-        s = self.scores(query)
+        """(chunk position, score) pairs, best first; only chunks with a positive score. The
+        query is text, or term groups (`group_scores`)."""
+        s = self.scores(query) if isinstance(query, str) else self.group_scores(query)
         if allowed is not None:
             s = np.where(allowed, s, 0.0)
         if top_k <= 0 or not len(s):

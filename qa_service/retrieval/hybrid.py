@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from qa_service.bilingual import Dictionary
 from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.models import Filters, Language, Passage, Retrieval, SearchMode
 from qa_service.protocols import Embedder, Store
+from qa_service.retrieval.cross_language import keyword_groups
 
 
 def reciprocal_rank_fusion(
@@ -43,11 +45,13 @@ class HybridRetriever:
         bm25_weight_same_language: float = 1.0,
         bm25_weight_cross_language: float = 0.0,
         corpus_language: Language = "de",
+        dictionary: Dictionary | None = None,
     ) -> None:
         self.store, self.embedder, self.snapshots, self.mode = store, embedder, snapshots, mode
         self.candidate_k, self.rrf_k = candidate_k, rrf_k
         self.w_same, self.w_cross = bm25_weight_same_language, bm25_weight_cross_language
         self.corpus_language = corpus_language
+        self.dictionary = dictionary
 
     def retrieve(
         self,
@@ -83,7 +87,11 @@ class HybridRetriever:
             allowed = np.array(
                 [filters.matches(c.date, c.source) for c in index.chunks], dtype=bool
             )
-        hits = index.search(question, n, allowed) if mode != "dense" else []
+        same = (language or self.corpus_language) == self.corpus_language
+        query = question
+        if not same and self.dictionary is not None:
+            query = keyword_groups(question, self.dictionary)
+        hits = index.search(query, n, allowed) if mode != "dense" else []
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 
         if mode == "dense":
@@ -94,7 +102,6 @@ class HybridRetriever:
                 for r, (i, s) in enumerate(hits[:k], start=1)
             ]
         else:
-            same = (language or self.corpus_language) == self.corpus_language
             fused = reciprocal_rank_fusion(
                 [
                     ([p.chunk_id for p in dense], 1.0),

@@ -19,7 +19,10 @@ plural ("Wiener Psychologen") being no one named before, the subject opening the
 ("Internet Ombudsmann empfiehlt Betroffenen"), a subjunctive reporting verb being content,
 "der Rapid-Rekordspieler" being a role noun. Then 125: an indefinite person noun ("hatte ein
 Vertreter Kaliforniens durchblicken lassen", "sagte eine Person mit …") and a bare plural
-opening a perfect ("Insider hatten … gesagt") are unnamed sources.
+opening a perfect ("Insider hatten … gesagt") are unnamed sources. Then 128 (wrong 3): a
+prepositional phrase before the subject is passed ("argumentierte in Österreich der Verband
+Österreichischer Zeitungen", the body by its full name), "Von der … Regierung hieß es", "so
+seine Selbsteinschätzung" as the person the sentence names.
 """
 
 from __future__ import annotations
@@ -78,12 +81,12 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
     # 113 before verbs of knowing after the content and texts as sources.
-    assert figures["all"]["right"] >= 125
+    assert figures["all"]["right"] >= 128
 
 
 def test_a_wrong_person_stays_rare(figures):
     # A wrong speaker is worse than none: 10 before the pronoun rules of issue 18.
-    assert figures["all"]["wrong"] <= 4
+    assert figures["all"]["wrong"] <= 3
 
 
 def test_sentences_nobody_speaks_keep_no_speaker(figures):
@@ -97,6 +100,6 @@ def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
     # person 96, unnamed 12, organisation 4, document 1 before the third round.
-    floors = {"person": 98, "unnamed": 16, "organisation": 5, "document": 6}
+    floors = {"person": 99, "unnamed": 16, "organisation": 7, "document": 6}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

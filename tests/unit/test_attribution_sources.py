@@ -62,3 +62,24 @@ def test_an_indefinite_person_is_an_unnamed_source() -> None:
 def test_a_bare_plural_subject_of_a_perfect_is_an_unnamed_source() -> None:
     speakers = _speakers("Insider hatten vorher gesagt, die Einigung brauche noch Zeit.")
     assert speakers == ["Insider"]
+
+
+def test_a_body_after_a_place_phrase_speaks_by_its_full_name() -> None:
+    speakers = _speakers(
+        "Verbandschefin Berta Brandstetter war nicht da. "
+        "Wie die Kollegen argumentierte in Linz der Verband Steirischer Bäcker."
+    )
+    assert speakers[-1] == "Verband Steirischer Bäcker"
+
+
+def test_a_body_before_hiess_es_speaks() -> None:
+    speakers = _speakers("Von der steirischen Regierung hieß es, sie prüfe den Fall.")
+    assert speakers == ["Regierung"]
+
+
+def test_so_his_view_is_the_person_the_sentence_names() -> None:
+    speakers = _speakers(
+        "Der Maler Gustav Wendelbrunn zog aufs Land. "
+        "Wendelbrunn wird, so seine Einschätzung, dort glücklich."
+    )
+    assert speakers[-1] == "Gustav Wendelbrunn"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from qa_service.bilingual import Dictionary
 from qa_service.models import Chunk, chunk_id
 from qa_service.retrieval.bm25 import BM25Index
+from qa_service.retrieval.cross_language import keyword_groups
 from qa_service.retrieval.hybrid import reciprocal_rank_fusion
 from qa_service.retrieval.tokens import tokenize
 
@@ -73,3 +75,45 @@ def test_bm25_edges():
     assert index.search("Bundeswehr", 0) == []
     assert BM25Index([]).search("Bundeswehr", 5) == []
     assert len(index) == 4
+
+
+DING = """\
+Schnee {m} :: snow
+Verkehr {m} | Verkehre {pl} :: traffic; transport
+Soldat {m} | Soldaten {pl} :: soldier | soldiers
+Truppe {f}; Soldaten {pl} :: troops
+Bank {f}; Ufer {n} :: bank
+"""
+
+
+@pytest.fixture
+def dictionary(tmp_path) -> Dictionary:
+    path = tmp_path / "de-en"
+    path.write_text(DING, encoding="utf-8")
+    return Dictionary(path, cache_dir=None)
+
+
+def test_english_words_become_groups_of_german_terms(dictionary):
+    groups = keyword_groups("How much snow hit the traffic of Bavaria in 2015?", dictionary)
+    # Words the list lacks and names stand for themselves.
+    assert groups == [
+        tokenize("Schnee"),
+        tokenize("hit"),
+        tokenize("Verkehr"),
+        tokenize("Bavaria"),
+        ["2015"],
+    ]
+    # A capitalised word the list knows stands for its translations and for itself.
+    assert keyword_groups("Who leads the Bank?", dictionary)[-1] == tokenize("Bank Ufer")
+
+
+def test_group_scores_count_a_word_once_by_its_best_term():
+    index = BM25Index(_chunks(*TEXTS))
+    soldiers = [tokenize("Soldaten")[0], tokenize("Truppe")[0]]
+    hits = index.search([soldiers], top_k=10)
+    assert {i for i, _ in hits} == {0, 2}
+    # Many translations of one word add nothing over its best one.
+    scores = index.group_scores([soldiers])
+    assert np.allclose(scores, index.group_scores([[soldiers[0]]]))
+    assert np.allclose(index.group_scores([[t] for t in tokenize("Bundeswehr Soldaten")]),
+                       index.scores("Bundeswehr Soldaten"))

@@ -1,0 +1,36 @@
+"""Keyword search for a question not in the corpus language: its words put into German.
+
+An English question shares almost no index terms with German articles (its words stem
+into German ones only by accident), so its keyword query is built from the bilingual word
+list instead: each content word becomes the group of its German index tokens, scored by
+its best one (`BM25Index.group_scores`). Names, numbers and words the list lacks stand for
+themselves; a capitalised word the list knows ("Bank", "Green") stands for both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.bilingual import Dictionary
+from qa_service.lang import english
+from qa_service.retrieval.tokens import tokenize
+
+_WORD = re.compile(r"[^\W_][\w-]*")
+
+
+def keyword_groups(question: str, dictionary: Dictionary) -> list[list[str]]:
+    """One group of alternative German index tokens per content word of the question."""
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for position, match in enumerate(_WORD.finditer(question)):
+        word = match.group()
+        low = word.lower()
+        if low in english.STOPWORDS or low in seen or (len(low) < 3 and not low.isdigit()):
+            continue
+        seen.add(low)
+        group = list(dictionary.translations(low))
+        if not group or (position > 0 and word[:1].isupper()):
+            group += [t for t in tokenize(word) if t not in group]
+        if group:
+            groups.append(group)
+    return groups
