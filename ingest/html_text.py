@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
-from bs4.element import CData, ProcessingInstruction
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 _DROP = (
     "script",
@@ -36,7 +37,6 @@ _BLOCK = frozenset(
         "thead tr ul caption"
     )
 )
-_SKIP_STRINGS = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # not \s: a &nbsp; is meant to stay
 _SPACES = re.compile(r"[ \t\r\f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -52,6 +52,12 @@ class HtmlText:
 
 def extract_html(markup: str) -> HtmlText:
     """Visible text of a page and its title (`<title>`, else the first `<h1>`)."""
+    # Imported here: BeautifulSoup takes 0.1-0.2 s to import, which every process that
+    # builds an indexer (a cold `qa ask`) paid without reading any HTML.
+    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
+    from bs4.element import CData, ProcessingInstruction
+
+    skip_strings = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
     soup = BeautifulSoup(markup, "html.parser")
     title = _title(soup)
     for tag in soup.find_all(_DROP):
@@ -63,7 +69,7 @@ def extract_html(markup: str) -> HtmlText:
         if node is _BLOCK_END:
             parts.append(PARAGRAPH)
         elif isinstance(node, NavigableString):
-            if not isinstance(node, _SKIP_STRINGS):
+            if not isinstance(node, skip_strings):
                 parts.append(HTML_SPACE.sub(" ", str(node).replace(PARAGRAPH, "")))
         elif isinstance(node, Tag):
             if node.name == "br":

@@ -47,6 +47,10 @@ def test_an_ingest_leaves_the_snapshot_for_the_next_process(ingested, monkeypatc
     assert loaded.sentences == built.sentences
     assert loaded.speakers.keys() == built.speakers.keys()
     assert loaded.bm25.idf == built.bm25.idf
+    query = "Ministerin Brigade Geld"
+    assert loaded.bm25.search(query, 5) == built.bm25.search(query, 5)
+    assert loaded.bm25.scores(query).tolist() == built.bm25.scores(query).tolist()
+    assert loaded.people == built.people and loaded.people_in == built.people_in
 
 
 def test_a_changed_store_is_rebuilt_and_replaces_the_file(ingested) -> None:
@@ -175,7 +179,7 @@ def test_a_snapshot_that_cannot_be_pickled_still_answers(ingested, monkeypatch, 
     def unpicklable(*_args, **_kwargs):
         raise pickle.PicklingError("no")
 
-    monkeypatch.setattr(snapshot_module.pickle, "dump", unpicklable)
+    monkeypatch.setattr(snapshot_module._Pickler, "reducer_override", unpicklable)
     snapshot = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
     assert snapshot.documents
     assert "corpus snapshot cache not written" in caplog.text
