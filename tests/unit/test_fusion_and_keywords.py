@@ -115,5 +115,7 @@ def test_group_scores_count_a_word_once_by_its_best_term():
     # Many translations of one word add nothing over its best one.
     scores = index.group_scores([soldiers])
     assert np.allclose(scores, index.group_scores([[soldiers[0]]]))
-    assert np.allclose(index.group_scores([[t] for t in tokenize("Bundeswehr Soldaten")]),
-                       index.scores("Bundeswehr Soldaten"))
+    assert np.allclose(
+        index.group_scores([[t] for t in tokenize("Bundeswehr Soldaten")]),
+        index.scores("Bundeswehr Soldaten"),
+    )
