@@ -147,14 +147,16 @@ _GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
 _COLON_CLAUSE = 4
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
-# "Von der griechischen Regierung hieß es": the body a statement came from, before it.
+# "Von der Landesregierung hieß es": the body a statement came from, before it.
 _HIESS_FROM = re.compile(
     r"(?:^|\s)(?:[Vv]on|[Aa]us|[Bb]ei|[Ii]m|[Ii]n)\s+(?:(?:der|dem|den|des)\s+)?"
     r"(?:[a-zäöü]+\s+)*([A-ZÄÖÜ][\w-]+)\s*$"
 )
-# "so seine Selbsteinschätzung": the person the possessive means.
+# "so seine Einschätzung": the person the possessive means.
 _SO_OWN = re.compile(r"(?:^|[,;–-]\s*)so\s+(sein|ihr)(?:e|er|en|em)?\s+[A-ZÄÖÜ]")
-_SO = re.compile(r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+(?:[a-zäöü]+e\s+)?)?[A-ZÄÖÜ])")
+_SO = re.compile(
+    r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+(?:[a-zäöüß]+e\s+)?)?[A-ZÄÖÜ])"
+)
 _LAUT = re.compile(
     r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
     r"|aus einem (?:Post|Beitrag|Schreiben|Brief|Interview|Statement) (?:des|der|von)"
@@ -250,32 +252,51 @@ def _nominative(noun: str) -> str:
     return lemma if noun == lemma + "n" and lemma.endswith(("er", "el")) else noun
 
 
+def _inflected(word: str) -> bool:
+    """An inflected adjective ending, as words between an article and its noun have."""
+    return word.isalpha() and word.endswith(("e", "en", "er", "es"))
+
+
+def _genitive_before(rest: list[str]) -> bool:
+    """Do `rest` go on with adjectives and a noun ("früherer Chef"), so that the word before
+    them is a genitive ("Quendlingers früherer Chef")? Not "Linz der …", "Muster weiter"."""
+    for i, tok in enumerate(rest):
+        if tok[:1].isupper():
+            return i > 0
+        if tok.lower() in _FILLER or not _inflected(tok):
+            return False
+    return False
+
+
 def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     """Capitalised words after `pos`, past articles and adjectives ("der britische
     Premierminister Hugo Falkenrath" -> Premierminister Hugo Falkenrath); whether they are definite
     (a definite article, or named right after the verb: "behauptet Norwegen"); and the
     article itself ("der Kanzler" is someone named before, "ein Sprecher" is not). A
-    prepositional phrase before them is passed ("argumentierte in Österreich der Verband")."""
+    prepositional phrase before them is passed ("argumentierte in Linz der Verband")."""
     words: list[str] = []
     definite = False
     article = ""
-    phrase = False  # within a prepositional phrase before the subject ("in Österreich der …")
-    for i, (tok, _) in enumerate(tokens(text[pos:])[:12]):
+    phrase = False  # within a prepositional phrase before the subject ("in Linz der …")
+    toks = [tok for tok, _ in tokens(text[pos:])[:12]]
+    for i, tok in enumerate(toks):
         low = tok.lower()
         if not (words or article) and low in german.PREPOSITIONS:
             phrase = True
             continue
         if phrase:
             phrase = not tok[0].isupper()  # its noun ends it
-            if phrase and not (low in _FILLER or low.endswith(("e", "en", "er", "es"))):
+            if phrase and not (low in _FILLER or _inflected(low)):
                 break
             continue
         if (tok[0].isupper() and tok[0].isalpha()) or is_person_noun(tok):
             definite = definite or i == 0
             words.append(tok)
+        elif len(words) == 1 and words[0].endswith("s") and _genitive_before(toks[i:]):
+            words = []  # "Quendlingers früherer Chef": a genitive before its noun
         elif words:
             break
-        elif low in _FILLER or (tok.isalpha() and low.endswith(("e", "en", "er", "es"))):
+        elif low in _FILLER or _inflected(low):
             if low in german.ARTICLES and not article:
                 article = low
             definite = definite or low in _ARTICLE
@@ -291,8 +312,9 @@ _NOT_BEFORE_SUBJECT = german.PREPOSITIONS | german.OBLIQUE_ARTICLES | _CONJUNCTI
 
 def _opens_clause(text: str, pos: int) -> bool:
     """Do capitalised words right before `pos` open the sentence, after adverbs and adjectives
-    at most ("Schon zeitgenössische Kritiken strichen …", "Internet Ombudsmann empfiehlt …")?
-    Then they are the subject of the verb at `pos`; "In Wien sagte …" is a place."""
+    at most ("Schon frühe Kritiken strichen … heraus", "Verbraucherschützer empfehlen
+    Betroffenen …")? Then they are the subject of the verb at `pos`; "In Wien sagte …" is a
+    place."""
     if re.search(r"[,;:–]", text[:pos]):
         return False
     words = [tok.lower() for tok, _ in tokens(text[:pos])]
@@ -353,14 +375,14 @@ class _Reader:
         if not words:
             return None
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
-            return _nominative(words[0]), "verb"  # "ein Vertreter Kaliforniens": no one named
+            return _nominative(words[0]), "verb"  # "ein Vertreter Salzburgs": no one named
         if article in _ARTICLE and is_body_noun(words[0]):
-            return " ".join(words), "verb"  # "der Verband Österreichischer Zeitungen"
+            return " ".join(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
-            return words[-1], "verb"  # "ergab eine Wiener Studie": the text states it
+            return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
         name_words, roles = self.people.split(words)
         if article in _ARTICLE and name_words == words == words[:1] and is_person_noun(words[0]):
-            name_words, roles = [], words  # "der Rapid-Rekordspieler": a name takes no article
+            name_words, roles = [], words  # "der Vereins-Rekordspieler": a name takes no article
         if any(self.people.is_name(w) for w in name_words):
             person = self.people.add(words)
             if person is not None:
@@ -373,7 +395,7 @@ class _Reader:
             return " ".join(places), "verb"
         roles += [w for w in name_words if is_person_noun(w)]  # "die Forscherin"
         if roles:
-            # "Wiener Psychologen": a bare plural (not its lemma) is no one named before.
+            # "Linzer Psychologen": a bare plural (not its lemma) is no one named before.
             plural = not article and word_class(roles[-1])[0] != roles[-1]
             person = None if plural else self.people.by_role(roles[-1])
             if person is None and article in _ARTICLE and _singular(article, roles[-1]):
@@ -428,7 +450,8 @@ class _Reader:
                 if words and not strip_roles(words)[0]:
                     # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow"
                     appos = _APPOSITION.match(text[m.end() :])
-                    if appos and all(self.people.is_name(w) for w in appos.group(1).split()):
+                    names = strip_roles(appos.group(1).split())[0] if appos else []
+                    if names and all(self.people.is_name(w) for w in names):
                         words, definite, article = appos.group(1).split(), False, ""
                 found = self.speaker_of(words, definite, subject=False, article=article)
                 if found is None and not framing:

@@ -87,7 +87,7 @@ def is_person_noun(word: str) -> bool:
     """A common noun for a person: "Forscherin", "Verhandler", "der 45-Jährige"."""
     if _AGE_NOUN.match(word):
         return True
-    head = word.rsplit("-", 1)[-1]  # "Rapid-Rekordspieler": the lexicon knows the last part
+    head = word.rsplit("-", 1)[-1]  # "Vereins-Rekordspieler": the lexicon knows the last part
     if not (is_common_noun(word) or (head != word and is_common_noun(head.capitalize()))):
         return False
     last = head.lower()
@@ -101,7 +101,7 @@ def is_body_noun(word: str) -> bool:
 
 
 def is_document_noun(word: str) -> bool:
-    """A noun for a text that states something: "Studie", "Umfragen", "Bundesliga-Statistik"."""
+    """A noun for a text that states something: "Studie", "Umfragen", "Liga-Statistik"."""
     if not word[:1].isupper():
         return False
     last = word.lower().rsplit("-", 1)[-1]

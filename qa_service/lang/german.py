@@ -238,7 +238,7 @@ INSTITUTION_NOUNS = tuple(
     "agentur armee militär bank institut rat senat parlament ausschuss vorstand".split()
 )
 # Nouns (and compound endings) for texts that state findings or views ("ergab eine Studie",
-# "laut einem Urteil", "so das abschließende Statement"), in the singular.
+# "laut einem Urteil", "so die abschließende Stellungnahme"), in the singular.
 DOCUMENT_NOUNS = tuple(
     "studie umfrage untersuchung erhebung analyse bericht urteil website webseite statement "
     "stellungnahme kritik statistik gutachten mitteilung erklärung".split()

@@ -22,7 +22,9 @@ Vertreter Kaliforniens durchblicken lassen", "sagte eine Person mit …") and a 
 opening a perfect ("Insider hatten … gesagt") are unnamed sources. Then 128 (wrong 3): a
 prepositional phrase before the subject is passed ("argumentierte in Österreich der Verband
 Österreichischer Zeitungen", the body by its full name), "Von der … Regierung hieß es", "so
-seine Selbsteinschätzung" as the person the sentence names.
+seine Selbsteinschätzung" as the person the sentence names. Then 130 (wrong 2): a genitive
+before the subject ("Mitterlehners früherer Chef, Wirtschaftskammerpräsident …") and "so das
+abschließende Statement".
 """
 
 from __future__ import annotations
@@ -81,12 +83,12 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
     # 113 before verbs of knowing after the content and texts as sources.
-    assert figures["all"]["right"] >= 128
+    assert figures["all"]["right"] >= 130
 
 
 def test_a_wrong_person_stays_rare(figures):
     # A wrong speaker is worse than none: 10 before the pronoun rules of issue 18.
-    assert figures["all"]["wrong"] <= 3
+    assert figures["all"]["wrong"] <= 2
 
 
 def test_sentences_nobody_speaks_keep_no_speaker(figures):
@@ -100,6 +102,6 @@ def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
     # person 96, unnamed 12, organisation 4, document 1 before the third round.
-    floors = {"person": 99, "unnamed": 16, "organisation": 7, "document": 6}
+    floors = {"person": 100, "unnamed": 16, "organisation": 7, "document": 7}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

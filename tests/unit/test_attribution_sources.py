@@ -83,3 +83,17 @@ def test_so_his_view_is_the_person_the_sentence_names() -> None:
         "Wendelbrunn wird, so seine Einschätzung, dort glücklich."
     )
     assert speakers[-1] == "Gustav Wendelbrunn"
+
+
+def test_a_genitive_before_the_subject_is_not_the_speaker() -> None:
+    speakers = _speakers(
+        "Ministerin Berta Brandstetter schwieg. "
+        "Wir warten ab, sagte Brandstetters früherer Chef, Kammerpräsident Hans Quendlinger, "
+        "am Montag."
+    )
+    assert speakers[-1] == "Hans Quendlinger"
+
+
+def test_so_the_closing_statement_speaks() -> None:
+    speakers = _speakers("Streitet über wichtigere Probleme, so das abschließende Statement.")
+    assert speakers == ["Statement"]
