@@ -37,6 +37,7 @@ from qa_service.corpus.names import (
     is_body_noun,
     is_common_noun,
     is_document_noun,
+    is_first_name,
     is_lexicon_word,
     is_name_word,
     is_person_noun,
@@ -238,6 +239,18 @@ def _first_person_subject(text: str, verb: re.Match[str]) -> bool:
     return any(w.strip(",.;:").lower() in _I_WE for w in before + after)
 
 
+def _thing(words: list[str]) -> bool:
+    """Does a noun phrase end in a noun for a thing ("Neue App")? Not a surname that is a
+    noun too, after a first name or a role ("Andreas Stamm", "Kanzler Fuchs")."""
+    head, before = words[-1], words[-2] if len(words) > 1 else ""
+    return (
+        bool(before)
+        and is_common_noun(head)
+        and not any(test(before) for test in (is_first_name, is_role, is_person_noun))
+        and not any(test(head) for test in (is_role, is_person_noun, is_body_noun))
+    )
+
+
 def _singular(article: str, noun: str) -> bool:
     """ "der Verhandler", "das Stadtoberhaupt", "die Forscherin", "die Vorsitzende" name one
     person; "die Agenturgründer" name several, who are not the last person named."""
@@ -380,6 +393,9 @@ class _Reader:
             return " ".join(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
             return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
+        known = self.people.by_key.get(person_key(words[-1]))
+        if _thing(words) and not (known and known.named):
+            return None  # "Kontroverse App versprach": a thing says nothing
         name_words, roles = self.people.split(words)
         if article in _ARTICLE and name_words == words == words[:1] and is_person_noun(words[0]):
             name_words, roles = [], words  # "der Vereins-Rekordspieler": a name takes no article

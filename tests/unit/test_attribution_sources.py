@@ -97,3 +97,9 @@ def test_a_genitive_before_the_subject_is_not_the_speaker() -> None:
 def test_so_the_closing_statement_speaks() -> None:
     speakers = _speakers("Streitet über wichtigere Probleme, so das abschließende Statement.")
     assert speakers == ["Statement"]
+
+
+def test_a_thing_says_nothing_but_a_surname_that_is_a_noun_does() -> None:
+    assert _speakers("Teure Reform – Neue App versprach schnelle Termine.") == [None]
+    speakers = _speakers("Wir bleiben, sagte Kanzler Fuchs. Wir gehen, sagte Anna Stamm.")
+    assert speakers == ["Fuchs", "Anna Stamm"]
