@@ -51,6 +51,8 @@ _KNOWN_WORD = -28.0
 
 @functools.lru_cache(maxsize=1 << 16)
 def best_tag(word: str) -> tuple[str, float]:
+    if not word:  # the head of a suspended compound ("Nord-"), or an empty token
+        return "", float("-inf")
     tag, score = _tagger().tag_word(word)[0]
     return str(tag), float(score)
 

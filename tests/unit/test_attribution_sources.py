@@ -103,3 +103,9 @@ def test_a_thing_says_nothing_but_a_surname_that_is_a_noun_does() -> None:
     assert _speakers("Teure Reform – Neue App versprach schnelle Termine.") == [None]
     speakers = _speakers("Wir bleiben, sagte Kanzler Fuchs. Wir gehen, sagte Anna Stamm.")
     assert speakers == ["Fuchs", "Anna Stamm"]
+
+
+def test_a_suspended_compound_after_the_verb_is_read() -> None:
+    # "Lech-" of "Lech- und Mur-Trainer" has an empty head; HanTa cannot tag an empty word.
+    speakers = _speakers("Das ist nicht unser Anspruch, sagte der frühere Lech- und Mur-Trainer.")
+    assert len(speakers) == 1
