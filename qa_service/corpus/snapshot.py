@@ -41,6 +41,7 @@ from qa_service.protocols import Store
 from qa_service.retrieval.bm25 import BM25Index
 from qa_service.retrieval.entities import Vocabulary
 from qa_service.retrieval.tokens import tokenize
+from qa_service.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,29 @@ def _part_of(token: str, role: str) -> bool:
     return token in role or (len(token) > 6 and token[:6] in role)
 
 
+def _read_sentences(doc: Document) -> tuple[SentenceUnit, ...]:
+    """The document's sentence units; where reading who speaks fails (a rule meeting a shape
+    of text it was not written for), its plain sentences, so one article cannot take the
+    whole corpus down: the error is logged with the document."""
+    try:
+        return tuple(read_sentences(doc))
+    except Exception:
+        log.exception(
+            "attribution failed: sentences kept without speakers", extra={"doc_id": doc.id}
+        )
+        spans = split_sentences(doc.text)
+        return tuple(SentenceUnit(doc.id, i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(spans))
+
+
+def _read_people(doc: Document) -> tuple[Person, ...]:
+    """The people the document names; none where reading them fails (logged, as above)."""
+    try:
+        return read_people(doc)
+    except Exception:
+        log.exception("name index failed: document kept without people", extra={"doc_id": doc.id})
+        return ()
+
+
 def build_snapshot(
     fingerprint: str,
     chunks: Sequence,
@@ -185,13 +209,13 @@ def build_snapshot(
     sentences = {
         d.id: previous.sentences[d.id]
         if previous is not None and old.get(d.id) == d
-        else tuple(read_sentences(d))
+        else _read_sentences(d)
         for d in documents
     }
     people_in = {
         d.id: previous.people_in[d.id]
         if previous is not None and old.get(d.id) == d and d.id in previous.people_in
-        else read_people(d)
+        else _read_people(d)
         for d in documents
     }
     speakers: dict[str, list[SentenceUnit]] = defaultdict(list)

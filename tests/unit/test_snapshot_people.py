@@ -123,3 +123,23 @@ def test_an_english_question_by_role_asks_the_person_with_the_german_role(snapsh
     # fits two people, and the question names no one.
     assert speaker("What did the transport minister say?") is None
     assert speaker("What did the mayor say?") not in {"Gustav Wendelbrunn", "Berta Quendlinger"}
+
+
+def test_a_document_whose_reading_fails_keeps_its_plain_sentences(monkeypatch, caplog) -> None:
+    def broken(doc):
+        if doc.id == "finanz":
+            raise IndexError("string index out of range")
+        return real_sentences(doc)
+
+    real_sentences = snapshot_module.read_sentences
+    monkeypatch.setattr(snapshot_module, "read_sentences", broken)
+    monkeypatch.setattr(snapshot_module, "read_people", lambda d: broken(d) and ())
+    built = build_snapshot("f3", [], [VERKEHR, FINANZ])
+    plain = built.sentences["finanz"]
+    assert [u.text for u in plain] == [
+        "Finanzministerin Berta Quendlinger widersprach.",
+        "Quendlinger sagte, es fehle Geld.",
+    ]
+    assert all(u.speaker is None for u in plain)
+    assert any(u.speaker for u in built.sentences["verkehr"])
+    assert "attribution failed" in caplog.text and "name index failed" in caplog.text
