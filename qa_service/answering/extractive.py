@@ -54,6 +54,7 @@ from qa_service.lang import english
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
+from qa_service.retrieval.name_translations import shared_translations
 from qa_service.retrieval.tokens import STOPWORDS, tokenize
 from qa_service.spelling import fold, skeleton
 
@@ -403,7 +404,8 @@ class ExtractiveAnswerer:
             found = [
                 keys
                 for phrase in _english_roles(words)
-                if (keys := snapshot.people_by_role_tokens(self._german_tokens(phrase), docs))
+                for tokens in [*self._german_roles(phrase), self._german_tokens(phrase)]
+                if (keys := snapshot.people_by_role_tokens(tokens, docs))
             ]
         else:
             roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
@@ -415,6 +417,14 @@ class ExtractiveAnswerer:
             if len(here or quoted) == 1:
                 return dataclasses.replace(analysis, speaker=snapshot.people[quoted[0]].name)
         return analysis
+
+    def _german_roles(self, phrase: list[str]) -> list[list[set[str]]]:
+        """A role phrase the dictionary holds whole, as its German words ("transport
+        minister" -> Verkehrsminister, where "transport" alone gives no "Verkehr")."""
+        if self.dictionary is None or len(phrase) < 2:
+            return []
+        forms = shared_translations(self.dictionary.source).forms(" ".join(phrase))
+        return [[set(tokenize(form))] for form in forms if " " not in form]
 
     def _german_tokens(self, words: list[str]) -> list[set[str]]:
         """Each English word as the German index tokens it may be (itself too: "minister")."""
