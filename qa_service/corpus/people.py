@@ -165,7 +165,7 @@ class Registry:
         alone."""
         registry = cls()
         text = doc.text
-        registry.places = {m.group(1) for m in PLACE.finditer(text)}
+        registry.places = {m.group(1) for m in PLACE.finditer(text)} - _surnames(text)
         for words, start, end in name_runs_at(text, registry.places):
             name_words, roles = registry.split(words)
             roles = [r for r in roles if role_word(r)]
@@ -256,6 +256,19 @@ class Registry:
         """The person a run of capitalised words names, if the registry knows them."""
         name_words = strip_roles(words)[0]
         return self.by_key.get(person_key(" ".join(name_words) or words[-1]))
+
+
+def _surnames(text: str) -> set[str]:
+    """Last words of names the text gives whole, with a role or a first name the lexicon
+    knows ("Regierungschef Hans Muster"): "gegen Muster" later is that person, not a place."""
+    out = set()
+    for words, _, _ in name_runs_at(text, set()):
+        name_words, roles = strip_roles(words)
+        if len(name_words) >= 2 and (
+            any(role_word(r) for r in roles) or is_first_name(name_words[0])
+        ):
+            out.add(name_words[-1])
+    return out
 
 
 def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:

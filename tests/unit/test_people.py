@@ -50,3 +50,12 @@ def test_a_first_name_before_a_surname_is_a_person_without_any_role() -> None:
 
 def test_common_nouns_and_places_are_not_people() -> None:
     assert _people("Die Firmengeschichte in Wien kennt keinen Stellenabbau.") == {}
+
+
+def test_a_surname_after_gegen_is_the_person_not_a_place() -> None:
+    text = (
+        "Regierungschef Jón Páll Hrafnsson bot seinen Rücktritt an. "
+        "Am Abend gingen Tausende gegen Hrafnsson auf die Straße."
+    )
+    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
+    assert [p.name for p in read_people(doc)] == ["Jón Páll Hrafnsson"]
