@@ -21,13 +21,12 @@ def test_gold_every_answerable_question_finds_its_document_in_top5(gold):
 
 
 def test_gold_answers_contain_expected_strings(gold):
-    """Floors = the learned selector's figures on the seed set (0.875 de / 0.750 en; false
-    refusals 0 de and 3 of 64 en: the 25/14-feature model's threshold, chosen for <= 3 % on
-    all development data, refuses one English seed question more than the 23/11 one did), a
+    """Floors = the learned selector's figures on the seed set (0.859 de / 0.781 en, false
+    refusals 0 / 0, with 7479058's refit; 0.875 / 0.750 and 0 / 3 of 64 before it), a
     little below. The hand-tuned rules it replaced reached 0.92 / 0.78 here, on the questions
     they were tuned to, and 0.725 / 0.474 on the GNAD dev questions, where the learned one
-    reaches 0.775 / 0.564 (README, "Measured")."""
-    assert gold["answers"]["de"]["answer_contains"] >= 0.85, gold["text"]
+    reaches 0.787 / 0.551 (README, "Measured")."""
+    assert gold["answers"]["de"]["answer_contains"] >= 0.83, gold["text"]
     assert gold["answers"]["en"]["answer_contains"] >= 0.72, gold["text"]
     assert gold["answers"]["de"]["false_refusals"] <= 1 / 64, gold["text"]
     assert gold["answers"]["en"]["false_refusals"] <= 3 / 64, gold["text"]
