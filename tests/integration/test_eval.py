@@ -67,11 +67,12 @@ def test_gold_answer_level_figures_are_reported(gold):
         assert gold["quotes"][lang]["n"] == 64, gold["text"]
 
 
-def test_gold_hybrid_beats_the_afternoon_baseline_in_german(gold):
-    """German questions: ours is ahead. English ones on five articles: the baseline's larger
-    raw windows win (0.975 vs 0.904 MRR, README "Known gaps"); on XQuAD they are level."""
-    ours, base = gold["retrieval"]["hybrid/de"], gold["retrieval"]["baseline/de"]
-    assert ours["mrr@10"] >= base["mrr@10"], gold["text"]
+def test_gold_hybrid_beats_the_afternoon_baseline(gold):
+    """Ours is ahead in both languages (MRR@10 0.948 vs 0.872 de, 0.911 vs 0.884 en); English
+    was behind (0.904 vs 0.975) until its keyword query was put into German."""
+    for lang in ("de", "en"):
+        ours, base = gold["retrieval"][f"hybrid/{lang}"], gold["retrieval"][f"baseline/{lang}"]
+        assert ours["mrr@10"] >= base["mrr@10"], gold["text"]
     assert gold["retrieval"]["hybrid/en"]["recall@5"] == 1.0, gold["text"]
 
 
