@@ -513,7 +513,9 @@ class ExtractiveAnswerer:
 
 def _english_roles(words: list[str]) -> list[list[str]]:
     """An English role phrase with the word before its role noun, then the role noun alone:
-    "the transport minister" -> [transport, minister], [minister]."""
+    "the transport minister" -> [transport, minister], [minister]; "the vice-rector" ->
+    [vice, rector], [rector]."""
+    words = [part for w in words for part in w.split("-") if part]
     for i, w in enumerate(words):
         if is_role(w.lower()) and w.lower() not in english.ROLE_PREFIXES:
             before = words[i - 1].lower() if i else ""

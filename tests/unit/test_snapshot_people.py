@@ -144,3 +144,29 @@ def test_a_document_whose_reading_fails_keeps_its_plain_sentences(monkeypatch, c
     assert all(u.speaker is None for u in plain)
     assert any(u.speaker for u in built.sentences["verkehr"])
     assert "attribution failed" in caplog.text and "name index failed" in caplog.text
+
+
+def test_an_english_hyphenated_role_reaches_its_german_compound() -> None:
+    """ "the vice-rector" is the Vizerektorin, not the Rektor the same article names."""
+    import datetime as dt
+
+    from qa_service.analysis.question import analyse
+    from qa_service.answering.base import AnswerRequest
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.bilingual import Dictionary
+    from qa_service.settings import Settings
+
+    dictionary = Dictionary(Settings(_env_file=None).dictionary)
+    if not dictionary.entries:
+        pytest.skip("Debian's trans-de-en is not installed")
+    uni = _doc(
+        "uni",
+        "Rektor Hugo Falkenrath lobte den Plan. Falkenrath sagte, er sei stolz. "
+        "Vizerektorin Irma Steindl widersprach. Steindl sagte, es fehle Personal.",
+    )
+    snap = build_snapshot("f4", [], [uni])
+    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+    question = "What did the vice-rector say about the plan?"
+    request = AnswerRequest(question=question, language="en", passages=(), snapshot=snap)
+    analysis = analyse(question, "en", dt.date(2026, 1, 1))
+    assert answerer.with_role_speaker(analysis, request, snap).speaker == "Irma Steindl"
