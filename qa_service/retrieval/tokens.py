@@ -7,6 +7,7 @@ afterwards makes "Großbritannien" and "Grossbritannien", "Maerz" and "März" me
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -19,9 +20,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = german.STOPWORDS | english.STOPWORDS
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("german")
+    """One stemmer per thread: a Snowball stemmer keeps the word it works on in itself, so
+    two server threads sharing one garbled each other's words (IndexError under load)."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("german")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)

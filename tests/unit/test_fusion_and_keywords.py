@@ -119,3 +119,29 @@ def test_group_scores_count_a_word_once_by_its_best_term():
         index.group_scores([[t] for t in tokenize("Bundeswehr Soldaten")]),
         index.scores("Bundeswehr Soldaten"),
     )
+
+
+def test_tokens_stem_the_same_from_many_threads_at_once():
+    """Server threads tokenize at the same time; a stemmer shared between them garbled words
+    (IndexError under the load test)."""
+    import random
+    import string
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qa_service.retrieval import tokens
+
+    rng = random.Random(7)
+    suffixes = ("ungen", "lichkeit", "ierten", "ernden", "heit", "end", "isch", "en")
+    batches = [
+        ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 14))) + rng.choice(suffixes)
+         for _ in range(3000)]
+        for _ in range(6)
+    ]  # fmt: skip
+    expected = [[tokens._stemmer().stemWord(w) for w in batch] for batch in batches]
+
+    def stem(batch: list[str]) -> list[str]:
+        return [tokens._stemmer().stemWord(w) for w in batch]
+
+    with ThreadPoolExecutor(6) as pool:
+        for _ in range(3):
+            assert list(pool.map(stem, batches)) == expected
