@@ -106,9 +106,7 @@ def is_document_noun(word: str) -> bool:
     """A noun for a text that states something: "Studie", "Umfragen", "Liga-Statistik"."""
     if not word[:1].isupper():
         return False
-    last = word.lower().rsplit("-", 1)[-1]
-    forms = {last} | {last[: -len(s)] for s in ("en", "n", "e") if last.endswith(s)}
-    return any(f.endswith(german.DOCUMENT_NOUNS) for f in forms)
+    return any(f.endswith(german.DOCUMENT_NOUNS) for f in _head_forms(word, ("en", "n", "e")))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -117,9 +115,14 @@ def is_role(word: str) -> bool:
     w = word.lower().strip(".")
     if w in english.ROLE_PREFIXES:
         return True
-    last = w.rsplit("-", 1)[-1]
-    forms = {last} | {last[: -len(s)] for s in ("s", "es", "en", "n") if last.endswith(s)}
-    return any(f.endswith(end) for f in forms for end in _ROLE_ENDINGS)
+    return any(f.endswith(_ROLE_ENDINGS) for f in _head_forms(w, ("s", "es", "en", "n")))
+
+
+def _head_forms(word: str, endings: tuple[str, ...]) -> set[str]:
+    """The last part of a hyphen compound, lower-cased, as it is and without each inflection
+    ending it has: the forms a noun table of singular heads is matched against."""
+    last = word.lower().rsplit("-", 1)[-1]
+    return {last} | {last[: -len(e)] for e in endings if last.endswith(e)}
 
 
 def looks_like_noun(word: str) -> bool:
