@@ -342,12 +342,22 @@ def _opens_clause(text: str, pos: int) -> bool:
 
 
 def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
-    """Capitalised words right before `pos`, and the article before them ("ein Vertreter")."""
+    """Capitalised words right before `pos`, and the article before them ("ein Vertreter").
+    Counted people are none ("hat 129 Tote gefordert": the verb's object, not its subject),
+    unless one of them speaks ("einer von drei Befragten erklärte")."""
     words = _run_before(text, pos)
     lead = text[:pos].split()
+    counted = lead[-len(words) - 2 : -len(words)] if words else []  # "von drei"
+    if len(counted) == 2 and _counts(counted[1]) and counted[0].lower() != "von":
+        return [], ""
     lead = lead[: len(lead) - len(words) + 1][-2:]  # the word before the run, and its first
     article = next((w.lower() for w in lead if w.lower() in german.ARTICLES), "")
     return words, article
+
+
+def _counts(word: str) -> bool:
+    """A number, in digits or words ("129", "2.000", "zwei")."""
+    return word.replace(".", "").replace(",", "").isdigit() or word.lower() in german.NUMBER_WORDS
 
 
 def _run_before(text: str, pos: int) -> list[str]:

@@ -109,3 +109,15 @@ def test_a_suspended_compound_after_the_verb_is_read() -> None:
     # "Lech-" of "Lech- und Mur-Trainer" has an empty head; HanTa cannot tag an empty word.
     speakers = _speakers("Das ist nicht unser Anspruch, sagte der frühere Lech- und Mur-Trainer.")
     assert len(speakers) == 1
+
+
+def test_counted_people_before_the_verb_are_its_object() -> None:
+    speakers = _speakers(
+        "Der Sturm hat in Linz 14 Tote gefordert. "
+        "Der Unfall hat zwei Verletzte gefordert, teilte die Polizei mit."
+    )
+    assert speakers == [None, "Polizei"]
+
+
+def test_one_of_the_counted_people_speaks() -> None:
+    assert _speakers("Etwa einer von drei Befragten erklärte, er arbeite daheim.") == ["Befragten"]
