@@ -175,22 +175,13 @@ class SentenceTransformerEmbedder:
             offsets = inputs.pop("offset_mapping")
             with torch.inference_mode():
                 out = model.forward(dict(inputs))
-            pooled = torch.nn.functional.normalize(out["sentence_embedding"], dim=-1)
-            tokens = out["token_embeddings"]
+            pooled = torch.nn.functional.normalize(out["sentence_embedding"], dim=-1).tolist()
             for row, i in enumerate(batch):
-                text_vectors[i] = pooled[row].tolist()
-                if normalize_text(texts[i]) != texts[i]:
-                    continue
-                starts = offsets[row, :, 0] - len(prompt)
-                ends = offsets[row, :, 1] - len(prompt)
-                real = (offsets[row, :, 1] > offsets[row, :, 0]) & (starts >= 0)
-                for k, (a, z) in enumerate(spans[i]):
-                    inside = real & (starts >= a) & (ends <= z)
-                    # A span cut off by truncation is embedded on its own below.
-                    if not bool(inside.any()) or int(ends[real].max()) < z:
-                        continue
-                    mean = tokens[row][inside].mean(dim=0)
-                    span_vectors[i][k] = torch.nn.functional.normalize(mean, dim=0).tolist()
+                text_vectors[i] = pooled[row]
+                if spans[i] and normalize_text(texts[i]) == texts[i]:
+                    span_vectors[i] = _span_means(
+                        out["token_embeddings"][row], offsets[row] - len(prompt), spans[i]
+                    )
         missing = [
             (i, k) for i, vs in enumerate(span_vectors) for k, v in enumerate(vs) if v is None
         ]
@@ -213,6 +204,27 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         assert self._model is not None
         return self._model
+
+
+def _span_means(tokens, offsets, spans: Sequence[tuple[int, int]]) -> list[Vector | None]:
+    """Each span's mean token vector, normalised, for all spans of a text in one matrix
+    product (a loop over spans was 7 s of 174 s in a 34-article ingest profile); None for a
+    span no token lies in or one truncation cut off (it is embedded on its own).
+    `offsets` are the tokens' character spans in the text, the prompt's below zero."""
+    import torch
+
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = (ends > starts) & (starts >= 0)
+    bounds = torch.tensor(spans, dtype=offsets.dtype)
+    inside = real & (starts >= bounds[:, :1]) & (ends <= bounds[:, 1:])
+    counts = inside.sum(dim=1)
+    sums = inside.to(tokens.dtype) @ tokens
+    means = torch.nn.functional.normalize(sums / counts.clamp(min=1).unsqueeze(1), dim=-1)
+    last = int(ends[real].max()) if bool(real.any()) else -1
+    return [
+        v if n and last >= z else None
+        for v, n, (_, z) in zip(means.tolist(), counts.tolist(), spans, strict=True)
+    ]
 
 
 def _check_folder(model_path: Path) -> Path:
