@@ -1,0 +1,41 @@
+"""The chunk index is saved often enough that a new process does not replay hundreds of
+vectors from Chroma's log on open (`_CHUNKS_SYNC_THRESHOLD` in stores/chroma.py)."""
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from qa_service.stores.chroma import _CHUNKS_SYNC_THRESHOLD, ChromaStore
+from tests.contracts.store import make_chunks, make_doc
+
+
+def _sync_threshold(path: str, name: str) -> int:
+    client = chromadb.PersistentClient(
+        path=path, settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    return client.get_collection(name).configuration["hnsw"]["sync_threshold"]
+
+
+def _write_one(store: ChromaStore) -> None:
+    doc = make_doc()
+    store.write_document(doc, make_chunks(doc, [(0, 10)]), [[1.0, 0.0, 0.0]])
+
+
+def test_a_new_index_saves_its_chunk_vectors_every_threshold(tmp_path):
+    path = str(tmp_path / "chroma")
+    _write_one(ChromaStore(path=path))
+    assert _sync_threshold(path, "articles_chunks") == _CHUNKS_SYNC_THRESHOLD < 1000
+
+
+def test_an_index_with_chromas_default_gets_it_at_its_next_write_only(tmp_path):
+    path = str(tmp_path / "chroma")
+    client = chromadb.PersistentClient(
+        path=path, settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    client.create_collection(
+        "articles_chunks", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+    )
+    store = ChromaStore(path=path)
+    store.count()  # a reader leaves it alone
+    assert _sync_threshold(path, "articles_chunks") == 1000
+    _write_one(store)
+    assert _sync_threshold(path, "articles_chunks") == _CHUNKS_SYNC_THRESHOLD
