@@ -126,6 +126,8 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         if before in german.ARTICLES and after[:1].isupper():
             continue
         lemma, tag = word_class(word)
+        if after == "sich" and lemma not in german.REFLEXIVE_REPORTING_VERBS:
+            continue  # "bestätigte sich der Verdacht", "zeigte sich zufrieden": no one speaks
         # "…, attestiert Muster": a form in -t right after the content is finite, whatever
         # the lexicon guesses for it alone.
         inverted = text[: m.start()].rstrip().endswith(",") and after[:1].isupper()
@@ -143,6 +145,8 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
     return found
 
 
+# "beklagte sich Kaske": a reflexive reporting verb's subject stands after "sich".
+_REFLEXIVE = re.compile(r"(?:\s+sich\b)?")
 # "Und: …" goes on with the last speaker's words.
 _GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON) + r"):\s")
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
@@ -344,12 +348,19 @@ def _opens_clause(text: str, pos: int) -> bool:
 def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
     """Capitalised words right before `pos`, and the article before them ("ein Vertreter").
     Counted people are none ("hat 129 Tote gefordert": the verb's object, not its subject),
-    unless one of them speaks ("einer von drei Befragten erklärte")."""
+    unless one of them speaks ("einer von drei Befragten erklärte"); nor is the noun of a
+    prepositional phrase ("hatte vor Gericht argumentiert")."""
     words = _run_before(text, pos)
     lead = text[:pos].split()
     counted = lead[-len(words) - 2 : -len(words)] if words else []  # "von drei"
     if len(counted) == 2 and _counts(counted[1]) and counted[0].lower() != "von":
         return [], ""
+    if counted and counted[-1].lower() in german.PREPOSITIONS - {"von", "vom", "um"}:
+        # "Das Ministerium in Moskau teilte mit": the phrase before the place ("von" names
+        # the agent: "wie vom Ministerium betont"; "um" the head of a group: "die Forscher
+        # um Berta Brandstetter schreiben")
+        phrase = text.rfind(counted[-1], 0, text.rfind(words[0], 0, pos))
+        return _subject_before(text, phrase) if phrase > 0 else ([], "")
     lead = lead[: len(lead) - len(words) + 1][-2:]  # the word before the run, and its first
     article = next((w.lower() for w in lead if w.lower() in german.ARTICLES), "")
     return words, article
@@ -463,7 +474,8 @@ class _Reader:
             # A verb of knowing or showing names its subject right after it, or frames nothing.
             framing = word_class(m.group())[0] in german.FRAMING_VERBS
             verbs += not (_subjunctive_form(m.group()) or framing)
-            after = text[m.end() :].lstrip()
+            end = _REFLEXIVE.match(text, m.end()).end()  # past "sich": "beklagte sich Kaske"
+            after = text[end:].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
             found = None
             if first.lower() in PRONOUNS:
@@ -472,10 +484,10 @@ class _Reader:
                 words, article = _subject_before(text, m.start())
                 found = self.speaker_of(words, article=article, before=text[: m.start()])
             if found is None and first.lower() not in PRONOUNS:
-                words, definite, article = _run_after(text, m.end())
+                words, definite, article = _run_after(text, end)
                 if words and not strip_roles(words)[0]:
                     # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow"
-                    appos = _APPOSITION.match(text[m.end() :])
+                    appos = _APPOSITION.match(text[end:])
                     names = strip_roles(appos.group(1).split())[0] if appos else []
                     if names and all(self.people.is_name(w) for w in names):
                         words, definite, article = appos.group(1).split(), False, ""
@@ -572,6 +584,8 @@ class _Reader:
         name = opening.group(2) if opening else ""
         if is_name_word(name) and not looks_like_noun(name) and not is_lexicon_word(name):
             return name, "verb"
+        if name and opening.group(1) and is_body_noun(name):
+            return name, "verb"  # "Die Gewerkschaft hatte … argumentiert"
         if name and not opening.group(1) and is_person_noun(name):
             return _nominative(name), "verb"  # "Insider hatten … gesagt": unnamed sources
         return None

@@ -137,6 +137,7 @@ def is_name_word(word: str) -> bool:
         and word not in _NOT_NAMES
         and not is_role(word)
         and not word.isupper()  # acronyms: "SBU", "USA", "EU"
+        and not any(c.isdigit() for c in word)  # the end of a link: "pic.twitter.com/Z9Nhx"
     )
 
 

@@ -115,10 +115,9 @@ REPORTING_VERBS = _words(
     verlauten
     """
 )
-# Used reflexively ("äußerte sich X"), with the subject after "sich": questions ask with it,
-# attribution does not read it as a reporting verb (it would take a word after "sich" for
-# the speaker: "äußert sich im Neuen Volksblatt").
-REFLEXIVE_REPORTING_VERBS = _words("äußern")
+# Reporting verbs that report speech used reflexively too ("beklagte sich X", the subject
+# after "sich"); any other verb used so reports nothing ("bestätigte sich der Verdacht").
+REFLEXIVE_REPORTING_VERBS = _words("beklagen")
 # Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt"); the
 # participle of a verb of judging does not ("hatte … kritisiert").
 SAYING_VERBS = _words(

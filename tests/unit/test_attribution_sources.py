@@ -121,3 +121,36 @@ def test_counted_people_before_the_verb_are_its_object() -> None:
 
 def test_one_of_the_counted_people_speaks() -> None:
     assert _speakers("Etwa einer von drei Befragten erklärte, er arbeite daheim.") == ["Befragten"]
+
+
+def test_a_reflexive_verb_reports_nothing() -> None:
+    text = "Bei einem in Linz festgenommenen Mann bestätigte sich der Verdacht nicht."
+    assert _speakers(text) == [None]
+
+
+def test_the_noun_of_a_prepositional_phrase_before_the_verb_is_no_subject() -> None:
+    assert _speakers(
+        "Die Gewerkschaft hatte vor Gericht argumentiert, der Streik sei rechtens."
+    ) == ["Gewerkschaft"]
+    assert _speakers("Das Außenministerium in Linz teilte mit, es prüfe den Fall.") == [
+        "Außenministerium"
+    ]
+    assert _speakers("Wie die Forscher um Berta Brandstetter schreiben, hilft Schlaf.") == [
+        "Berta Brandstetter"
+    ]
+
+
+def test_a_word_with_digits_is_no_part_of_a_name() -> None:
+    speakers = _speakers(
+        "Der Chemiker Hugo Falkenrath trat zurück. Ein Video pic.twitter.com/Z9NhykaTPv "
+        "Falkenrath entschuldigte sich später. Falkenrath hatte in Linz erklärt, er bleibe."
+    )
+    assert speakers[-1] == "Hugo Falkenrath"
+
+
+def test_a_reflexive_reporting_verb_names_its_subject_after_sich() -> None:
+    speakers = _speakers(
+        "Präsident Hugo Falkenrath sprach in Linz. "
+        "Bis heute kam keine Antwort, beklagte sich Falkenrath."
+    )
+    assert speakers[-1] == "Hugo Falkenrath"
