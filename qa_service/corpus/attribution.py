@@ -145,7 +145,7 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
     return found
 
 
-# "beklagte sich Kaske": a reflexive reporting verb's subject stands after "sich".
+# "beklagte sich Falkenrath": a reflexive reporting verb's subject stands after "sich".
 _REFLEXIVE = re.compile(r"(?:\s+sich\b)?")
 # "Und: …" goes on with the last speaker's words.
 _GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON) + r"):\s")
@@ -474,7 +474,7 @@ class _Reader:
             # A verb of knowing or showing names its subject right after it, or frames nothing.
             framing = word_class(m.group())[0] in german.FRAMING_VERBS
             verbs += not (_subjunctive_form(m.group()) or framing)
-            end = _REFLEXIVE.match(text, m.end()).end()  # past "sich": "beklagte sich Kaske"
+            end = _REFLEXIVE.match(text, m.end()).end()  # past "sich" ("beklagte sich X")
             after = text[end:].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
             found = None

@@ -115,9 +115,11 @@ REPORTING_VERBS = _words(
     verlauten
     """
 )
-# Reporting verbs that report speech used reflexively too ("beklagte sich X", the subject
+# Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X": the subject
 # after "sich"); any other verb used so reports nothing ("bestätigte sich der Verdacht").
-REFLEXIVE_REPORTING_VERBS = _words("beklagen")
+# Questions ask with "äußern"; attribution does not read it (not in REPORTING_VERBS: it would
+# take a word after "sich" for the speaker, "äußert sich im Neuen Volksblatt").
+REFLEXIVE_REPORTING_VERBS = _words("äußern beklagen")
 # Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt"); the
 # participle of a verb of judging does not ("hatte … kritisiert").
 SAYING_VERBS = _words(
