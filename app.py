@@ -18,9 +18,10 @@ def create() -> FastAPI:
     """
     from qa_service.logging import configure_logging
     from qa_service.server import build_server
-    from qa_service.settings import apply_process_environment
+    from qa_service.settings import apply_process_environment, let_waiting_threads_sleep
 
     apply_process_environment()
+    let_waiting_threads_sleep()
     configure_logging()
     return build_server()
 

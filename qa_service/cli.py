@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -157,10 +156,9 @@ def ask(
     ] = None,
 ) -> None:
     """Answer a question with its numbered, verbatim sources."""
-    # The query engine's OpenMP threads spin at each barrier for a core; when other processes
-    # hold the cores, one query took 1.2-2.5 s instead of 0.03 s (2 shared cores, load 3).
-    # Waiting threads that sleep cost nothing measurable on an idle machine.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from qa_service.settings import let_waiting_threads_sleep
+
+    let_waiting_threads_sleep()
     service = _service()
     if question == "-":
         failed = False

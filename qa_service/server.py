@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
@@ -49,14 +48,12 @@ def serve(
     host: str | None = None, port: int | None = None, settings: Settings | None = None
 ) -> None:
     """Run uvicorn until interrupted; host and port default to QA_HOST and QA_PORT."""
-    # Before any OpenMP runtime loads: waiting threads sleep instead of spinning for a core.
-    # REST ask p50 on 105 articles with `qa ingest` beside the server on 2 shared cores,
-    # unset/PASSIVE/PASSIVE/unset in one run: 915/161/131/825 ms (quiet 369/71/53/331 ms).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from qa_service.settings import apply_process_environment, let_waiting_threads_sleep
+
+    let_waiting_threads_sleep()
     import uvicorn
 
     from qa_service.logging import configure_logging, uvicorn_log_config
-    from qa_service.settings import apply_process_environment
 
     apply_process_environment()
     settings = settings or get_settings()

@@ -41,3 +41,14 @@ def test_the_entry_points_set_the_offline_defaults(monkeypatch):
     apply_process_environment()
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert os.environ["TRANSFORMERS_VERBOSITY"] == "info"  # what the user set wins
+
+
+def test_answering_processes_let_waiting_threads_sleep(monkeypatch):
+    from qa_service.settings import let_waiting_threads_sleep
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    let_waiting_threads_sleep()
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    let_waiting_threads_sleep()
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"  # what the user set wins
