@@ -17,18 +17,16 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, extractor_version, load_bytes, load_document
 from qa_service.errors import IngestError
 from qa_service.models import (
-    Chunk,
     Document,
     FileReport,
     IngestReport,
+    IngestStatus,
     StoredSentence,
     Vector,
 )
@@ -44,66 +42,50 @@ log = logging.getLogger(__name__)
 INDEX_VERSION = 4
 
 
-# Documents are encoded together until they hold this many chunks: one encoder call sorts
-# them by length into full batches, where a document alone (3.6 chunks on average in GNAD)
-# gives batches of three or four. On 34 GNAD articles the encoder took 106.7 s one document
-# at a time against 57.5 s for the same chunks in batches of 16 across documents. A crash
-# loses at most the group in flight; reports and writes stay per document, in file order.
-GROUP_CHUNKS = 32
-
-Spans = Sequence[tuple[int, int]]
-
-
 def embed_chunks_and_sentences(
     embedder: Embedder,
-    documents: Sequence[tuple[str, Spans, Spans]],
+    text: str,
+    chunks: Sequence[tuple[int, int]],
+    sentences: Sequence[tuple[int, int]],
     late: bool = True,
-) -> list[tuple[list[Vector], list[Vector]]]:
-    """Vectors of each document's chunks and sentences, given as (text, chunk spans,
-    sentence spans), from one encoder call for all of them. A SpanEmbedder reads each
+) -> tuple[list[Vector], list[Vector]]:
+    """Vectors of a document's chunks and of its sentences. A SpanEmbedder reads each
     sentence's vector from the pass over the chunk that holds it (late chunking), so the
     text goes through the encoder once; a sentence no chunk holds whole, and every sentence
-    of another embedder, is embedded on its own in the same call."""
+    of another embedder, is embedded on its own in the same batch."""
+    if not chunks and not sentences:
+        return [], []
+    home: list[int | None] = [
+        next((i for i, (a, z) in enumerate(chunks) if a <= s and e <= z), None)
+        for s, e in sentences
+    ]
     late = late and isinstance(embedder, SpanEmbedder)
-    texts: list[str] = []
-    local: list[list[tuple[int, int]]] = []
-    plans: list[tuple[int, int, list[list[int]], list[int]]] = []
-    for text, chunks, sentences in documents:
-        home: list[int | None] = [
-            next((i for i, (a, z) in enumerate(chunks) if a <= s and e <= z), None)
-            if late
-            else None
-            for s, e in sentences
-        ]
+    if not late:
+        home = [None] * len(sentences)
+    alone = [k for k, h in enumerate(home) if h is None]
+    chunk_texts = [text[a:z] for a, z in chunks]
+    extra = [text[slice(*sentences[k])] for k in alone]
+    out: list[Vector | None] = [None] * len(sentences)
+    if late:
+        assert isinstance(embedder, SpanEmbedder)
+        local: list[list[tuple[int, int]]] = [[] for _ in chunks]
         members: list[list[int]] = [[] for _ in chunks]
         for k, h in enumerate(home):
             if h is not None:
+                a = chunks[h][0]
+                local[h].append((sentences[k][0] - a, sentences[k][1] - a))
                 members[h].append(k)
-        alone = [k for k, h in enumerate(home) if h is None]
-        plans.append((len(texts), len(chunks), members, alone))
-        texts += [text[a:z] for a, z in chunks] + [text[slice(*sentences[k])] for k in alone]
-        local += [
-            [(sentences[k][0] - a, sentences[k][1] - a) for k in ks]
-            for (a, _), ks in zip(chunks, members, strict=True)
-        ] + [[] for _ in alone]
-    if not texts:
-        return [([], []) for _ in documents]
-    if late:
-        assert isinstance(embedder, SpanEmbedder)
-        vectors, span_vectors = embedder.embed_documents_with_spans(texts, local)
+        vectors, span_vectors = embedder.embed_documents_with_spans(
+            chunk_texts + extra, local + [[] for _ in extra]
+        )
+        for h, ks in enumerate(members):
+            for k, v in zip(ks, span_vectors[h], strict=True):
+                out[k] = v
     else:
-        vectors = embedder.embed_documents(texts)  # one batched pass
-    results = []
-    for (base, n, members, alone), (_, _, sentences) in zip(plans, documents, strict=True):
-        out: list[Vector | None] = [None] * len(sentences)
-        if late:
-            for h, ks in enumerate(members):
-                for k, v in zip(ks, span_vectors[base + h], strict=True):
-                    out[k] = v
-        for k, v in zip(alone, vectors[base + n : base + n + len(alone)], strict=True):
-            out[k] = v
-        results.append((vectors[base : base + n], [v for v in out if v is not None]))
-    return results
+        vectors = embedder.embed_documents(chunk_texts + extra)  # one batched pass
+    for k, v in zip(alone, vectors[len(chunks) :], strict=True):
+        out[k] = v
+    return vectors[: len(chunks)], [v for v in out if v is not None]
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -117,19 +99,6 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                     yield child
         else:
             yield path
-
-
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A document read and cut up, waiting for its group's encoder call."""
-
-    source: str
-    doc: Document
-    key: str
-    replaces: bool
-    chunks: list[Chunk]
-    spans: list[tuple[int, int]]
-    seconds: float
 
 
 class Indexer:
@@ -179,28 +148,21 @@ class Indexer:
         t0 = time.perf_counter()
         report = IngestReport()
         files = list(iter_files(paths))
-
-        def done(file_report: FileReport) -> None:
-            report.files.append(file_report)
-            if progress:
-                progress(file_report)
-
         with self._locked():
             self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
             known = {d.id: d for d in self.store.list_documents()}
-            queue: list[_Pending | FileReport] = []
             for path in files:
-                source = str(path.resolve())
-                queue.append(self._prepare(source, partial(load_document, path), known))
-                if sum(len(q.chunks) for q in queue if isinstance(q, _Pending)) >= GROUP_CHUNKS:
-                    for file_report in self._write(queue):
-                        done(file_report)
-                    queue = []
-            for file_report in self._write(queue):
-                done(file_report)
+                file_report = self._ingest_one(
+                    str(path.resolve()), lambda p=path: load_document(p), known
+                )
+                report.files.append(file_report)
+                if progress:
+                    progress(file_report)
             if prune:
                 for file_report in self._prune():
-                    done(file_report)
+                    report.files.append(file_report)
+                    if progress:
+                        progress(file_report)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -210,17 +172,13 @@ class Indexer:
         with self._locked():
             self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
             known = {d.id: d for d in self.store.list_documents()}
-            return self._write([self._prepare(safe, lambda: load_bytes(data, safe), known)])[0]
+            return self._ingest_one(safe, lambda: load_bytes(data, safe), known)
 
     def delete(self, doc_id: str) -> bool:
         with self._locked():
             return self.store.delete_document(doc_id)
 
-    def _prepare(
-        self, source: str, load: Callable[[], Document], known: dict
-    ) -> _Pending | FileReport:
-        """The document chunked and split into sentences, ready to encode; or its report
-        when it failed to load or is indexed already."""
+    def _ingest_one(self, source: str, load: Callable[[], Document], known: dict) -> FileReport:
         t0 = time.perf_counter()
         try:
             doc = load()
@@ -237,48 +195,24 @@ class Indexer:
             return FileReport(source, "unchanged", doc.id, doc.title, old.chunks)
         chunks = chunk_document(doc, **self.chunking)
         spans = split_sentences(doc.text)
-        return _Pending(source, doc, key, old is not None, chunks, spans, time.perf_counter() - t0)
-
-    def _write(self, queue: Sequence[_Pending | FileReport]) -> list[FileReport]:
-        """The queued documents encoded in one call, then written one by one, in order; a
-        document's seconds are its own reading and writing plus its share of the encoding."""
-        pending = [q for q in queue if isinstance(q, _Pending)]
-        t0 = time.perf_counter()
-        vectors = iter(
-            embed_chunks_and_sentences(
-                self.embedder,
-                [(p.doc.text, [(c.start, c.end) for c in p.chunks], p.spans) for p in pending],
-                self.late_chunking,
-            )
+        chunk_vectors, sentence_vectors = embed_chunks_and_sentences(
+            self.embedder, doc.text, [(c.start, c.end) for c in chunks], spans, self.late_chunking
         )
-        share = (time.perf_counter() - t0) / max(1, sum(len(p.chunks) for p in pending))
-        reports = []
-        for item in queue:
-            if isinstance(item, FileReport):
-                reports.append(item)
-                continue
-            t1 = time.perf_counter()
-            chunk_vectors, sentence_vectors = next(vectors)
-            doc = item.doc
-            sentences = [
-                StoredSentence(doc_id=doc.id, start=s, end=e, text=doc.text[s:e], vector=v)
-                for (s, e), v in zip(item.spans, sentence_vectors, strict=True)
-            ]
-            self.store.write_document(
-                doc, item.chunks, chunk_vectors, index_key=item.key, sentences=sentences
-            )
-            reports.append(
-                FileReport(
-                    item.source,
-                    "updated" if item.replaces else "added",
-                    doc.id,
-                    doc.title,
-                    len(item.chunks),
-                    seconds=item.seconds + share * len(item.chunks) + time.perf_counter() - t1,
-                    sentences=len(sentences),
-                )
-            )
-        return reports
+        sentences = [
+            StoredSentence(doc_id=doc.id, start=s, end=e, text=doc.text[s:e], vector=v)
+            for (s, e), v in zip(spans, sentence_vectors, strict=True)
+        ]
+        self.store.write_document(doc, chunks, chunk_vectors, index_key=key, sentences=sentences)
+        status: IngestStatus = "updated" if old is not None else "added"
+        return FileReport(
+            source,
+            status,
+            doc.id,
+            doc.title,
+            len(chunks),
+            seconds=time.perf_counter() - t0,
+            sentences=len(sentences),
+        )
 
     def _prune(self) -> list[FileReport]:
         """Remove documents whose files are gone, and chunks no document record owns."""

@@ -69,20 +69,3 @@ def test_an_index_from_before_sentence_units_is_upgraded_by_re_ingesting(tmp_pat
     report = _indexer(store, embedder).ingest_paths([tmp_path])
     assert report.summary()["updated"] == 1
     assert len(store.get_sentences([doc.id])) == len(split_sentences(doc.text))
-
-
-def test_documents_are_encoded_together_and_written_one_by_one(tmp_path):
-    """Small documents share one encoder call (GROUP_CHUNKS); each still gets its own record,
-    its report in file order, and the vectors it gets when ingested alone."""
-    for i in range(3):
-        (tmp_path / f"a{i}.txt").write_text(TEXT.replace("Merz", f"Merz{i}"), encoding="utf-8")
-    (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00broken")
-    store, embedder = InMemoryStore(), HashEmbedder()
-    report = _indexer(store, embedder).ingest_paths([tmp_path])
-    assert embedder.calls == 1
-    assert [Path(f.source).name for f in report.files] == ["a0.txt", "a1.txt", "a2.txt", "b.txt"]
-    assert len(store.list_documents()) == sum(f.status == "added" for f in report.files) == 3
-    alone_store = InMemoryStore()
-    _indexer(alone_store, HashEmbedder()).ingest_paths([tmp_path / "a1.txt"])
-    [info] = alone_store.list_documents()
-    assert store.get_sentences([info.id]) == alone_store.get_sentences([info.id])
