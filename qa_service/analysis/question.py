@@ -211,8 +211,21 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
         return None  # "Ferrari's president": a role, not the name before it
     if not names:
         return _speaker_at(question)
-    # The name nearest after the reporting verb, else the first name: "Was sagte Brunner …",
-    # "What did Brunner say …", "Wie äußerte sich der Minister Brunner …".
+    speaker = _nearest_the_verb(question, names)
+    before = question[: question.find(speaker)]
+    if any(is_role(m.group(1)) for m in _OF.finditer(before)):
+        return None  # "the mayor of Linz": whoever holds the role, not the place
+    return speaker
+
+
+# "What did the president of the Lower Austrian Chamber of Labour say": a role of a place
+# or a body is asked for by the role (`ExtractiveAnswerer.with_role_speaker` resolves it).
+_OF = re.compile(r"\b([^\W\d_][\w-]*)\s+of\s", re.I)
+
+
+def _nearest_the_verb(question: str, names: list[str]) -> str:
+    """The name nearest after the reporting verb, else the first name: "Was sagte Brunner
+    …", "What did Brunner say …", "Wie äußerte sich der Minister Brunner …"."""
     verb = re.search(r"\b(" + "|".join(_SAY | {"react"}) + r")\b", question,
                      re.I)  # fmt: skip
     if verb:

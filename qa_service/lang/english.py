@@ -89,7 +89,7 @@ NEGATIONS = _words("not no never neither nor none nothing without")
 ROLE_PREFIXES = _words("prime us eu nato")
 ROLE_NOUNS = _words(
     "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
-    "ambassador premier governor rector"
+    "ambassador premier governor rector mayor"
 )
 
 # --- Search and language detection ------------------------------------------------------

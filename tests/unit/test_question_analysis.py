@@ -73,3 +73,16 @@ def test_relative_dates_follow_the_injected_day():
 )
 def test_said_what_speaker_of_an_apposition_or_a_role(question, speaker):
     assert analyse(question, "en", dt.date(2026, 1, 8)).speaker == speaker
+
+
+def test_a_role_of_a_place_or_body_is_asked_for_by_the_role() -> None:
+    """The holder of "the mayor of Linz" speaks, not Linz: the answerer resolves the role."""
+    for question in (
+        "What did the mayor of Linz say about the fence?",
+        "What did the president of the Upper Styrian Chamber of Commerce say about taxes?",
+    ):
+        assert analyse(question, "en", dt.date(2026, 1, 1)).speaker is None, question
+    named = analyse(
+        "What did Brunner, head of the party, say about Linz?", "en", dt.date(2026, 1, 1)
+    )
+    assert named.speaker == "Brunner"
