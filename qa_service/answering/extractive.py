@@ -54,6 +54,7 @@ from qa_service.lang import english
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
+from qa_service.retrieval.cross_language import content_words
 from qa_service.retrieval.name_translations import shared_translations
 from qa_service.retrieval.tokens import STOPWORDS, tokenize
 from qa_service.spelling import fold, skeleton
@@ -460,14 +461,8 @@ class ExtractiveAnswerer:
         """The English question's content words and their German index tokens."""
         if self.dictionary is None:
             return {}
-        out = {}
-        for word in _WORDS.findall(input.question):
-            low = word.lower()
-            if low in STOPWORDS or len(low) < 3:
-                continue
-            if ts := self.dictionary.translations(low):
-                out[low] = ts
-        return out
+        words = (w.lower() for _, w in content_words(input.question))
+        return {w: ts for w in words if (ts := self.dictionary.translations(w))}
 
     def _on_topic(
         self, analysis: QuestionAnalysis, candidates: list[_Candidate], snapshot: CorpusSnapshot

@@ -18,9 +18,10 @@ from qa_service.retrieval.tokens import tokenize
 _WORD = re.compile(r"[^\W_][\w-]*")
 
 
-def keyword_groups(question: str, dictionary: Dictionary) -> list[list[str]]:
-    """One group of alternative German index tokens per content word of the question."""
-    groups: list[list[str]] = []
+def content_words(question: str) -> list[tuple[int, str]]:
+    """The question's content words, each once, with their place: no stopwords, and three
+    letters at least unless a number."""
+    out: list[tuple[int, str]] = []
     seen: set[str] = set()
     for position, match in enumerate(_WORD.finditer(question)):
         word = match.group()
@@ -28,7 +29,15 @@ def keyword_groups(question: str, dictionary: Dictionary) -> list[list[str]]:
         if low in english.STOPWORDS or low in seen or (len(low) < 3 and not low.isdigit()):
             continue
         seen.add(low)
-        group = list(dictionary.translations(low))
+        out.append((position, word))
+    return out
+
+
+def keyword_groups(question: str, dictionary: Dictionary) -> list[list[str]]:
+    """One group of alternative German index tokens per content word of the question."""
+    groups: list[list[str]] = []
+    for position, word in content_words(question):
+        group = list(dictionary.translations(word.lower()))
         if not group or (position > 0 and word[:1].isupper()):
             group += [t for t in tokenize(word) if t not in group]
         if group:
