@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from qa_service.date_words import MONTH_NUMBERS, WEEKDAY_NUMBERS
+from qa_service.lang import english, german
 
 _MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _WEEKDAY = "|".join(WEEKDAY_NUMBERS)
@@ -38,10 +39,7 @@ _DAYS_AGO = re.compile(
     r"\b(?:vor\s+(\w+)\s+tagen|(\w+)\s+days?\s+ago)\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = {
-    "ein": 1, "einem": 1, "one": 1, "a": 1, "zwei": 2, "two": 2, "drei": 3, "three": 3,
-    "vier": 4, "four": 4, "fünf": 5, "five": 5, "sechs": 6, "six": 6, "sieben": 7, "seven": 7,
-}  # fmt: skip
+_NUMBER_VALUES = german.NUMBER_VALUES | english.NUMBER_VALUES
 _RELATIVE_DAYS = [
     (re.compile(r"\bvorgestern\b|\bday before yesterday\b", re.I), 2),
     (re.compile(r"\bgestern\b|\byesterday\b", re.I), 1),
@@ -146,7 +144,7 @@ def read_time(question: str, today: dt.date) -> TimeRange:
     m = _DAYS_AGO.search(question)
     if m:
         word = (m.group(1) or m.group(2)).lower()
-        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+        n = int(word) if word.isdigit() else _NUMBER_VALUES.get(word)
         if n is not None:
             day = today - dt.timedelta(days=n)
             return TimeRange(day, day, expression=m.group())

@@ -353,7 +353,7 @@ def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
     words = _run_before(text, pos)
     lead = text[:pos].split()
     counted = lead[-len(words) - 2 : -len(words)] if words else []  # "von drei"
-    if len(counted) == 2 and _counts(counted[1]) and counted[0].lower() != "von":
+    if len(counted) == 2 and german.is_count(counted[1]) and counted[0].lower() != "von":
         return [], ""
     if counted and counted[-1].lower() in german.PREPOSITIONS - {"von", "vom", "um"}:
         # "Das Ministerium in Moskau teilte mit": the phrase before the place ("von" names
@@ -364,11 +364,6 @@ def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
     lead = lead[: len(lead) - len(words) + 1][-2:]  # the word before the run, and its first
     article = next((w.lower() for w in lead if w.lower() in german.ARTICLES), "")
     return words, article
-
-
-def _counts(word: str) -> bool:
-    """A number, in digits or words ("129", "2.000", "zwei")."""
-    return word.replace(".", "").replace(",", "").isdigit() or word.lower() in german.NUMBER_WORDS
 
 
 def _run_before(text: str, pos: int) -> list[str]:

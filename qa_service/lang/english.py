@@ -91,6 +91,11 @@ ROLE_NOUNS = _words(
     "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
     "ambassador premier governor rector mayor"
 )
+# Small numbers in words, with their values ("three days ago").
+NUMBER_VALUES = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
+}  # fmt: skip
 
 # --- Search and language detection ------------------------------------------------------
 

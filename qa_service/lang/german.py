@@ -28,6 +28,10 @@ WEEKDAY_SPELLINGS = {"sonnabend": 5}
 TIME_ADVERBS = _words("heute gestern morgen vorgestern zuvor bislang bisher")
 # "Recently": a question asking for the newest statements.
 RECENT = _words("zuletzt jüngst kürzlich")
+# Units of time a span is counted in ("vor einem Jahr", "seit drei Wochen").
+TIME_UNITS = _words("sekunde minute stunde tag woche monat jahr jahrzehnt")
+# Counts too vague for a number word ("vor wenigen Tagen").
+VAGUE_COUNTS = _words("wenigen einigen mehreren vielen paar")
 
 # --- Function words ----------------------------------------------------------------------
 
@@ -244,11 +248,21 @@ DOCUMENT_NOUNS = tuple(
     "studie umfrage untersuchung erhebung analyse bericht urteil website webseite statement "
     "stellungnahme kritik statistik gutachten mitteilung erklärung".split()
 )
+# Small numbers in words, with their values ("vor drei Tagen").
+NUMBER_VALUES = {
+    "ein": 1, "einem": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+    "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30,
+}  # fmt: skip
 # Words that count or measure (with the indefinite article, "one").
-NUMBER_WORDS = _words(
-    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig hundert "
-    "tausend dutzend million millionen milliarde milliarden hälfte drittel viertel prozent"
+NUMBER_WORDS = frozenset(NUMBER_VALUES) - {"ein", "einem"} | _words(
+    "hundert tausend dutzend million millionen milliarde milliarden hälfte drittel viertel prozent"
 )
+
+
+def is_count(word: str) -> bool:
+    """A number, in digits or words ("129", "2.000", "zwei")."""
+    return word.replace(".", "").replace(",", "").isdigit() or word.lower() in NUMBER_WORDS
+
 
 # --- Search and language detection ------------------------------------------------------
 

@@ -95,6 +95,7 @@ class _Connection:
     system: Any = None  # our private chromadb System (embedded only), stopped when retired
     users: int = 0
     retired: bool = False
+    chunks_checked: bool = False  # `_save_chunk_index_often` ran on this client
 
 
 def _private_client(path: str) -> tuple[Any, Any]:
@@ -271,7 +272,9 @@ class ChromaStore:
         with self._use() as c:
             # Before and after: a writer killed half-way still makes readers reopen.
             self._bump_generation(c)
-            _save_chunk_index_often(c.chunks)
+            if not c.chunks_checked:
+                _save_chunk_index_often(c.chunks)
+                c.chunks_checked = True
             old_ids = set(c.chunks.get(where={"doc_id": doc.id}, include=[])["ids"])
             ids = [ch.id for ch in chunks]
             for part in self._batches(c, len(chunks)):
@@ -453,7 +456,8 @@ class ChromaStore:
 
 def _save_chunk_index_often(chunks) -> None:
     """An index made with Chroma's default gets `_CHUNKS_SYNC_THRESHOLD` at its next write
-    (a reader leaves the configuration alone); the next process that opens it saves it."""
+    (a reader leaves the configuration alone); the next process that opens it saves it. Read
+    once per client: the configuration is a round trip to a `chroma run` server."""
     if chunks.configuration["hnsw"]["sync_threshold"] != _CHUNKS_SYNC_THRESHOLD:
         chunks.modify(configuration={"hnsw": {"sync_threshold": _CHUNKS_SYNC_THRESHOLD}})
 

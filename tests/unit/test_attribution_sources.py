@@ -3,13 +3,7 @@ before its verb: invented sentences, one pattern each (issue 18)."""
 
 from __future__ import annotations
 
-from qa_service.corpus.attribution import read_sentences
-from qa_service.models import Document
-
-
-def _speakers(text: str) -> list[str | None]:
-    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
-    return [u.speaker for u in read_sentences(doc)]
+from tests.texts import speakers as _speakers
 
 
 def test_a_verb_of_knowing_after_the_content_names_its_subject() -> None:

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.corpus.attribution import read_sentences
-from qa_service.models import Document
-
-
-def _speakers(text: str) -> list[str | None]:
-    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
-    return [u.speaker for u in read_sentences(doc)]
+from tests.texts import speakers as _speakers
 
 
 def test_a_pronoun_means_the_person_its_own_sentence_names() -> None:

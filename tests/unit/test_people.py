@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from qa_service.corpus.people import read_people
-from qa_service.models import Document
+from tests.texts import document
 
 
 def _people(text: str) -> dict[str, object]:
-    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
-    return {p.name: p for p in read_people(doc)}
+    return {p.name: p for p in read_people(document(text))}
 
 
 def test_a_role_before_the_name_and_the_party_in_parentheses() -> None:
@@ -57,5 +56,4 @@ def test_a_surname_after_gegen_is_the_person_not_a_place() -> None:
         "Regierungschef Jón Páll Hrafnsson bot seinen Rücktritt an. "
         "Am Abend gingen Tausende gegen Hrafnsson auf die Straße."
     )
-    doc = Document(id="d", title="t", text=text, source="d.txt", content_hash="h")
-    assert [p.name for p in read_people(doc)] == ["Jón Páll Hrafnsson"]
+    assert [p.name for p in read_people(document(text))] == ["Jón Páll Hrafnsson"]
