@@ -34,7 +34,11 @@ _WHEN = re.compile(
     rf"|\b(?:{_WEEKDAYS_DE})\w*|\b(?:{_WEEKDAYS_EN})\b"
     rf"|\b(?:{_alternatives(german.TIME_ADVERBS)}|nacht|vergangene[nm]?|letzte[nm]?|seit"
     r"|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
-    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?",
+    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
+    # a span of time before, since or after it: "vor einem Jahr", "seit wenigen Wochen"
+    r"|\b(?:vor|seit|nach|binnen|innerhalb|in)\s+(?:\d+|"
+    rf"{_alternatives(german.INDEFINITE_ARTICLES | german.NUMBER_WORDS | german.VAGUE_COUNTS)})"
+    rf"\s+(?:{_alternatives(german.TIME_UNITS)})(?:e|en|n|es|s)?\b",
     re.IGNORECASE,
 )
 # A digit or a number word; the indefinite article counts "one", but not its genitive, which

@@ -313,6 +313,7 @@ class ExtractiveAnswerer:
         best = float(np.max(cosines))
         order = {i: r for r, i in enumerate(np.argsort(-cosines))}
         names = [n for n in analysis.names if n != analysis.speaker]
+        spellings = [self._spellings(n, input.language) for n in names]
         key = person_key(analysis.speaker) if analysis.speaker else None
         english = float(input.language == "en")
         translations = self._translations(input) if english else {}
@@ -353,8 +354,8 @@ class ExtractiveAnswerer:
                 "translated_window": translated(near)
                 if english
                 else sum(w for t, w in terms.items() if t in near) / total,
-                "names": _name_share(names, c.unit.text),
-                "names_window": _name_share(names, window),
+                "names": _name_share(spellings, c.unit.text),
+                "names_window": _name_share(spellings, window),
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
                 "ends": float(c.ends),
                 "fits": float(answer_types.fits(analysis.type, c.unit)),
@@ -457,6 +458,18 @@ class ExtractiveAnswerer:
                     return False
         return True
 
+    def _spellings(self, name: str, language: str) -> list[tuple[str, ...]]:
+        """A name as the folded words that count as it in German text: its last word, and
+        for an English name its German forms from the dictionary ("Syria" -> Syrien,
+        "European Central Bank" -> EZB); two-letter country codes are left out."""
+        out = [(fold(name.split()[-1].lower()),)]
+        if language == "en" and self.dictionary is not None:
+            table = shared_translations(self.dictionary.source)
+            for form in {*table.forms(name), *table.forms(name.split()[-1])}:
+                if len(form) >= 4:
+                    out.append(tuple(form.split()))
+        return out
+
     def _translations(self, input: AnswerRequest) -> dict[str, list[str]]:
         """The English question's content words and their German index tokens."""
         if self.dictionary is None:
@@ -535,18 +548,26 @@ def _window(unit: SentenceUnit, snapshot: CorpusSnapshot, width: int = 2) -> str
     )
 
 
-def _name_share(names: list[str], text: str) -> float:
-    """The share of `names` whose last word occurs in `text` in any spelling (folded, or the
-    same consonant skeleton: Zavadsky/Sawadskyj)."""
-    if not names:
+def _name_share(spellings: list[list[tuple[str, ...]]], text: str) -> float:
+    """The share of the names (each as its `_spellings`) that occur in `text`: a spelling's
+    words all there, folded, or a one-word spelling with the same consonant skeleton
+    (Zavadsky/Sawadskyj) or starting a word ("Syrien" in "Syriens")."""
+    if not spellings:
         return 0.0
     words = {fold(w.lower()) for w in _WORDS.findall(text)}
     skeletons = {skeleton(w) for w in words if len(w) >= 4}
-    hits = 0
-    for name in names:
-        last = fold(name.split()[-1].lower())
-        hits += last in words or (len(last) >= 4 and skeleton(last) in skeletons)
-    return hits / len(names)
+
+    def found(form: tuple[str, ...]) -> bool:
+        if len(form) > 1:
+            return all(w in words for w in form)
+        (w,) = form
+        return (
+            w in words
+            or len(w) >= 4
+            and (skeleton(w) in skeletons or len(w) >= 5 and any(v.startswith(w) for v in words))
+        )
+
+    return sum(any(map(found, forms)) for forms in spellings) / len(spellings)
 
 
 def _holds(tokens: Iterable[str], found: set[str]) -> bool:

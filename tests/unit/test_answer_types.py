@@ -1,0 +1,57 @@
+"""What a candidate sentence holds for the selector: the kind of thing a question asks for,
+and the question's names in any spelling (invented sentences)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qa_service.analysis.dates import read_time
+from qa_service.answering.answer_types import fits
+from qa_service.answering.extractive import _name_share
+from qa_service.corpus.attribution import SentenceUnit
+from qa_service.lang import german
+
+
+def _unit(text: str) -> SentenceUnit:
+    return SentenceUnit("d", 0, 0, len(text), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("Die Malerin reiste vor einem Jahr nach Linz.", True),
+        ("Seit wenigen Wochen wird gestreikt.", True),
+        ("Das Werk soll in drei Jahren schließen.", True),
+        ("Innerhalb eines Monats kamen 40 Anträge.", True),
+        ("Sie las in einem Tagebuch.", False),  # "Tag" begins the word, it is no unit
+        ("Vor dem Haus warteten Reporter.", False),
+    ],
+)
+def test_a_span_of_time_answers_when(text: str, when: bool) -> None:
+    assert fits("when", _unit(text)) is when
+
+
+def test_a_name_counts_in_its_german_form_and_inflected() -> None:
+    syria = [("syria",), ("syrien",)]  # an English name and its dictionary form
+    assert _name_share([syria], "Sie reiste vor einem Jahr nach Syrien.") == 1.0
+    assert _name_share([syria], "Die Lage Syriens bleibt unklar.") == 1.0
+    assert _name_share([syria], "Sie reiste nach Linz.") == 0.0
+
+
+def test_a_phrase_form_needs_all_its_words() -> None:
+    bank = [("bank",), ("europaische", "zentralbank")]
+    assert _name_share([bank], "Die Europäische Zentralbank senkt den Zins.") == 1.0
+    assert _name_share([bank], "Die Zentralbank senkt den Zins.") == 0.0
+
+
+def test_counts_in_digits_and_words() -> None:
+    assert german.is_count("2.000") and german.is_count("zwölf")
+    assert not german.is_count("einem") and not german.is_count("Jahr")
+
+
+def test_days_ago_in_words_up_to_thirty() -> None:
+    today = dt.date(2026, 1, 20)
+    assert read_time("Was geschah vor zehn Tagen?", today).date_from == dt.date(2026, 1, 10)
+    assert read_time("What happened twelve days ago?", today).date_from == dt.date(2026, 1, 8)
