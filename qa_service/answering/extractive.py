@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -335,6 +335,7 @@ class ExtractiveAnswerer:
             else [(w, frozenset({t})) for t, w in terms.items()]
         )
         term_tokens = frozenset(t for _, ts in wording for t in ts)
+        local: dict[str, list[float]] = {}
         around: set[str] = set()
         for i, (c, cos) in enumerate(zip(candidates, cosines, strict=True)):
             found = set(tokenize(c.unit.text))
@@ -344,6 +345,8 @@ class ExtractiveAnswerer:
             near = set(tokenize(window))
             around |= near
             units = snapshot.sentences.get(c.unit.doc_id, ())
+            if c.unit.doc_id not in local:
+                local[c.unit.doc_id] = _local_weights(wording, units)
             c.features = {
                 "cosine": c.cosine,
                 "cosine_gap": c.cosine - best,
@@ -354,6 +357,7 @@ class ExtractiveAnswerer:
                 "translated_window": translated(near)
                 if english
                 else sum(w for t, w in terms.items() if t in near) / total,
+                "distinctive": _distinctive(wording, local[c.unit.doc_id], found),
                 "names": _name_share(spellings, c.unit.text),
                 "names_window": _name_share(spellings, window),
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
@@ -375,9 +379,11 @@ class ExtractiveAnswerer:
             }
         # Relative to the question's other candidates, as the cosine gap is: the sentence
         # holding most of the question's words stands out however many words that is.
-        best_words = max(c.features["translated"] for c in candidates)
-        for c in candidates:
-            c.features["translated_gap"] = c.features["translated"] - best_words
+        for name in ("translated", "lexical", "distinctive"):
+            top = max(c.features[name] for c in candidates)
+            for c in candidates:
+                c.features[f"{name}_gap"] = c.features[name] - top
+                c.features[f"{name}_top"] = float(c.features[name] == top)
         newest = sorted(
             candidates, key=lambda c: _when(c.unit, snapshot) or dt.datetime.min, reverse=True
         )
@@ -568,6 +574,29 @@ def _name_share(spellings: list[list[tuple[str, ...]]], text: str) -> float:
         )
 
     return sum(any(map(found, forms)) for forms in spellings) / len(spellings)
+
+
+def _local_weights(
+    wording: list[tuple[float, frozenset[str]]], units: Sequence[SentenceUnit]
+) -> list[float]:
+    """Each question word's weight within one article: its idf times how few of the
+    article's sentences hold it (log (1 + n) / (1 + holding)), so the words every sentence
+    of the article repeats (its topic) count little and the words of one passage much."""
+    sentences = [set(tokenize(u.text)) for u in units]
+    n = len(sentences)
+    holding = [sum(_holds(ts, s) for s in sentences) for _, ts in wording]
+    return [w * math.log((1 + n) / (1 + h)) for (w, _), h in zip(wording, holding, strict=True)]
+
+
+def _distinctive(
+    wording: list[tuple[float, frozenset[str]]], weights: list[float], found: set[str]
+) -> float:
+    """The share of the question's article-local word weight (`_local_weights`) a sentence's
+    tokens `found` hold."""
+    total = sum(weights)
+    if not total:
+        return 0.0
+    return sum(w for w, (_, ts) in zip(weights, wording, strict=True) if _holds(ts, found)) / total
 
 
 def _holds(tokens: Iterable[str], found: set[str]) -> bool:

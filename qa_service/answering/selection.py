@@ -27,9 +27,15 @@ SENTENCE_FEATURES = (
     "cosine_rank",  # 1 / (1 + rank among the candidates)
     "lexical",  # idf-weighted share of the question's words in the sentence
     "lexical_window",  # ... within two sentences either side
+    "distinctive",  # the question's words weighted by how few of the article's sentences hold them
+    "distinctive_gap",  # to the candidate with the most
+    "distinctive_top",  # 1 for the candidates with the most
+    "lexical_gap",
+    "lexical_top",
     "translated",  # English question: idf-weighted share of its words' German translations
     "translated_window",  # (German question: the same as lexical)
     "translated_gap",  # to the candidate holding most of them
+    "translated_top",
     "names",  # share of the question's names (any spelling) in the sentence
     "names_window",
     "passage_rank",  # 1 / (1 + rank of its passage); 0 for statements from elsewhere

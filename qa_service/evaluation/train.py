@@ -205,7 +205,7 @@ def fit(
     ends = SENTENCE_FEATURES.index("ends")
     answerable_ids = [i for i, r in enumerate(data) if r["answerable"] and max(r["y"]) > 0]
     best_share, best_stats = 1.0, (0.0, 1.0, 0.0)
-    for share in np.round(np.arange(0.30, 1.0001, 0.05), 2):
+    for share in np.round(np.arange(0.10, 1.0001, 0.05), 2):
         first = anyq = quotes = 0.0
         for i in answerable_ids:
             chosen = _chosen(oof_p[i], xs[i][:, ends], float(share))
