@@ -160,7 +160,7 @@ _HIESS_FROM = re.compile(
 # "so seine Einschätzung": the person the possessive means.
 _SO_OWN = re.compile(r"(?:^|[,;–-]\s*)so\s+(sein|ihr)(?:e|er|en|em)?\s+[A-ZÄÖÜ]")
 _SO = re.compile(
-    r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das)\s+(?:[a-zäöüß]+e\s+)?)?[A-ZÄÖÜ])"
+    r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das|ein|eine)\s+(?:[a-zäöüß]+e\s+)?)?[A-ZÄÖÜ])"
 )
 _LAUT = re.compile(
     r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
@@ -173,6 +173,12 @@ _ANONYMOUS = re.compile(
 )
 _ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
 _APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
+# Whose an unnamed speaker after the verb is: "sagte ein Sprecher des Ministeriums" (a
+# genitive: article, perhaps an adjective, capitalised words). Not "von": "hat mir ein Maler
+# von Basile erzählt" tells of Basile.
+_COMPLEMENT = re.compile(
+    r"\s*((?:des|der)\s+(?:[a-zäöüß]+e[nrs]?\s+)?[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,3})"
+)
 # Subjunctive I marks reported speech on its own; subjunctive II ("würden") only right after
 # a reporting sentence, since it also states conditions.
 _SUBJUNCTIVE = german.SUBJUNCTIVE_I | german.SUBJUNCTIVE_II
@@ -263,10 +269,27 @@ def _singular(article: str, noun: str) -> bool:
     return noun.endswith("in") or (is_adjective_noun(noun) and not noun.endswith("n"))
 
 
+_OF = frozenset({"des", "der", "von", "vom"})
+
+
+def speaker_head(speaker: str) -> str:
+    """ "Sprecher des Ministeriums" -> "Sprecher": the spokesman is not the ministry, and
+    "Sprecher von Hugo Falkenrath" is not Falkenrath. A name keeps its particles ("Ursula von
+    der Brandstetter"): only a person noun has a complement."""
+    head, _, rest = speaker.partition(" ")
+    if rest.split(" ", 1)[0] in _OF and is_person_noun(head):
+        return head
+    return speaker
+
+
 def _nominative(noun: str) -> str:
     """ "Insidern zufolge" -> "Insider": the dative plural -n of nouns in -er/-el goes."""
     lemma = word_class(noun)[0] if is_common_noun(noun) else noun
     return lemma if noun == lemma + "n" and lemma.endswith(("er", "el")) else noun
+
+
+def _with(noun: str, of: str) -> str:
+    return f"{noun} {of}" if of else noun
 
 
 def _inflected(word: str) -> bool:
@@ -323,6 +346,16 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     return words, definite, article
 
 
+def _complement(text: str, pos: int, words: list[str]) -> list[str]:
+    """The genitive or "von" phrase after a lone person noun that `_run_after` read from
+    `pos` ("sagte ein Sprecher des Ministeriums" -> des Ministeriums); else none."""
+    if len(words) != 1 or not is_person_noun(words[0]):
+        return []
+    at = text.find(words[0], pos)
+    m = _COMPLEMENT.match(text, at + len(words[0])) if at >= 0 else None
+    return m.group(1).split() if m else []
+
+
 # Words after which capitalised words are no subject: "In Wien", "Den Plan", "Wie die Kollegen".
 _NOT_BEFORE_SUBJECT = german.PREPOSITIONS | german.OBLIQUE_ARTICLES | _CONJUNCTIONS
 
@@ -355,6 +388,17 @@ def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
     counted = lead[-len(words) - 2 : -len(words)] if words else []  # "von drei"
     if len(counted) == 2 and german.is_count(counted[1]) and counted[0].lower() != "von":
         return [], ""
+    n = len(words) + 3  # article, noun, "von", the run
+    opens = len(lead) == n or len(lead) > n and lead[-n - 1].endswith((",", ";", ":"))
+    if (
+        opens
+        and counted[1:] in (["von"], ["vom"])
+        and is_person_noun(counted[0])
+        and lead[-n].lower() in german.ARTICLES
+    ):
+        # "Der Sprecher von Innenminister Falkenrath sagte": the spokesman, not the minister
+        # (but "hat mir ein Maler von Basile erzählt" tells of Basile: no clause opens there)
+        return [counted[0], counted[1], *words], lead[-n].lower()
     if counted and counted[-1].lower() in german.PREPOSITIONS - {"von", "vom", "um"}:
         # "Das Ministerium in Moskau teilte mit": the phrase before the place ("von" names
         # the agent: "wie vom Ministerium betont"; "um" the head of a group: "die Forscher
@@ -399,12 +443,15 @@ class _Reader:
         if words[0].lower() in PRONOUNS:
             person = self.pronoun(words[0], before)
             return (person.name, "pronoun") if person else None
+        head = speaker_head(" ".join(words)).split()
+        of = " ".join(words[len(head) :])  # whose an unnamed speaker is ("des Ministeriums")
+        words = head
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if not words:
             return None
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
-            return _nominative(words[0]), "verb"  # "ein Vertreter Salzburgs": no one named
+            return _with(_nominative(words[0]), of), "verb"  # "ein Vertreter": no one named
         if article in _ARTICLE and is_body_noun(words[0]):
             return " ".join(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
@@ -430,13 +477,17 @@ class _Reader:
             # "Linzer Psychologen": a bare plural (not its lemma) is no one named before.
             plural = not article and word_class(roles[-1])[0] != roles[-1]
             person = None if plural else self.people.by_role(roles[-1])
-            if person is None and article in _ARTICLE and _singular(article, roles[-1]):
-                person = self.people.last  # "sagte das Stadtoberhaupt": the person named
+            singular = article in _ARTICLE and _singular(article, roles[-1])
+            # "sagte das Stadtoberhaupt", "der Sprecher des Krisenstabs": the person named
+            # before; but "der Sprecher von Falkenrath" is not the Falkenrath named before.
+            if person is None and singular and not of.startswith("vo"):
+                person = self.people.last
             if person is not None:
                 return person.name, "role"
-            if article in _ARTICLE and _singular(article, roles[-1]):
+            if singular and not of:
                 return None  # "der Sprecher" of no one the text names
-            return _nominative(roles[-1]), "verb"  # "ein Regierungssprecher", "die Experten"
+            # "ein Regierungssprecher", "die Experten", "der Sprecher des Ministeriums"
+            return _with(_nominative(roles[-1]), of), "verb"
         bodies = [w for w in name_words if is_body_noun(w)]  # "teilte die Polizei mit"
         if bodies and (article in _ARTICLE or subject):
             return bodies[-1], "verb"
@@ -486,7 +537,9 @@ class _Reader:
                     names = strip_roles(appos.group(1).split())[0] if appos else []
                     if names and all(self.people.is_name(w) for w in names):
                         words, definite, article = appos.group(1).split(), False, ""
-                found = self.speaker_of(words, definite, subject=False, article=article)
+                found = self.speaker_of(
+                    words + _complement(text, end, words), definite, subject=False, article=article
+                )
                 if found is None and not framing:
                     before, article = _subject_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
@@ -502,6 +555,7 @@ class _Reader:
         for pattern, how in ((_SO, "so"), (_LAUT, "laut")):
             for m in pattern.finditer(text):
                 words, definite, article = _run_after(text, m.end())
+                words += _complement(text, m.end(), words)
                 found = self.speaker_of(words, definite, article=article)
                 if found:
                     return found[0], how
@@ -764,7 +818,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
                 end=e,
                 text=sentence,
                 speaker=speaker[0] if speaker else None,
-                speaker_key=person_key(speaker[0]) if speaker else None,
+                speaker_key=person_key(speaker_head(speaker[0])) if speaker else None,
                 how=speaker[1] if speaker else None,
                 section_time=section.time if section else None,
                 section_start=section.start if section else None,

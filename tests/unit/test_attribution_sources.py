@@ -148,3 +148,30 @@ def test_a_reflexive_reporting_verb_names_its_subject_after_sich() -> None:
         "Bis heute kam keine Antwort, beklagte sich Falkenrath."
     )
     assert speakers[-1] == "Hugo Falkenrath"
+
+
+def test_an_unnamed_speaker_keeps_whose_speaker_it_is() -> None:
+    assert _speakers("Der Plan sei fertig, sagte ein Sprecher des Gesundheitsministeriums.") == [
+        "Sprecher des Gesundheitsministeriums"
+    ]
+    assert _speakers("Die Lage sei ernst, so eine Sprecherin der Staatsanwaltschaft Linz.") == [
+        "Sprecherin der Staatsanwaltschaft Linz"
+    ]
+
+
+def test_the_spokesman_of_a_minister_is_not_the_minister() -> None:
+    speakers = _speakers("Der Sprecher von Innenminister Hugo Falkenrath sagte, man warte ab.")
+    assert speakers == ["Sprecher von Innenminister Hugo Falkenrath"]
+
+
+def test_von_after_a_noun_in_a_verb_final_clause_is_what_is_told_of() -> None:
+    speakers = _speakers("Vor vier Jahren hat mir ein Maler von Hugo Falkenrath erzählt.")
+    assert speakers != ["Maler von Hugo Falkenrath"]
+
+
+def test_a_spokesman_named_before_is_the_spokesman_of_the_body() -> None:
+    speakers = _speakers(
+        "Sprecher Hans Quendlinger (XPD) besuchte das Lager. "
+        "Die Lage sei ernst, erklärte der Sprecher des Krisenstabs."
+    )
+    assert speakers[-1] == "Hans Quendlinger"
