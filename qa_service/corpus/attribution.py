@@ -179,6 +179,8 @@ _APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
 _COMPLEMENT = re.compile(
     r"\s*((?:des|der)\s+(?:[a-zäöüß]+e[nrs]?\s+)?[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,3})"
 )
+# A clause opening with an indefinite person noun: someone the text does not name.
+_UNNAMED = re.compile(r"\s*(?:[Ee]in|[Ee]ine)\s+([A-ZÄÖÜ][\w-]+)")
 # Subjunctive I marks reported speech on its own; subjunctive II ("würden") only right after
 # a reporting sentence, since it also states conditions.
 _SUBJUNCTIVE = german.SUBJUNCTIVE_I | german.SUBJUNCTIVE_II
@@ -390,14 +392,13 @@ def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
         return [], ""
     n = len(words) + 3  # article, noun, "von", the run
     opens = len(lead) == n or len(lead) > n and lead[-n - 1].endswith((",", ";", ":"))
-    if (
-        opens
-        and counted[1:] in (["von"], ["vom"])
-        and is_person_noun(counted[0])
-        and lead[-n].lower() in german.ARTICLES
-    ):
-        # "Der Sprecher von Innenminister Falkenrath sagte": the spokesman, not the minister
-        # (but "hat mir ein Maler von Basile erzählt" tells of Basile: no clause opens there)
+    of = counted[1:] in (["von"], ["vom"]) or (
+        counted[1:] in (["des"], ["der"]) and german.is_agent_noun(counted[0])
+    )
+    if opens and of and is_person_noun(counted[0]) and lead[-n].lower() in german.ARTICLES:
+        # "Der Sprecher von Innenminister Falkenrath sagte", "Der Sprecher der Landesrätin
+        # sagte": the spokesman, not the minister (but "hat mir ein Maler von Basile erzählt"
+        # tells of Basile: no clause opens there)
         return [counted[0], counted[1], *words], lead[-n].lower()
     if counted and counted[-1].lower() in german.PREPOSITIONS - {"von", "vom", "um"}:
         # "Das Ministerium in Moskau teilte mit": the phrase before the place ("von" names
@@ -426,6 +427,7 @@ class _Reader:
         self.doc = doc
         self.people = Registry.of(doc)
         self.named: PersonRecord | None = None  # the person the last sentence read named
+        self.sources: dict[str, str] = {}  # unnamed speakers by their noun ("sprecher")
 
     def speaker_of(
         self,
@@ -480,8 +482,11 @@ class _Reader:
             singular = article in _ARTICLE and _singular(article, roles[-1])
             # "sagte das Stadtoberhaupt", "der Sprecher des Krisenstabs": the person named
             # before; but "der Sprecher von Falkenrath" is not the Falkenrath named before.
+            source = self.sources.get(_nominative(roles[-1]).lower())
+            if person is None and singular and source:
+                return source, "role"  # "Ein Sprecher des Ministeriums …": "der Sprecher"
             if person is None and singular and not of.startswith("vo"):
-                person = self.people.last
+                person = self._referred(roles[-1])
             if person is not None:
                 return person.name, "role"
             if singular and not of:
@@ -492,6 +497,22 @@ class _Reader:
         if bodies and (article in _ARTICLE or subject):
             return bodies[-1], "verb"
         return None
+
+    def note_source(self, found: tuple[str, How] | None) -> None:
+        """An unnamed speaker a sentence names ("Sprecher des Ministeriums") is whom a later
+        "der Sprecher" means, unless the text names a person who holds that role."""
+        if found is None or found in (UNKNOWN, CONTINUES) or found[1] != "verb":
+            return
+        head = speaker_head(found[0])
+        if head != found[0] or (" " not in head and is_person_noun(head)):
+            self.sources[head.lower()] = found[0]
+
+    def _referred(self, role: str) -> PersonRecord | None:
+        """The person named before, whom a definite role noun the registry does not know
+        means ("sagte das Stadtoberhaupt"); but a spokesman or a lawyer speaks for the one
+        named before, unless the text gave that person no other role."""
+        last = self.people.last
+        return None if last is None or (german.is_agent_noun(role) and last.roles) else last
 
     def pronoun(self, pronoun: str, before: str = "") -> PersonRecord | None:
         """ "Hans Muster (XPD) will …: …, sagte er": the person the sentence names before its
@@ -532,11 +553,13 @@ class _Reader:
             if found is None and first.lower() not in PRONOUNS:
                 words, definite, article = _run_after(text, end)
                 if words and not strip_roles(words)[0]:
-                    # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow"
-                    appos = _APPOSITION.match(text[end:])
+                    # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow": the role is
+                    # his, as a later "der Leiter" says
+                    at = text.find(words[-1], end)
+                    appos = _APPOSITION.match(text[at:])
                     names = strip_roles(appos.group(1).split())[0] if appos else []
                     if names and all(self.people.is_name(w) for w in names):
-                        words, definite, article = appos.group(1).split(), False, ""
+                        words, definite, article = [*words, *names], False, ""
                 found = self.speaker_of(
                     words + _complement(text, end, words), definite, subject=False, article=article
                 )
@@ -620,6 +643,11 @@ class _Reader:
         """ "Wendelbrunn hatte … versprochen": a person named before the verb in its clause, else
         a state or institution opening the sentence ("Norwegen hatte … klargestellt")."""
         clause = re.split(r"[,;:]", before)[-1]
+        unnamed = _UNNAMED.match(clause)
+        if unnamed and is_person_noun(unnamed.group(1)):
+            # "Ein Sprecher der Landesrätin Hugo Falkenrath (XPD) erklärte": not Falkenrath
+            of = _COMPLEMENT.match(clause, unnamed.end())
+            return _with(_nominative(unnamed.group(1)), of.group(1) if of else ""), "verb"
         pronoun = re.match(r"\s*(?:wie|als|nachdem|während)\s+(er|sie)\b", clause)
         if pronoun:  # "…, wie er am Montag versicherte"
             return self.speaker_of([pronoun.group(1)], before=before)
@@ -737,6 +765,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
     for s, e in spans:
         sentence = text[s:e]
         found.append(reader.attribute(sentence))
+        reader.note_source(found[-1])
         voices.append(reader.own_voice(sentence))
         reader.note_mentions(sentence)
         if found[-1] and found[-1] not in (UNKNOWN, CONTINUES):

@@ -218,6 +218,15 @@ ROLE_NOUNS = _words(
     trainerin direktor direktorin
     """
 )
+# Roles that speak for someone else: "sagte der Sprecher" after a minister is named is the
+# minister's spokesman, not the minister ("Regierungssprecher", "Anwältin" by their endings).
+AGENT_NOUNS = tuple(_words("sprecher sprecherin anwalt anwältin verteidiger verteidigerin"))
+
+
+def is_agent_noun(word: str) -> bool:
+    return word.lower().rsplit("-", 1)[-1].endswith(AGENT_NOUNS)
+
+
 # Nouns for a member of a party: the short form before one is a party ("XPD-Politiker").
 PARTY_MEMBER_NOUNS = _words(
     """

@@ -175,3 +175,32 @@ def test_a_spokesman_named_before_is_the_spokesman_of_the_body() -> None:
         "Die Lage sei ernst, erklärte der Sprecher des Krisenstabs."
     )
     assert speakers[-1] == "Hans Quendlinger"
+
+
+def test_a_minister_s_spokesman_speaks_for_her_not_as_her() -> None:
+    speakers = _speakers(
+        "Ein Sprecher der zuständigen Landesrätin Anna Quendlinger (XPD) erklärte am Freitag, "
+        "man sei gut informiert. Der Bürgermeister schwieg. "
+        "Es handle sich um keine offizielle Information, erklärte der Sprecher. "
+        "Der Sprecher der Landesrätin sagte, die ersten Bewohner seien Familien."
+    )
+    spokesman = "Sprecher der zuständigen Landesrätin Anna Quendlinger"
+    assert speakers == [spokesman, None, spokesman, spokesman]
+
+
+def test_a_spokesman_after_a_minister_named_with_her_role_is_someone_else() -> None:
+    speakers = _speakers(
+        "Innenministerin Anna Quendlinger besuchte das Lager. "
+        "Die Lage sei ernst, sagte der Sprecher."
+    )
+    assert speakers[-1] != "Anna Quendlinger"
+
+
+def test_a_role_given_in_an_apposition_is_the_person_s() -> None:
+    speakers = _speakers(
+        "Wir sind bereit, erklärte am späten Montagabend der Sprecher des Krisenstabs für die "
+        "Hochwasserhilfe, Hans Quendlinger, in Linz. "
+        "Der Bürgermeister Hugo Falkenrath (XPD) schwieg. "
+        "Die Lage sei ernst, erklärte der Sprecher des Krisenstabs weiter."
+    )
+    assert speakers == ["Hans Quendlinger", None, "Hans Quendlinger"]
