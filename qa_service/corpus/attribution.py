@@ -179,6 +179,8 @@ _APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
 _COMPLEMENT = re.compile(
     r"\s*((?:des|der)\s+(?:[a-zäöüß]+e[nrs]?\s+)?[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,3})"
 )
+# Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
+_NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
 # A clause opening with an indefinite person noun: someone the text does not name.
 _UNNAMED = re.compile(r"\s*(?:[Ee]in|[Ee]ine)\s+([A-ZÄÖÜ][\w-]+)")
 # Subjunctive I marks reported speech on its own; subjunctive II ("würden") only right after
@@ -282,6 +284,11 @@ def speaker_head(speaker: str) -> str:
     if rest.split(" ", 1)[0] in _OF and is_person_noun(head):
         return head
     return speaker
+
+
+def _acronym(word: str) -> bool:
+    """ "QVB", "KFZV": a short form, which names a body, never a person."""
+    return len(word) >= 2 and word.replace("-", "").isalpha() and word.isupper()
 
 
 def _nominative(noun: str) -> str:
@@ -436,10 +443,13 @@ class _Reader:
         subject: bool = True,
         article: str = "",
         before: str = "",
+        short_form: bool = False,
     ) -> tuple[str, How] | None:
         """A subject phrase -> (speaker, how), resolving pronouns (by the sentence `before`
         them) and role nouns: a person, an institution, an unnamed source ("ein
-        Regierungssprecher", "Experten"); never a thing."""
+        Regierungssprecher", "Experten"); never a thing. A short form ("QVB") is a body
+        that speaks only where the caller knows it is the subject (`short_form`): "der KFZV"
+        may be whom someone told."""
         if not words:
             return None
         if words[0].lower() in PRONOUNS:
@@ -448,6 +458,8 @@ class _Reader:
         head = speaker_head(" ".join(words)).split()
         of = " ".join(words[len(head) :])  # whose an unnamed speaker is ("des Ministeriums")
         words = head
+        if len(words) == 1 and _acronym(words[0]) and short_form:
+            return words[0], "verb"  # "QVB teilte mit", "teilte die KFZV mit": a body speaks
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if not words:
@@ -549,7 +561,9 @@ class _Reader:
                 found = self.speaker_of([first], before=text[: m.start()])
             elif _opens_clause(text, m.start()) and not framing:
                 words, article = _subject_before(text, m.start())
-                found = self.speaker_of(words, article=article, before=text[: m.start()])
+                found = self.speaker_of(
+                    words, article=article, before=text[: m.start()], short_form=True
+                )
             if found is None and first.lower() not in PRONOUNS:
                 words, definite, article = _run_after(text, end)
                 if words and not strip_roles(words)[0]:
@@ -561,8 +575,9 @@ class _Reader:
                     if names and all(self.people.is_name(w) for w in names):
                         words, definite, article = [*words, *names], False, ""
                 found = self.speaker_of(
-                    words + _complement(text, end, words), definite, subject=False, article=article
-                )
+                    words + _complement(text, end, words), definite, subject=False,
+                    article=article, short_form=bool(_NOMINATIVE_NEXT.match(text, end)),
+                )  # fmt: skip
                 if found is None and not framing:
                     before, article = _subject_before(text, m.start())
                     if before and before[-1].lower() in PRONOUNS:
@@ -579,7 +594,7 @@ class _Reader:
             for m in pattern.finditer(text):
                 words, definite, article = _run_after(text, m.end())
                 words += _complement(text, m.end(), words)
-                found = self.speaker_of(words, definite, article=article)
+                found = self.speaker_of(words, definite, article=article, short_form=True)
                 if found:
                     return found[0], how
         m = _SO_OWN.search(text)
@@ -659,7 +674,9 @@ class _Reader:
         opening = re.match(r"(Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
                            clause.strip())  # fmt: skip
         name = opening.group(2) if opening else ""
-        if is_name_word(name) and not looks_like_noun(name) and not is_lexicon_word(name):
+        if _acronym(name) or (
+            is_name_word(name) and not looks_like_noun(name) and not is_lexicon_word(name)
+        ):
             return name, "verb"
         if name and opening.group(1) and is_body_noun(name):
             return name, "verb"  # "Die Gewerkschaft hatte … argumentiert"

@@ -25,7 +25,8 @@ prepositional phrase before the subject is passed ("argumentierte in Österreich
 seine Selbsteinschätzung" as the person the sentence names. Then 130 (wrong 2): a genitive
 before the subject ("Mitterlehners früherer Chef, Wirtschaftskammerpräsident …") and "so das
 abschließende Statement". Then invented 2 -> 1, nobody right 72: a phrase ending in a noun
-for a thing ("Kontroverse App versprach") names no speaker.
+for a thing ("Kontroverse App versprach") names no speaker. Then 132 (organisations 7 -> 9): a
+short form as a subject speaks ("VW hat zugegeben"), scored right for "Volkswagen" (`_short`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,16 @@ def _outcome(expected: str | None, got: str | None) -> str:
     if got is None:
         return "missed"
     # "Reporter des Senders" is the table's "Reporter": whose reporter is a bonus
-    return "right" if same_person(expected, speaker_head(got)) else "wrong"
+    return "right" if same_person(expected, speaker_head(got)) or _short(got, expected) else "wrong"
+
+
+def _short(form: str, name: str) -> bool:
+    """ "VW" for "Volkswagen": a short form whose letters run through the body's name, from
+    its first, is that body (the text uses the short form in the sentence)."""
+    if not (form.isupper() and len(form) >= 2 and form[0] == name[:1].upper()):
+        return False
+    rest = iter(name.lower())
+    return all(c in rest for c in form.lower())
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +95,7 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
     # 113 before verbs of knowing after the content and texts as sources.
-    assert figures["all"]["right"] >= 130
+    assert figures["all"]["right"] >= 132
 
 
 def test_a_wrong_person_stays_rare(figures):
@@ -104,6 +114,6 @@ def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
     # person 96, unnamed 12, organisation 4, document 1 before the third round.
-    floors = {"person": 100, "unnamed": 16, "organisation": 7, "document": 7}
+    floors = {"person": 100, "unnamed": 16, "organisation": 9, "document": 7}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

@@ -204,3 +204,17 @@ def test_a_role_given_in_an_apposition_is_the_person_s() -> None:
         "Die Lage sei ernst, erklärte der Sprecher des Krisenstabs weiter."
     )
     assert speakers == ["Hans Quendlinger", None, "Hans Quendlinger"]
+
+
+def test_a_short_form_as_subject_is_a_body_that_speaks() -> None:
+    assert _speakers("QVB hat zugegeben, die Software eingesetzt zu haben.") == ["QVB"]
+    assert _speakers("Die Lage sei ernst, teilte die QVB am Montag mit.") == ["QVB"]
+    assert _speakers("Laut QVB soll die Suche drei Stunden gedauert haben.") == ["QVB"]
+
+
+def test_a_short_form_someone_speaks_to_is_not_the_speaker() -> None:
+    assert _speakers("Die Lage sei ernst, sagte Hugo Falkenrath der QVB.") == ["Hugo Falkenrath"]
+    told = _speakers("Man ermittle, wie eine Behördensprecherin der QVB bestätigte.")
+    assert told != ["QVB"]
+    told = _speakers("Ein Sprecher erklärte am Freitag gegenüber der QVB, man warte ab.")
+    assert told != ["QVB"]
