@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from qa_service.corpus.names import (
     PRONOUNS,
+    body_kind,
     is_adjective_noun,
     is_body_noun,
     is_common_noun,
@@ -179,6 +180,8 @@ _APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
 _COMPLEMENT = re.compile(
     r"\s*((?:des|der)\s+(?:[a-zäöüß]+e[nrs]?\s+)?[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,3})"
 )
+# An institution noun and its name or short form: "Hilfswerk QVB", "Zentralbank (QVB)".
+_BODY_NAME = re.compile(r"([A-ZÄÖÜ][\w-]+)(?=\s+(\(?)([A-ZÄÖÜ][\w-]+))")
 # Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
 _NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
 # A clause opening with an indefinite person noun: someone the text does not name.
@@ -435,6 +438,7 @@ class _Reader:
         self.people = Registry.of(doc)
         self.named: PersonRecord | None = None  # the person the last sentence read named
         self.sources: dict[str, str] = {}  # unnamed speakers by their noun ("sprecher")
+        self.bodies = _named_bodies(doc.text)  # "hilfswerk" -> ("QVB", stands alone)
 
     def speaker_of(
         self,
@@ -467,7 +471,7 @@ class _Reader:
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
             return _with(_nominative(words[0]), of), "verb"  # "ein Vertreter": no one named
         if article in _ARTICLE and is_body_noun(words[0]):
-            return " ".join(words), "verb"  # "der Verband Steirischer Bäcker"
+            return self._body(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
             return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
         known = self.people.by_key.get(person_key(words[-1]))
@@ -507,8 +511,17 @@ class _Reader:
             return _with(_nominative(roles[-1]), of), "verb"
         bodies = [w for w in name_words if is_body_noun(w)]  # "teilte die Polizei mit"
         if bodies and (article in _ARTICLE or subject):
-            return bodies[-1], "verb"
+            return self._body(bodies[-1:]) if article in _ARTICLE else bodies[-1], "verb"
         return None
+
+    def _body(self, words: list[str]) -> str:
+        """ "das UN-Hilfswerk" -> the body the text named as "Flüchtlingshilfswerk QVB"; a
+        body given by its name ("der Verband Steirischer Bäcker") is itself."""
+        kind = body_kind(words[0]) if len(words) == 1 else None
+        if kind not in self.bodies:
+            return " ".join(words)
+        name, short = self.bodies[kind]
+        return name if short else f"{words[0]} {name}"  # "die Staatsanwaltschaft" -> "… Linz"
 
     def note_source(self, found: tuple[str, How] | None) -> None:
         """An unnamed speaker a sentence names ("Sprecher des Ministeriums") is whom a later
@@ -666,6 +679,12 @@ class _Reader:
         pronoun = re.match(r"\s*(?:wie|als|nachdem|während)\s+(er|sie)\b", clause)
         if pronoun:  # "…, wie er am Montag versicherte"
             return self.speaker_of([pronoun.group(1)], before=before)
+        subject = re.match(r"\s*wie\s+(?=(?:der|die|das)\s)", clause)
+        if subject:  # "…, wie das Hilfswerk am Dienstag mitteilte": the subject follows "wie"
+            words, definite, article = _run_after(clause, subject.end())
+            found = self.speaker_of(words, definite, article=article, short_form=True)
+            if found:
+                return found
         for words in _name_runs(clause, set()):
             key = person_key(" ".join(strip_roles(words)[0]) or words[-1])
             person = self.people.by_key.get(key)
@@ -679,7 +698,7 @@ class _Reader:
         ):
             return name, "verb"
         if name and opening.group(1) and is_body_noun(name):
-            return name, "verb"  # "Die Gewerkschaft hatte … argumentiert"
+            return self._body([name]), "verb"  # "Die Gewerkschaft hatte … argumentiert"
         if name and not opening.group(1) and is_person_noun(name):
             return _nominative(name), "verb"  # "Insider hatten … gesagt": unnamed sources
         return None
@@ -713,6 +732,25 @@ class _Reader:
                 self.people.mention(person)
                 self.named = person
                 return
+
+
+def _named_bodies(text: str) -> dict[str, tuple[str, bool]]:
+    """The institutions a text names by an institution noun and a name or short form
+    ("des Flüchtlingshilfswerkes QVB", "Zentralbank (QVB)"), by their noun's kind, with
+    whether the name stands alone; a second body of one kind makes the kind ambiguous."""
+    found: dict[str, tuple[str, bool]] = {}
+    ambiguous: set[str] = set()
+    for m in _BODY_NAME.finditer(text):
+        kind = body_kind(m.group(1))
+        name = m.group(3)
+        if kind is None or not (_acronym(name) or is_name_word(name) and not looks_like_noun(name)
+                                and not is_lexicon_word(name)):  # fmt: skip
+            continue
+        # "Flüchtlingshilfswerkes QVB": the QVB; "Staatsanwaltschaft Linz": a body of Linz
+        named = (name, _acronym(name) or bool(m.group(2)))
+        if found.setdefault(kind, named) != named:
+            ambiguous.add(kind)
+    return {k: v for k, v in found.items() if k not in ambiguous}
 
 
 def _name_runs(text: str, places: set[str]) -> list[list[str]]:

@@ -102,6 +102,14 @@ def is_body_noun(word: str) -> bool:
     return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)
 
 
+def body_kind(word: str) -> str | None:
+    """The institution noun a word ends in, in any case form ("UN-Flüchtlingshilfswerkes" ->
+    hilfswerk): an institution the text names once is what "das Hilfswerk" means later."""
+    forms = _head_forms(word, ("es", "s", "en", "n"))
+    return max((n for n in german.INSTITUTION_NOUNS for f in forms if f.endswith(n)), key=len,
+               default=None)  # fmt: skip
+
+
 def is_document_noun(word: str) -> bool:
     """A noun for a text that states something: "Studie", "Umfragen", "Liga-Statistik"."""
     if not word[:1].isupper():

@@ -218,3 +218,20 @@ def test_a_short_form_someone_speaks_to_is_not_the_speaker() -> None:
     assert told != ["QVB"]
     told = _speakers("Ein Sprecher erklärte am Freitag gegenüber der QVB, man warte ab.")
     assert told != ["QVB"]
+
+
+def test_a_body_named_once_is_what_its_noun_means_later() -> None:
+    speakers = _speakers(
+        "Nach Angaben des Flüchtlingshilfswerkes QVB kamen 100 Menschen. "
+        "Die Hälfte sind Frauen, wie das Hilfswerk am Dienstag weiter mitteilte. "
+        "Die Lage sei ernst, teilte die Staatsanwaltschaft Linz mit. "
+        "Man ermittle weiter, so die Staatsanwaltschaft."
+    )
+    assert speakers[1:] == ["QVB", "Staatsanwaltschaft Linz", "Staatsanwaltschaft Linz"]
+
+
+def test_two_bodies_of_one_kind_leave_the_noun_alone() -> None:
+    speakers = _speakers(
+        "Die Polizei Linz und die Polizei Wels suchen. Man suche weiter, teilte die Polizei mit."
+    )
+    assert speakers[-1] == "Polizei"
