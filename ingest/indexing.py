@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 # index written before them re-indexes every document (and fills its sentences). 3: sentence
 # vectors read from their chunk's encoder pass (late chunking), no longer encoded alone.
 # 4: the publisher read only where the text credits an outlet (ingest/metadata.py).
-INDEX_VERSION = 4
+# 5: the date read from a credit line or the text's head, never from its running text; a
+# collection's running number ("_1026_") no title.
+INDEX_VERSION = 5
 
 
 def embed_chunks_and_sentences(

@@ -13,6 +13,16 @@ _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\.[^\S\n]?({_MONTH})[^\S\n]+(\d{{4}})(?!\d)", re.I)
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
+# A credit line closing a report: "(APA, 23.8.2015)", "(red, 21.6.2015)", "(Anna Muster,
+# 5.9.2015)", "(APA/dpa; 23.8.2015)".
+_CREDIT_DATE = re.compile(r"\([^()\n]{1,40}[,;]\s*(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\)")
+# The head of a text: its headline, lead and date lines.
+_HEAD_LINES = 5
+_HEAD_CHARS = 600
+# A date after these words is when something happens, not when the text was written.
+_EVENT_BEFORE = re.compile(
+    r"\b(?:bis|seit|ab|vom|von|zum|zur|zwischen|nach|vor|und)\s+(?:de[mn]\s+)?$", re.I
+)
 # A dateline agency opens the text: "PARIS (dpa-AFX) - ...".
 _DATELINE_AGENCY = re.compile(
     r"\((dpa-AFX|dpa|APA|AFP|Reuters|AP|KNA|epd|Keystone-SDA|SDA|sid|dts)\)", re.I
@@ -61,13 +71,24 @@ _TICKER_HEADING = re.compile(
 
 
 def find_date(text: str) -> dt.date | None:
-    """The first valid date the text mentions ("06.01.2026", "6. Januar 2026", ISO)."""
+    """The article's own date: the one its credit line gives ("(APA, 5.2.2016)", anywhere),
+    else the first date of its head ("06.01.2026 | 59:00 min", "Heute, am 6. Januar 2026, …"
+    in its first lines). A date in the running text is an event's ("ihre Verhaftung am 12.
+    November 1939"): a text of one paragraph is dated by its credit line only."""
+    credit = _CREDIT_DATE.search(text)
+    if credit:
+        date = _date(credit.group(3), credit.group(2), credit.group(1))
+        if date is not None and date <= dt.date.today():  # "(APA, 4.6.3015)" is a typo
+            return date
+    if "\n" not in text.strip():
+        return None
+    head = "\n".join(text.lstrip().split("\n", _HEAD_LINES)[:_HEAD_LINES])[:_HEAD_CHARS]
     found: list[tuple[int, dt.date]] = []
     for pattern, order in ((_NUMERIC_DATE, "dmy"), (_WORD_DATE, "dmy"), (_ISO_DATE, "ymd")):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(head):
             parts = dict(zip(order, match.groups(), strict=True))
             date = _date(parts["y"], parts["m"], parts["d"])
-            if date is not None:
+            if date is not None and not _EVENT_BEFORE.search(head, 0, match.start()):
                 found.append((match.start(), date))
                 break  # later matches of this pattern cannot come earlier
     return min(found)[1] if found else None

@@ -4,7 +4,8 @@ Headline heuristic: the first line is short (at most 200 characters and 30 words
 like a sentence or a lead-in (".", ",", ";", ":"), and more text follows it. Corpus files 000,
 003 and 004 start with such a line; 001, 002 and the XQuAD files start with a paragraph.
 A file name is used when it reads as words ("Apollo_program.txt" -> "Apollo program"), not as an
-id ("001_ea25f4a6a3f17485.txt") or a numbered file of a collection ("gnad_0054_panorama.txt");
+id ("001_ea25f4a6a3f17485.txt") or a numbered file of a collection ("gnad_0054_panorama.txt",
+"gnad_1026_sport.txt");
 otherwise the first sentence of the lead, without a dateline
 ("PARIS (dpa-AFX) - "), shortened at a word boundary.
 """
@@ -23,7 +24,8 @@ _CLOSING = "\"'“”»«’)"
 _LEAD_DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ./' -]{1,40}\([^()\n]{1,30}\)[^\S\n]*[-–—][^\S\n]*")
 _GLUED_COLON = re.compile(r"(?<=[a-zäöüß]):(?=[A-ZÄÖÜ])")
 _HEX_ID = re.compile(r"[0-9a-f]{8,}", re.I)
-_SERIAL = re.compile(r"0\d{2,}")  # zero-padded: "0054", not a year like "1973"
+# A running number: "0054", "1026"; not a year like "1973" ("1973_oil_crisis.txt").
+_SERIAL = re.compile(r"0\d{2,}|(?!19\d\d$|20\d\d$)\d{3,}")
 
 
 def resolve_title(text: str, name: str, explicit: str | None = None) -> str:

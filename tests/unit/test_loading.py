@@ -112,6 +112,7 @@ def test_title_helpers():
     assert title_from_filename("Apollo_program.txt") == "Apollo program"
     assert title_from_filename("001_ea25f4a6a3f17485.txt") is None
     assert title_from_filename("deadbeefcafe.txt") is None
+    assert title_from_filename("news_1026_sport.txt") is None  # a running number, not a title
     assert title_from_lead("PARIS (dpa-AFX) - Kurzer Satz hier. Noch einer.") == "Kurzer Satz hier"
     assert headline("Ein Satz mit Punkt.\nText") is None
     assert headline("Nur eine Zeile") is None

@@ -59,11 +59,29 @@ def test_header_body_starting_with_a_number_is_body():
     ],
 )
 def test_find_date(text, expected):
-    assert find_date(text) == expected
+    assert find_date(f"Eine Überschrift\n{text}\nDer Text.") == expected
 
 
 def test_find_date_earliest_mention_wins():
-    assert find_date("Am 7. Januar 2026 berichtete er über den 06.01.2026.") == dt.date(2026, 1, 7)
+    text = "Titel\nAm 7. Januar 2026 berichtete er über den 06.01.2026.\nText"
+    assert find_date(text) == dt.date(2026, 1, 7)
+
+
+def test_a_credit_line_dates_the_text_wherever_it_stands():
+    text = "Seit dem 1. Juli 2015 gilt das Gesetz. Mehr dazu morgen. (APA/dpa, 23.8.2015) Tabelle"
+    assert find_date(text) == dt.date(2015, 8, 23)
+    assert find_date("Der Text. (Anna Muster; 5.9.2015)") == dt.date(2015, 9, 5)
+
+
+def test_a_date_in_running_text_is_an_event_not_the_article_s():
+    # one paragraph: no head to carry a date of its own
+    assert find_date("Bis zu ihrer Verhaftung am 12. November 1939 schrieb sie.") is None
+    # in the head, a date after "seit", "bis", "ab" is when something happens
+    assert find_date("Titel\nDie Gebühren fallen bis 15. Juni 2017 weg.\nText") is None
+
+
+def test_a_credit_date_in_the_future_is_a_typo():
+    assert find_date("Der Text. (APA, 4.6.3015)") is None
 
 
 @pytest.mark.parametrize(
