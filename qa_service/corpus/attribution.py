@@ -256,6 +256,15 @@ def _first_person_subject(text: str, verb: re.Match[str]) -> bool:
     return any(w.strip(",.;:").lower() in _I_WE for w in before + after)
 
 
+def _speaks(noun: str) -> bool:
+    """Can this word name a source: a person, a body, a text that states something, or a
+    name ("Insidern", "Polizei", "Medienberichten", "Falkenrath"); not "Angaben", "Modell"."""
+    forms = (noun, word_class(noun)[0])  # "Bundespolizisten" -> Bundespolizist
+    return any(
+        is_person_noun(f) or is_role(f) or is_body_noun(f) or is_document_noun(f) for f in forms
+    ) or not is_common_noun(noun)
+
+
 def _thing(words: list[str]) -> bool:
     """Does a noun phrase end in a noun for a thing ("Neue App")? Not a surname that is a
     noun too, after a first name or a role ("Andreas Stamm", "Kanzler Fuchs")."""
@@ -627,7 +636,13 @@ class _Reader:
         m = _ZUFOLGE.search(text)
         if m:  # "Insidern zufolge": a common noun in its dictionary form
             source = m.group(1)
-            return _nominative(source), "laut"
+            if _speaks(source):
+                return _nominative(source), "laut"
+            # "Seinen Angaben zufolge": his; "den Angaben zufolge": a source named before
+            owner = re.search(r"\b(sein|ihr)\w*\s+$", text[: m.start()], re.I)
+            person = self.pronoun("er" if owner and owner.group(1).lower() == "sein" else "sie",
+                                  text[: m.start()]) if owner else None  # fmt: skip
+            return (person.name, "laut") if person else UNKNOWN
         if _ANONYMOUS.search(text):
             return UNKNOWN
         m = _HIESS.search(text)

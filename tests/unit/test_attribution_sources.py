@@ -235,3 +235,13 @@ def test_two_bodies_of_one_kind_leave_the_noun_alone() -> None:
         "Die Polizei Linz und die Polizei Wels suchen. Man suche weiter, teilte die Polizei mit."
     )
     assert speakers[-1] == "Polizei"
+
+
+def test_zufolge_names_a_source_not_what_it_says() -> None:
+    speakers = _speakers(
+        "Der Minister Hugo Falkenrath sprach in Linz. "
+        "Seinen Angaben zufolge wird das Volumen auf 800 Millionen geschätzt. "
+        "Den Angaben zufolge wurden zwei Spitäler getroffen."
+    )
+    assert speakers[1:] == ["Hugo Falkenrath", None]
+    assert _speakers("Insidern zufolge strebt der Konzern eine Einigung an.") == ["Insider"]
