@@ -245,3 +245,10 @@ def test_zufolge_names_a_source_not_what_it_says() -> None:
     )
     assert speakers[1:] == ["Hugo Falkenrath", None]
     assert _speakers("Insidern zufolge strebt der Konzern eine Einigung an.") == ["Insider"]
+
+
+def test_an_object_pronoun_opening_a_clause_is_no_name() -> None:
+    speakers = _speakers(
+        "Hugo Falkenrath (XPD) drehte in Linz. Falkenrath: Mir hat er gesagt, es sei gut."
+    )
+    assert speakers[-1] == "Hugo Falkenrath"
