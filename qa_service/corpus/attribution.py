@@ -353,6 +353,8 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
         if (tok[0].isupper() and tok[0].isalpha()) or is_person_noun(tok):
             definite = definite or i == 0
             words.append(tok)
+        elif words and low in german.NAME_PARTICLES and _name_goes_on(words[-1], toks[i + 1 :]):
+            words.append(tok)  # "sagt Hans von Quendlinger": a name goes on past its particle
         elif len(words) == 1 and words[0].endswith("s") and _genitive_before(toks[i:]):
             words = []  # "Quendlingers früherer Chef": a genitive before its noun
         elif words:
@@ -365,6 +367,18 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
         else:
             break
     return words, definite, article
+
+
+def _name_goes_on(before: str, rest: list[str]) -> bool:
+    """After a name word ("Hans", not "Regierung" or a role), a particle followed by a
+    capitalised word is inside the name."""
+    return (
+        bool(rest)
+        and rest[0][:1].isupper()
+        and is_name_word(before)
+        and not is_role(before)
+        and not is_common_noun(before)
+    )
 
 
 def _complement(text: str, pos: int, words: list[str]) -> list[str]:

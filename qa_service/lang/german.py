@@ -219,6 +219,8 @@ ROLE_NOUNS = _words(
     trainerin direktor direktorin
     """
 )
+# Lower-case words inside a name ("Hans von Quendlinger", "Anna le Falkenrath").
+NAME_PARTICLES = _words("von van de le la di da del dos du ten ter al bin ibn")
 # Roles that speak for someone else: "sagte der Sprecher" after a minister is named is the
 # minister's spokesman, not the minister ("Regierungssprecher", "Anwältin" by their endings).
 AGENT_NOUNS = tuple(_words("sprecher sprecherin anwalt anwältin verteidiger verteidigerin"))

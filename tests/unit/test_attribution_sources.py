@@ -252,3 +252,12 @@ def test_an_object_pronoun_opening_a_clause_is_no_name() -> None:
         "Hugo Falkenrath (XPD) drehte in Linz. Falkenrath: Mir hat er gesagt, es sei gut."
     )
     assert speakers[-1] == "Hugo Falkenrath"
+
+
+def test_a_name_goes_on_past_its_particle() -> None:
+    assert _speakers("Es wird eine Party, sagt Hans von Quendlinger, Präsident des Verbands.") == [
+        "Hans von Quendlinger"
+    ]
+    assert _speakers("Es sei ernst, warnt auch Anna le Falkenrath, die Botschafterin.") == [
+        "Anna le Falkenrath"
+    ]
