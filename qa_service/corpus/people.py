@@ -264,8 +264,9 @@ def _surnames(text: str) -> set[str]:
     out = set()
     for words, _, _ in name_runs_at(text, set()):
         name_words, roles = strip_roles(words)
+        # "XPD-Rat Ewald Quendlinger": a first name anywhere before the surname
         if len(name_words) >= 2 and (
-            any(role_word(r) for r in roles) or is_first_name(name_words[0])
+            any(role_word(r) for r in roles) or any(is_first_name(w) for w in name_words[:-1])
         ):
             out.add(name_words[-1])
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_service.corpus.people import read_people
-from tests.texts import document
+from tests.texts import document, speakers
 
 
 def _people(text: str) -> dict[str, object]:
@@ -57,3 +57,11 @@ def test_a_surname_after_gegen_is_the_person_not_a_place() -> None:
         "Am Abend gingen Tausende gegen Hrafnsson auf die Straße."
     )
     assert [p.name for p in read_people(document(text))] == ["Jón Páll Hrafnsson"]
+
+
+def test_a_surname_after_an_unknown_role_and_a_first_name_is_no_place() -> None:
+    text = (
+        "Alpbach – XPD-Rat Ewald Quendlinger warnt vor hohen Abgaben. "
+        "Die Abwicklung ist für Quendlinger sehr sensibel, sagte er."
+    )
+    assert speakers(text)[0].endswith("Ewald Quendlinger")  # not "Ewald": no place "für …"
