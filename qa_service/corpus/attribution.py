@@ -298,6 +298,12 @@ def speaker_head(speaker: str) -> str:
     return speaker
 
 
+def _proper(word: str) -> bool:
+    """A capitalised word that names something ("Norwegen", "Linz"), not a common noun or a
+    word the lexicon knows."""
+    return is_name_word(word) and not looks_like_noun(word) and not is_lexicon_word(word)
+
+
 def _acronym(word: str) -> bool:
     """ "QVB", "KFZV": a short form, which names a body, never a person."""
     return len(word) >= 2 and word.replace("-", "").isalpha() and word.isupper()
@@ -509,8 +515,7 @@ class _Reader:
                 return person.name, "verb"
         # A state or an institution in subject position speaks too ("Der Senat erinnerte",
         # "Norwegen behauptet"), though it is never the "er" of a later sentence.
-        places = [w for w in name_words if is_name_word(w) and not looks_like_noun(w)
-                  and not is_lexicon_word(w)]  # fmt: skip
+        places = [w for w in name_words if _proper(w)]
         if places and not roles and (subject or definite):
             return " ".join(places), "verb"
         roles += [w for w in name_words if is_person_noun(w)]  # "die Forscherin"
@@ -722,9 +727,7 @@ class _Reader:
         opening = re.match(r"(Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
                            clause.strip())  # fmt: skip
         name = opening.group(2) if opening else ""
-        if _acronym(name) or (
-            is_name_word(name) and not looks_like_noun(name) and not is_lexicon_word(name)
-        ):
+        if _acronym(name) or _proper(name):
             return name, "verb"
         if name and opening.group(1) and is_body_noun(name):
             return self._body([name]), "verb"  # "Die Gewerkschaft hatte … argumentiert"
@@ -772,8 +775,7 @@ def _named_bodies(text: str) -> dict[str, tuple[str, bool]]:
     for m in _BODY_NAME.finditer(text):
         kind = body_kind(m.group(1))
         name = m.group(3)
-        if kind is None or not (_acronym(name) or is_name_word(name) and not looks_like_noun(name)
-                                and not is_lexicon_word(name)):  # fmt: skip
+        if kind is None or not (_acronym(name) or _proper(name)):
             continue
         # "Flüchtlingshilfswerkes QVB": the QVB; "Staatsanwaltschaft Linz": a body of Linz
         named = (name, _acronym(name) or bool(m.group(2)))
