@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from qa_service.api.errors import (
@@ -22,10 +23,12 @@ from qa_service.api.errors import (
     install_api_fallback,
     install_error_handlers,
 )
+from qa_service.api.openai_errors import openai_error
 from qa_service.api.openapi import install_openapi
 from qa_service.api.ratelimit import RateLimiter
 from qa_service.api.request_log import RequestLog
 from qa_service.api.routes import ask, documents, health
+from qa_service.api.routes.openai_chat import PREFIX as OPENAI_PREFIX
 from qa_service.api.routes.openai_chat import install_openai_api
 from qa_service.errors import QAError
 from qa_service.service import QAService
@@ -36,6 +39,11 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 # Multipart framing around the files themselves; the per-file limit is checked exactly.
 _UPLOAD_OVERHEAD = 64 * 1024
+
+
+def _as_is(response: JSONResponse) -> JSONResponse:
+    """Errors under /api/v1 keep the app's own shape."""
+    return response
 
 
 def _ask_max_body(settings: Settings) -> int:
@@ -98,9 +106,14 @@ def create_app(service: QAService, settings: Settings) -> FastAPI:
 
     upload_limit = settings.max_upload_bytes + _UPLOAD_OVERHEAD
     ask_limit = _ask_max_body(settings)
+
     app.add_middleware(
         DeclaredSizeLimit,
-        limits=[(API_PREFIX + "/documents", upload_limit), (API_PREFIX + "/ask", ask_limit)],
+        limits=[
+            (API_PREFIX + "/documents", upload_limit, _as_is),
+            (API_PREFIX + "/ask", ask_limit, _as_is),
+            (OPENAI_PREFIX + "/", ask_limit, openai_error),  # the OpenAI door's asks
+        ],
     )
     # Added last, so outermost: refused and failed requests get an id and a log line too.
     app.add_middleware(RequestLog)

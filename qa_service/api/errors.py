@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
@@ -150,18 +150,22 @@ class DeclaredSizeLimit:
     """Answer 413 in the JSON error shape when a Content-Length is over the limit of its path.
 
     The body is never read. FastAPI's `max_body_size` (set on the routers too) still counts
-    bodies sent without a length, but for a declared length it replies in plain text.
+    bodies sent without a length, but for a declared length it replies in plain text. Each
+    limit comes with how its path's errors are shaped (the OpenAI door restates ours).
     """
 
-    def __init__(self, app: ASGIApp, limits: Sequence[tuple[str, int]]) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: Sequence[tuple[str, int, Callable[[JSONResponse], Response]]]
+    ) -> None:
         self.app, self.limits = app, tuple(limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            limit = next((n for prefix, n in self.limits if scope["path"].startswith(prefix)), None)
+            found = next((lim for lim in self.limits if scope["path"].startswith(lim[0])), None)
             length = Headers(scope=scope).get("content-length", "")
-            if limit is not None and length.isdigit() and int(length) > limit:
-                message = f"the request body is larger than the limit of {limit} bytes"
-                await error_response(413, "content_too_large", message)(scope, receive, send)
+            if found is not None and length.isdigit() and int(length) > found[1]:
+                message = f"the request body is larger than the limit of {found[1]} bytes"
+                response = found[2](error_response(413, "content_too_large", message))
+                await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -81,6 +81,15 @@ def test_declared_oversize_body_is_413_json_without_reading_it(client: TestClien
     assert _error(response, 413)["code"] == "content_too_large"
 
 
+def test_declared_oversize_chat_completion_is_413_in_openai_shape(client: TestClient) -> None:
+    body = b'{"messages": [{"role": "user", "content": "' + b"x" * 3_000_000 + b'"}]}'
+    headers = {"content-type": "application/json"}
+    response = client.post("/v1/chat/completions", content=body, headers=headers)
+    error = _error(response, 413)
+    assert response.headers["content-type"] == "application/json"
+    assert (error["type"], error["code"]) == ("invalid_request_error", "content_too_large")
+
+
 def test_wrong_method_is_405_with_every_allowed_method(client: TestClient) -> None:
     response = client.patch("/api/v1/documents/abc")
     assert _error(response, 405)["code"] == "method_not_allowed"
