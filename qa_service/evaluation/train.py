@@ -6,11 +6,12 @@
    question: its candidates' features, which of them hold the answer (XQuAD: the answer's
    span; gold: an expected string in a gold document) and whether it is answerable. Rows hold
    numbers only, no article text.
-2. `fit` learns from those rows, deterministically: a logistic sentence model; out-of-fold
-   probabilities (folds by article) for the question model's inputs; the question model;
-   the refusal threshold per language, the highest that refuses at most `max_false_refusals`
-   of the answerable questions out of fold; and the share of the best probability a further
-   quote needs, the lowest that keeps the average number of quotes within `max_quotes`.
+2. `fit` learns from those rows, deterministically: a sentence model that ranks each
+   question's candidates (`_ranker`); out-of-fold probabilities (folds by article) for the
+   question model's inputs; the question model; the refusal threshold per language, the
+   highest that refuses at most `max_false_refusals` of the answerable questions out of
+   fold; and the share of the best probability a further quote needs, the lowest that keeps
+   the average number of quotes within `max_quotes`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SOURCES = (("xquad", "dev"), ("xquad-negatives", "dev"), ("gnad", "dev"), ("gold
 FOLDS = 5
 DISTRACTORS = 100
 MAX_QUOTES = 3
+RANK_L2 = 1.0
 
 
 def collect(
@@ -136,6 +138,57 @@ def _logistic(x: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> Logist
     return Logistic(features, mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
+def _ranker(
+    xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], features: tuple[str, ...]
+) -> Logistic:
+    """The sentence model: weights that rank each question's answering sentences first,
+    then scaled to probabilities.
+
+    The weights maximise, per question whose candidates hold an answer, the softmax share of
+    its answering sentences among its candidates (a conditional logit, L2 `RANK_L2` on
+    standardised features), so each question counts once however many candidates it has and
+    only the differences between a question's candidates count, as when choosing a quote. A
+    logistic fit of each candidate's label on that score then makes probabilities of it, over
+    every candidate (unanswerable questions too), for the abstainer and the further-quote
+    share (the data card compares it with a logistic model of each sentence alone)."""
+    from scipy.optimize import minimize
+    from sklearn.linear_model import LogisticRegression
+
+    x_all = np.vstack(xs)
+    mean = x_all.mean(axis=0)
+    scale = x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    ranked = [i for i, y in enumerate(ys) if y.max() > 0 and len(y) > 1]
+    x = (np.vstack([xs[i] for i in ranked]) - mean) / scale
+    y = np.concatenate([ys[i] for i in ranked]) > 0
+    sizes = np.asarray([len(ys[i]) for i in ranked])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    segment = np.repeat(np.arange(len(ranked)), sizes)
+
+    def softmax_parts(s: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per question, log Σ exp(s) over the kept candidates, and each one's share."""
+        top = np.maximum.reduceat(np.where(keep, s, -np.inf), starts)
+        e = np.where(keep, np.exp(s - top[segment]), 0.0)
+        total = np.add.reduceat(e, starts)
+        return top + np.log(total), e / total[segment]
+
+    everyone = np.ones_like(y)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = x @ w
+        all_lse, all_share = softmax_parts(s, everyone)
+        pos_lse, pos_share = softmax_parts(s, y)
+        value = float(np.sum(all_lse - pos_lse) + RANK_L2 * (w @ w) / 2)
+        return value, x.T @ (all_share - pos_share) + RANK_L2 * w
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+    scores = ((x_all - mean) / scale) @ w
+    calibration = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
+    calibration.fit(scores[:, None], np.concatenate(ys))
+    slope = float(calibration.coef_[0][0])
+    return Logistic(features, mean, scale, slope * w, float(calibration.intercept_[0]))
+
+
 def _folds(data: list[dict]) -> list[int]:
     """A fold per question, by article, so no article is both fitted and scored."""
     groups = sorted({r["group"] for r in data})
@@ -161,17 +214,14 @@ def fit(
     xs = [np.asarray(r["x"], dtype=np.float64) for r in data]
     ys = [np.asarray(r["y"], dtype=np.int64) for r in data]
     folds = _folds(data)
-    sentence = _logistic(np.vstack(xs), np.concatenate(ys), SENTENCE_FEATURES)
+    sentence = _ranker(xs, ys, SENTENCE_FEATURES)
 
     # Out of fold: the sentence probabilities each question would get from a model that
     # never saw its article, so the question model learns from honest inputs.
     oof_p: list[np.ndarray] = [np.empty(0)] * len(data)
     for k in range(FOLDS):
         train = [i for i, f in enumerate(folds) if f != k]
-        model = _logistic(
-            np.vstack([xs[i] for i in train]), np.concatenate([ys[i] for i in train]),
-            SENTENCE_FEATURES,
-        )  # fmt: skip
+        model = _ranker([xs[i] for i in train], [ys[i] for i in train], SENTENCE_FEATURES)
         for i, f in enumerate(folds):
             if f == k:
                 oof_p[i] = model.probability(xs[i])
