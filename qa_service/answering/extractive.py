@@ -313,6 +313,11 @@ class ExtractiveAnswerer:
         best = float(np.max(cosines))
         order = {i: r for r, i in enumerate(np.argsort(-cosines))}
         names = [n for n in analysis.names if n != analysis.speaker]
+        asked = {w for n in analysis.names for w in n.split()}
+
+        def people(unit: SentenceUnit) -> list[str]:
+            return [p.name for p in snapshot.people_in.get(unit.doc_id, ())]
+
         spellings = [self._spellings(n, input.language) for n in names]
         key = person_key(analysis.speaker) if analysis.speaker else None
         english = float(input.language == "en")
@@ -362,7 +367,7 @@ class ExtractiveAnswerer:
                 "names_window": _name_share(spellings, window),
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
                 "ends": float(c.ends),
-                "fits": float(answer_types.fits(analysis.type, c.unit)),
+                "fits": float(answer_types.fits(analysis.type, c.unit, asked, people(c.unit))),
                 "near": float(answer_types.near(analysis.type, c.unit.text, term_tokens)),
                 "reason": float(answer_types.prefers(analysis.type, c.unit)),
                 "speaker": float(c.unit.speaker is not None),

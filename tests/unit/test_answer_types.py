@@ -55,3 +55,21 @@ def test_days_ago_in_words_up_to_thirty() -> None:
     today = dt.date(2026, 1, 20)
     assert read_time("Was geschah vor zehn Tagen?", today).date_from == dt.date(2026, 1, 10)
     assert read_time("What happened twelve days ago?", today).date_from == dt.date(2026, 1, 8)
+
+
+def test_who_and_where_want_more_than_the_question_names() -> None:
+    """A question "Who is directing Lorbach Blues in Zurich?": a sentence naming only the play
+    and the city does not hold the answer; one naming a person of its article does.
+    Invented sentences."""
+    asked = ["Lorbach", "Blues", "Zurich"]
+    people = ["Jakob Quendlinger", "Ida Wamprechtsam"]
+    announcement = _unit("Das Schauspielhaus Zürich zeigt Lorbach Blues.")
+    direction = _unit("Das Stück kommt in der Regie von Quendlinger auf die Bühne.")
+    assert not fits("who", announcement, asked, people)
+    assert fits("who", direction, asked, people)
+    # Without the article's people: two name words in a row, not both asked about.
+    assert fits("who", _unit("Regie führt Jakob Quendlinger."), asked)
+    assert not fits("who", _unit("Gezeigt wird Lorbach Blues."), asked)
+    # Where: a place the question does not already name (in any spelling).
+    assert not fits("where", _unit("Die Premiere ist in Zürich."), asked)
+    assert fits("where", _unit("Die Premiere ist in Basel."), asked)
