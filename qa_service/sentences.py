@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from qa_service.date_words import GERMAN_MONTH_NUMBERS
+from qa_service.lang import english, german
 
 _TERMINAL = re.compile(r"[.!?…]+")
 _CLOSERS = frozenset("\"'“”’»«)]")
@@ -23,34 +24,14 @@ _LATE_CLOSERS = frozenset('“”«"')
 _NO_START = frozenset(",;:)")
 
 
-def _words(words: str) -> frozenset[str]:
-    return frozenset(words.split())
+_ABBREVIATIONS = german.ABBREVIATIONS | english.ABBREVIATIONS
+_MONTH_WORDS = frozenset(GERMAN_MONTH_NUMBERS) | frozenset(german.MONTH_ABBREVIATIONS)
+_SENTENCE_STARTERS = german.SENTENCE_STARTERS | english.SENTENCE_STARTERS
 
 
-_ABBREVIATIONS = _words(
-    "Abb Abg Abs Anm Apr Aufl Aug Bd Bhf Bsp Chr Co Corp Dez Dipl Dr Feb Febr Fr Gebr Hbf Hr "
-    "Hrsg Inc Ing Jan Jh Jhd Jr Kap Ltd Mag Mio Mr Mrd Mrs Ms Mt Nov Nr Okt Pkt Prof Sept Sr "
-    "St Std Str Tel Tsd Univ Verf Vors Ziff"
-)
-_LOWER_ABBREVIATIONS = _words(
-    "bspw bzgl bzw ca dt ehem einschl engl etc evtl ff franz gegr geb gest ggf ggü inkl insb "
-    "jur kath lat max med rd resp sog usw usf vgl vs zzgl zit"
-)
-_MONTH_WORDS = frozenset(GERMAN_MONTH_NUMBERS) | _words(
-    "jan feb febr mär apr jun jul aug sep sept okt nov dez"
-)
-# Words before "6." that make it an ordinal ("am 6. Januar", "der 2. Weltkrieg").
-_ORDINAL_CONTEXT = _words(
-    "am im vom zum beim der die das dem den des ab seit bis ihr ihre ihrem ihren sein seine "
-    "seinem seinen jeden jede jeder"
-)
-# After "E." a name follows; after "X." a new sentence usually starts with one of these.
-_SENTENCE_STARTERS = _words(
-    "Der Die Das Den Dem Des Ein Eine Einen Einem Er Sie Es Wir Ich Man Auch Aber Doch Und "
-    "Dies Diese Dieser Dieses Damit Dazu Daher Danach Darum Deshalb Dann Da Dabei Zudem "
-    "Außerdem So Im In Am An Auf Bei Nach Vor Mit Seit Für Zum Zur Wie Was Wer Wo Wenn Als "
-    "Nun Hier Heute Jetzt Noch Bis Unter Über Laut Trotz Während The It He She They We This"
-)
+def _capitalised_abbreviation(token: str) -> bool:
+    """ "Nr", "Prof", "Mag" as written: the lower-case word ("mag") ends sentences."""
+    return token[:1].isupper() and token[1:2].islower() and token.lower() in _ABBREVIATIONS
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -113,7 +94,7 @@ def _continues(seg: str, dot: int, q: int) -> bool:
     token = _word_before(seg, dot)
     if not token:
         return False
-    if token in _ABBREVIATIONS or token.lower() in _LOWER_ABBREVIATIONS:
+    if _capitalised_abbreviation(token) or token.lower() in german.LOWER_ABBREVIATIONS:
         return True
     if len(token) > 3 and token.endswith("str") and token.isalpha():
         return True  # "Hauptstr.", "Bahnhofstr."
@@ -121,11 +102,11 @@ def _continues(seg: str, dot: int, q: int) -> bool:
     if len(token) == 1 and token.isalpha():
         if token.islower():
             return True  # "z. B.", "u. a.", "d. h."
-        return seg[q].isupper() and following not in _SENTENCE_STARTERS
+        return seg[q].isupper() and following.lower() not in _SENTENCE_STARTERS
     if token.isdigit() and len(token) <= 2:
         if following.lower() in _MONTH_WORDS:
             return True
-        return _word_before(seg, dot - len(token)).lower() in _ORDINAL_CONTEXT
+        return _word_before(seg, dot - len(token)).lower() in german.ORDINAL_CONTEXT
     return False
 
 
@@ -140,8 +121,8 @@ def _glued(seg: str, dot: int, p: int, closed: bool) -> bool:
         len(token) >= 2
         and token.isalpha()
         and token[-1].islower()
-        and token.lower() not in _LOWER_ABBREVIATIONS
-        and token not in _ABBREVIATIONS
+        and token.lower() not in german.LOWER_ABBREVIATIONS
+        and not _capitalised_abbreviation(token)
     )
 
 

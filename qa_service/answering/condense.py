@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa_service.errors import LLMError
+from qa_service.lang import english, german
 from qa_service.models import Language, Turn
 from qa_service.prompts import PromptLibrary
 from qa_service.retrieval.tokens import tokenize
@@ -31,11 +32,7 @@ _OPENERS = re.compile(
     r"what about|how about|and what)\b",
     re.IGNORECASE,
 )
-_BACK_REFERENCES = frozenset(
-    "dazu darüber davon damit dabei dort daran darauf dafür dagegen er sie ihm ihn ihr es "
-    "dies diese dieser dieses jener he she it they them him her his its their there that "
-    "this those these".split()
-)
+_BACK_REFERENCES = german.FOLLOW_UP_WORDS | english.FOLLOW_UP_WORDS
 _MAX_HISTORY_CHARS = 3000
 _WORD = re.compile(r"\w[\w'-]*")
 

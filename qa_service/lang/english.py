@@ -53,6 +53,17 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f"}
 SUBJECT_PRONOUNS = _words("he she it they")
 FIRST_PERSON_SUBJECTS = _words("i we")
 BACK_REFERENCE_OPENERS = _words("he she it this that they")
+# A follow-up question pointing back at the conversation ("What did he say about it?").
+FOLLOW_UP_WORDS = (
+    SUBJECT_PRONOUNS
+    | PERSON_PRONOUNS
+    | _words("them her his its their there that this those these")
+)
+
+# --- Writing: where a period ends no sentence --------------------------------------------
+
+ABBREVIATIONS = _words("co corp inc jr ltd mr mrs ms mt sr st")  # written capitalised
+SENTENCE_STARTERS = _words("the it he she they we this")  # after "X." (see german.py)
 
 # --- Verbs -------------------------------------------------------------------------------
 

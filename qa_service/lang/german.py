@@ -21,7 +21,8 @@ WEEKDAYS = tuple("Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".s
 # Other spellings articles use: Austrian, and transliterated without umlauts.
 MONTH_SPELLINGS = {"jänner": 1, "feber": 2, "maerz": 3}
 MONTH_ABBREVIATIONS = {
-    "jan": 1, "feb": 2, "apr": 4, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12,
+    "jan": 1, "feb": 2, "febr": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "nov": 11, "dez": 12,
 }  # fmt: skip
 WEEKDAY_SPELLINGS = {"sonnabend": 5}
 # Days relative to today, and the adverbs of time before it.
@@ -100,10 +101,41 @@ FIRST_PERSON = _words(
 GOING_ON = _words("und aber außerdem zudem")
 # The first person as a subject: "Wir fordern …" is the quote's speaker reporting, no new one.
 FIRST_PERSON_SUBJECTS = _words("ich wir")
+# A follow-up question pointing back at the conversation ("Was sagte er dazu?", "Und dort?").
+FOLLOW_UP_WORDS = (
+    PRONOMINAL_ADVERBS | PERSON_PRONOUNS | SUBJECT_PRONOUNS
+    | _words("ihr dort dies diese dieser dieses jener")
+)  # fmt: skip
 # A sentence opening with these refers to the one before ("Er …", "Damit …", "Dies …").
 BACK_REFERENCE_OPENERS = _words(
     "er sie es damit dies diese dieser dieses dazu das dabei darin darüber daher deshalb "
     "dennoch zudem außerdem"
+)
+
+# --- Writing: where a period ends no sentence --------------------------------------------
+
+# Abbreviations: those written capitalised ("Nr.", "Prof.", "Mio."), and those written in
+# lower case ("bzw."), apart: "mag." ends a sentence, "Mag." (Magister) does not.
+ABBREVIATIONS = _words(
+    "abb abg abs anm apr aufl aug bd bhf bsp chr dez dipl dr feb febr fr gebr hbf hr hrsg ing "
+    "jan jh jhd kap mag mio mrd nov nr okt pkt prof sept st std str tel tsd univ verf vors ziff"
+)
+LOWER_ABBREVIATIONS = _words(
+    "bspw bzgl bzw ca dt ehem einschl engl etc evtl ff franz gegr geb gest ggf ggü inkl insb "
+    "jur kath lat max med rd resp sog usw usf vgl vs zzgl zit"
+)
+# Words before "6." that make it an ordinal ("am 6. Januar", "der 2. Weltkrieg").
+ORDINAL_CONTEXT = _words(
+    "am im vom zum beim der die das dem den des ab seit bis ihr ihre ihrem ihren sein seine "
+    "seinem seinen jeden jede jeder"
+)
+# Words a new sentence often starts with: after "X." one of these (capitalised) starts a
+# sentence, where a name would follow an initial ("Nicholas E. Golovin").
+SENTENCE_STARTERS = _words(
+    "der die das den dem des ein eine einen einem er sie es wir ich man auch aber doch und "
+    "dies diese dieser dieses damit dazu daher danach darum deshalb dann da dabei zudem "
+    "außerdem so im in am an auf bei nach vor mit seit für zum zur wie was wer wo wenn als "
+    "nun hier heute jetzt noch bis unter über laut trotz während"
 )
 
 # --- Verbs -------------------------------------------------------------------------------

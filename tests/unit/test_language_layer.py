@@ -28,10 +28,6 @@ ALLOWED = {
     "tables move to the layer then",
     "answering/name_words.py": "part of the meaning check's rewrite (as meaning.py); its "
     "English titles, months and weekdays are the layer's english.ROLE_NOUNS, MONTHS, WEEKDAYS",
-    "sentences.py": "abbreviations and sentence starters of the sentence splitter: not yet "
-    "moved (outside this change's files)",
-    "answering/condense.py": "follow-up back references: not yet moved (outside this "
-    "change's files)",
 }
 
 

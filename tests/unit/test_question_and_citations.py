@@ -154,6 +154,7 @@ def test_follow_up_detection():
     assert looks_like_follow_up("Und was sagte Macron?")
     assert looks_like_follow_up("Was sagte er dazu?")
     assert looks_like_follow_up("Warum?")
+    assert looks_like_follow_up("Was steht noch darin über die Kosten?")  # a pronominal adverb
     assert not looks_like_follow_up("Wie viele Soldaten hat die Bundeswehr in Litauen?")
 
 

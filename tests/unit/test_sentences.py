@@ -34,6 +34,11 @@ def sentences(text: str) -> list[str]:
             ["Haus Nr. 5 in St. Gallen kostet 2 Mrd. Franken.", "Ja."],
         ),
         ("Äpfel, Birnen etc. sind Obst. Gut.", ["Äpfel, Birnen etc. sind Obst.", "Gut."]),
+        # An abbreviation written capitalised is one only so: the verb "mag" ends a sentence.
+        (
+            "Es leitet Mag. Huber, was er mag. Dann kam er.",
+            ["Es leitet Mag. Huber, was er mag.", "Dann kam er."],
+        ),
         (
             "Nicholas E. Golovin leitete die Kommission. Sie tagte.",
             ["Nicholas E. Golovin leitete die Kommission.", "Sie tagte."],
