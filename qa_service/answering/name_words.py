@@ -19,19 +19,18 @@ import functools
 from rapidfuzz import fuzz
 
 from qa_service.corpus.names import is_lexicon_word, is_role
+from qa_service.lang import english
 from qa_service.retrieval.name_match import MIN_KEY, SIMILARITY
 from qa_service.spelling import name_key
 
 # Capitalised English words that are no names: titles (they also join a name's noun group,
 # "Chancellor Brunner"), and weekdays and months, which HanTa's English model takes for names.
-ENGLISH_NOT_NAMES = frozenset(
-    """chancellor president prime minister mayor council governor foreign special envoy
-    state states secretary general chief head official officials monday tuesday wednesday
-    thursday friday saturday sunday january february march april may june july august
-    september october november december i tv""".split()
+ENGLISH_NOT_NAMES = (
+    english.ROLE_NOUNS
+    | english.TITLE_WORDS
+    | {w.lower() for w in (*english.WEEKDAYS, *english.MONTHS)}
+    | {"i", "tv"}
 )
-# Upper-case words that are role prefixes of the language, not names ("US-Präsident").
-_ROLE_PREFIXES = frozenset("prime us eu nato".split())
 
 
 @functools.cache
@@ -58,7 +57,7 @@ def _english_name(word: str) -> bool:
 
 def is_role_word(raw: str) -> bool:
     """A role noun ("Bundeskanzler", "chancellor", "Sozialminister"), not a prefix ("US")."""
-    return raw.lower() not in _ROLE_PREFIXES and is_role(raw)
+    return raw.lower() not in english.ROLE_PREFIXES and is_role(raw)
 
 
 def is_name(raw: str, folded: str, language: str) -> bool:
@@ -66,7 +65,7 @@ def is_name(raw: str, folded: str, language: str) -> bool:
     if len(raw) < 2 or not raw[0].isupper() or is_role_word(raw):
         return False
     if raw.isupper():
-        return folded not in _ROLE_PREFIXES
+        return folded not in english.ROLE_PREFIXES
     if language == "de":
         return not is_lexicon_word(raw)
     return folded not in ENGLISH_NOT_NAMES and _english_name(raw)

@@ -102,6 +102,9 @@ ROLE_NOUNS = _words(
     "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
     "ambassador premier governor rector mayor"
 )
+# Other capitalised words of titles and offices, no names ("Foreign Secretary", "Head of State",
+# "Council", "Secretary General", "Special Envoy", "White House officials").
+TITLE_WORDS = _words("prime foreign special state states general head official officials council")
 # Small numbers in words, with their values ("three days ago").
 NUMBER_VALUES = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

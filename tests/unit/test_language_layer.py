@@ -26,8 +26,6 @@ _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 ALLOWED = {
     "answering/meaning.py": "being rewritten as a reader plus rules (issue 18 item 5); its "
     "tables move to the layer then",
-    "answering/name_words.py": "part of the meaning check's rewrite (as meaning.py); its "
-    "English titles, months and weekdays are the layer's english.ROLE_NOUNS, MONTHS, WEEKDAYS",
 }
 
 
