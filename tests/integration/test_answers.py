@@ -48,12 +48,6 @@ def test_a_person_the_articles_never_mention_is_refused_in_english(service):
     assert answer.answer.startswith("The articles do not mention") and "Scholz" in answer.answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a known miss of the learned selector: Selenskyj's sentence sharing one word "
-    "('müssten') and the question's closest cosine outranks Witkoff's, which holds the "
-    "question's words; the rules it replaced were tuned to this question",
-)
 def test_who_said_names_the_speaker(service):
     answer = service.ask("Wer sagte, dass die Garantien so stark wie nie sein müssten?")
     assert answer.answered

@@ -21,23 +21,23 @@ def test_gold_every_answerable_question_finds_its_document_in_top5(gold):
 
 
 def test_gold_answers_contain_expected_strings(gold):
-    """Floors = the learned selector's figures on the seed set (0.859 de / 0.781 en, false
-    refusals 0 / 0, with 7479058's refit; 0.875 / 0.750 and 0 / 3 of 64 before it), a
-    little below. The hand-tuned rules it replaced reached 0.92 / 0.78 here, on the questions
-    they were tuned to, and 0.725 / 0.474 on the GNAD dev questions, where the learned one
-    reaches 0.787 / 0.551 (README, "Measured")."""
-    assert gold["answers"]["de"]["answer_contains"] >= 0.83, gold["text"]
-    assert gold["answers"]["en"]["answer_contains"] >= 0.72, gold["text"]
+    """Floors = the ranking selector's figures on the seed set (0.891 de / 0.844 en, false
+    refusals 1 / 0 of 64, 243461d; the logistic one before it 0.859 / 0.828), a little
+    below. The hand-tuned rules it replaced reached 0.92 / 0.78 here, on the questions they
+    were tuned to, and 0.725 / 0.474 on the GNAD dev questions, where the learned one
+    reaches 0.850 / 0.603 (README, "Measured")."""
+    assert gold["answers"]["de"]["answer_contains"] >= 0.85, gold["text"]
+    assert gold["answers"]["en"]["answer_contains"] >= 0.80, gold["text"]
     assert gold["answers"]["de"]["false_refusals"] <= 1 / 64, gold["text"]
     assert gold["answers"]["en"]["false_refusals"] <= 3 / 64, gold["text"]
 
 
 def test_gold_refusals_at_the_learned_operating_point(gold):
     """Floors = reached by the learned abstainer at its ≤ 3 % false-refusal threshold (6/16
-    de, 4/16 en), a little below; the rules refused 10/16 and 8/16 of these, tuned to them,
+    de, 6/16 en), a little below; the rules refused 10/16 and 8/16 of these, tuned to them,
     and the issue's target is 85 %."""
     assert gold["answers"]["de"]["refusal_accuracy"] >= 5 / 16, gold["text"]
-    assert gold["answers"]["en"]["refusal_accuracy"] >= 3 / 16, gold["text"]
+    assert gold["answers"]["en"]["refusal_accuracy"] >= 5 / 16, gold["text"]
 
 
 def test_gold_said_what_answers_quote_the_asked_speaker(gold):
