@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa_service.answering.name_words import ENGLISH_NOT_NAMES, is_name, is_role_word, same_name
+from qa_service.lang import german
 from qa_service.language import detect_language
 from qa_service.spelling import fold, name_key
 
@@ -87,7 +88,6 @@ _PREPOSITIONS = frozenset(
 _PRONOUNS = frozenset(
     "er sie ihm ihn sein seine seinem seinen seiner he she him his her they".split()
 )
-_DE_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
 _PARTICLES = frozenset("ab an aus zu zuruck vor mit ein auf fest teil".split())
 
 _SPLIT_ALWAYS = {"de": frozenset({"sondern", "jedoch"}), "en": frozenset({"but"})}
@@ -703,7 +703,7 @@ class Text:
                     self.language == "de"
                     and t.i > 0
                     and self.tokens[t.i - 1].kind == "word"
-                    and self.tokens[t.i - 1].w not in _DE_ARTICLES
+                    and self.tokens[t.i - 1].w not in german.ARTICLES
                     and not self.tokens[t.i - 1].entity
                     and not self.tokens[t.i - 1].raw[:1].isupper()
                 )
