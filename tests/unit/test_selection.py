@@ -15,7 +15,7 @@ from qa_service.answering.selection import (
     Logistic,
     Selector,
 )
-from qa_service.evaluation.train import fit, read_rows
+from qa_service.evaluation.train import _ranker, fit, read_rows
 
 ROWS = Path(__file__).resolve().parents[1] / "data" / "selector_rows.jsonl.gz"
 
@@ -54,3 +54,24 @@ def test_logistic_round_trips_through_json():
     again = Logistic.from_json(json.loads(json.dumps(model.to_json())))
     x = np.linspace(-1, 1, n)[None, :]
     assert np.allclose(model.probability(x), again.probability(x))
+
+
+def test_the_ranker_learns_from_differences_within_a_question():
+    """A feature that is the same for all of a question's candidates (here: how many it has)
+    tells none of them from another, so the ranking weights leave it at zero; a model of each
+    sentence alone would use it (more candidates, fewer answers among them). The feature
+    that marks the answer within each question gets the weight."""
+    rng = np.random.default_rng(0)
+    xs, ys = [], []
+    for _ in range(200):
+        n = int(rng.integers(3, 30))
+        x = np.column_stack([rng.normal(size=n), np.full(n, float(n))])
+        y = np.zeros(n, dtype=np.int64)
+        y[int(np.argmax(x[:, 0] + rng.normal(scale=0.3, size=n)))] = 1
+        xs.append(x)
+        ys.append(y)
+    model = _ranker(xs, ys, ("signal", "candidates"))
+    assert model.coef[0] > 1.0
+    assert abs(model.coef[1]) < 1e-6
+    p = model.probability(np.array([[2.0, 10.0], [-2.0, 10.0]]))
+    assert p[0] > 0.5 > p[1]
