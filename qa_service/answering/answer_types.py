@@ -67,25 +67,20 @@ def _has_person(unit: SentenceUnit, asked: Collection[str], people: Sequence[str
     """A speaker, or a person its article names (the name index read at ingest: the surname
     in the sentence), that the question does not name. An article whose people were not
     read: a first name and surname, two name words in a row."""
-    if unit.speaker and not {_key(w) for w in unit.speaker.split()} <= asked:
+    if unit.speaker and not {fold(w) for w in unit.speaker.split()} <= asked:
         return True
     words = [w.strip(',.;:!?"„“()') for w in unit.text.split()]
     if people:
-        found = {_key(w) for w in words}
+        found = {fold(w) for w in words}
         return any(
-            _key(name.split()[-1]) in found and not {_key(w) for w in name.split()} <= asked
+            fold(name.split()[-1]) in found and not {fold(w) for w in name.split()} <= asked
             for name in people
         )
     names = [bool(w) and is_name_word(w) and not looks_like_noun(w) for w in words]
     return any(
-        a and b and not {_key(v), _key(w)} <= asked
+        a and b and not {fold(v), fold(w)} <= asked
         for a, b, v, w in zip(names, names[1:], words, words[1:], strict=False)
     )
-
-
-def _key(word: str) -> str:
-    """A name word as the question's and the article's spellings meet (Zurich, Zürich)."""
-    return fold(word.lower())
 
 
 def fits(
@@ -95,17 +90,18 @@ def fits(
     people: Sequence[str] = (),
 ) -> bool:
     """Does `unit` hold what a question of type `qtype` asks for, beyond the `asked` words
-    (the question's names)? "Who is directing Die Quelle in Zurich?" wants a person, not
-    the play's name; "Where did X die?" a place other than one it names. `people`: the names
-    of the persons the sentence's article names."""
+    (the question's names, compared folded: "Bruggenau" is "Brüggenau")? "Who is directing
+    Die Quelle in Bruggenau?" wants a person, not the play's name; "Where did X die?" a place
+    other than one it names. `people`: the names of the persons the sentence's article
+    names."""
     text = unit.text
-    asked = {_key(w) for w in asked}
+    asked = {fold(w) for w in asked}
     if qtype == "when":
         return unit.section_time is not None or bool(_WHEN.search(text))
     if qtype == "how_many":
         return bool(_NUMBER.search(text))
     if qtype == "where":
-        return any(_key(m.group().split()[-1]) not in asked for m in _PLACE.finditer(text))
+        return any(fold(m.group().split()[-1]) not in asked for m in _PLACE.finditer(text))
     if qtype in ("who", "who_said"):
         return _has_person(unit, asked, people) if qtype == "who" else unit.speaker is not None
     return True

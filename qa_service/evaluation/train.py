@@ -127,12 +127,17 @@ def read_rows(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _scaling(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each feature's mean and standard deviation (1 where it never varies)."""
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    return x.mean(axis=0), scale
+
+
 def _logistic(x: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> Logistic:
     from sklearn.linear_model import LogisticRegression
 
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
+    mean, scale = _scaling(x)
     model = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
     model.fit((x - mean) / scale, y)
     return Logistic(features, mean, scale, model.coef_[0], float(model.intercept_[0]))
@@ -155,9 +160,7 @@ def _ranker(
     from sklearn.linear_model import LogisticRegression
 
     x_all = np.vstack(xs)
-    mean = x_all.mean(axis=0)
-    scale = x_all.std(axis=0)
-    scale[scale == 0] = 1.0
+    mean, scale = _scaling(x_all)
     ranked = [i for i, y in enumerate(ys) if y.max() > 0 and len(y) > 1]
     x = (np.vstack([xs[i] for i in ranked]) - mean) / scale
     y = np.concatenate([ys[i] for i in ranked]) > 0

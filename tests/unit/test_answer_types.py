@@ -58,12 +58,12 @@ def test_days_ago_in_words_up_to_thirty() -> None:
 
 
 def test_who_and_where_want_more_than_the_question_names() -> None:
-    """A question "Who is directing Lorbach Blues in Zurich?": a sentence naming only the play
+    """A question "Who is directing Lorbach Blues in Bruggenau?": a sentence naming only the play
     and the city does not hold the answer; one naming a person of its article does.
     Invented sentences."""
-    asked = ["Lorbach", "Blues", "Zurich"]
+    asked = ["Lorbach", "Blues", "Bruggenau"]
     people = ["Jakob Quendlinger", "Ida Wamprechtsam"]
-    announcement = _unit("Das Schauspielhaus Zürich zeigt Lorbach Blues.")
+    announcement = _unit("Das Schauspielhaus Brüggenau zeigt Lorbach Blues.")
     direction = _unit("Das Stück kommt in der Regie von Quendlinger auf die Bühne.")
     assert not fits("who", announcement, asked, people)
     assert fits("who", direction, asked, people)
@@ -71,5 +71,5 @@ def test_who_and_where_want_more_than_the_question_names() -> None:
     assert fits("who", _unit("Regie führt Jakob Quendlinger."), asked)
     assert not fits("who", _unit("Gezeigt wird Lorbach Blues."), asked)
     # Where: a place the question does not already name (in any spelling).
-    assert not fits("where", _unit("Die Premiere ist in Zürich."), asked)
+    assert not fits("where", _unit("Die Premiere ist in Brüggenau."), asked)
     assert fits("where", _unit("Die Premiere ist in Basel."), asked)
