@@ -64,7 +64,7 @@ def ingest(
                 typer.echo(_file_line(file, as_json))
                 sys.stdout.flush()
 
-            report = service.ingest(paths, prune=prune, progress=progress)
+            report = service.ingest(paths, prune=prune, progress=progress, release_encoder=True)
     except QAError as exc:
         raise _fail(exc) from exc
     summary = report.summary()
@@ -132,7 +132,7 @@ def _ingest_with_bar(service, paths, prune: bool, total: int):
             rate = f"{60 * done / elapsed:.0f} files/min" if elapsed > 0 else ""
             bar.update(task, advance=1, rate=rate, **counts)
 
-        return service.ingest(paths, prune=prune, progress=progress)
+        return service.ingest(paths, prune=prune, progress=progress, release_encoder=True)
 
 
 def _print_answer(answer) -> None:

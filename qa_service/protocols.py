@@ -41,6 +41,14 @@ class Embedder(Protocol):
 
 
 @runtime_checkable
+class ReleasableEmbedder(Embedder, Protocol):
+    """An embedder whose loaded model can be freed when a process is done encoding (a one-shot
+    ingest before it builds the corpus snapshot); the next embed call loads it again."""
+
+    def release(self) -> None: ...
+
+
+@runtime_checkable
 class SpanEmbedder(Embedder, Protocol):
     """An embedder that also returns vectors of spans of its texts from the same encoder
     pass (late chunking): each span's vector is the mean of its tokens' outputs, so a

@@ -42,7 +42,7 @@ from qa_service.models import (
     Turn,
 )
 from qa_service.prompts import PromptLibrary
-from qa_service.protocols import Embedder, Indexer, Retriever, Store
+from qa_service.protocols import Embedder, Indexer, ReleasableEmbedder, Retriever, Store
 from qa_service.retrieval.entities import missing_names
 
 log = logging.getLogger(__name__)
@@ -305,7 +305,12 @@ class QAService:
         paths: Iterable[Path],
         prune: bool = False,
         progress: Callable[[FileReport], None] | None = None,
+        release_encoder: bool = False,
     ) -> IngestReport:
+        """Index `paths`, then rebuild the corpus snapshot. `release_encoder` frees the
+        encoder's memory before that rebuild, for a process that encodes nothing more (`qa
+        ingest`): the snapshot of a thousand articles is then built in the memory the encoder
+        held instead of on top of it."""
         from ingest.indexing import iter_files  # the files listed first: the record's total
 
         files = list(iter_files(paths))
@@ -319,6 +324,8 @@ class QAService:
 
                 return self.indexer.ingest_paths(files, prune=prune, progress=finished)
         finally:
+            if release_encoder and isinstance(self.embedder, ReleasableEmbedder):
+                self.embedder.release()
             self._changed()
 
     def ingest_bytes(self, name: str, data: bytes) -> FileReport:

@@ -67,6 +67,13 @@ class BundledE5Embedder:
                 self._passages = SentenceTransformerEmbedder(path, self._batch_size, self._quantize)
             return self._passages
 
+    def release(self) -> None:
+        """Free the passage model (torch's); the query engine is small and stays."""
+        with self._lock:
+            passages = self._passages
+        if passages is not None:
+            passages.release()
+
     def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
         if isinstance(texts, str):
             raise TypeError("embed_documents takes a list of texts; use embed_query for one text")

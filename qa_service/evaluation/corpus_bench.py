@@ -95,7 +95,7 @@ def _stage_ingest(corpus: str, settings: Settings) -> dict:
     service = build_service(settings)
     service.warm_up()
     t = time.perf_counter()
-    report = service.ingest([Path(corpus)])
+    report = service.ingest([Path(corpus)], release_encoder=True)  # as `qa ingest`
     seconds = time.perf_counter() - t
     return {
         "seconds": seconds,

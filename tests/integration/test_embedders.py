@@ -266,3 +266,16 @@ def test_an_int8_encoder_keeps_its_vectors_near_and_its_own_model_id(converted, 
         assert scores.argmax(axis=1).tolist() == list(range(len(queries)))
     first, spans = int8.embed_documents_with_spans([DE_PASSAGES[0]], [[(0, 20)]])
     assert len(first) == 1 and len(spans[0]) == 1
+
+
+def test_a_released_encoder_loads_again_with_the_same_vectors(converted, st_embedder):
+    texts = ["Der Deutsche Wetterdienst warnt vor Glätte auf den Autobahnen."]
+    other = SentenceTransformerEmbedder(converted)
+    before = other.embed_documents(texts)
+    other.release()
+    assert other._model is None  # noqa: SLF001 - what release frees
+    assert cosines(st_embedder.embed_documents(texts), before)[0] > 0.9999  # others keep it
+    again = other.embed_documents(texts)
+    assert other.model is not st_embedder.model  # loaded anew
+    assert cosines(again, before)[0] > 0.9999
+    other.release()

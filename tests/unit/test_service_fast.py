@@ -283,3 +283,31 @@ def test_chat_examples_come_from_the_index(service):
     assert examples and examples[0].startswith("Was sagte ")
     speakers = {u[0].speaker.split()[-1] for u in service.snapshots.current().speakers.values()}
     assert examples[0].removeprefix("Was sagte ").rstrip("?") in speakers
+
+
+class _ReleasingEmbedder(HashEmbedder):
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    def release(self) -> None:
+        self.log.append("release")
+
+
+def test_a_one_shot_ingest_frees_the_encoder_before_the_snapshot(tmp_path):
+    log: list[str] = []
+    embedder = _ReleasingEmbedder(log)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")
+    service = build_service(settings, store=InMemoryStore(), embedder=embedder)
+    rebuild = service.snapshots.changed
+    service.snapshots.changed = lambda: (log.append("snapshot"), rebuild())[1]
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    service.ingest([tmp_path / "merz.txt"])  # a server's ingest keeps its encoder
+    assert log == ["snapshot"]
+    service.ingest([tmp_path / "macron.txt"], release_encoder=True)
+    assert log == ["snapshot", "release", "snapshot"]
+    service.ingest([tmp_path / "wetter.txt"], release_encoder=True)  # encodes again
+    assert len(service.list_documents()) == 3
+    assert service.snapshots.current().fingerprint == service.store.fingerprint()
