@@ -2,6 +2,12 @@
 
 Stemming runs before folding because the German Snowball stemmer knows umlauts; folding
 afterwards makes "Großbritannien" and "Grossbritannien", "Maerz" and "März" meet.
+
+The stemmer is PyStemmer, Snowball's C build: the same stems as the pure-Python
+snowballstemmer on all 47,870 words of the GNAD and seed articles and 14,056 of XQuAD, 18x
+faster (0.14 s against 2.53 s for the 47,870), which an ask pays for every word the process
+has not stemmed yet: 20 new title questions on the 1,017-article index took 78 -> 41 ms at
+the median (floor 32 ms).
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import re
 import threading
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 from qa_service.lang import english, german
 from qa_service.spelling import fold
@@ -28,7 +34,7 @@ def _stemmer():
     two server threads sharing one garbled each other's words (IndexError under load)."""
     stemmer = getattr(_LOCAL, "stemmer", None)
     if stemmer is None:
-        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("german")
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("german")
     return stemmer
 
 
