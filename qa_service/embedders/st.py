@@ -95,7 +95,10 @@ def map_large_buffers() -> None:
 
 def trim_heap() -> None:
     """Hand the heap's free pages back to the system (glibc's malloc_trim): the weights of a
-    released model lie below the mapping threshold, in the heap, and would stay resident."""
+    released model, and an encoder pass's buffers below the mapping threshold, lie in the heap
+    and would stay resident. After every document's encoder pass: all 1,017 GNAD and seed
+    articles peaked at 1,397 MiB (VmHWM) against 1,501 MiB sampled without it; on 215 GNAD
+    articles 1.30-1.32 GB against 1.33-1.41 GB, at 2-4 % more time (two alternating runs)."""
     try:
         malloc_trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError, TypeError):
@@ -238,6 +241,7 @@ class SentenceTransformerEmbedder:
             alone = self.embed_documents([texts[i][slice(*spans[i][k])] for i, k in missing])
             for (i, k), v in zip(missing, alone, strict=True):
                 span_vectors[i][k] = v
+        trim_heap()  # per document: the ingest's peak stays at the first documents' level
         return text_vectors, [[v for v in vs if v is not None] for vs in span_vectors]
 
     def embed_query(self, text: str) -> Vector:
