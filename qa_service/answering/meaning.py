@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa_service.answering.name_words import ENGLISH_NOT_NAMES, is_name, is_role_word, same_name
-from qa_service.lang import german
+from qa_service.lang import english, german
 from qa_service.language import detect_language
 from qa_service.spelling import fold, name_key
 
@@ -56,129 +56,55 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|%|[.,;:!?\"„“”»«()–—
 _STOP_PUNCT = frozenset(".;:!?")
 _CLAUSE_PUNCT = frozenset('.,;:!?()–—-"„“”»«')
 
-STOPWORDS = frozenset(
-    """der die das den dem des ein eine einen einem einer eines und oder ist sind war waren
-    sei seien wird werden wurde wurden worden hat haben hatte hatten habe mit von zu zum zur
-    im in auf fur uber bei beim nach aus sich auch noch dazu es als an am um so wie dass
-    diese dieser dieses dies diesen er sie ihr ihre ihren ihrem sein seine seiner seinem
-    seinen wir uns man nur mehr etwa zudem daran darum damit dabei aber doch jedoch sondern
-    allem vor durch gegen unter zwischen insgesamt zugleich danach zuvor parallel
-    the a an and or is are was were be been being has have had with of to in on for about at
-    by from as it its this that these those they their them he she his her we our there
-    also than then which who whom while into onto very mainly more most any all
-    """.split()
-)
 
-_SPEECH_DE = frozenset(
-    """sagte sagt sagten sage erklarte erklart erklarten betonte betont schrieb schreibt
-    warnte meinte teilte kundigte versprach versprochen forderte bekraftigte erinnerte
-    berichtete sprach ausserte hiess""".split()
-)
-_SPEECH_EN = frozenset(
-    """said says say told tells stated announced warned wrote added explained stressed
-    emphasised emphasized promised recalled claimed declared insisted noted reported argued
-    spoke""".split()
-)
-_FRAME_NEXT = {"de": frozenset({"laut", "so"}), "en": frozenset()}
-_PREPOSITIONS = frozenset(
-    """von vom des mit auf an fur uber bei beim nach aus gegen zwischen durch um unter
-    in im zu zum zur eines of with for about from between against by on to into at in towards
-    after before""".split()
-)
-_PRONOUNS = frozenset(
-    "er sie ihm ihn sein seine seinem seinen seiner he she him his her they".split()
-)
-_PARTICLES = frozenset("ab an aus zu zuruck vor mit ein auf fest teil".split())
+def _folded(*tables: frozenset[str]) -> frozenset[str]:
+    """The layer's words as tokens are compared: folded ("für" -> "fur")."""
+    return frozenset(fold(w) for table in tables for w in table)
 
-_SPLIT_ALWAYS = {"de": frozenset({"sondern", "jedoch"}), "en": frozenset({"but"})}
-_SPLIT_AFTER_COMMA = {
-    "de": frozenset("dass nachdem bevor wodurch weil sobald falls wenn doch aber".split()),
-    "en": frozenset(),
-}
-_SPLIT_EN = frozenset("that after before once if because while which when".split())
+
+def _any_word(words: frozenset[str]) -> str:
+    """A regex for any of the words, whole."""
+    return r"\b(?:" + "|".join(sorted(words)) + r")\b"
+
+
+STOPWORDS = _folded(german.CLAIM_STOPWORDS, english.CLAIM_STOPWORDS)
+_SPEECH = {"de": _folded(german.SPEECH_FORMS), "en": english.SPEECH_FORMS}
+_FRAME_NEXT = {"de": german.SOURCE_MARKERS, "en": frozenset()}
+_PREPOSITIONS = _folded(german.GOVERNING_WORDS, english.GOVERNING_WORDS)
+_PRONOUNS = german.PERSON_REFERENCES | english.PERSON_REFERENCES
+_PARTICLES = _folded(german.SEPARABLE_PARTICLES)
+_CONTRAST = german.CONTRAST_CONJUNCTIONS | english.CONTRAST_CONJUNCTIONS
+# A clause starts at these words, and in German at these after a comma.
+_SPLIT_ALWAYS = {"de": german.CLAUSE_BREAKS, "en": english.CLAUSE_BREAKS}
+_SPLIT_AFTER_COMMA = {"de": german.COMMA_CLAUSE_OPENERS, "en": frozenset()}
 
 # Modality: 2 = possible, 1 = intended/planned/expected, 0 = stated as fact.
 _MODAL = {
-    "de": [
-        (
-            2,
-            r"\bkönn(?:te|ten|e|en)?\b|\bkann\b|\bmöglicherweise\b|\beventuell\b|"
-            r"\bvielleicht\b|\bin aussicht\b|\bhofft?\b|\bhoffen\b|\berwäg|\bdenkbar\b|"
-            r"\bangedacht\b|\bvorstell|\bmöglich\b|\bangeblich\b",
-        ),
-        (
-            1,
-            r"\bwill\b|\bwoll(?:en|te|ten|e)?\b|\bplan(?:t|en|te|ten)\b|\bgeplant\b|"
-            r"\bsoll(?:en|e|te|ten)?\b|\bbereit\b|\berwartet\b|\bbeabsichtig|\bvorgesehen\b|"
-            r"\bversproch|\bversprach",
-        ),
-    ],
-    "en": [
-        (
-            2,
-            r"\bcould\b|\bcan\b|\bmay\b|\bmight\b|\bpossibly\b|\b(?:is|are|was|were|be) "
-            r"possible\b|\bprospect\b|\bhop(?:e|es|ed|ing)\b|\bconsider|\bperhaps\b|"
-            r"\bpotentially\b|\ballegedly\b",
-        ),
-        (
-            1,
-            r"\bwants?\b|\bwanted\b|\bplan(?:s|ned|ning)?\b|\bintend|\baim(?:s|ed)?\b|"
-            r"\bexpect|\bshould\b|\bwould\b|\bready\b|\bwilling\b|\bgoing to\b|"
-            r"\b(?:is|are|was|were) to\b|\bpromis|\bset to\b|\bsupposed\b|\bmust\b",
-        ),
-    ],
+    "de": [(2, german.POSSIBLE_PATTERN), (1, german.INTENDED_PATTERN)],
+    "en": [(2, english.POSSIBLE_PATTERN), (1, english.INTENDED_PATTERN)],
 }
+# (grammatical, lexical): "nicht", "no"; "lehnte ... ab", "rejected".
 _NEGATION = {
-    "de": (
-        r"\b(?:nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|weder)\b",
-        r"\blehn(?:t|en|te|ten)\b(?=[^.;:]*\bab\b)|\babgelehnt|\bablehn|\bbestr(?:e|i)it|"
-        r"\bschlo(?:ss|ß)\b(?=[^.;:]*\baus\b)|\bausgeschlossen|\bausschließ|\bverweiger|"
-        r"\bzurückgewiesen|\bkritisier|\bverurteil|\bdementier",
-    ),
+    "de": (_any_word(german.NEGATIONS), german.REJECTION_PATTERN),
     "en": (
-        r"\b(?:not|no|never|neither|nor|none|nothing|without)\b|n't\b",
-        r"\breject|\brefus|\bden(?:y|ies|ied)\b|\brul(?:e|es|ed|ing) out\b|\bdeclin|"
-        r"\bcritici[sz]|\bcondemn|\bdismiss|\boppos(?:e|es|ed)\b",
+        _any_word(english.NEGATIONS) + "|" + english.CONTRACTED_NEGATION,
+        english.REJECTION_PATTERN,
     ),
 }
-_CONDITION = {
-    "de": r"\bsobald\b|\bfalls\b|\bsofern\b|\bwenn\b|\bim fall(?:e)? (?:eines|einer)\b|"
-    r"\bnach (?:einem|einer)\b|\bvor (?:einem|einer)\b|\bunter der bedingung",
-    "en": r"\bif\b|\bonce\b(?! (?:again|more))|\bin the event of\b|\bin case of\b|"
-    r"\bas soon as\b|\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b",
-}
-_ORDER = {
-    "de": [
-        ("before", r"\bbevor\b|\bvor (?:dem|der|einem|einer|seinem|seiner|ihrem)\b"),
-        ("after", r"\bnachdem\b|\bnach (?:dem|der|einem|einer|seinem|seiner)\b"),
-    ],
-    "en": [("before", r"\bbefore\b|\bprior to\b"), ("after", r"\bafter\b")],
-}
-_LOCATIVE = {
-    "de": frozenset({"in", "im", "am", "bei", "beim"}),
-    "en": frozenset({"in", "at", "inside", "within"}),
-}
+_CONDITION = {"de": german.CONDITION_PATTERN, "en": english.CONDITION_PATTERN}
+_ORDER = {"de": german.ORDER_PATTERNS, "en": english.ORDER_PATTERNS}
+_LOCATIVE = {"de": german.LOCATIVE_PREPOSITIONS, "en": english.LOCATIVE_PREPOSITIONS}
 # A word after one of these opens a sentence (capitalised whether or not it is a name).
 _OPENERS = frozenset('.:!?"“„«»')
 # A name right after one of these is a place ("in Dornbach", "aus Wien", "to Lisbon").
-_PLACE_PREPOSITIONS = {
-    "de": frozenset("in im nach aus".split()),
-    "en": frozenset("in at from to into".split()),
-}
+_PLACE_PREPOSITIONS = {"de": german.PLACE_NAME_PREPOSITIONS, "en": english.PLACE_NAME_PREPOSITIONS}
 # Names read from the text are entities with this prefix and their last word's name key.
 NAME = "name:"
-_DE_ACCUSATIVE = frozenset({"die", "den", "das"})
-_DE_AUF_DATIVE = re.compile(r"^(dem|der|einem|einer|benachbart\w*)$")
-_DIRECTIONAL = {"de": frozenset({"nach", "ins"}), "en": frozenset({"to", "into", "towards"})}
-_PASSIVE = re.compile(r"\b(wurde|wurden|worden|was|were|been|became|become)\b")
-_FRAGMENT_WORDS = frozenset(
-    """in on at by of from since until the a an every each all about around some im am um
-    von vom seit bis der die das den dem des ein eine jeden jede jedem rund etwa day days
-    week weeks month months year years night nights morning evening daily""".split()
-)
-# Lower-case words spelled alike in both languages.
-_BOTH_LANGUAGES = frozenset("also will hand plan rest kind fast warm arm elf".split())
-_PASSIVE_AGENT = re.compile(r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b")
+_DE_AUF_DATIVE = re.compile(german.AUF_LOCATIVE_PATTERN)
+_DIRECTIONAL = {"de": german.DIRECTIONAL_PREPOSITIONS, "en": english.DIRECTIONAL_PREPOSITIONS}
+_PASSIVE = re.compile(_any_word(german.PASSIVE_AUXILIARIES | english.PASSIVE_AUXILIARIES))
+_FRAGMENT_WORDS = german.FRAGMENT_WORDS | english.FRAGMENT_WORDS
+_PASSIVE_AGENT = re.compile(german.PASSIVE_AGENT_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -513,7 +439,6 @@ class Text:
                 and (
                     t.w in _SPLIT_ALWAYS[self.language]
                     or (t.w in _SPLIT_AFTER_COMMA[self.language] and previous == ",")
-                    or (self.language == "en" and t.w in _SPLIT_EN)
                 )
             )
             if cut and parts[-1]:
@@ -541,7 +466,7 @@ class Text:
         for t in self.tokens[k + 1 :]:
             if t.kind == "punct" and t.raw in stops:
                 break
-            if t.w in ("sondern", "but", "aber", "doch"):
+            if t.w in _CONTRAST:
                 break
             if lexical and self.language == "de" and t.w == particle:
                 break
@@ -677,7 +602,9 @@ class Text:
         return out
 
     def orders(self) -> set[str]:
-        return {key for key, pattern in _ORDER[self.language] if re.search(pattern, self.low)}
+        return {
+            key for key, pattern in _ORDER[self.language].items() if re.search(pattern, self.low)
+        }
 
     def times(self) -> set[str]:
         lex = lexicon()
@@ -691,7 +618,7 @@ class Text:
 
     def speakers(self, lex: Lexicon) -> tuple[set[str], set[int]]:
         """Who the text says spoke, and the tokens of those speech frames."""
-        speech = _SPEECH_DE if self.language == "de" else _SPEECH_EN
+        speech = _SPEECH[self.language]
         found: set[str] = set()
         frame: set[int] = set()
         for t in self.tokens:
@@ -833,7 +760,7 @@ class Text:
             nxt = self.tokens[t.i + 1].w if t.i + 1 < len(self.tokens) else ""
             if t.w in _LOCATIVE[self.language]:
                 kind = "loc"
-                if self.language == "de" and nxt in _DE_ACCUSATIVE:
+                if self.language == "de" and nxt in german.ACCUSATIVE_ARTICLES:
                     kind = "dir"
             elif self.language == "de" and t.w == "auf" and _DE_AUF_DATIVE.match(nxt):
                 kind = "loc"
@@ -1061,7 +988,7 @@ class MeaningCheck:
             and t.raw.islower()
             and len(t.w) >= 4
             and t.w in quoted
-            and t.w not in _BOTH_LANGUAGES
+            and t.w not in german.SHARED_WITH_ENGLISH
         ]
         return (
             [f"language: German words left untranslated ({', '.join(left)})"]

@@ -30,7 +30,19 @@ PREPOSITIONS = _words(
     "about above after against at before between by during for from in into of on over since "
     "to towards under with without"
 )
+# Prepositions whose noun is no clause's subject (see german.GOVERNING_WORDS): those the
+# meaning check was measured with.
+GOVERNING_WORDS = PREPOSITIONS - _words("above during over since under without")
 PLACE_PREPOSITIONS = _words("in at from to")
+# Those after which a name is a place ("in Dornbach", "to Lisbon").
+PLACE_NAME_PREPOSITIONS = PLACE_PREPOSITIONS | _words("into")
+# Those that place a claim ("in Vienna"), and those that give its direction ("to Kyiv").
+LOCATIVE_PREPOSITIONS = _words("in at inside within")
+DIRECTIONAL_PREPOSITIONS = _words("to into towards")
+# Conjunctions of contrast: a negated phrase ends at one ("not A but B").
+CONTRAST_CONJUNCTIONS = _words("but")
+# Words that open a clause of their own: where a sentence is cut into claims.
+CLAUSE_BREAKS = CONTRAST_CONJUNCTIONS | _words("that after before once if because while which when")
 # "What did Smith say else …": words a question puts after the name it asks about.
 PARTICLES = _words("else")
 CAUSAL_WORDS = frozenset({"because", "due to", "since", "so that", "in order to", "reason"})
@@ -49,6 +61,8 @@ TITLES = _words("mr mrs ms dr")
 # --- Pronouns ----------------------------------------------------------------------------
 
 PERSON_PRONOUNS = _words("he she him")
+# The same, possessives and "they": words that point back at a person named before.
+PERSON_REFERENCES = PERSON_PRONOUNS | _words("his her they")
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f"}
 SUBJECT_PRONOUNS = _words("he she it they")
 FIRST_PERSON_SUBJECTS = _words("i we")
@@ -91,7 +105,39 @@ MODAL_FORMS = _words("will can could should would may must")
 # The forms news text reports with: not the lemmas ("state", "claim" are as often nouns) nor
 # the bare participle ("a letter written by …").
 REPORTED_FORMS = frozenset(f for forms in REPORTING_VERBS.values() for f in forms) - {"written"}
+# The forms that frame a sentence as someone's words ("Brunner said"): the meaning check reads
+# its speaker by them.
+SPEECH_FORMS = _words(
+    "said says say told tells stated announced warned wrote added explained stressed emphasised "
+    "emphasized promised recalled claimed declared insisted noted reported argued spoke"
+)
+# Past forms of "be" and "become": a sentence with one may be passive ("was elected") and need
+# not name who acts first.
+PASSIVE_AUXILIARIES = _words("was were been became become")
 NEGATIONS = _words("not no never neither nor none nothing without")
+
+# --- Claims: regexes over lower-case text (the meaning check, see german.py) -------------
+
+POSSIBLE_PATTERN = (
+    r"\bcould\b|\bcan\b|\bmay\b|\bmight\b|\bpossibly\b|\b(?:is|are|was|were|be) possible\b|"
+    r"\bprospect\b|\bhop(?:e|es|ed|ing)\b|\bconsider|\bperhaps\b|\bpotentially\b|\ballegedly\b"
+)
+INTENDED_PATTERN = (
+    r"\bwants?\b|\bwanted\b|\bplan(?:s|ned|ning)?\b|\bintend|\baim(?:s|ed)?\b|\bexpect|\bshould\b|"
+    r"\bwould\b|\bready\b|\bwilling\b|\bgoing to\b|\b(?:is|are|was|were) to\b|\bpromis|\bset to\b|"
+    r"\bsupposed\b|\bmust\b"
+)
+# The negation contracted onto a verb ("don't", "won't").
+CONTRACTED_NEGATION = r"n't\b"
+REJECTION_PATTERN = (
+    r"\breject|\brefus|\bden(?:y|ies|ied)\b|\brul(?:e|es|ed|ing) out\b|\bdeclin|\bcritici[sz]|"
+    r"\bcondemn|\bdismiss|\boppos(?:e|es|ed)\b"
+)
+CONDITION_PATTERN = (
+    r"\bif\b|\bonce\b(?! (?:again|more))|\bin the event of\b|\bin case of\b|\bas soon as\b|"
+    r"\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b"
+)
+ORDER_PATTERNS = {"before": r"\bbefore\b|\bprior to\b", "after": r"\bafter\b"}
 
 # --- Nouns -------------------------------------------------------------------------------
 
@@ -120,6 +166,21 @@ STOPWORDS = _words(
     our out over said say says she so some than that the their them then there these they
     this those to up was we were what when where which while who whom whose why will with
     would you your doing tell told many much
+    """
+)
+# Words that carry no claim (see german.CLAIM_STOPWORDS).
+CLAIM_STOPWORDS = _words(
+    """
+    the a an and or is are was were be been being has have had with of to in on for about at
+    by from as it its this that these those they their them he she his her we our there
+    also than then which who whom while into onto very mainly more most any all
+    """
+)
+# Lower-case words of a bare answer besides names and numbers ("in September", "every day").
+FRAGMENT_WORDS = _words(
+    """
+    in on at by of from since until the a an every each all about around some day days week
+    weeks month months year years night nights morning evening daily
     """
 )
 # Words that tell a short question is English (see german.LANGUAGE_MARKERS).

@@ -1,8 +1,8 @@
 """German word tables: general knowledge of the language, nothing of any article.
 
 Each table is written once; the analysers import it (question analysis, attribution, names,
-keyword search, answer types, dates). Words are lower case unless a table says otherwise;
-tables of forms say why they list forms rather than lemmas.
+keyword search, answer types, dates, the meaning check). Words are lower case unless a table
+says otherwise; tables of forms say why they list forms rather than lemmas.
 """
 
 from __future__ import annotations
@@ -41,12 +41,27 @@ INDEFINITE_ARTICLES = _words("ein eine einer eines einem einen")
 ARTICLES = DEFINITE_ARTICLES | INDEFINITE_ARTICLES
 # Articles that mark no subject ("Den Plan kritisierte …"): dative, accusative, genitive.
 OBLIQUE_ARTICLES = _words("den dem des einen einem eines")
+# After "in", these articles make a direction ("in die Ukraine"), not a place ("im Land").
+ACCUSATIVE_ARTICLES = _words("die den das")
 PREPOSITIONS = _words(
     "an auf aus bei bis durch für gegen hinter in mit nach neben ohne seit über um unter von "
     "vor während wegen zu zwischen am ans aufs beim im ins vom zum zur"
 )
+# Prepositions and genitive articles: the noun after one is no clause's subject ("mit
+# Haberl", "des Ministers"), and a negated phrase ends at one.
+GOVERNING_WORDS = _words(
+    "von vom des mit auf an für über bei beim nach aus gegen zwischen durch um unter in im "
+    "zu zum zur eines"
+)
 # Prepositions of place and direction: "in Wien", "nach Berlin", "aus der Ukraine".
 PLACE_PREPOSITIONS = _words("in im nach aus bei beim auf an vor über")
+# Those after which a name is a place ("in Dornbach", "aus Wien"), not a person ("bei Haberl").
+PLACE_NAME_PREPOSITIONS = _words("in im nach aus")
+# Those that place a claim ("in Wien", "beim Gipfel"), and those that give its direction.
+LOCATIVE_PREPOSITIONS = _words("in im am bei beim")
+DIRECTIONAL_PREPOSITIONS = _words("nach ins")
+# After "auf", a dative or "benachbart-" places ("auf dem Gebiet"): a regex over one word.
+AUF_LOCATIVE_PATTERN = r"^(dem|der|einem|einer|benachbart\w*)$"
 # "dazu", "darüber": a preposition standing for something said before.
 PRONOMINAL_ADVERBS = _words("dazu darüber davon damit dabei daran darauf dafür dagegen darin")
 # Particles a question puts after the name it asks about ("Was sagte Müller denn genau …").
@@ -61,6 +76,14 @@ SUBORDINATORS = _words(
     "dass ob weil wenn obwohl nachdem bevor sodass damit falls sofern indem während als "
     "der die das dem den deren dessen welche welcher welches wo wie"
 )
+# Words that open a clause of their own wherever they stand ("nicht A, sondern B"), and those
+# that do after a comma ("…, dass er", "…, aber"): where a sentence is cut into claims.
+CLAUSE_BREAKS = _words("sondern jedoch")
+COMMA_CLAUSE_OPENERS = _words("dass nachdem bevor wodurch weil sobald falls wenn doch aber")
+# Conjunctions of contrast: a negated phrase ends at one ("nicht A, sondern B").
+CONTRAST_CONJUNCTIONS = _words("sondern aber doch")
+# Words the speaker's name follows ("laut Brunner", "…, so Brunner").
+SOURCE_MARKERS = _words("laut so")
 # Words that give a reason ("weil", "wegen", "deshalb", "aus diesem Grund").
 CAUSAL_WORDS = _words("weil da denn wegen aufgrund angesichts damit daher deshalb grund")
 QUESTION_WORDS = _words(
@@ -86,6 +109,8 @@ OPENING_WORDS = _words(
 
 # Third person singular for a person named before ("er", "ihn"; "sie" is also plural).
 PERSON_PRONOUNS = _words("er sie ihm ihn")
+# The same and the possessives: words that point back at a person named before ("dass er").
+PERSON_REFERENCES = PERSON_PRONOUNS | _words("sein seine seinem seinen seiner")
 # Subjects of a follow-up question ("Was sagte er dazu?"): whose words, the conversation says.
 SUBJECT_PRONOUNS = _words("er sie es")
 # The gender a third-person pronoun asks of the person it means ("sie" may be plural too).
@@ -218,6 +243,15 @@ QUESTION_REPORTING_FORMS = {
     "antworten": ("antwortete", "geantwortet"),
     "erwidern": ("erwiderte",),
 }
+# Reporting verb forms that frame a sentence as someone's words ("sagte Brunner", "Brunner
+# erklärte"): the meaning check reads its speaker by them, without a lemmatiser.
+SPEECH_FORMS = _words(
+    "sagte sagt sagten sage erklärte erklärt erklärten betonte betont schrieb schreibt warnte "
+    "meinte teilte kündigte versprach versprochen forderte bekräftigte erinnerte berichtete "
+    "sprach äußerte hieß"
+)
+# Separable verb particles closing a clause ("tritt … zurück"): they belong to its verb.
+SEPARABLE_PARTICLES = _words("ab an aus zu zurück vor mit ein auf fest teil")
 # Subjunctive I, the mood of reported speech: "sein" and the auxiliaries and modals, and
 # common verbs whose form the stem + e rule misses or HanTa does not tag ("handele").
 SUBJUNCTIVE_I = _words(
@@ -233,7 +267,42 @@ AUXILIARY_FORMS = _words(
     "ist sind hat haben hatte hatten wird werden wurde wurden war waren gibt gab"
 )
 MODAL_FORMS = _words("kann können soll sollen will wollen darf dürfen muss müssen")
+# Past forms of the passive auxiliary: a sentence with one ("wurde gewählt") need not name who
+# acts first; a passive names them after "von" ("wird von Haberl vertreten", a regex).
+PASSIVE_AUXILIARIES = _words("wurde wurden worden")
+PASSIVE_AGENT_PATTERN = r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b"
 NEGATIONS = _words("nicht kein keine keinen keinem keiner keines nie niemals nichts weder")
+
+# --- Claims: regexes over lower-case text (the meaning check) ----------------------------
+
+# Modality: possible ("könnte", "vielleicht", "erwägt"), and intended, planned or expected
+# ("will", "soll", "geplant"); anything else is stated as fact.
+POSSIBLE_PATTERN = (
+    r"\bkönn(?:te|ten|e|en)?\b|\bkann\b|\bmöglicherweise\b|\beventuell\b|\bvielleicht\b|"
+    r"\bin aussicht\b|\bhofft?\b|\bhoffen\b|\berwäg|\bdenkbar\b|\bangedacht\b|\bvorstell|"
+    r"\bmöglich\b|\bangeblich\b"
+)
+INTENDED_PATTERN = (
+    r"\bwill\b|\bwoll(?:en|te|ten|e)?\b|\bplan(?:t|en|te|ten)\b|\bgeplant\b|"
+    r"\bsoll(?:en|e|te|ten)?\b|\bbereit\b|\berwartet\b|\bbeabsichtig|\bvorgesehen\b|\bversproch|"
+    r"\bversprach"
+)
+# Verbs that negate what they take ("lehnte … ab", "schloss … aus", "kritisierte").
+REJECTION_PATTERN = (
+    r"\blehn(?:t|en|te|ten)\b(?=[^.;:]*\bab\b)|\babgelehnt|\bablehn|\bbestr(?:e|i)it|"
+    r"\bschlo(?:ss|ß)\b(?=[^.;:]*\baus\b)|\bausgeschlossen|\bausschließ|\bverweiger|"
+    r"\bzurückgewiesen|\bkritisier|\bverurteil|\bdementier"
+)
+# A condition: "sobald", "falls", "im Falle eines", "nach einem", "unter der Bedingung".
+CONDITION_PATTERN = (
+    r"\bsobald\b|\bfalls\b|\bsofern\b|\bwenn\b|\bim fall(?:e)? (?:eines|einer)\b|"
+    r"\bnach (?:einem|einer)\b|\bvor (?:einem|einer)\b|\bunter der bedingung"
+)
+# Order in time: before ("bevor", "vor dem …") and after ("nachdem", "nach dem …").
+ORDER_PATTERNS = {
+    "before": r"\bbevor\b|\bvor (?:dem|der|einem|einer|seinem|seiner|ihrem)\b",
+    "after": r"\bnachdem\b|\bnach (?:dem|der|einem|einer|seinem|seiner)\b",
+}
 
 # --- Nouns -------------------------------------------------------------------------------
 
@@ -328,6 +397,25 @@ STOPWORDS = _words(
     wodurch worauf worum wovon
     """
 )
+# Words that carry no claim: the meaning check compares a sentence with its quote by the rest
+# (articles, auxiliaries, pronouns, prepositions, conjunctions, fillers like "etwa").
+CLAIM_STOPWORDS = _words(
+    """
+    der die das den dem des ein eine einen einem einer eines und oder ist sind war waren
+    sei seien wird werden wurde wurden worden hat haben hatte hatten habe mit von zu zum zur
+    im in auf für über bei beim nach aus sich auch noch dazu es als an am um so wie dass
+    diese dieser dieses dies diesen er sie ihr ihre ihren ihrem sein seine seiner seinem
+    seinen wir uns man nur mehr etwa zudem daran darum damit dabei aber doch jedoch sondern
+    allem vor durch gegen unter zwischen insgesamt zugleich danach zuvor parallel
+    """
+)
+# Lower-case words of a bare answer besides names and numbers ("im September", "rund 40",
+# "jeden Tag"): none is a verb, so the answer claims no action.
+FRAGMENT_WORDS = _words(
+    "in im am um von vom seit bis der die das den dem des ein eine jeden jede jedem rund etwa"
+)
+# German words English spells alike: in an English sentence they are English ("also", "will").
+SHARED_WITH_ENGLISH = _words("also will hand plan rest kind fast warm arm elf")
 # Words that tell a short question is German: function words, question words, the reporting
 # verbs and time words questions use. Not the stopwords: those include words English spells
 # alike ("also", "will", "in"), which would tip an English question.
