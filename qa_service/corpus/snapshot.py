@@ -367,6 +367,7 @@ class CorpusSnapshots:
         self._lock = threading.Lock()  # one build at a time
         self._checked_at = 0.0
         self._building = False
+        self._read: dict[str, tuple[str, Document]] = {}  # id -> (index key, document)
 
     def current(self) -> CorpusSnapshot:
         snapshot = self._current
@@ -392,6 +393,19 @@ class CorpusSnapshots:
         finally:
             self._building = False
 
+    def _read_documents(self) -> list[Document]:
+        """The store's documents; one read for an earlier build under the same index key is
+        not read again (the 1,017 GNAD and seed articles took ~0.9 s of every rebuild)."""
+        read = {}
+        for info in self.store.list_documents():
+            known = self._read.get(info.id)
+            if known is not None and info.index_key and known[0] == info.index_key:
+                read[info.id] = known
+            elif (doc := self.store.get_document(info.id)) is not None:
+                read[info.id] = (info.index_key, doc)
+        self._read = read
+        return [doc for _, doc in read.values()]
+
     def _rebuild(self) -> CorpusSnapshot:
         with self._lock:
             fingerprint = self.store.fingerprint()
@@ -401,11 +415,7 @@ class CorpusSnapshots:
             snapshot = self.cache.load(fingerprint) if self.cache else None
             how = "loaded"
             if snapshot is None:
-                documents = [
-                    d
-                    for info in self.store.list_documents()
-                    if (d := self.store.get_document(info.id)) is not None
-                ]
+                documents = self._read_documents()
                 snapshot = build_snapshot(
                     fingerprint, self.store.all_chunks(), documents, previous=self._current
                 )

@@ -89,18 +89,26 @@ def test_a_cache_that_cannot_be_written_still_answers(tmp_path, ingested, caplog
 
 
 def test_a_rebuild_reads_only_the_documents_that_changed(ingested, monkeypatch) -> None:
-    """Attribution is the costly part of a rebuild: unchanged documents keep their units."""
-    _, _, service = ingested
+    """Attribution is the costly part of a rebuild: unchanged documents keep their units, and
+    are not fetched from the store again; a rewritten one is read again."""
+    _, store, service = ingested
     before = service.snapshots.current()
     read = []
     real = snapshot_module.read_sentences
     monkeypatch.setattr(snapshot_module, "read_sentences", lambda d: read.append(d.id) or real(d))
+    fetched = _counting_reads(store, monkeypatch)
     report = service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
     after = service.snapshots.current()
-    assert read == [report.doc_id]
+    assert read == fetched == [report.doc_id]
     (old_id,) = before.documents
     assert after.sentences[old_id] is before.sentences[old_id]
     assert len(after.sentences[report.doc_id]) == len(before.sentences[old_id])
+
+    fetched.clear()
+    rewritten = service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Lettland").encode())
+    assert rewritten.status == "updated" and rewritten.doc_id == report.doc_id
+    assert fetched == [report.doc_id]
+    assert "Lettland" in service.snapshots.current().documents[report.doc_id].text
 
 
 def _counting_reads(store, monkeypatch) -> list[str]:

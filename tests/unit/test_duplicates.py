@@ -1,0 +1,71 @@
+"""Near-duplicate groups: copies with small edits group, other sentences on the topic do not,
+and the prefix-filtered join finds exactly the pairs a comparison of every pair finds."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from qa_service.corpus.attribution import SentenceUnit
+from qa_service.corpus.duplicates import (
+    MIN_WORDS,
+    THRESHOLD,
+    jaccard,
+    near_duplicate_groups,
+    shingles,
+)
+
+
+def units(*texts: str) -> list[SentenceUnit]:
+    return [SentenceUnit(f"doc-{i}", 0, 0, len(t), t) for i, t in enumerate(texts)]
+
+
+def grouped(found: dict[int, tuple[SentenceUnit, ...]]) -> set[frozenset[str]]:
+    return {frozenset(u.doc_id for u in members) for members in found.values()}
+
+
+def test_an_edited_copy_groups_and_a_sentence_on_the_same_topic_does_not():
+    found = near_duplicate_groups(
+        units(
+            "Die Landesrätin Hanna Quendlinger kündigte am Montag in Lorbach neue Radwege an.",
+            "Die Landesrätin Hanna Quendlinger (52) kündigte am Montag in Lorbach neue Radwege an.",
+            "Die Landesrätin Hanna Quendlinger sprach am Montag in Lorbach über neue Busse.",
+            "Neue Radwege",
+            "Neue Radwege",
+        )
+    )
+    assert grouped(found) == {frozenset({"doc-0", "doc-1"})}
+
+
+def _brute_force(sentences: list[SentenceUnit]) -> set[frozenset[str]]:
+    """Groups from every pair's Jaccard, joined transitively."""
+    long = [u for u in sentences if len(u.text.split()) >= MIN_WORDS]
+    groups = [{u.doc_id} for u in long]
+    for a, b in itertools.combinations(range(len(long)), 2):
+        if jaccard(shingles(long[a].text), shingles(long[b].text)) >= THRESHOLD:
+            ga = next(g for g in groups if long[a].doc_id in g)
+            gb = next(g for g in groups if long[b].doc_id in g)
+            if ga is not gb:
+                ga |= gb
+                groups.remove(gb)
+    return {frozenset(g) for g in groups if len(g) > 1}
+
+
+def test_the_join_finds_every_pair_a_comparison_of_all_pairs_finds():
+    """Sentences drawn from a small vocabulary and edited copies of them: many pairs near the
+    threshold on both sides, where an approximate search (MinHash LSH) missed some."""
+    rng = random.Random(7)
+    vocabulary = "rat stadt plan geld jahr woche bahn bau schule wald see berg land amt".split()
+    texts = []
+    for _ in range(80):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(4, 14))]
+        texts.append(" ".join(words))
+        for _ in range(rng.randint(0, 2)):
+            edited = list(words)
+            for _ in range(rng.randint(1, 4)):
+                edited[rng.randrange(len(edited))] = rng.choice(vocabulary)
+            texts.append(" ".join(edited))
+    sentences = units(*texts)
+    expected = _brute_force(sentences)
+    assert len(expected) > 10
+    assert grouped(near_duplicate_groups(sentences)) == expected
