@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
@@ -342,6 +343,23 @@ def _init_fields(cls: type) -> tuple[str, ...] | None:
 _OTHER_CODE_KEPT = 2
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while a snapshot is built.
+
+    A build allocates hundreds of thousands of containers, so the collector made full passes
+    over the whole heap, each holding the GIL for 0.1-0.25 s: a server answering on another
+    thread stalled that long, several times per rebuild (README, "Performance"). A snapshot
+    holds no reference cycles, and after the swap `gc.freeze()` keeps it out of later passes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _mtime(path: Path) -> float | None:
     try:
         return path.stat().st_mtime
@@ -416,15 +434,17 @@ class CorpusSnapshots:
             how = "loaded"
             if snapshot is None:
                 documents = self._read_documents()
-                snapshot = build_snapshot(
-                    fingerprint, self.store.all_chunks(), documents, previous=self._current
-                )
+                with _collector_paused():
+                    snapshot = build_snapshot(
+                        fingerprint, self.store.all_chunks(), documents, previous=self._current
+                    )
                 how = "built"
                 # Saved only if the store is still in the state the build began from: a write
                 # during the build may be in the documents read, not in the fingerprint.
                 if self.cache and self.store.fingerprint() == fingerprint:
                     self.cache.save(snapshot)
             self._current = snapshot
+            gc.freeze()  # the snapshot lives long: later collections need not walk it again
             self._checked_at = time.monotonic()
             log.info(
                 f"corpus snapshot {how}",

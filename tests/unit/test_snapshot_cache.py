@@ -4,6 +4,7 @@ or other code."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 import time
 
@@ -192,3 +193,37 @@ def test_a_snapshot_that_cannot_be_pickled_still_answers(ingested, monkeypatch, 
     assert snapshot.documents
     assert "corpus snapshot cache not written" in caplog.text
     assert list(settings.snapshots_dir.iterdir()) == []  # no temporary file left behind
+
+
+@pytest.fixture
+def collector_restored():
+    enabled = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if enabled:
+        gc.enable()
+
+
+def test_a_rebuild_pauses_the_collector_and_freezes_the_snapshot(
+    ingested, monkeypatch, collector_restored
+) -> None:
+    """A full collection during a build stalled asks on other threads for 0.1-0.25 s."""
+    _, _, service = ingested
+    seen = []
+    real = snapshot_module.build_snapshot
+    monkeypatch.setattr(
+        snapshot_module,
+        "build_snapshot",
+        lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k),
+    )
+    gc.unfreeze()
+    gc.enable()
+    assert service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    assert seen == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+
+    gc.disable()  # an application that runs without the collector keeps it off
+    assert service.ingest_bytes("drei.txt", ARTICLE.replace("Litauen", "Estland").encode())
+    assert seen == [False, False]
+    assert not gc.isenabled()
