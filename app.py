@@ -18,10 +18,15 @@ def create() -> FastAPI:
     """
     from qa_service.logging import configure_logging
     from qa_service.server import build_server
-    from qa_service.settings import apply_process_environment, let_waiting_threads_sleep
+    from qa_service.settings import (
+        apply_process_environment,
+        let_waiting_threads_sleep,
+        switch_threads_often,
+    )
 
     apply_process_environment()
     let_waiting_threads_sleep()
+    switch_threads_often()
     configure_logging()
     return build_server()
 

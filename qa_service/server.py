@@ -48,9 +48,14 @@ def serve(
     host: str | None = None, port: int | None = None, settings: Settings | None = None
 ) -> None:
     """Run uvicorn until interrupted; host and port default to QA_HOST and QA_PORT."""
-    from qa_service.settings import apply_process_environment, let_waiting_threads_sleep
+    from qa_service.settings import (
+        apply_process_environment,
+        let_waiting_threads_sleep,
+        switch_threads_often,
+    )
 
     let_waiting_threads_sleep()
+    switch_threads_often()
     import uvicorn
 
     from qa_service.logging import configure_logging, uvicorn_log_config

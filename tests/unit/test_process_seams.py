@@ -52,3 +52,16 @@ def test_answering_processes_let_waiting_threads_sleep(monkeypatch):
     monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
     let_waiting_threads_sleep()
     assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"  # what the user set wins
+
+
+def test_the_server_lets_a_waiting_thread_take_the_interpreter_sooner():
+    import sys
+
+    from qa_service.settings import SWITCH_INTERVAL, switch_threads_often
+
+    before = sys.getswitchinterval()
+    try:
+        switch_threads_often()
+        assert sys.getswitchinterval() == SWITCH_INTERVAL < before
+    finally:
+        sys.setswitchinterval(before)
