@@ -8,7 +8,8 @@ threshold is measured on the sample corpus (every pair above 0.2, read by hand):
 small edits (a name spelt another way, an age added in brackets, an added clause) score
 0.41-1.0, different sentences on the same topic 0.36 and below, so 0.4 splits them.
 datasketch's MinHash LSH (64 permutations) did this before: on the 22,667 sentence units of
-the 1,017 GNAD and seed articles it took 5.6-6.6 s against 1.1 s and missed 15 of 45 groups.
+the 1,017 GNAD and seed articles it took 5.6-6.6 s against 1.1 s and found 30 of the 45
+groups whole, 2 in part and 13 not at all.
 """
 
 from __future__ import annotations
