@@ -28,6 +28,10 @@ CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa
 MAX_TRANSLATIONS = 12  # per English word, in the dictionary's order
 _NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
 _WORD = re.compile(r"^[^\W\d_][\w-]*$")
+# The dictionary's stand-ins for a verb's objects ("etw. erkennen :: to detect sth.", "sich
+# erinnern :: to remember"): without them a transitive verb is the single word it is.
+_OBJECTS = re.compile(r"(?<!\S)(?:etw|jdn|jdm|jds|jd|sth|sb)\.(?!\S)|(?<!\S)(?:sich|oneself)(?!\S)")
+_FORMAT = 2  # of the cached entries: bump when `parse` changes
 
 
 def parse(lines: Iterable[str]) -> dict[str, list[str]]:
@@ -54,7 +58,7 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
 def _single_words(part: str, english: bool = False) -> list[str]:
     words = []
     for synonym in _NOTES.sub(" ", part).split(";"):
-        w = " ".join(synonym.split())
+        w = " ".join(_OBJECTS.sub(" ", synonym).split())
         if english and w.startswith("to "):
             w = w[3:]
         if _WORD.match(w):
@@ -87,7 +91,7 @@ class Dictionary:
                 extra={"path": str(self.source)},
             )
             return {}
-        return parsed_with_cache(self.source, self.cache_dir, "dictionary", parse)
+        return parsed_with_cache(self.source, self.cache_dir, f"dictionary{_FORMAT}", parse)
 
 
 def parsed_with_cache(

@@ -83,6 +83,10 @@ Verkehr {m} | Verkehre {pl} :: traffic; transport
 Soldat {m} | Soldaten {pl} :: soldier | soldiers
 Truppe {f}; Soldaten {pl} :: troops
 Bank {f}; Ufer {n} :: bank
+etw. entdecken; etw. nachweisen {vt} | entdeckt :: to detect sth. | detected
+sich erinnern {vr} :: to remember
+jdm. etw. geben :: to give sb. sth.
+sich ein Bild machen :: to get a picture of oneself
 """
 
 
@@ -105,6 +109,17 @@ def test_english_words_become_groups_of_german_terms(dictionary):
     ]
     # A capitalised word the list knows stands for its translations and for itself.
     assert keyword_groups("Who leads the Bank?", dictionary)[-1] == tokenize("Bank Ufer")
+
+
+def test_transitive_and_reflexive_verbs_are_single_words(dictionary):
+    # The dictionary writes a verb with stand-ins for its objects ("etw.", "sth.", "sich"):
+    # these verbs were dropped as phrases, so "detect" found nothing.
+    assert dictionary.translations("detect") == tokenize("entdecken nachweisen")
+    assert dictionary.translations("detected") == tokenize("entdeckt")
+    assert dictionary.translations("remember") == tokenize("erinnern")
+    assert dictionary.translations("give") == tokenize("geben")
+    # A phrase stays a phrase after its stand-ins go: no single word of it is a translation.
+    assert dictionary.translations("picture") == []
 
 
 def test_group_scores_count_a_word_once_by_its_best_term():
