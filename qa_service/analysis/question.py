@@ -113,6 +113,28 @@ def _asks_yes_no(question: str, language: Language) -> bool:
 _QUESTION_WORDS = german.QUESTION_WORDS | english.QUESTION_WORDS | {"und", "and"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
+Amount = Literal["money", "percent"]
+# Only these types ask for an amount: "What did X say about the price?" asks for words.
+_AMOUNT_TYPES = ("how_many", "what", "how")
+_AMOUNTS: list[tuple[Amount, re.Pattern[str]]] = [
+    (
+        "money",
+        re.compile(f"{german.MONEY_QUESTION_PATTERN}|{english.MONEY_QUESTION_PATTERN}", re.I),
+    ),
+    (
+        "percent",
+        re.compile(f"{german.PERCENT_QUESTION_PATTERN}|{english.PERCENT_QUESTION_PATTERN}", re.I),
+    ),
+]
+
+
+def _amount(question: str, qtype: QuestionType) -> Amount | None:
+    """The amount a question asks for: "Wie viel hat der Umbau gekostet?" a sum of money,
+    "What share of the vote did the party get?" a share."""
+    if qtype not in _AMOUNT_TYPES:
+        return None
+    return next((kind for kind, pattern in _AMOUNTS if pattern.search(question)), None)
+
 
 @dataclass(frozen=True)
 class QuestionAnalysis:
@@ -124,6 +146,7 @@ class QuestionAnalysis:
     names: tuple[str, ...] = ()  # every name in the question, the speaker's too
     topic: tuple[str, ...] = ()  # content tokens (stemmed), without the speaker and dates
     time: TimeRange = TimeRange()
+    amount: Amount | None = None  # a how-much or what question after a sum or a share
 
     @property
     def subject(self) -> str | None:
@@ -260,4 +283,5 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
     skip = set(tokenize(speaker or "")) | set(tokenize(time.expression or ""))
     skip |= set(tokenize(" ".join(_SAY)))
     topic = tuple(dict.fromkeys(t for t in tokenize(text) if t not in skip))
-    return QuestionAnalysis(language, qtype, speaker, tuple(names), topic, time)
+    amount = _amount(text, qtype)
+    return QuestionAnalysis(language, qtype, speaker, tuple(names), topic, time, amount)

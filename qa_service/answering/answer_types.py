@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from qa_service.analysis.question import QuestionType
+from qa_service.analysis.question import Amount, QuestionType
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import is_name_word, looks_like_noun
 from qa_service.lang import english, german
@@ -55,6 +55,22 @@ _PLACE = re.compile(
     rf"(?:{_alternatives(german.DEFINITE_ARTICLES - {'des'} | {'the'})})?\s*"
     r"(?:[a-zäöü]+e[nrm]?\s+)?[A-ZÄÖÜ][\w-]+"
 )
+_NUMBER_WORDS = _alternatives(german.NUMBER_WORDS | english.NUMBER_VALUES.keys())
+# A sum of money: a number, perhaps a magnitude, a currency ("3,5 Mio. Euro", "zwei
+# Milliarden Dollar", "20 euros"), or a currency sign before a number ("€ 20", "$5").
+_MONEY = re.compile(
+    rf"[€$£]\s?\d|(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))\s*"
+    rf"(?:(?:{_alternatives(german.MAGNITUDES | english.MAGNITUDES)})\.?\s+)?"
+    rf"(?:{_alternatives(german.CURRENCIES | english.CURRENCIES)}|€|\$|£|chf|eur|usd)(?!\w)",
+    re.IGNORECASE,
+)
+# A share: a per cent, a fraction in words ("die Hälfte").
+_PERCENT = re.compile(
+    r"\d[\d.,]*\s*(?:%|prozent\w*|percent|per cent)"
+    rf"|\b(?:{_alternatives(german.FRACTIONS | english.FRACTIONS)})\b",
+    re.IGNORECASE,
+)
+_AMOUNTS: dict[Amount, re.Pattern[str]] = {"money": _MONEY, "percent": _PERCENT}
 # A reason: a causal word, or a purpose ("um … zu").
 _REASON = re.compile(
     rf"\b(?:{_alternatives(german.CAUSAL_WORDS | english.CAUSAL_WORDS)}"
@@ -88,13 +104,17 @@ def fits(
     unit: SentenceUnit,
     asked: Collection[str] = (),
     people: Sequence[str] = (),
+    amount: Amount | None = None,
 ) -> bool:
     """Does `unit` hold what a question of type `qtype` asks for, beyond the `asked` words
     (the question's names, compared folded: "Bruggenau" is "Brüggenau")? "Who is directing
     Die Quelle in Bruggenau?" wants a person, not the play's name; "Where did X die?" a place
     other than one it names. `people`: the names of the persons the sentence's article
-    names."""
+    names. `amount`: the question asks for a sum of money or a share, which the sentence must
+    state ("Wie viel kostete der Umbau?" is not answered by "Der Umbau dauerte drei Jahre")."""
     text = unit.text
+    if amount is not None:
+        return bool(_AMOUNTS[amount].search(text))
     asked = {fold(w) for w in asked}
     if qtype == "when":
         return unit.section_time is not None or bool(_WHEN.search(text))
@@ -112,12 +132,15 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 NEAR = 4  # words: "Die Studie befragte 1.200 Personen", not a number two clauses away
 
 
-def near(qtype: QuestionType, text: str, terms: Collection[str]) -> bool:
+def near(
+    qtype: QuestionType, text: str, terms: Collection[str], amount: Amount | None = None
+) -> bool:
     """Does the kind of thing a when/how-many/where question asks for stand within `NEAR`
     words of one of the question's words (index tokens)? "Wie viele Menschen soll das Lager
     aufnehmen?" wants a number next to "Menschen", not any number of the article. Other
-    questions ask for no such kind: every sentence has it, as with `fits`."""
-    kind = _KINDS.get(qtype)
+    questions ask for no such kind: every sentence has it, as with `fits`. An `amount` is the
+    kind when the question asks for one."""
+    kind = _AMOUNTS[amount] if amount is not None else _KINDS.get(qtype)
     if kind is None:
         return True
     if not terms:

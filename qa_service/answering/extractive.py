@@ -195,6 +195,7 @@ class ExtractiveAnswerer:
             speaker_asked=analysis.type == "said_what" and analysis.speaker is not None,
             coverage=coverage,
             uncovered=uncovered,
+            amount=analysis.amount is not None,
         )
         return candidates, facts
 
@@ -367,8 +368,12 @@ class ExtractiveAnswerer:
                 "names_window": _name_share(spellings, window),
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
                 "ends": float(c.ends),
-                "fits": float(answer_types.fits(analysis.type, c.unit, asked, people(c.unit))),
-                "near": float(answer_types.near(analysis.type, c.unit.text, term_tokens)),
+                "fits": float(
+                    answer_types.fits(analysis.type, c.unit, asked, people(c.unit), analysis.amount)
+                ),
+                "near": float(
+                    answer_types.near(analysis.type, c.unit.text, term_tokens, analysis.amount)
+                ),
                 "reason": float(answer_types.prefers(analysis.type, c.unit)),
                 "speaker": float(c.unit.speaker is not None),
                 "speaker_match": float(key is not None and c.unit.speaker_key == key),

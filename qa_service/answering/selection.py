@@ -69,7 +69,9 @@ QUESTION_FEATURES = (
     "english",
     "speaker_asked",  # a said-what question with a speaker
     "candidates",  # log of the number of candidates
+    "amount_found",  # one of the best candidates states the sum or share asked for (1: none asked)
 )
+AMOUNT_AMONG = 5  # the best candidates looked at for the amount a question asks for
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class QuestionFacts:
     speaker_asked: bool = False
     coverage: float = 1.0
     uncovered: float = 0.0
+    amount: bool = False  # the question asks for a sum of money or a share
 
     def to_json(self) -> dict:
         return {k: round(v, 6) if isinstance(v, float) else v for k, v in vars(self).items()}
@@ -193,6 +196,10 @@ def question_features(
         "english": float(facts.english),
         "speaker_asked": float(facts.speaker_asked),
         "candidates": math.log(len(probabilities)),
+        # "Wie viel kostete …?" where no likely sentence names a sum: the articles do not say.
+        "amount_found": float(sentence_rows[order[:AMOUNT_AMONG], col["fits"]].max())
+        if facts.amount
+        else 1.0,
     }
     return np.asarray([values[f] for f in QUESTION_FEATURES], dtype=np.float64)
 

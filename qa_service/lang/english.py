@@ -156,6 +156,15 @@ NUMBER_VALUES = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
 }  # fmt: skip
+# Amounts (see german.py): a sum of money, a share.
+CURRENCIES = _words("euro euros dollar dollars franc francs pound pounds yen yuan rouble roubles")
+MAGNITUDES = _words("million millions billion billions thousand")
+FRACTIONS = _words("half third quarter")
+MONEY_QUESTION_PATTERN = (
+    r"\b(?:costs?|costing|price[sd]?|money|pay|paid|pays|ransom|revenues?|salar(?:y|ies)"
+    r"|earn\w*|spen[dt]\w*|worth|budgets?|fees?|wages?|euros?|dollars?|invest\w*)\b"
+)
+PERCENT_QUESTION_PATTERN = r"\b(?:percent\w*|per cent|share|proportion)\b"
 
 # --- Search and language detection ------------------------------------------------------
 

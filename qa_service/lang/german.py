@@ -371,6 +371,23 @@ NUMBER_WORDS = frozenset(NUMBER_VALUES) - {"ein", "einem"} | _words(
     "hundert tausend dutzend million millionen milliarde milliarden hälfte drittel viertel prozent"
 )
 
+# Amounts a question may ask for (`analysis.question.amount`) and a sentence may state
+# (`answering.answer_types`): a sum of money ("3,5 Millionen Euro", "€ 20") or a share
+# ("28,14 Prozent", "die Hälfte").
+CURRENCIES = _words("euro dollar franken pfund yen yuan rubel cent")
+MAGNITUDES = _words("mio mrd million millionen milliarde milliarden tausend")
+FRACTIONS = _words("hälfte drittel viertel")
+# The words of a question after a sum of money: what it costs or pays, a fee ("Preis" alone
+# is as often a prize: "Welchen Preis gewann der Film?").
+MONEY_QUESTION_PATTERN = (
+    r"\b(?:kost\w*|\w*(?:kauf|miet)s?preis(?:e[sn]?)?|\w*geld(?:e[rs]?|s)?|(?:be)?zahl(?:t|te|ten|en)"
+    r"|teuer\w*|\w*summen?|\w*betrag|\w*beträge|umsatz\w*|\w*gehalt|\w*gehälter|verdien\w*"
+    r"|\w*honorar\w*|\w*gebühr(?:en)?|\w*lohn|\w*löhne|\w*budget\w*|\w*investition(?:en)?|euro"
+    r"|dollar)\b"
+)
+# ... after a share: a per cent, a part.
+PERCENT_QUESTION_PATTERN = r"\b(?:\w*prozent\w*|\w*anteil\w*|quote)\b"
+
 
 def is_count(word: str) -> bool:
     """A number, in digits or words ("129", "2.000", "zwei")."""

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 
 from qa_service.analysis.dates import read_time
-from qa_service.answering.answer_types import fits
+from qa_service.answering.answer_types import fits, near
 from qa_service.answering.extractive import _name_share
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.lang import german
+from qa_service.retrieval.tokens import tokenize
 
 
 def _unit(text: str) -> SentenceUnit:
@@ -73,3 +74,23 @@ def test_who_and_where_want_more_than_the_question_names() -> None:
     # Where: a place the question does not already name (in any spelling).
     assert not fits("where", _unit("Die Premiere ist in Brüggenau."), asked)
     assert fits("where", _unit("Die Premiere ist in Basel."), asked)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "holds"),
+    [
+        ("Der Umbau kostete 3,5 Mio. Euro.", "money", True),
+        ("Die Stadt zahlte zwei Milliarden Dollar.", "money", True),
+        ("Tickets cost 20 euros.", "money", True),
+        ("Der Eintritt beträgt € 20.", "money", True),
+        ("Der Umbau dauerte drei Jahre.", "money", False),  # a number, but no sum
+        ("Es kamen 250 Angestellte.", "money", False),
+        ("Die Partei erreichte 28,14 Prozent.", "percent", True),
+        ("Die Hälfte der Befragten stimmte zu.", "percent", True),
+        ("Es kamen 250 Angestellte.", "percent", False),
+    ],
+)
+def test_an_amount_asked_for_must_be_stated(text: str, amount: str, holds: bool) -> None:
+    # "Wie viel kostete der Umbau?" is not answered by any number of the article.
+    assert fits("how_many", _unit(text), amount=amount) is holds
+    assert near("how_many", text, tokenize(text), amount=amount) is holds

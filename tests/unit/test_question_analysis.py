@@ -86,3 +86,21 @@ def test_a_role_of_a_place_or_body_is_asked_for_by_the_role() -> None:
         "What did Brunner, head of the party, say about Linz?", "en", dt.date(2026, 1, 1)
     )
     assert named.speaker == "Brunner"
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("Wie viel hat Novomatic für den Anteil bezahlt?", "money"),
+        ("How much did the clean-up cost?", "money"),
+        ("Welches Lösegeld verlangen die Entführer?", "money"),
+        ("Wie viel Prozent der Stimmen erhielt die Partei?", "percent"),
+        ("What share of the vote did the party get?", "percent"),
+        ("Wie viele Menschen kamen zur Demonstration?", None),
+        ("Welchen Preis gewann der Film?", None),  # a prize, not a price
+        ("What did the minister say about the costs?", None),  # asks for words
+    ],
+)
+def test_the_amount_a_question_asks_for(question: str, amount: str | None) -> None:
+    language = "en" if question.split()[0] in {"How", "What"} else "de"
+    assert analyse(question, language, dt.date(2026, 1, 5)).amount == amount

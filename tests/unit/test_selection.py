@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 
 from qa_service.answering.selection import (
+    AMOUNT_AMONG,
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     Logistic,
+    QuestionFacts,
     Selector,
+    question_features,
 )
 from qa_service.evaluation.train import _ranker, fit, read_rows
 
@@ -46,6 +49,18 @@ def test_the_model_prefers_what_the_question_asks_for():
         x = base.copy()
         x[SENTENCE_FEATURES.index(name)] += model.scale[SENTENCE_FEATURES.index(name)]
         assert model.probability(x[None, :])[0] > p0, name
+
+
+def test_an_amount_asked_for_counts_among_the_best_candidates_only():
+    """ "Wie viel kostete …?": whether one of the likeliest sentences states a sum."""
+    fits = SENTENCE_FEATURES.index("fits")
+    rows = np.zeros((AMOUNT_AMONG + 1, len(SENTENCE_FEATURES)))
+    rows[-1, fits] = 1.0  # only the least likely sentence names a sum
+    p = np.linspace(0.9, 0.1, len(rows))
+    found = QUESTION_FEATURES.index("amount_found")
+    assert question_features(p, rows, QuestionFacts(amount=True))[found] == 0.0
+    assert question_features(p[::-1], rows, QuestionFacts(amount=True))[found] == 1.0
+    assert question_features(p, rows, QuestionFacts(amount=False))[found] == 1.0
 
 
 def test_logistic_round_trips_through_json():
