@@ -83,6 +83,7 @@ def test_who_and_where_want_more_than_the_question_names() -> None:
         ("Die Stadt zahlte zwei Milliarden Dollar.", "money", True),
         ("Tickets cost 20 euros.", "money", True),
         ("Der Eintritt beträgt € 20.", "money", True),
+        ("Ein 20-Millionen-Euro-Projekt wurde gestoppt.", "money", True),
         ("Der Umbau dauerte drei Jahre.", "money", False),  # a number, but no sum
         ("Es kamen 250 Angestellte.", "money", False),
         ("Die Partei erreichte 28,14 Prozent.", "percent", True),
