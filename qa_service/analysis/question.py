@@ -26,7 +26,10 @@ QuestionType = Literal[
 
 # Reporting verbs as questions write them, both languages, lemmas and forms.
 _SAY = frozenset(
-    f for forms in german.QUESTION_REPORTING_FORMS.values() for f in forms
+    f
+    for table in (german.QUESTION_REPORTING_FORMS, german.QUESTION_OPINION_FORMS)
+    for forms in table.values()
+    for f in forms
 ) | frozenset(
     (*english.REPORTING_VERBS, *(f for fs in english.REPORTING_VERBS.values() for f in fs))
 )
@@ -51,7 +54,7 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "said_what",
         re.compile(
             r"^(?:und\s+|and\s+)?(?:welche\s+(?:forderungen|aussagen|äußerungen|worte|"
-            r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments)\b|"
+            r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments|response|reaction)\b|"
             r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:" + "|".join(_DESCRIBE) + r")\b|"
             r"(?:was|what)\b.*\b(?:"
             + "|".join(sorted(_SAY, key=len, reverse=True))
@@ -225,8 +228,8 @@ def _speaker_at(question: str) -> str | None:
 def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None:
     if qtype != "said_what":
         return None
-    possessive = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(?:\w+\s+)?(?:statement|remarks|words)",
-                           question)  # fmt: skip
+    possessive = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(?:\w+\s+)?"
+                           r"(?:statement|remarks|words|response|reaction)", question)  # fmt: skip
     if possessive:
         return possessive.group(1)
     owner = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(\w+)", question)
@@ -235,10 +238,35 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
     if not names:
         return _speaker_at(question)
     speaker = _nearest_the_verb(question, names)
-    before = question[: question.find(speaker)]
+    at = question.find(speaker)
+    before = question[:at]
     if any(is_role(m.group(1)) for m in _OF.finditer(before)):
         return None  # "the mayor of Linz": whoever holds the role, not the place
+    if _beside_a_role(before, question[at + len(speaker) :]):
+        return None
     return speaker
+
+
+# Words between a role and a name that make the name no speaker: a preposition ("der
+# Verteidigungsminister zur Rückführung von Flüchtlingen") or a genitive article ("der Sprecher
+# der Energie Steiermark").
+_BETWEEN = german.PREPOSITIONS | english.PREPOSITIONS | {"der", "des"}
+
+
+def _beside_a_role(before: str, after: str) -> bool:
+    """Is a name the question gives a role's modifier or its topic rather than the speaker?
+    A role follows it in the same phrase ("the British prime minister", "the Puls 4 info
+    director"), or a role precedes it with a preposition or genitive between ("Was sagte der
+    Verteidigungsminister zur Balkanroute?"): whoever holds the role is asked for."""
+    for word in _WORD.findall(after)[:3]:
+        low = word.lower()
+        if low in _SAY or low in _STOP:
+            break
+        if is_role(low) and low not in english.ROLE_PREFIXES:
+            return True
+    words = [w.lower() for w in _WORD.findall(before)]
+    roles = [i for i, w in enumerate(words) if is_role(w) and w not in english.ROLE_PREFIXES]
+    return bool(roles) and any(w in _BETWEEN for w in words[roles[-1] + 1 :])
 
 
 # "What did the president of the Lower Austrian Chamber of Labour say": a role of a place

@@ -135,7 +135,7 @@ class ExtractiveAnswerer:
                 raise refusal
         except Refusal as refusal:
             return refusal_draft(refusal, self.prompts, input.language)
-        chosen = self._choose(candidates)
+        chosen = self._choose(candidates, person_key(speaker) if speaker else None)
         words = frozenset(tokenize(input.question))
         completed = merge([complete(c.unit, snapshot) for c in chosen])
         quotes = [shorten(q, snapshot, words) for q in completed]
@@ -526,12 +526,22 @@ class ExtractiveAnswerer:
             speaker=analysis.speaker or "",
         )
 
-    def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _choose(self, candidates: list[_Candidate], speaker: str | None) -> list[_Candidate]:
+        """The best candidate and the further quotes nearly as likely to answer: sentences,
+        not headlines; for "What did X say?" answered in X's words (`speaker`: X's person
+        key), X's words only, as the reader asked for them and not someone else's."""
         ranked = sorted(candidates, key=lambda c: (-c.score, c.rank, c.unit.start))
-        # A further quote must be nearly as likely to answer as the best one, and a
-        # sentence, not a headline.
-        floor = ranked[0].score * self.selector.further_quote
-        chosen = [ranked[0], *(c for c in ranked[1:] if c.score >= floor and c.ends)]
+        best = ranked[0]
+        floor = best.score * self.selector.further_quote
+        own = speaker is not None and best.unit.speaker_key == speaker
+        chosen = [
+            best,
+            *(
+                c
+                for c in ranked[1:]
+                if c.score >= floor and c.ends and (not own or c.unit.speaker_key == speaker)
+            ),
+        ]
         return _reading_order(chosen[: self.max_sentences])
 
 

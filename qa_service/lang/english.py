@@ -96,6 +96,7 @@ REPORTING_VERBS = {
     "demand": ("demanded",),
     "promise": ("promised",),
     "describe": ("described",),
+    "allege": ("alleged",),
     "characterise": (),
     "characterize": (),
 }

@@ -174,7 +174,7 @@ REPORTING_VERBS = _words(
     mitteilen ankündigen attestieren bescheiden erzählen raten empfehlen argumentieren
     verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
     verlangen plädieren deponieren vorwerfen hinzufügen ausführen erwidern durchblicken
-    verlauten
+    verlauten erläutern dementieren hervorheben anmerken beteuern einwenden präzisieren
     """
 )
 # Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X": the subject
@@ -198,9 +198,12 @@ REPORTING_PARTICLES = {
     "machen": ("deutlich", "klar"),
     "stellen": ("klar",),
     "räumen": ("ein",),
-    "geben": ("an", "zu bedenken", "zu"),
+    "geben": ("an", "zu bedenken", "zu", "bekannt"),
     "werfen": ("vor",),
     "gehen": ("aus",),
+    "weisen": ("hin",),
+    "halten": ("fest",),
+    "rufen": ("auf",),
     "finden": ("heraus",),
     "streichen": ("heraus",),
 }
@@ -228,7 +231,7 @@ QUESTION_REPORTING_FORMS = {
     "erklären": ("erklärt", "erklärte", "erklärten"),
     "betonen": ("betont", "betonte", "betonten"),
     "schreiben": ("schreibt", "schrieb", "geschrieben"),
-    "meinen": ("meinte", "gemeint"),
+    "meinen": ("meint", "meinte", "gemeint"),
     "fordern": ("fordert", "forderte", "gefordert"),
     "warnen": ("warnt", "warnte", "gewarnt"),
     "mitteilen": ("teilte", "teilten", "mitgeteilt"),
@@ -242,7 +245,11 @@ QUESTION_REPORTING_FORMS = {
     "kritisieren": ("kritisiert", "kritisierte"),
     "antworten": ("antwortete", "geantwortet"),
     "erwidern": ("erwiderte",),
+    "entgegnen": ("entgegnete", "entgegnet"),
 }
+# Verbs that ask for someone's words without reporting speech in an article: an opinion
+# ("Was hält X von …"). A reaction ("Wie reagierte X auf …") may be a deed: a how-question.
+QUESTION_OPINION_FORMS = {"halten": ("hält", "hielt")}
 # Reporting verb forms that frame a sentence as someone's words ("sagte Brunner", "Brunner
 # erklärte"): the meaning check reads its speaker by them, without a lemmatiser.
 SPEECH_FORMS = _words(
