@@ -249,7 +249,7 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
 
 # Words between a role and a name that make the name no speaker: a preposition ("der
 # Verteidigungsminister zur Rückführung von Flüchtlingen") or a genitive article ("der Sprecher
-# der Energie Steiermark").
+# der Stadtwerke").
 _BETWEEN = german.PREPOSITIONS | english.PREPOSITIONS | {"der", "des"}
 
 

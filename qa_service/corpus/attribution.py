@@ -419,6 +419,22 @@ def _opens_clause(text: str, pos: int) -> bool:
     )
 
 
+# A relative clause between a subject and its verb ("Die Firma, die das Gerät entwickelt hat,
+# bestätigte …"): the subject stands before it. The clause ends in its verb, in lower case (an
+# apposition, "Hans Lotter, der rote Bürgermeister, …", in a noun).
+_RELATIVE_BEFORE = re.compile(
+    rf",\s+(?:{'|'.join(sorted(german.RELATIVE_PRONOUNS))})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
+)
+
+
+def _past_relative(text: str, pos: int, after: str) -> int:
+    """Where the subject of the verb at `pos` ends: before a relative clause that ends right
+    before the verb, else at the verb. Not when a name follows the verb (`after`: the word
+    after it), which is its subject ("…, sagte Beckenbauer")."""
+    m = _RELATIVE_BEFORE.search(text[:pos])
+    return m.start() if m and not after[:1].isupper() else pos
+
+
 def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
     """Capitalised words right before `pos`, and the article before them ("ein Vertreter").
     Counted people are none ("hat 129 Tote gefordert": the verb's object, not its subject),
@@ -600,8 +616,8 @@ class _Reader:
             found = None
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first], before=text[: m.start()])
-            elif _opens_clause(text, m.start()) and not framing:
-                words, article = _subject_before(text, m.start())
+            elif _opens_clause(text, at := _past_relative(text, m.start(), first)) and not framing:
+                words, article = _subject_before(text, at)
                 found = self.speaker_of(
                     words, article=article, before=text[: m.start()], short_form=True
                 )

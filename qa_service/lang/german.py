@@ -39,6 +39,8 @@ VAGUE_COUNTS = _words("wenigen einigen mehreren vielen paar")
 DEFINITE_ARTICLES = _words("der die das des dem den")
 INDEFINITE_ARTICLES = _words("ein eine einer eines einem einen")
 ARTICLES = DEFINITE_ARTICLES | INDEFINITE_ARTICLES
+# Pronouns that open a relative clause ("…, das die Puppe entwickelt hat, …").
+RELATIVE_PRONOUNS = _words("der die das dem den deren dessen denen")
 # Articles that mark no subject ("Den Plan kritisierte …"): dative, accusative, genitive.
 OBLIQUE_ARTICLES = _words("den dem des einen einem eines")
 # After "in", these articles make a direction ("in die Ukraine"), not a place ("im Land").

@@ -43,6 +43,12 @@ def test_the_speaker_a_said_what_question_asks_for(question, language, speaker) 
         "Quendlinger hielt fest, dass die Frist zu kurz sei.",
         "Quendlinger rief die Gemeinden auf, die Frist zu verlängern.",
         "Quendlinger dementierte den Bericht am Montag.",
+        # A relative clause between the subject and its verb.
+        "Quendlinger, der das Werk seit 2010 leitet, bestätigte gegenüber der Zeitung, dass "
+        "die Frist zu kurz sei.",
+        # ... but a name after the verb is its subject.
+        "Der Brief an die Lorbach AG, die ihn am Montag veröffentlicht hat, sagte Quendlinger, "
+        "sei nie abgeschickt worden.",
     ],
 )
 def test_reporting_verbs_with_and_without_particles(text: str) -> None:
