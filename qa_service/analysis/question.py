@@ -33,6 +33,8 @@ _SAY = frozenset(
 ) | frozenset(
     (*english.REPORTING_VERBS, *(f for fs in english.REPORTING_VERBS.values() for f in fs))
 )
+# ... as index tokens: no topic word of a question ("sagte" is how it asks, not what about).
+_SAY_TOKENS = frozenset(tokenize(" ".join(_SAY)))
 
 # "Wie äußerte sich …", "How did … describe …": how someone spoke of something.
 _DESCRIBE = sorted(
@@ -309,7 +311,7 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
     speaker = _speaker(text, names, qtype)
     time = read_time(text, today)
     skip = set(tokenize(speaker or "")) | set(tokenize(time.expression or ""))
-    skip |= set(tokenize(" ".join(_SAY)))
+    skip |= _SAY_TOKENS
     topic = tuple(dict.fromkeys(t for t in tokenize(text) if t not in skip))
     amount = _amount(text, qtype)
     return QuestionAnalysis(language, qtype, speaker, tuple(names), topic, time, amount)

@@ -56,12 +56,13 @@ _PLACE = re.compile(
     r"(?:[a-zäöü]+e[nrm]?\s+)?[A-ZÄÖÜ][\w-]+"
 )
 _NUMBER_WORDS = _alternatives(german.NUMBER_WORDS | english.NUMBER_VALUES.keys())
+_MAGNITUDES = _alternatives(german.MAGNITUDES | german.MAGNITUDE_ABBREVIATIONS | english.MAGNITUDES)
 # A sum of money: a number, perhaps a magnitude, a currency ("3,5 Mio. Euro", "zwei
 # Milliarden Dollar", "20 euros", "ein 20-Millionen-Euro-Projekt"), or a currency sign before
 # a number ("€ 20", "$5").
 _MONEY = re.compile(
     rf"[€$£]\s?\d|(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}))[\s-]*"
-    rf"(?:(?:{_alternatives(german.MAGNITUDES | english.MAGNITUDES)})\.?[\s-]+)?"
+    rf"(?:(?:{_MAGNITUDES})\.?[\s-]+)?"
     rf"(?:{_alternatives(german.CURRENCIES | english.CURRENCIES)}|€|\$|£|chf|eur|usd)(?!\w)",
     re.IGNORECASE,
 )

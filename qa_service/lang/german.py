@@ -39,7 +39,7 @@ VAGUE_COUNTS = _words("wenigen einigen mehreren vielen paar")
 DEFINITE_ARTICLES = _words("der die das des dem den")
 INDEFINITE_ARTICLES = _words("ein eine einer eines einem einen")
 ARTICLES = DEFINITE_ARTICLES | INDEFINITE_ARTICLES
-# Pronouns that open a relative clause ("…, das die Puppe entwickelt hat, …").
+# Pronouns that open a relative clause ("…, das das Gerät entwickelt hat, …").
 RELATIVE_PRONOUNS = _words("der die das dem den deren dessen denen")
 # Articles that mark no subject ("Den Plan kritisierte …"): dative, accusative, genitive.
 OBLIQUE_ARTICLES = _words("den dem des einen einem eines")
@@ -375,17 +375,23 @@ NUMBER_VALUES = {
     "ein": 1, "einem": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
     "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30,
 }  # fmt: skip
+# Large numbers and parts, in words ("drei Millionen", "die Hälfte"); a sum of money may
+# abbreviate the large ones ("3,5 Mio. Euro").
+MAGNITUDES = _words("tausend million millionen milliarde milliarden")
+MAGNITUDE_ABBREVIATIONS = _words("mio mrd")
+FRACTIONS = _words("hälfte drittel viertel")
 # Words that count or measure (with the indefinite article, "one").
-NUMBER_WORDS = frozenset(NUMBER_VALUES) - {"ein", "einem"} | _words(
-    "hundert tausend dutzend million millionen milliarde milliarden hälfte drittel viertel prozent"
+NUMBER_WORDS = (
+    frozenset(NUMBER_VALUES) - {"ein", "einem"}
+    | MAGNITUDES
+    | FRACTIONS
+    | _words("hundert dutzend prozent")
 )
 
 # Amounts a question may ask for (`analysis.question.amount`) and a sentence may state
-# (`answering.answer_types`): a sum of money ("3,5 Millionen Euro", "€ 20") or a share
-# ("28,14 Prozent", "die Hälfte").
+# (`answering.answer_types`, with MAGNITUDES and FRACTIONS above): a sum of money ("3,5
+# Millionen Euro", "€ 20") or a share ("28,14 Prozent", "die Hälfte").
 CURRENCIES = _words("euro dollar franken pfund yen yuan rubel cent")
-MAGNITUDES = _words("mio mrd million millionen milliarde milliarden tausend")
-FRACTIONS = _words("hälfte drittel viertel")
 # The words of a question after a sum of money: what it costs or pays, a fee ("Preis" alone
 # is as often a prize: "Welchen Preis gewann der Film?").
 MONEY_QUESTION_PATTERN = (
