@@ -345,14 +345,19 @@ def _run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     definite = False
     article = ""
     phrase = False  # within a prepositional phrase before the subject ("in Linz der …")
+    closed = False  # right after that phrase's noun, where a genitive still belongs to it
     toks = [tok for tok, _ in tokens(text[pos:])[:12]]
     for i, tok in enumerate(toks):
         low = tok.lower()
-        if not (words or article) and low in german.PREPOSITIONS:
+        # "am Rande des Ministerrats": the genitive is the phrase's, not the subject
+        genitive = closed and low in german.GENITIVE_ARTICLES
+        closed = False
+        if not (words or article) and (low in german.PREPOSITIONS or genitive):
             phrase = True
             continue
         if phrase:
             phrase = not tok[0].isupper()  # its noun ends it
+            closed = not phrase
             if phrase and not (low in _FILLER or _inflected(low)):
                 break
             continue
@@ -425,6 +430,16 @@ def _opens_clause(text: str, pos: int) -> bool:
 _RELATIVE_BEFORE = re.compile(
     rf",\s+(?:{'|'.join(sorted(german.RELATIVE_PRONOUNS))})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
 )
+
+
+_ADVERBS_BEFORE = re.compile(rf"(?:\s(?:{'|'.join(sorted(german.INTERPOSED_ADVERBS))}))+\s*$")
+
+
+def _past_adverbs(text: str, pos: int) -> int:
+    """Where the subject of the verb at `pos` ends, before adverbs between them ("Der
+    Minister hingegen meinte …")."""
+    m = _ADVERBS_BEFORE.search(text[:pos])
+    return m.start() if m else pos
 
 
 def _past_relative(text: str, pos: int, after: str) -> int:
@@ -614,9 +629,10 @@ class _Reader:
             after = text[end:].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
             found = None
+            at = _past_relative(text, _past_adverbs(text, m.start()), first)  # subject's end
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first], before=text[: m.start()])
-            elif _opens_clause(text, at := _past_relative(text, m.start(), first)) and not framing:
+            elif _opens_clause(text, at) and not framing:
                 words, article = _subject_before(text, at)
                 found = self.speaker_of(
                     words, article=article, before=text[: m.start()], short_form=True
@@ -768,8 +784,19 @@ class _Reader:
 
     def note_mentions(self, text: str) -> None:
         """The first person named in `text`, usually its subject, is who a following "er"
-        or "der Republikaner" means."""
+        or "der Republikaner" means; unless its subject is a pronoun, whose person stays
+        the one meant ("Mit zwei Siegen zog er mit seinem Bruder Lorbach gleich. Dann gab er
+        bekannt …": not Lorbach)."""
         self.named = None
+        subject = next(
+            (self.pronoun(word, text[:start]) for start, word, _ in _subject_starts(text)
+             if word.lower() in _GENDER),
+            None,
+        )  # fmt: skip
+        if subject is not None:
+            self.people.mention(subject)
+            self.named = subject
+            return
         for words in _name_runs(text, self.people.places):
             name_words, roles = strip_roles(words)
             key = person_key(" ".join(name_words)) if name_words else None

@@ -43,6 +43,8 @@ ARTICLES = DEFINITE_ARTICLES | INDEFINITE_ARTICLES
 RELATIVE_PRONOUNS = _words("der die das dem den deren dessen denen")
 # Articles that mark no subject ("Den Plan kritisierte …"): dative, accusative, genitive.
 OBLIQUE_ARTICLES = _words("den dem des einen einem eines")
+# Articles only a genitive takes: "am Rande des Gipfels" (not "der": "in Linz der Verband").
+GENITIVE_ARTICLES = _words("des eines")
 # After "in", these articles make a direction ("in die Ukraine"), not a place ("im Land").
 ACCUSATIVE_ARTICLES = _words("die den das")
 PREPOSITIONS = _words(
@@ -68,9 +70,11 @@ AUF_LOCATIVE_PATTERN = r"^(dem|der|einem|einer|benachbart\w*)$"
 PRONOMINAL_ADVERBS = _words("dazu darüber davon damit dabei daran darauf dafür dagegen darin")
 # Particles a question puts after the name it asks about ("Was sagte Müller denn genau …").
 PARTICLES = _words("erst noch denn eigentlich genau konkret sonst")
-# Adverbs that may stand between a finite verb and its subject ("sagte jedoch der …").
+# Adverbs that may stand between a finite verb and its subject ("sagte jedoch der …", "Der
+# Minister hingegen meinte …").
 INTERPOSED_ADVERBS = _words(
-    "auch jedoch zudem dann nun aber bereits zuletzt erneut noch weiter ebenfalls später zuvor"
+    "auch jedoch zudem dann nun aber bereits zuletzt erneut noch weiter ebenfalls später zuvor "
+    "hingegen dagegen indes allerdings wiederum seinerseits ihrerseits"
 )
 # Conjunctions and relative pronouns that open a subordinate clause: a subjunctive there
 # ("hatte verfügt, dass … seien") is the main clause's, not reported speech of its own.
@@ -177,6 +181,7 @@ REPORTING_VERBS = _words(
     verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
     verlangen plädieren deponieren vorwerfen hinzufügen ausführen erwidern durchblicken
     verlauten erläutern dementieren hervorheben anmerken beteuern einwenden präzisieren
+    begründen
     """
 )
 # Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X": the subject

@@ -144,3 +144,22 @@ def test_laut_a_source_we_cannot_name_is_not_the_speaker_before() -> None:
         "Laut Zeitung zeige das Foto die Dramatik der Lage."
     )
     assert speakers == ["Hans Quendlinger", None]
+
+
+def test_a_pronoun_subject_keeps_its_person_past_a_name_in_an_object() -> None:
+    speakers = _speakers(
+        "Stürmer Hans Quendlinger (29) feierte am Sonntag den Titel. "
+        "Mit zwei Titeln zog er mit seinem Bruder Karl gleich. "
+        "Ich will nichts überstürzen, begründete er."
+    )
+    assert speakers[-1] == "Hans Quendlinger"
+
+
+def test_an_adverb_between_the_subject_and_its_verb() -> None:
+    """Not the genitive after the verb's prepositional phrase."""
+    speakers = _speakers(
+        "Der Verband lehnt den Plan ab. "
+        "Landeschef Karl Brunnhofer hingegen meinte am Rande des EU-Außenministerrats, "
+        "er würde ihn befürworten."
+    )
+    assert speakers[-1] == "Karl Brunnhofer"
