@@ -26,12 +26,15 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa-service"
 MAX_TRANSLATIONS = 12  # per English word, in the dictionary's order
-_NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+# The dictionary's notes: gender, usage, explanations ("Gouverneur {m} [pol.]").
+NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+# Abbreviations after a word ("governor /Gov./", "European Central Bank /ECB/").
+ABBREVIATION = re.compile(r"/([^/\s]+)/")
 _WORD = re.compile(r"^[^\W\d_][\w-]*$")
 # The dictionary's stand-ins for a verb's objects ("etw. erkennen :: to detect sth.", "sich
 # erinnern :: to remember"): without them a transitive verb is the single word it is.
 _OBJECTS = re.compile(r"(?<!\S)(?:etw|jdn|jdm|jds|jd|sth|sb)\.(?!\S)|(?<!\S)(?:sich|oneself)(?!\S)")
-_FORMAT = 2  # of the cached entries: bump when `parse` changes
+_FORMAT = 4  # of the cached entries: bump when `parse` changes
 
 
 def parse(lines: Iterable[str]) -> dict[str, list[str]]:
@@ -57,7 +60,7 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
 
 def _single_words(part: str, english: bool = False) -> list[str]:
     words = []
-    for synonym in _NOTES.sub(" ", part).split(";"):
+    for synonym in ABBREVIATION.sub(" ", NOTES.sub(" ", part)).split(";"):
         w = " ".join(_OBJECTS.sub(" ", synonym).split())
         if english and w.startswith("to "):
             w = w[3:]

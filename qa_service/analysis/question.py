@@ -237,8 +237,11 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
     owner = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(\w+)", question)
     if owner and is_role(owner.group(2)):
         return None  # "Ferrari's president": a role, not the name before it
+    placed = _speaker_at(question)
     if not names:
-        return _speaker_at(question)
+        return placed
+    if placed and placed[:1].isupper() and not any(placed in n or n in placed for n in names):
+        return placed  # "What did Brodnik say about the show": a surname read as a noun
     speaker = _nearest_the_verb(question, names)
     at = question.find(speaker)
     before = question[:at]

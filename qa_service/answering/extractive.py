@@ -409,8 +409,12 @@ class ExtractiveAnswerer:
         preferring the retrieved articles, when the articles quote them. The whole role
         phrase first, then its head noun; an English one through the bilingual word list."""
         said = analysis.speaker
+        # "the political scientist": an English role in lower case, which the articles name
+        # in German ("Politikwissenschafter")
+        english_role = input.language == "en" and said is not None and said.islower()
         if analysis.type != "said_what" or (
             said
+            and not english_role
             and (
                 person_key(said) in snapshot.speakers or not all(map(is_person_noun, said.split()))
             )
@@ -419,9 +423,12 @@ class ExtractiveAnswerer:
         docs = [p.doc_id for p in input.passages]
         words = [w.strip(",.;:!?\"„“'’") for w in input.question.split()[1:]]
         if input.language == "en":
+            phrases = _english_roles(words)
+            if english_role:
+                phrases = [said.split(), said.split()[-1:], *phrases]
             found = [
                 keys
-                for phrase in _english_roles(words)
+                for phrase in phrases
                 for tokens in [*self._german_roles(phrase), self._german_tokens(phrase)]
                 if (keys := snapshot.people_by_role_tokens(tokens, docs))
             ]

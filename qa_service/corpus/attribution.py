@@ -43,7 +43,7 @@ from qa_service.corpus.names import (
     is_name_word,
     is_person_noun,
     is_role,
-    looks_like_noun,
+    noun_by_ending,
     person_key,
     same_person,
     strip_roles,
@@ -127,11 +127,16 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         if before in german.ARTICLES and after[:1].isupper():
             continue
         lemma, tag = word_class(word)
+        # "…, ärgerte sich der Trainer": a feeling framing the words before it
+        inverted = text[: m.start()].rstrip().endswith(",")
+        if after == "sich" and lemma in german.FEELING_REPORTING_VERBS and inverted:
+            found.append(m)
+            continue
         if after == "sich" and lemma not in german.REFLEXIVE_REPORTING_VERBS:
             continue  # "bestätigte sich der Verdacht", "zeigte sich zufrieden": no one speaks
         # "…, attestiert Muster": a form in -t right after the content is finite, whatever
         # the lexicon guesses for it alone.
-        inverted = text[: m.start()].rstrip().endswith(",") and after[:1].isupper()
+        inverted = inverted and after[:1].isupper()
         participle = tag == "VV(PP)" and not inverted
         if not tag.startswith("V") or (participle and lemma not in german.SAYING_VERBS):
             continue
@@ -243,6 +248,8 @@ _REFERS_BACK = re.compile(
 )
 _GENDER = german.PRONOUN_GENDER | english.PRONOUN_GENDER
 _QUOTE_OPEN = '„"“»«'
+# An interview's label opening a sentence: "Hans Muster: Das ist …", "STANDARD: Warum …?".
+_LABEL = re.compile(r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+[A-ZÄÖÜ][\w'’.-]*){0,3}:\s")
 # Words that may stand between a verb and its subject ("sagte jedoch der britische …").
 _FILLER = german.ARTICLES | german.INTERPOSED_ADVERBS | english.ARTICLES
 _ARTICLE = german.DEFINITE_ARTICLES | {"the"}
@@ -301,7 +308,7 @@ def speaker_head(speaker: str) -> str:
 def _proper(word: str) -> bool:
     """A capitalised word that names something ("Norwegen", "Linz"), not a common noun or a
     word the lexicon knows."""
-    return is_name_word(word) and not looks_like_noun(word) and not is_lexicon_word(word)
+    return is_name_word(word) and not noun_by_ending(word) and not is_lexicon_word(word)
 
 
 def _acronym(word: str) -> bool:
@@ -320,7 +327,9 @@ def _with(noun: str, of: str) -> str:
 
 
 def _inflected(word: str) -> bool:
-    """An inflected adjective ending, as words between an article and its noun have."""
+    """An inflected adjective ending, as words between an article and its noun have ("der
+    35-jährige Trainer" too)."""
+    word = re.sub(r"^\d+-", "", word)
     return word.isalpha() and word.endswith(("e", "en", "er", "es"))
 
 
@@ -906,6 +915,8 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
     last: tuple[str, How] | None = None  # the last reporting sentence's speaker …
     since = CARRY + 1  # … and how many sentences ago it was
     last_start = 0
+    answering: tuple[str, How] | None = None  # the interviewee whose answer goes on
+    asked = False  # an interviewer's label came before ("STANDARD: …?")
     for i, (s, e) in enumerate(spans):
         sentence = text[s:e]
         speaker = found[i]
@@ -968,6 +979,15 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
             and own
         ):
             speaker = (voices[i].name, "voice")
+        # An interview: an answer labelled with its speaker ("Hans Muster: …") after a
+        # question labelled with its asker ("STANDARD: …?") goes on until the next label,
+        # whatever its sentences say. A quote so labelled in a report does not.
+        if _LABEL.match(sentence) and not _GOES_ON.match(sentence):  # "Und: …" is no label
+            answer = speaker is not None and speaker[1] == "colon"
+            answering = speaker if answer and asked else None
+            asked = not answer
+        elif speaker is None and answering and not says_unknown:
+            speaker = (answering[0], "continued")
         units.append(
             SentenceUnit(
                 doc_id=doc.id,

@@ -137,6 +137,15 @@ def looks_like_noun(word: str) -> bool:
     return word.lower().endswith(german.NOUN_SUFFIXES)
 
 
+def noun_by_ending(word: str) -> bool:
+    """A common noun by its ending ("Verzerrung", "Gewerkschaft"); but "-ik" or "-enz" on a
+    word the lexicon does not know as a noun is a name's ending ("Brodnik", "Lorenz"; the
+    nouns it knows: "Politik", "Konferenz")."""
+    if not looks_like_noun(word):
+        return False
+    return not word.lower().endswith(german.NAME_LIKE_NOUN_SUFFIXES) or is_lexicon_word(word)
+
+
 def is_name_word(word: str) -> bool:
     """Could this capitalised word be (part of) a name? Roles and function words cannot."""
     return (

@@ -27,7 +27,7 @@ from qa_service.corpus.names import (
     is_name_word,
     is_person_noun,
     is_role,
-    looks_like_noun,
+    noun_by_ending,
     person_key,
     strip_roles,
 )
@@ -238,7 +238,7 @@ class Registry:
         return (
             is_name_word(word)
             and word not in self.places
-            and not looks_like_noun(word)
+            and not noun_by_ending(word)
             and not is_lexicon_word(word)
         )
 
@@ -278,7 +278,7 @@ def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]
     run: list[str] = []
     start = end = 0
     for tok, pos in tokens(text):
-        name = is_name_word(tok) and tok not in places and not looks_like_noun(tok)
+        name = is_name_word(tok) and tok not in places and not noun_by_ending(tok)
         if tok[0].isupper() and tok[0].isalpha() and (name or is_role(tok)):
             if not run:
                 start = pos

@@ -189,6 +189,9 @@ REPORTING_VERBS = _words(
 # Questions ask with "äußern"; attribution does not read it (not in REPORTING_VERBS: it would
 # take a word after "sich" for the speaker, "äußert sich im Neuen Volksblatt").
 REFLEXIVE_REPORTING_VERBS = _words("äußern beklagen")
+# Verbs of feeling that report only reflexively right after the words they frame ("Das war
+# miserabel, ärgerte sich der Trainer", "…, freute sich X"); elsewhere they report nothing.
+FEELING_REPORTING_VERBS = _words("ärgern freuen")
 # Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt"); the
 # participle of a verb of judging does not ("hatte … kritisiert").
 SAYING_VERBS = _words(
@@ -358,6 +361,8 @@ NOUN_SUFFIXES = tuple(
     "ung ungen heit heiten keit keiten schaft schaften ion ionen tät ismus nis tum ment enz "
     "anz ik ien ität ische ischen ale alen liche lichen ige igen ierte".split()
 )
+# Of those, the endings names have too ("Brodnik", "Lorenz"): a noun only if the lexicon knows it.
+NAME_LIKE_NOUN_SUFFIXES = ("ik", "enz")
 # Endings of nouns for people ("Forscherin", "Verhandler", "Psychologe", "Stadtoberhaupt").
 PERSON_NOUN_SUFFIXES = tuple(
     "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "

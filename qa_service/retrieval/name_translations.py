@@ -17,12 +17,17 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from qa_service.bilingual import CACHE_DIR, Dictionary, parsed_with_cache, shared_dictionary
+from qa_service.bilingual import (
+    ABBREVIATION,
+    CACHE_DIR,
+    NOTES,
+    Dictionary,
+    parsed_with_cache,
+    shared_dictionary,
+)
 from qa_service.spelling import fold
 
 MAX_WORDS = 6  # longer English entries are explanations, not names
-_NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
-_ABBREVIATION = re.compile(r"/([^/\s]+)/")
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _INSTITUTIONAL = re.compile(r"\[(?:pol|jur|adm|geogr|econ|fin|mil)\.\]")
 # "Federal Constitutional Court in Germany": the country qualifies the entry, it is not the name.
@@ -64,9 +69,9 @@ def parse(lines) -> dict[str, list[str]]:
 def _forms(part: str) -> tuple[list[str], list[str]]:
     """A dictionary part's synonyms: (names and phrases, abbreviations)."""
     phrases, abbreviations = [], []
-    for synonym in _NOTES.sub(" ", part).split(";"):
-        abbreviations += _ABBREVIATION.findall(synonym)
-        text = " ".join(_ABBREVIATION.sub(" ", synonym).split())
+    for synonym in NOTES.sub(" ", part).split(";"):
+        abbreviations += ABBREVIATION.findall(synonym)
+        text = " ".join(ABBREVIATION.sub(" ", synonym).split())
         if text and len(text.split()) <= MAX_WORDS:
             phrases.append(text)
             if (unqualified := _QUALIFIER.sub("", text)) != text:

@@ -163,3 +163,34 @@ def test_an_adverb_between_the_subject_and_its_verb() -> None:
         "er würde ihn befürworten."
     )
     assert speakers[-1] == "Karl Brunnhofer"
+
+
+def test_a_feeling_reports_only_reflexively_after_the_words() -> None:
+    speakers = _speakers(
+        "Trainer Hans Quendlinger (54) sah ein starkes Spiel. "
+        "Das war die beste Leistung der Saison, freute sich der 54-jährige Trainer. "
+        "Die Fans freuten sich über den Sieg. "
+        "Das ärgerte die Gäste."
+    )
+    assert speakers[1:] == ["Hans Quendlinger", None, None]
+
+
+def test_an_interview_answer_goes_on_until_the_next_question() -> None:
+    speakers = _speakers(
+        "Politologe Hans Quendlinger hat die Wahl untersucht. "
+        "ZEITUNG: Hat die Regierung verloren? "
+        "Quendlinger: In gewissem Maße ja. "
+        "Es gibt seit Jahren einen Trend. "
+        "Die Opposition gewinnt in den Ländern. "
+        "ZEITUNG: Warum?"
+    )
+    assert speakers[2:] == ["Hans Quendlinger"] * 3 + [None]
+
+
+def test_a_labelled_quote_in_a_report_does_not_go_on() -> None:
+    speakers = _speakers(
+        "Für den Verband reagierte Präsidentin Berta Lorbach. "
+        "Lorbach: Die Aufforderung entbehrt jeder Grundlage. "
+        "Erste Aussagen des neuen Kanzlers deuten ebenfalls darauf hin."
+    )
+    assert speakers[1:] == ["Berta Lorbach", None]

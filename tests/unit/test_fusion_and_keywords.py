@@ -87,6 +87,7 @@ etw. entdecken; etw. nachweisen {vt} | entdeckt :: to detect sth. | detected
 sich erinnern {vr} :: to remember
 jdm. etw. geben :: to give sb. sth.
 sich ein Bild machen :: to get a picture of oneself
+Gouverneur {m} [pol.] | Gouverneure {pl} :: governor /Gov./ | governor /Gov./s
 """
 
 
@@ -120,6 +121,11 @@ def test_transitive_and_reflexive_verbs_are_single_words(dictionary):
     assert dictionary.translations("give") == tokenize("geben")
     # A phrase stays a phrase after its stand-ins go: no single word of it is a translation.
     assert dictionary.translations("picture") == []
+
+
+def test_a_word_with_its_abbreviation_is_a_single_word(dictionary):
+    # "governor /Gov./": the abbreviation after the word is a note, as "{m}" is.
+    assert dictionary.translations("governor") == tokenize("Gouverneur")
 
 
 def test_group_scores_count_a_word_once_by_its_best_term():

@@ -28,6 +28,11 @@ TODAY = dt.date(2026, 1, 5)
         # Present tense and an opinion ask for words too.
         ("Was meint Quendlinger zum Bildungsniveau?", "de", "Quendlinger"),
         ("Was hält Quendlinger davon, Treibstoff aus Pflanzen zu gewinnen?", "de", "Quendlinger"),
+        # The word after the verb is the speaker, though its ending reads like a noun's.
+        ("What did Brodnik say about the Krimi?", "en", "Brodnik"),
+        ("Was sagte Brodnik zum Krimi?", "de", "Brodnik"),
+        # An English role in lower case stays the speaker, for the name index to resolve.
+        ("What did the political scientist say about the vote?", "en", "political scientist"),
     ],
 )
 def test_the_speaker_a_said_what_question_asks_for(question, language, speaker) -> None:
@@ -55,6 +60,13 @@ def test_reporting_verbs_with_and_without_particles(text: str) -> None:
     doc = Document(id="d", title="d", text=text, source="d.txt", content_hash="d")
     [unit] = read_sentences(doc)
     assert unit.speaker == "Quendlinger"
+
+
+def test_names_that_end_like_nouns_and_nouns_that_do() -> None:
+    text = "Die Politik sei auf der Konferenz gefordert, sagte Politologe Lorenz Brodnik."
+    doc = Document(id="d", title="d", text=text, source="d.txt", content_hash="d")
+    [unit] = read_sentences(doc)
+    assert unit.speaker == "Lorenz Brodnik"
 
 
 def _candidate(text: str, score: float, speaker: str | None) -> _Candidate:
