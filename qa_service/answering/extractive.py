@@ -321,6 +321,7 @@ class ExtractiveAnswerer:
 
         spellings = [self._spellings(n, input.language) for n in names]
         key = person_key(analysis.speaker) if analysis.speaker else None
+        said = [self._spellings(analysis.speaker, input.language)] if key else []
         english = float(input.language == "en")
         translations = self._translations(input) if english else {}
         weights = {
@@ -377,6 +378,11 @@ class ExtractiveAnswerer:
                 "reason": float(answer_types.prefers(analysis.type, c.unit)),
                 "speaker": float(c.unit.speaker is not None),
                 "speaker_match": float(key is not None and c.unit.speaker_key == key),
+                # the asked speaker speaks it or is named around it (words the text does
+                # not attribute: "Merkel" two sentences before)
+                "speaker_named": float(
+                    key is not None and (c.unit.speaker_key == key or _name_share(said, window) > 0)
+                ),
                 "said_what_speaker": float(
                     analysis.type == "said_what" and c.unit.speaker is not None
                 ),
@@ -409,17 +415,14 @@ class ExtractiveAnswerer:
         preferring the retrieved articles, when the articles quote them. The whole role
         phrase first, then its head noun; an English one through the bilingual word list."""
         said = analysis.speaker
+        if analysis.type != "said_what" or (
+            said
+            and (person_key(said) in snapshot.speakers or not _role_phrase(said, input.language))
+        ):
+            return analysis  # a name the question gives, or a speaker the articles quote
         # "the political scientist": an English role in lower case, which the articles name
         # in German ("Politikwissenschafter")
         english_role = input.language == "en" and said is not None and said.islower()
-        if analysis.type != "said_what" or (
-            said
-            and not english_role
-            and (
-                person_key(said) in snapshot.speakers or not all(map(is_person_noun, said.split()))
-            )
-        ):
-            return analysis  # a name the question gives, or a speaker the articles quote
         docs = [p.doc_id for p in input.passages]
         words = [w.strip(",.;:!?\"„“'’") for w in input.question.split()[1:]]
         if input.language == "en":
@@ -441,7 +444,8 @@ class ExtractiveAnswerer:
             # One person, or one in the retrieved articles: "the minister" of two is no one.
             if len(here or quoted) == 1:
                 return dataclasses.replace(analysis, speaker=snapshot.people[quoted[0]].name)
-        return analysis
+        # A role no one quoted holds is no one to look for: the answer is on the topic.
+        return dataclasses.replace(analysis, speaker=None)
 
     def _german_roles(self, phrase: list[str]) -> list[list[set[str]]]:
         """A role phrase the dictionary holds whole, as its German words ("transport
@@ -550,6 +554,17 @@ class ExtractiveAnswerer:
             ),
         ]
         return _reading_order(chosen[: self.max_sentences])
+
+
+def _role_phrase(said: str, language: Language) -> bool:
+    """Does a said-what question ask for a role rather than a name: "der Verteidiger",
+    "Quendlingers Anwalt" (a person noun after a genitive), "the political scientist"?"""
+    if language == "en" and said.islower():
+        return True
+    words = said.split()
+    return is_person_noun(words[-1]) and all(
+        is_person_noun(w) or w.endswith("s") for w in words[:-1]
+    )
 
 
 def _english_roles(words: list[str]) -> list[list[str]]:

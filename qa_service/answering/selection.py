@@ -45,6 +45,7 @@ SENTENCE_FEATURES = (
     "reason",  # gives a reason, for a why-question
     "speaker",  # someone speaks it
     "speaker_match",  # the speaker the question asks about speaks it
+    "speaker_named",  # ... speaks it, or is named within two sentences of it
     "said_what_speaker",  # someone speaks it, and the question asks what someone said
     "position",  # its place in the article, 0 = first sentence
     "length",  # log of its length in characters
@@ -70,8 +71,9 @@ QUESTION_FEATURES = (
     "speaker_asked",  # a said-what question with a speaker
     "candidates",  # log of the number of candidates
     "amount_found",  # one of the best candidates states the sum or share asked for (1: none asked)
+    "speaker_found",  # the asked speaker speaks or is named near one of the best (1: none asked)
 )
-AMOUNT_AMONG = 5  # the best candidates looked at for the amount a question asks for
+AMOUNT_AMONG = 5  # the best candidates looked at for the amount or speaker a question asks for
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,10 @@ def question_features(
         # "Wie viel kostete …?" where no likely sentence names a sum: the articles do not say.
         "amount_found": float(sentence_rows[order[:AMOUNT_AMONG], col["fits"]].max())
         if facts.amount
+        else 1.0,
+        # "What did X say about Y?" where X is named near none of the likely sentences
+        "speaker_found": float(sentence_rows[order[:AMOUNT_AMONG], col["speaker_named"]].max())
+        if facts.speaker_asked
         else 1.0,
     }
     return np.asarray([values[f] for f in QUESTION_FEATURES], dtype=np.float64)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from qa_service.analysis.question import analyse
-from qa_service.answering.extractive import ExtractiveAnswerer, _Candidate
+from qa_service.answering.extractive import ExtractiveAnswerer, _Candidate, _role_phrase
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.models import Document
 
@@ -86,3 +86,17 @@ def test_an_answer_in_the_asked_speakers_words_quotes_no_one_else() -> None:
     # Asked about someone else, or about no one: the likeliest quotes, whoever speaks.
     assert len(answerer._choose(both, None)) == 3
     assert len(answerer._choose(both, "brgnau")) == 3
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "role"),
+    [
+        ("Verteidiger", "de", True),
+        ("Quendlingers Verteidiger", "de", True),  # whoever defends him
+        ("political scientist", "en", True),
+        ("Quendlinger", "de", False),
+        ("Hans Quendlinger", "en", False),
+    ],
+)
+def test_a_role_is_asked_for_whoever_holds_it(said: str, language: str, role: bool) -> None:
+    assert _role_phrase(said, language) is role

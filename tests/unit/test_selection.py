@@ -63,6 +63,18 @@ def test_an_amount_asked_for_counts_among_the_best_candidates_only():
     assert question_features(p, rows, QuestionFacts(amount=False))[found] == 1.0
 
 
+def test_an_asked_speaker_counts_among_the_best_candidates_only():
+    """ "What did X say about Y?": whether X speaks or is named near a likely sentence."""
+    named = SENTENCE_FEATURES.index("speaker_named")
+    rows = np.zeros((AMOUNT_AMONG + 1, len(SENTENCE_FEATURES)))
+    rows[-1, named] = 1.0
+    p = np.linspace(0.9, 0.1, len(rows))
+    found = QUESTION_FEATURES.index("speaker_found")
+    assert question_features(p, rows, QuestionFacts(speaker_asked=True))[found] == 0.0
+    assert question_features(p[::-1], rows, QuestionFacts(speaker_asked=True))[found] == 1.0
+    assert question_features(p, rows, QuestionFacts(speaker_asked=False))[found] == 1.0
+
+
 def test_logistic_round_trips_through_json():
     n = len(QUESTION_FEATURES)
     model = Logistic(QUESTION_FEATURES, np.zeros(n), np.ones(n), np.arange(n) / n, -0.5)
