@@ -37,6 +37,7 @@ from qa_service.corpus.names import (
     is_adjective_noun,
     is_body_noun,
     is_common_noun,
+    is_demonym,
     is_document_noun,
     is_first_name,
     is_lexicon_word,
@@ -573,7 +574,7 @@ class _Reader:
                 person = self._referred(roles[-1])
             if person is not None:
                 return person.name, "role"
-            if singular and not of:
+            if singular and not of and not is_demonym(roles[-1]):
                 return None  # "der Sprecher" of no one the text names
             # "ein Regierungssprecher", "die Experten", "der Sprecher des Ministeriums"
             return _with(_nominative(roles[-1]), of), "verb"
@@ -605,7 +606,9 @@ class _Reader:
         means ("sagte das Stadtoberhaupt"); but a spokesman or a lawyer speaks for the one
         named before, unless the text gave that person no other role."""
         last = self.people.last
-        return None if last is None or (german.is_agent_noun(role) and last.roles) else last
+        if last is None or is_demonym(role) or (german.is_agent_noun(role) and last.roles):
+            return None  # "erklärte der Italiener": not whoever was named last
+        return last
 
     def pronoun(self, pronoun: str, before: str = "") -> PersonRecord | None:
         """ "Hans Muster (XPD) will …: …, sagte er": the person the sentence names before its

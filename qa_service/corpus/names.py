@@ -97,6 +97,30 @@ def is_person_noun(word: str) -> bool:
     return is_adjective_noun(word) or any(f.endswith(german.PERSON_NOUN_SUFFIXES) for f in forms)
 
 
+# A place the lexicon knows scores above this: Berlin -8.1, Italien -9.1, Wien -9.4,
+# Norwegen -11.3, Niederösterreich -12.6; the stems it guesses a name for below it:
+# "Amerikan" -17.7, "Republikan" -19.1 (of "der Republikaner", a party's man).
+_KNOWN_PLACE = -15.0
+
+
+def is_demonym(word: str) -> bool:
+    """A person named for where they are from: "der Italiener", "die Norwegerin", "der
+    Wiener": the stem before "-er" is a place the lexicon knows (itself or with "-en") and
+    makes an adjective it knows ("italienisch", "norwegisch", "wienerisch"); "Lehrer",
+    "Trainer" and "Spieler" do not both."""
+    stem = word.removesuffix("in")
+    if not stem.endswith("er") or len(stem) < 5:
+        return False
+    stem = stem[:-2]
+    place = any(
+        tag == "NE" and score > _KNOWN_PLACE for tag, score in map(best_tag, (stem, stem + "en"))
+    )
+    return place and any(
+        tag.startswith("ADJ") and score > _KNOWN_WORD
+        for tag, score in map(best_tag, (stem.lower() + "isch", stem.lower() + "erisch"))
+    )
+
+
 def is_body_noun(word: str) -> bool:
     """A noun for an institution that speaks as one: "Polizei", "Regulierungsbehörde"."""
     return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)

@@ -28,7 +28,10 @@ abschließende Statement". Then invented 2 -> 1, nobody right 72: a phrase endin
 for a thing ("Kontroverse App versprach") names no speaker. Then 132 (organisations 7 -> 9): a
 short form as a subject speaks ("VW hat zugegeben"), scored right for "Volkswagen" (`_short`).
 Then 133 (organisations 10): "wie das UN-Hilfswerk … mitteilte" is the body the text named
-"UN-Flüchtlingshilfswerk UNHCR".
+"UN-Flüchtlingshilfswerk UNHCR". Then 135 (wrong 1): an adverb between a subject and its verb
+("Kurz hingegen meinte"), a pronoun subject keeping its person past a name in an object,
+"begründete er". Then 136 (wrong 0): a demonym ("erklärte der Italiener") is not the person
+named last.
 """
 
 from __future__ import annotations
@@ -97,12 +100,12 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
     # 113 before verbs of knowing after the content and texts as sources.
-    assert figures["all"]["right"] >= 133
+    assert figures["all"]["right"] >= 136
 
 
 def test_a_wrong_person_stays_rare(figures):
     # A wrong speaker is worse than none: 10 before the pronoun rules of issue 18.
-    assert figures["all"]["wrong"] <= 2
+    assert figures["all"]["wrong"] == 0
 
 
 def test_sentences_nobody_speaks_keep_no_speaker(figures):
@@ -116,6 +119,6 @@ def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
     # person 96, unnamed 12, organisation 4, document 1 before the third round.
-    floors = {"person": 100, "unnamed": 16, "organisation": 10, "document": 7}
+    floors = {"person": 102, "unnamed": 17, "organisation": 10, "document": 7}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

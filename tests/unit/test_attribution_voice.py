@@ -194,3 +194,12 @@ def test_a_labelled_quote_in_a_report_does_not_go_on() -> None:
         "Erste Aussagen des neuen Kanzlers deuten ebenfalls darauf hin."
     )
     assert speakers[1:] == ["Berta Lorbach", None]
+
+
+def test_a_demonym_is_not_the_person_named_last() -> None:
+    speakers = _speakers(
+        "Landeschef Karl Brunnhofer (XPD) verteidigte die Festnahme. "
+        "Ich habe nur per Lautsprecher geredet, erklärte der Italiener gegenüber der Agentur. "
+        "Das ist ein Fehler, sagte der Lehrer."
+    )
+    assert speakers[1:] == ["Italiener", "Karl Brunnhofer"]
