@@ -63,6 +63,7 @@ QUESTION_FEATURES = (
     "best_names",
     "best_fits",
     "best_near",
+    "best_distinctive",  # the question's words the article rarely uses, in the best sentence
     "coverage",  # idf-weighted share of the question's words found around any candidate
     "uncovered",  # the rarest question word found around none, as a share of the rarest's idf
     "missing_names",  # the question names what the corpus never mentions
@@ -191,6 +192,9 @@ def question_features(
         "best_names": best[col["names"]],
         "best_fits": best[col["fits"]],
         "best_near": best[col["near"]],
+        # An on-topic question the articles cannot answer finds its topic words everywhere
+        # but its own rarer words nowhere.
+        "best_distinctive": best[col["distinctive"]],
         "coverage": facts.coverage,
         "uncovered": facts.uncovered,
         "missing_names": float(facts.missing > 0),
