@@ -536,6 +536,11 @@ class _Reader:
             return words[0], "verb"  # "QVB teilte mit", "teilte die KFZV mit": a body speaks
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
+        if len(words) > 1 and is_demonym(words[0]) and not self.people.is_name(words[1]):
+            # "die Wiener Polizei", "das Schweizer Staatssekretariat": a place's, no person
+            if article in _ARTICLE and is_body_noun(words[1]):
+                return " ".join(words[:2]), "verb"
+            words = words[1:]
         if not words:
             return None
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):

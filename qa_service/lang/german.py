@@ -372,7 +372,8 @@ PERSON_NOUN_SUFFIXES = tuple(
 INSTITUTION_NOUNS = tuple(
     "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "
     "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
-    "agentur armee militär bank institut rat senat parlament ausschuss vorstand".split()
+    "agentur armee militär bank institut rat senat parlament ausschuss vorstand sekretariat "
+    "direktion".split()
 )
 # Nouns (and compound endings) for texts that state findings or views ("ergab eine Studie",
 # "laut einem Urteil", "so die abschließende Stellungnahme"), in the singular.
