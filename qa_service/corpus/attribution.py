@@ -575,11 +575,13 @@ class _Reader:
             source = self.sources.get(_nominative(roles[-1]).lower())
             if person is None and singular and source:
                 return source, "role"  # "Ein Sprecher des Ministeriums …": "der Sprecher"
-            if person is None and singular and not of.startswith("vo"):
+            # "erklärte der Italiener": someone of that place, not whoever was named last
+            demonym = is_demonym(roles[-1])
+            if person is None and singular and not demonym and not of.startswith("vo"):
                 person = self._referred(roles[-1])
             if person is not None:
                 return person.name, "role"
-            if singular and not of and not is_demonym(roles[-1]):
+            if singular and not of and not demonym:
                 return None  # "der Sprecher" of no one the text names
             # "ein Regierungssprecher", "die Experten", "der Sprecher des Ministeriums"
             return _with(_nominative(roles[-1]), of), "verb"
@@ -611,9 +613,7 @@ class _Reader:
         means ("sagte das Stadtoberhaupt"); but a spokesman or a lawyer speaks for the one
         named before, unless the text gave that person no other role."""
         last = self.people.last
-        if last is None or is_demonym(role) or (german.is_agent_noun(role) and last.roles):
-            return None  # "erklärte der Italiener": not whoever was named last
-        return last
+        return None if last is None or (german.is_agent_noun(role) and last.roles) else last
 
     def pronoun(self, pronoun: str, before: str = "") -> PersonRecord | None:
         """ "Hans Muster (XPD) will …: …, sagte er": the person the sentence names before its
