@@ -537,7 +537,7 @@ class _Reader:
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if len(words) > 1 and is_demonym(words[0]) and not self.people.is_name(words[1]):
-            # "die Wiener Polizei", "das Schweizer Staatssekretariat": a place's, no person
+            # "das Wiener Stadtamt", "das Schweizer Sekretariat": a place's, no person
             if article in _ARTICLE and is_body_noun(words[1]):
                 return " ".join(words[:2]), "verb"
             words = words[1:]

@@ -208,8 +208,8 @@ def test_a_demonym_is_not_the_person_named_last() -> None:
 def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
     speakers = _speakers(
         "Die Regeln gelten ab Mai. "
-        "Das sei nicht rechtens, teilte das Schweizer Staatssekretariat am Dienstag mit. "
-        "Das sei falsch, sagte die Wiener Polizei. "
+        "Das sei nicht rechtens, teilte das Schweizer Sekretariat am Dienstag mit. "
+        "Das sei falsch, sagte das Wiener Stadtamt. "
         "Das sei neu, sagte ein Wiener Polizist."
     )
-    assert speakers[1:] == ["Schweizer Staatssekretariat", "Wiener Polizei", "Polizist"]
+    assert speakers[1:] == ["Schweizer Sekretariat", "Wiener Stadtamt", "Polizist"]
