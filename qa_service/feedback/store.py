@@ -93,11 +93,14 @@ class SQLiteFeedbackStore:
         if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             with self._init_lock:
+                # Switching to WAL takes an exclusive lock and fails at once, without waiting,
+                # while another thread's connection is reading: so only the first connection
+                # switches (the mode is stored in the file), before any other one exists.
                 if not self._ready:
+                    conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
                     self._ready = True
             self._local.conn = conn

@@ -56,19 +56,28 @@ def test_unknown_answer_id_is_refused(store):
         store.add_feedback("nope", "up", reason=None, interface="api")
 
 
-def test_concurrent_writers_lose_nothing(store):
+@pytest.mark.parametrize("run", range(12))
+def test_concurrent_writers_lose_nothing(tmp_path, run):
+    """Four threads open their first connections together on a new file: the race in which
+    switching to WAL failed ('database is locked') and lost a thread's writes, one run in five."""
+    store = SQLiteFeedbackStore(tmp_path / "feedback.sqlite3")
     answers = [answer(f"Frage {i}?") for i in range(40)]
+    failed: list[BaseException] = []
 
     def work(chunk):
-        for a in chunk:
-            store.record_answer(a, interface="api", k=5, filters=None)
-            store.add_feedback(a.id, "up", reason=None, interface="api")
+        try:
+            for a in chunk:
+                store.record_answer(a, interface="api", k=5, filters=None)
+                store.add_feedback(a.id, "up", reason=None, interface="api")
+        except BaseException as e:  # a thread's error would otherwise only be printed
+            failed.append(e)
 
     threads = [threading.Thread(target=work, args=(answers[i::4],)) for i in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert failed == []
     assert sorted(r.answer_id for r in store.records()) == sorted(a.id for a in answers)
 
 
