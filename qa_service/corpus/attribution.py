@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from qa_service.corpus.names import (
     PRONOUNS,
+    best_tag,
     body_kind,
     is_adjective_noun,
     is_body_noun,
@@ -127,6 +128,8 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         after = words[i + 1].group() if i + 1 < len(words) else ""
         if before in german.ARTICLES and after[:1].isupper():
             continue
+        if after != "sich" and not best_tag(word)[0].startswith("V"):
+            continue  # no verb (the lemma's pass costs as much as the tag's)
         lemma, tag = word_class(word)
         # "…, ärgerte sich der Trainer": a feeling framing the words before it
         inverted = text[: m.start()].rstrip().endswith(",")
@@ -852,10 +855,13 @@ def _name_runs(text: str, places: set[str]) -> list[list[str]]:
 def _subject_starts(clause: str) -> list[tuple[int, str, bool]]:
     """Where a clause's subject may stand in German verb-second order: first ("Auch Hans
     Muster …" after one adverb) or right after the finite verb ("verteidigt Hans Muster …",
-    "reagierte auch Hans Muster") -> (offset, word, whether after the verb)."""
+    "reagierte auch Hans Muster") -> (offset, word, whether after the verb); only words a
+    subject opens with (capitalised, or a pronoun)."""
     words = [(m.start(), m.group()) for m in re.finditer(r"\S+", clause)]
     starts = []
     for i, (start, word) in enumerate(words):
+        if not (word[:1].isupper() or word.lower() in PRONOUNS):
+            continue  # a subject starts with a name, a noun or a pronoun: no verb to look up
         before = [w.lower() for _, w in words[max(0, i - 2) : i]]
         if before and before[-1] in german.INTERPOSED_ADVERBS:
             before = before[:-1]  # "reagierte auch …"
@@ -866,7 +872,7 @@ def _subject_starts(clause: str) -> list[tuple[int, str, bool]]:
 
 
 def _finite_verb(word: str) -> bool:
-    return word.isalpha() and word.islower() and word_class(word)[1].startswith("V")
+    return word.isalpha() and word.islower() and best_tag(word)[0].startswith("V")
 
 
 def _someone_else(subject: PersonRecord | None, speaker: tuple[str, How]) -> bool:

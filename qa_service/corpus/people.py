@@ -144,7 +144,7 @@ def referring_role(word: str) -> bool:
     if is_role(word):
         return True
     last = word.lower().rsplit("-", 1)[-1]
-    return best_tag(word)[0] == "NN" and is_person_noun(word) and last.endswith(_REFERRING_SUFFIXES)
+    return last.endswith(_REFERRING_SUFFIXES) and best_tag(word)[0] == "NN" and is_person_noun(word)
 
 
 class Registry:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loading import load_document
+from qa_service.corpus import names
 from qa_service.corpus.attribution import read_sentences
 from qa_service.corpus.names import same_person
 from qa_service.evaluation.datasets import SHARED
@@ -74,3 +75,14 @@ def test_ticker_sentences_carry_their_entry_time(units):
     maljuk = next(u for u in ticker if "Wassyl Maljuk, tritt" in u.text)
     assert maljuk.section_time is not None
     assert (maljuk.section_time.day, maljuk.section_time.hour) == (5, 13)
+
+
+def test_word_class_is_hantas_own_analysis():
+    """`word_class` reuses the cached tag and runs only HanTa's lemma pass (a private method,
+    for speed): it must give what HanTa's public `analyze` gives, words it knows or guesses."""
+    words = ["sagte", "erklärten", "mitgeteilt", "Polizei", "Quendlinger", "Vorsitzenden",
+             "schnell", "angekündigt", "Gewerkschaft", "Brodnik", "hielt", "Italiener"]  # fmt: skip
+    analyze = names._tagger().analyze
+    assert [names.word_class(w) for w in words] == [
+        tuple(map(str, analyze(w, taglevel=1))) for w in words
+    ]
