@@ -420,9 +420,7 @@ class ExtractiveAnswerer:
             and (person_key(said) in snapshot.speakers or not _role_phrase(said, input.language))
         ):
             return analysis  # a name the question gives, or a speaker the articles quote
-        # "the political scientist": an English role in lower case, which the articles name
-        # in German ("Politikwissenschafter")
-        english_role = input.language == "en" and said is not None and said.islower()
+        english_role = _english_role(said, input.language)
         docs = [p.doc_id for p in input.passages]
         words = [w.strip(",.;:!?\"„“'’") for w in input.question.split()[1:]]
         if input.language == "en":
@@ -556,10 +554,16 @@ class ExtractiveAnswerer:
         return _reading_order(chosen[: self.max_sentences])
 
 
+def _english_role(said: str | None, language: Language) -> bool:
+    """ "the political scientist": an English role in lower case, which the articles name in
+    German ("Politikwissenschafter")."""
+    return language == "en" and said is not None and said.islower()
+
+
 def _role_phrase(said: str, language: Language) -> bool:
     """Does a said-what question ask for a role rather than a name: "der Verteidiger",
     "Quendlingers Anwalt" (a person noun after a genitive), "the political scientist"?"""
-    if language == "en" and said.islower():
+    if _english_role(said, language):
         return True
     words = said.split()
     return is_person_noun(words[-1]) and all(
