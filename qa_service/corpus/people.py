@@ -16,6 +16,8 @@ roles; attribution uses it too while it reads who says what.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -162,9 +164,13 @@ class Registry:
         """The persons a document introduces: a name with a role ("Bundeskanzlerin Anna
         Beispiel"), with age or party ("Hans Muster (79)"), a first name the lexicon knows
         before a surname ("Barbara Muster"), or a first name and a surname the text also uses
-        alone."""
+        alone. A copy: readers note mentions in it, and reading the text is done once for
+        the snapshot's two readers of a document (its people, its speakers)."""
+        return copy.deepcopy(_registry_of(doc.text))
+
+    @classmethod
+    def _read(cls, text: str) -> Registry:
         registry = cls()
-        text = doc.text
         registry.places = {m.group(1) for m in PLACE.finditer(text)} - _surnames(text)
         for words, start, end in name_runs_at(text, registry.places):
             name_words, roles = registry.split(words)
@@ -256,6 +262,11 @@ class Registry:
         """The person a run of capitalised words names, if the registry knows them."""
         name_words = strip_roles(words)[0]
         return self.by_key.get(person_key(" ".join(name_words) or words[-1]))
+
+
+@functools.lru_cache(maxsize=4)
+def _registry_of(text: str) -> Registry:
+    return Registry._read(text)
 
 
 def _surnames(text: str) -> set[str]:

@@ -205,18 +205,13 @@ def build_snapshot(
     thousand reads only those few again."""
     docs = {d.id: d for d in documents}
     old = previous.documents if previous is not None else {}
-    sentences = {
-        d.id: previous.sentences[d.id]
-        if previous is not None and old.get(d.id) == d
-        else _read_sentences(d)
-        for d in documents
-    }
-    people_in = {
-        d.id: previous.people_in[d.id]
-        if previous is not None and old.get(d.id) == d and d.id in previous.people_in
-        else _read_people(d)
-        for d in documents
-    }
+    sentences: dict[str, tuple[SentenceUnit, ...]] = {}
+    people_in: dict[str, tuple[Person, ...]] = {}
+    for d in documents:  # a document's two readings one after the other: they share its names
+        kept = previous is not None and old.get(d.id) == d
+        sentences[d.id] = previous.sentences[d.id] if kept else _read_sentences(d)
+        kept = kept and d.id in previous.people_in
+        people_in[d.id] = previous.people_in[d.id] if kept else _read_people(d)
     speakers: dict[str, list[SentenceUnit]] = defaultdict(list)
     for units in sentences.values():
         for u in units:
