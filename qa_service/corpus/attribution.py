@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 from qa_service.corpus.names import (
     PRONOUNS,
-    best_tag,
     body_kind,
     is_adjective_noun,
     is_body_noun,
@@ -45,6 +44,7 @@ from qa_service.corpus.names import (
     is_name_word,
     is_person_noun,
     is_role,
+    is_verb,
     noun_by_ending,
     person_key,
     same_person,
@@ -128,7 +128,7 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         after = words[i + 1].group() if i + 1 < len(words) else ""
         if before in german.ARTICLES and after[:1].isupper():
             continue
-        if after != "sich" and not best_tag(word)[0].startswith("V"):
+        if after != "sich" and not is_verb(word):
             continue  # no verb (the lemma's pass costs as much as the tag's)
         lemma, tag = word_class(word)
         # "…, ärgerte sich der Trainer": a feeling framing the words before it
@@ -872,7 +872,7 @@ def _subject_starts(clause: str) -> list[tuple[int, str, bool]]:
 
 
 def _finite_verb(word: str) -> bool:
-    return word.isalpha() and word.islower() and best_tag(word)[0].startswith("V")
+    return word.isalpha() and word.islower() and is_verb(word)
 
 
 def _someone_else(subject: PersonRecord | None, speaker: tuple[str, How]) -> bool:

@@ -66,6 +66,11 @@ def best_tag(word: str) -> tuple[str, float]:
     return str(tag), float(score)
 
 
+def is_verb(word: str) -> bool:
+    """A word the lexicon tags a verb, in any form: "sagte", "mitgeteilt", "erklären"."""
+    return best_tag(word)[0].startswith("V")
+
+
 def is_lexicon_word(word: str) -> bool:
     """A capitalised word the German lexicon knows as other than a name: a noun, or an
     adjective, pronoun or preposition opening a sentence ("Viele", "Ohne", "Erste")."""
