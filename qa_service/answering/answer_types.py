@@ -48,7 +48,7 @@ _NUMBER = re.compile(
     rf"\d|\b(?:{_alternatives(german.INDEFINITE_ARTICLES - {'eines'} | german.NUMBER_WORDS)})\b",
     re.IGNORECASE,
 )
-# A place: a preposition of place, an article (not the genitive: "vor des Wanderers Nase"),
+# A place: a preposition of place, an article (not the genitive: "vor des Nachbarn Tür"),
 # perhaps an adjective, a capitalised word.
 _PLACE = re.compile(
     rf"\b(?i:{_alternatives(german.PLACE_PREPOSITIONS | english.PLACE_PREPOSITIONS)})\s+"

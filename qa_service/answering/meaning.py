@@ -490,7 +490,7 @@ class Text:
         return focus
 
     def _genitive_after(self, k: int) -> list[int]:
-        """ "Angriff der Ukraine": the genitive that follows a negated noun."""
+        """ "Angriff der Truppen": the genitive that follows a negated noun."""
         out: list[int] = []
         if k + 1 < len(self.tokens) and self.tokens[k + 1].w in ("der", "des"):
             for t in self.tokens[k + 2 : k + 5]:

@@ -225,7 +225,7 @@ def _main_clause_words(sentence: str) -> set[str]:
         if opener and (
             opener[0] in openers
             or (len(opener) == 2 and opener[0] in german.PREPOSITIONS
-                and opener[1] in openers)  # "…, mit der …"; "Mit der Austria …" opens one
+                and opener[1] in openers)  # "…, mit der …"; "Mit der Mannschaft …" opens one
         ):  # fmt: skip
             continue
         words |= {w.strip(',.;:!?"„“‘’()') for w in clause.split()}
@@ -278,7 +278,7 @@ def _speaks(noun: str) -> bool:
 
 def _thing(words: list[str]) -> bool:
     """Does a noun phrase end in a noun for a thing ("Neue App")? Not a surname that is a
-    noun too, after a first name or a role ("Andreas Stamm", "Kanzler Fuchs")."""
+    noun too, after a first name or a role ("Greta Stein", "Kanzler Fuchs")."""
     head, before = words[-1], words[-2] if len(words) > 1 else ""
     return (
         bool(before)
@@ -439,7 +439,7 @@ def _opens_clause(text: str, pos: int) -> bool:
 
 # A relative clause between a subject and its verb ("Die Firma, die das Gerät entwickelt hat,
 # bestätigte …"): the subject stands before it. The clause ends in its verb, in lower case (an
-# apposition, "Hans Lotter, der rote Bürgermeister, …", in a noun).
+# apposition, "Berta Quendlinger, die grüne Stadträtin, …", in a noun).
 _RELATIVE_BEFORE = re.compile(
     rf",\s+(?:{'|'.join(sorted(german.RELATIVE_PRONOUNS))})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
 )
@@ -458,14 +458,14 @@ def _past_adverbs(text: str, pos: int) -> int:
 def _past_relative(text: str, pos: int, after: str) -> int:
     """Where the subject of the verb at `pos` ends: before a relative clause that ends right
     before the verb, else at the verb. Not when a name follows the verb (`after`: the word
-    after it), which is its subject ("…, sagte Beckenbauer")."""
+    after it), which is its subject ("…, sagte Brodnik")."""
     m = _RELATIVE_BEFORE.search(text[:pos])
     return m.start() if m and not after[:1].isupper() else pos
 
 
 def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
     """Capitalised words right before `pos`, and the article before them ("ein Vertreter").
-    Counted people are none ("hat 129 Tote gefordert": the verb's object, not its subject),
+    Counted people are none ("hat zwölf Verletzte gefordert": the verb's object, not its subject),
     unless one of them speaks ("einer von drei Befragten erklärte"); nor is the noun of a
     prepositional phrase ("hatte vor Gericht argumentiert")."""
     words = _run_before(text, pos)
@@ -554,7 +554,7 @@ class _Reader:
             return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
         known = self.people.by_key.get(person_key(words[-1]))
         if _thing(words) and not (known and known.named):
-            return None  # "Kontroverse App versprach": a thing says nothing
+            return None  # "Neue App versprach": a thing says nothing
         name_words, roles = self.people.split(words)
         if article in _ARTICLE and name_words == words == words[:1] and is_person_noun(words[0]):
             name_words, roles = [], words  # "der Vereins-Rekordspieler": a name takes no article

@@ -187,7 +187,7 @@ REPORTING_VERBS = _words(
 # Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X": the subject
 # after "sich"); any other verb used so reports nothing ("bestätigte sich der Verdacht").
 # Questions ask with "äußern"; attribution does not read it (not in REPORTING_VERBS: it would
-# take a word after "sich" for the speaker, "äußert sich im Neuen Volksblatt").
+# take a word after "sich" for the speaker, "äußert sich in der Abendzeitung").
 REFLEXIVE_REPORTING_VERBS = _words("äußern beklagen")
 # Verbs of feeling that report only reflexively right after the words they frame ("Das war
 # miserabel, ärgerte sich der Trainer", "…, freute sich X"); elsewhere they report nothing.
@@ -356,7 +356,7 @@ PARTY_MEMBER_NOUNS = _words(
     """
 )
 # Endings of common nouns, which a first name or surname does not have; capitalised
-# adjectives at a line start ("Multinationale Truppe") end like adjectives.
+# adjectives at a line start ("Internationale Gespräche") end like adjectives.
 NOUN_SUFFIXES = tuple(
     "ung ungen heit heiten keit keiten schaft schaften ion ionen tät ismus nis tum ment enz "
     "anz ik ien ität ische ischen ale alen liche lichen ige igen ierte".split()

@@ -1,6 +1,7 @@
 """The package knows no article: no proper name of the five seed articles (../shared/corpus)
-or of the gold GNAD articles (tests/data/gold_gnad_qa.jsonl `gold_docs`) occurs in any file
-under qa_service/ (code, docstrings, comments, word tables, templates, OpenAPI examples).
+or of the GNAD articles our labelled tables are about (tests/data/*gnad*.jsonl: the gold
+questions, attribution, entity and meaning tables) occurs in any file under qa_service/
+(code, docstrings, comments, word tables, templates, OpenAPI examples).
 
 The names are what HanTa's German model tags `NE` in those articles, the last word of a run
 of them (the surname of "Vorname Nachname"), each part of a hyphenated one. A name is general
@@ -9,7 +10,7 @@ case, or its stem without a genitive -s: nouns that are surnames too ("Kern"), c
 cities ("Frankreich", "Wien", "Kiew"), institutions ("Kreml", "Bundestag"). The price of that
 rule: a name that is also an everyday word ("trump", "macron" in English) is not caught here.
 Files are compared folded (lower case, no accents), so "merz" and "Elysee" count too.
-On 89 articles: 1,092 names, 498 of them not in Ding; about 20 s, most of it HanTa tagging.
+On 124 articles: about 30 s, most of it HanTa tagging.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from qa_service.spelling import fold
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "qa_service"
-GOLD = REPO / "tests" / "data" / "gold_gnad_qa.jsonl"
+TABLES = sorted((REPO / "tests" / "data").glob("*gnad*.jsonl"))
 SUFFIXES = {".py", ".tsv", ".md", ".json", ".txt", ".html", ".jinja", ".j2", ".yaml", ".toml"}
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -37,14 +38,14 @@ MIN_LETTERS = 3  # two-letter tags are initials and acronyms ("AG", "EU"), no on
 
 
 def _articles() -> list[Path]:
-    gold = {
-        doc
-        for line in GOLD.read_text(encoding="utf-8").splitlines()
-        if line
-        for doc in json.loads(line)["gold_docs"]
-    }
+    docs: set[str] = set()
+    for table in TABLES:
+        for line in table.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            docs.update(row.get("gold_docs", []))
+            docs.update(row[k] for k in ("doc", "about") if isinstance(row.get(k), str))
     seed = sorted((SHARED / "corpus").glob("*.txt"))
-    return seed + [SHARED / "gnad" / "articles" / doc for doc in sorted(gold)]
+    return seed + [SHARED / "gnad" / "articles" / doc for doc in sorted(docs)]
 
 
 def _tagged_names(text: str, tagger) -> set[str]:  # noqa: ANN001 - HanTa has no types
