@@ -216,6 +216,13 @@ def eval_service(
     )
     service = build_service(eval_settings, embedder=embedder, chat_model=chat_model)
     report = service.ingest([ds.corpus], prune=True)
+    # The corpus links into ../shared, whose files never go, so pruning keeps what an
+    # earlier run linked (another split, another number of distractors): the index is made
+    # to hold this dataset's documents alone, or its figures would depend on that history.
+    kept = {f.doc_id for f in report.files if f.status in ("added", "updated", "unchanged")}
+    for info in service.list_documents():
+        if info.id not in kept:
+            service.delete_document(info.id)
     return ds, service, report
 
 
