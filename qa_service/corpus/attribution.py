@@ -278,7 +278,7 @@ def _speaks(noun: str) -> bool:
 
 def _thing(words: list[str]) -> bool:
     """Does a noun phrase end in a noun for a thing ("Neue App")? Not a surname that is a
-    noun too, after a first name or a role ("Greta Stein", "Kanzler Fuchs")."""
+    noun too, after a first name or a role ("Maria Stein", "Kanzler Fuchs")."""
     head, before = words[-1], words[-2] if len(words) > 1 else ""
     return (
         bool(before)
@@ -438,10 +438,13 @@ def _opens_clause(text: str, pos: int) -> bool:
 
 
 # A relative clause between a subject and its verb ("Die Firma, die das Gerät entwickelt hat,
-# bestätigte …"): the subject stands before it. The clause ends in its verb, in lower case (an
-# apposition, "Berta Quendlinger, die grüne Stadträtin, …", in a noun).
+# bestätigte …"): the subject stands before it. The clause ends in its verb, in lower case; an
+# apposition ("Berta Quendlinger, die grüne Stadträtin, widerspricht …") in a noun.
 _RELATIVE_BEFORE = re.compile(
     rf",\s+(?:{'|'.join(sorted(german.RELATIVE_PRONOUNS))})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
+)
+_APPOSITION_BEFORE = re.compile(
+    rf",\s+(?:{'|'.join(sorted(german.ARTICLES))})\s[^,;:–]*\s[A-ZÄÖÜ][\w-]+,\s*$"
 )
 
 
@@ -456,10 +459,10 @@ def _past_adverbs(text: str, pos: int) -> int:
 
 
 def _past_relative(text: str, pos: int, after: str) -> int:
-    """Where the subject of the verb at `pos` ends: before a relative clause that ends right
-    before the verb, else at the verb. Not when a name follows the verb (`after`: the word
-    after it), which is its subject ("…, sagte Brodnik")."""
-    m = _RELATIVE_BEFORE.search(text[:pos])
+    """Where the subject of the verb at `pos` ends: before a relative clause or an apposition
+    that ends right before the verb, else at the verb. Not when a name follows the verb
+    (`after`: the word after it), which is its subject ("…, sagte Brodnik")."""
+    m = _RELATIVE_BEFORE.search(text[:pos]) or _APPOSITION_BEFORE.search(text[:pos])
     return m.start() if m and not after[:1].isupper() else pos
 
 
@@ -625,7 +628,9 @@ class _Reader:
         gender = _GENDER.get(pronoun.lower())
         for words, start, _ in name_runs_at(before, self.people.places):
             lead = [w.lower() for w in before[:start].split()[-2:]]
-            if any(w in german.PREPOSITIONS for w in lead):
+            # "Für Brodnik ist das unmöglich, wie er versicherte": his view, his words
+            view = before[:start].strip(' „"').lower() == "für"
+            if any(w in german.PREPOSITIONS for w in lead) and not view:
                 continue
             person = self.people.lookup(words)
             if person is not None and person.named and person.gender in (None, gender):
@@ -636,6 +641,7 @@ class _Reader:
         """The speaker a sentence names for itself; UNKNOWN when it reports someone's words
         without saying whose (so it does not inherit the previous speaker), else None."""
         verbs = 0
+        framed = False  # a verb right after the words it frames ("…, sagte der Trainer")
         # A verb in the subjunctive ("Das Urteil erkläre …, sagte …") is within the content.
         for m in sorted(_reporting_verbs(text), key=lambda m: _subjunctive_form(m.group())):
             if _first_person_subject(text, m):
@@ -645,6 +651,7 @@ class _Reader:
             # A verb of knowing or showing names its subject right after it, or frames nothing.
             framing = word_class(m.group())[0] in german.FRAMING_VERBS
             verbs += not (_subjunctive_form(m.group()) or framing)
+            framed = framed or text[: m.start()].rstrip().endswith((",", "–"))
             end = _REFLEXIVE.match(text, m.end()).end()  # past "sich" ("beklagte sich X")
             after = text[end:].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
@@ -728,7 +735,11 @@ class _Reader:
                 words = _run_after(text, m.end() + place.end())[0]
                 if words:
                     return " ".join(words), "verb"
-        return UNKNOWN if verbs else None
+        # "Ich habe das Gefühl, dass sie es ernst meinen": a sentence in the first person is
+        # someone's own words, whoever its verbs report, unless one frames it ("Ich …, sagte
+        # ein Teilnehmer"); it may go on the speaker before.
+        own_words = text.split(maxsplit=1)[0].lower() in _I_WE if text.strip() else False
+        return UNKNOWN if verbs and (framed or not own_words) else None
 
     def colon_speaker(self, text: str) -> tuple[str, How] | None:
         """ "Anna Quendlinger, Sprecherin des Verbands, verteidigt den Plan: Wir …", "Quendlinger:

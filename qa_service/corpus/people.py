@@ -194,9 +194,22 @@ class Registry:
             roles.append(name_words.pop(0))
         # "Landeshauptmannvize Hans Muster": a noun the lexicon only guesses, before a first
         # name, is a role too.
-        while len(name_words) > 2 and is_first_name(name_words[1]) and role_word(name_words[0]):
+        while (
+            len(name_words) > 2
+            and is_first_name(name_words[1])
+            and (role_word(name_words[0]) or best_tag(name_words[0])[0] == "NN")
+        ):
             roles.append(name_words.pop(0))
-        cut = next((i for i, w in enumerate(name_words) if i and is_adjective_noun(w)), None)
+        # A surname right after a first name is no adjective ("Maria Lotter"), whatever the
+        # lexicon guesses.
+        cut = next(
+            (
+                i
+                for i, w in enumerate(name_words)
+                if i and is_adjective_noun(w) and not is_first_name(name_words[i - 1])
+            ),
+            None,
+        )
         return (name_words[:cut] if cut else name_words), roles
 
     def add(self, words: list[str]) -> PersonRecord | None:

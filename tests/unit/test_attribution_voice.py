@@ -213,3 +213,33 @@ def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
         "Das sei neu, sagte ein Wiener Polizist."
     )
     assert speakers[1:] == ["Schweizer Sekretariat", "Wiener Stadtamt", "Polizist"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # an apposition between the name and its verb
+            "Das Zentrum soll im Sommer öffnen. "
+            "Maria Lotter, die grüne Stadträtin, widerspricht dem vehement.",
+            [None, "Maria Lotter"],
+        ),
+        (  # a first-person sentence goes on, though a verb in it reports
+            "Die Reformen haben Vorrang, sagte Außenminister Hans Quendlinger am Donnerstag. "
+            "Ich habe das Gefühl, dass die Behörden es hier sehr ernst meinen.",
+            ["Hans Quendlinger"] * 2,
+        ),
+        (  # ... unless a verb frames it: someone we cannot name, not the last speaker
+            "Die Reformen haben Vorrang, sagte Außenminister Hans Quendlinger am Donnerstag. "
+            "Ich habe gewonnen, erklärte der Franzose.",
+            ["Hans Quendlinger", None],
+        ),
+        (  # "für X" opening the sentence: X's view, and the "er" who says it
+            "Der Plan kam von Bürgermeister Hans Quendlinger. "
+            "Für Landesrat Karl Brunnhofer ein Ding der Unmöglichkeit, wie er am Montag "
+            "versicherte.",
+            [None, "Karl Brunnhofer"],
+        ),
+    ],
+)
+def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected) -> None:
+    assert _speakers(text) == expected

@@ -65,3 +65,12 @@ def test_a_surname_after_an_unknown_role_and_a_first_name_is_no_place() -> None:
         "Die Abwicklung ist für Quendlinger sehr sensibel, sagte er."
     )
     assert speakers(text)[0].endswith("Ewald Quendlinger")  # not "Ewald": no place "für …"
+
+
+def test_a_surname_the_lexicon_takes_for_a_nominalised_adjective_after_a_first_name() -> None:
+    assert "Maria Lotter" in _people("Gestern sagte Maria Lotter im Rathaus, sie sei dagegen.")
+
+
+def test_a_noun_before_a_first_name_and_surname_is_a_role_not_part_of_the_name() -> None:
+    people = _people("Das sagte Landeshauptmannvize Johann Brodnik am Montag.")
+    assert "Johann Brodnik" in people

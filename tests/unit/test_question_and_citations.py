@@ -50,6 +50,9 @@ def test_clean_question_refuses_too_long_and_non_text():
         ("Was sagte Merz zur Bundeswehr?", "de"),
         ("What did Merz say about the army?", "en"),
         ("Größe?", "de"),  # umlauts count for German
+        ("Wer übernimmt?", "de"),
+        ("Why was the newspaper Österreich fined?", "en"),  # a name's umlaut counts less
+        ("Who directed Die Präsidentinnen at the theatre?", "en"),
         ("Merz", "de"),  # no function words: the default
     ],
 )
