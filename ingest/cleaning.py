@@ -9,7 +9,7 @@ Rules (each checked against the sample corpus in tests/unit/test_cleaning.py):
 - header: the corpus date line (" date 2026-01-06  70.398");
 - caption: a photo caption printed twice, the second time with "  © credit" - both lines go;
   a caption printed once only loses its "© credit" tail (rule "credit");
-- credit: photo credit lines ("Titelfoto: Kay Nietfeld/dpa", "© dpa");
+- credit: photo credit lines ("Titelfoto: Hugo Brodnik/dpa", "© dpa");
 - teaser: video teaser markers glued to the next text ("07.01.2026 | 2:30 min");
 - signoff: agency author codes after the last sentence ("wolle./evs/DP/nas");
 - duplicate: a line repeating the previous one, optionally behind a dateline ("Ukraine - ");
@@ -185,7 +185,7 @@ def _markdown_marks(raw: str, lines: list[Span]) -> Iterator[Removal]:
 
 
 def _is_credit(text: str) -> bool:
-    """ "Julia Demaree Nikhinson/AP/dpa", "dpa": a name or agency, not the rest of a sentence."""
+    """ "Anna Maria Quendlinger/AP/dpa", "dpa": a name or agency, not the rest of a sentence."""
     text = text.strip()
     return text[-1] not in ".!?:;," and ("/" in text or len(text.split()) <= 4)
 

@@ -1,7 +1,7 @@
 """The package knows no article: no proper name of the five seed articles (../shared/corpus)
 or of the GNAD articles our labelled tables are about (tests/data/*gnad*.jsonl: the gold
-questions, attribution, entity and meaning tables) occurs in any file under qa_service/
-(code, docstrings, comments, word tables, templates, OpenAPI examples).
+questions, attribution, entity and meaning tables) occurs in any file under qa_service/,
+ingest/ or prompts/ (code, docstrings, comments, word tables, templates, OpenAPI examples).
 
 The names are what HanTa's German model tags `NE` in those articles, the last word of a run
 of them (the surname of "Vorname Nachname"), each part of a hyphenated one. A name is general
@@ -29,7 +29,7 @@ from qa_service.settings import Settings
 from qa_service.spelling import fold
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGE = REPO / "qa_service"
+PACKAGE = [REPO / "qa_service", REPO / "ingest", REPO / "prompts"]
 TABLES = sorted((REPO / "tests" / "data").glob("*gnad*.jsonl"))
 SUFFIXES = {".py", ".tsv", ".md", ".json", ".txt", ".html", ".jinja", ".j2", ".yaml", ".toml"}
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+|[^\w\s]")
@@ -75,6 +75,15 @@ def _is_general(name: str, words: frozenset[str]) -> bool:
     return folded in words or (folded.endswith("s") and folded[:-1] in words)
 
 
+def _news_outlets() -> set[str]:
+    """The news agencies and outlets ingest reads a text's credit by ("(dpa-AFX)", "ORF"):
+    knowledge of news writing, not of an article; their words count as general."""
+    from ingest import metadata
+
+    names = [*metadata._CANONICAL_AGENCY.values(), *(n for n, _ in metadata._OUTLET_NAMES)]
+    return {fold(part) for name in names for part in re.split(r"[-\s]", name) if part}
+
+
 @pytest.fixture(scope="module")
 def article_names() -> set[str]:
     dictionary = Settings().dictionary
@@ -88,7 +97,7 @@ def article_names() -> set[str]:
     from HanTa import HanoverTagger
 
     tagger = HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
-    words = _dictionary_words(dictionary)
+    words = _dictionary_words(dictionary) | _news_outlets()
     found = set().union(*(_tagged_names(p.read_text(encoding="utf-8"), tagger) for p in articles))
     return {
         n for n in found if len(n) >= MIN_LETTERS and not n.isdigit() and not _is_general(n, words)
@@ -98,7 +107,8 @@ def article_names() -> set[str]:
 def _package_files() -> list[Path]:
     return sorted(
         p
-        for p in PACKAGE.rglob("*")
+        for root in PACKAGE
+        for p in root.rglob("*")
         if p.is_file() and p.suffix in SUFFIXES and "__pycache__" not in p.parts
     )
 
