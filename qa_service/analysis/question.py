@@ -58,6 +58,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"^(?:und\s+|and\s+)?(?:welche\s+(?:forderungen|aussagen|äußerungen|worte|"
             r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments|response|reaction)\b|"
             r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:" + "|".join(_DESCRIBE) + r")\b|"
+            # "Wie sieht X die Proteste?": a view ("Wie sieht die Lage aus?" is none)
+            r"wie\s+(?:sieht|sehen|beurteilt|beurteilen|bewertet|bewerten)\b(?!.*\baus\W*$)|"
+            r"what\s+(?:did|does|do|has|have)\s+.*\bcall\s+(?:on|for)\b|"  # "What did X call on …?"
             r"(?:was|what)\b.*\b(?:"
             + "|".join(sorted(_SAY, key=len, reverse=True))
             + r")\b)",
@@ -76,7 +79,8 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         ),
     ),
     ("when", re.compile(r"^(?:und\s+|and\s+)?(?:wann|seit\s+wann|bis\s+wann|um\s+wie\s+viel\s+uhr|"
-                        r"an\s+welchem\s+tag|when|what\s+time|on\s+what\s+(?:day|date)|"
+                        r"an\s+welchem\s+tag|in\s+welchem\s+(?:jahr|monat)|when|what\s+time|"
+                        r"on\s+what\s+(?:day|date)|in\s+(?:what|which)\s+(?:year|month)|"
                         r"since\s+when)\b", re.I)),
     ("where", re.compile(r"^(?:und\s+|and\s+)?(?:wo|wohin|woher|"
                          r"in\s+welche[mrn]?\s+(?:stadt|land|ort)|"
@@ -243,6 +247,8 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
     if placed and placed[:1].isupper() and not any(placed in n or n in placed for n in names):
         return placed  # "What did Brodnik say about the show": a surname read as a noun
     speaker = _nearest_the_verb(question, names)
+    if speaker is None:
+        return None
     at = question.find(speaker)
     before = question[:at]
     if any(is_role(m.group(1)) for m in _OF.finditer(before)):
@@ -279,16 +285,27 @@ def _beside_a_role(before: str, after: str) -> bool:
 _OF = re.compile(r"\b([^\W\d_][\w-]*)\s+of\s", re.I)
 
 
-def _nearest_the_verb(question: str, names: list[str]) -> str:
+def _nearest_the_verb(question: str, names: list[str]) -> str | None:
     """The name nearest after the reporting verb, else the first name: "Was sagte Brunner
-    …", "What did Brunner say …", "Wie äußerte sich der Minister Brunner …"."""
+    …", "What did Brunner say …", "Wie äußerte sich der Minister Brunner …". An English
+    question names its speaker before the verb ("What did the EU commissioner say about …
+    Europe?": no one by name), after "by", or as the owner of views ("… describe Hugo's
+    views")."""
     verb = re.search(r"\b(" + "|".join(_SAY | {"react"}) + r")\b", question,
                      re.I)  # fmt: skip
     if verb:
         after = [n for n in names if question.find(n) > verb.start()]
         before = [n for n in names if question.find(n) < verb.start()]
-        if question.lower().startswith(("what", "how", "and what", "and how")) and before:
-            return before[-1]  # nearest the verb: "Hartwig CEO Anna Berger said"
+        if question.lower().startswith(("what", "how", "and what", "and how")):
+            if before:
+                return before[-1]  # nearest the verb: "Hartwig CEO Anna Berger said"
+            by = [
+                n
+                for n in after
+                if re.search(rf"\bby\s+(?:\w+\s+)?{re.escape(n)}|{re.escape(n)}'s\b", question)
+                or n.endswith("'s")
+            ]
+            return by[0] if by else None
         if after:
             return after[0]
     return names[0]

@@ -147,7 +147,8 @@ ORDER_PATTERNS = {"before": r"\bbefore\b|\bprior to\b", "after": r"\bafter\b"}
 ROLE_PREFIXES = _words("prime us eu nato")
 ROLE_NOUNS = _words(
     "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
-    "ambassador premier governor rector mayor"
+    "ambassador premier governor rector mayor commissioner expert judge lawyer chairman "
+    "chairwoman economist"
 )
 # Other capitalised words of titles and offices, no names ("Foreign Secretary", "Head of State",
 # "Council", "Secretary General", "Special Envoy", "White House officials").
