@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import sqlite3
 import threading
 
 import pytest
@@ -95,3 +97,31 @@ def test_gold_export_has_the_gold_fields_and_asks_for_review(store):
     assert first["note"].startswith("REVIEW: 👍 up via gradio") and "stimmt" in first["note"]
     assert second["answerable"] is True  # refused, and the user says wrongly so
     assert second["gold_docs"] == [] and "steht in Artikel 3" in second["note"]
+
+
+def _record_in_another_process(path, n, errors):  # noqa: ANN001 - a process target
+    try:
+        store = SQLiteFeedbackStore(path)
+        for i in range(10):
+            store.record_answer(answer(f"Frage {n}-{i}?"), interface="api", k=5, filters=None)
+    except BaseException as e:
+        errors.put(repr(e))
+
+
+def test_processes_opening_a_new_file_together_lose_nothing(tmp_path):
+    """Four processes (a server, the CLI) open one new file at once: switching it to WAL
+    failed at once ('database is locked') in one of them in 9 of 150 such races."""
+    ctx = multiprocessing.get_context("fork")
+    for run in range(120):
+        path = tmp_path / f"feedback-{run}.sqlite3"
+        errors = ctx.Queue()
+        procs = [
+            ctx.Process(target=_record_in_another_process, args=(path, n, errors)) for n in range(4)
+        ]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        assert errors.empty(), errors.get()
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT count(*) FROM answers").fetchone() == (40,)
