@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from qa_service.corpus.names import (
     best_tag,
     is_adjective_noun,
+    is_common_noun,
     is_first_name,
     is_lexicon_word,
     is_name_word,
@@ -200,16 +201,7 @@ class Registry:
             and (role_word(name_words[0]) or best_tag(name_words[0])[0] == "NN")
         ):
             roles.append(name_words.pop(0))
-        # A surname right after a first name is no adjective ("Maria Lotter"), whatever the
-        # lexicon guesses.
-        cut = next(
-            (
-                i
-                for i, w in enumerate(name_words)
-                if i and is_adjective_noun(w) and not is_first_name(name_words[i - 1])
-            ),
-            None,
-        )
+        cut = next((i for i in range(1, len(name_words)) if _ends_name(name_words, i)), None)
         return (name_words[:cut] if cut else name_words), roles
 
     def add(self, words: list[str]) -> PersonRecord | None:
@@ -294,6 +286,20 @@ def _surnames(text: str) -> set[str]:
         ):
             out.add(name_words[-1])
     return out
+
+
+def _ends_name(name_words: list[str], i: int) -> bool:
+    """Does the name of a run end before its `i`th word? A nominalised adjective ends it ("rät
+    Muster Betroffenen"), unless it is a surname right after a first name ("Maria Lotter");
+    so does a common noun closing the run after a name in the genitive ("Brodniks Daten",
+    "Maria Steins Arbeiten"): the name's possession, not its part ("Brodniks Anwalt Hugo
+    Stein" goes on to a name)."""
+    word, before = name_words[i], name_words[i - 1]
+    if is_first_name(before):
+        return False
+    last = i == len(name_words) - 1
+    genitive = last and before.endswith("s") and is_common_noun(word)
+    return is_adjective_noun(word) or genitive
 
 
 def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:

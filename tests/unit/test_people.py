@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa_service.corpus.people import read_people
+from qa_service.corpus.people import Registry, read_people
 from tests.texts import document, speakers
 
 
@@ -74,3 +74,12 @@ def test_a_surname_the_lexicon_takes_for_a_nominalised_adjective_after_a_first_n
 def test_a_noun_before_a_first_name_and_surname_is_a_role_not_part_of_the_name() -> None:
     people = _people("Das sagte Landeshauptmannvize Johann Brodnik am Montag.")
     assert "Johann Brodnik" in people
+
+
+def test_a_noun_after_a_name_in_the_genitive_is_its_possession_not_its_part() -> None:
+    """ "Brodniks Familie appellierte …": the family speaks, not a person "Brodniks Familie";
+    "Brodniks Anwalt Hugo Stein" goes on to a name."""
+    registry = Registry()
+    assert registry.split(["Brodniks", "Familie"])[0] == ["Brodniks"]
+    assert registry.split(["Maria", "Steins", "Arbeiten"])[0] == ["Maria", "Steins"]
+    assert registry.split(["Brodniks", "Anwalt", "Hugo", "Stein"])[0][-2:] == ["Hugo", "Stein"]
