@@ -193,6 +193,15 @@ class Registry:
         roles = list(roles)
         while len(name_words) > 1 and not self.is_name(name_words[0]):
             roles.append(name_words.pop(0))
+        # "Ingolstadts Manager Hugo Stein": a name in the genitive and its role noun, before
+        # the name whose role it is.
+        while (
+            len(name_words) > 2
+            and name_words[0].endswith("s")
+            and (role_word(name_words[1]) or is_person_noun(name_words[1]))
+        ):
+            roles.extend(name_words[:2])
+            del name_words[:2]
         # "Landeshauptmannvize Hans Muster": a noun the lexicon only guesses, before a first
         # name, is a role too.
         while (
@@ -218,8 +227,10 @@ class Registry:
         person = self.by_key.get(key)
         if person is None:
             person = self.by_key[key] = PersonRecord(name, key)
-        elif len(name) > len(person.name):
-            person.name = name
+        elif person.name == name + "s" or (
+            len(name) > len(person.name) and name != person.name + "s"
+        ):
+            person.name = name  # the fullest form, but not a genitive ("Hugo Steins")
         for role in roles:
             if role_word(role):
                 person.add_role(role)
@@ -292,7 +303,7 @@ def _ends_name(name_words: list[str], i: int) -> bool:
     """Does the name of a run end before its `i`th word? A nominalised adjective ends it ("rät
     Muster Betroffenen"), unless it is a surname right after a first name ("Maria Lotter");
     so does a common noun closing the run after a name in the genitive ("Brodniks Daten",
-    "Maria Steins Arbeiten"): the name's possession, not its part ("Brodniks Anwalt Hugo
+    "Maria Steins Arbeiten"): the name's possession, not its part ("Brodniks Manager Hugo
     Stein" goes on to a name)."""
     word, before = name_words[i], name_words[i - 1]
     if is_first_name(before):

@@ -78,8 +78,18 @@ def test_a_noun_before_a_first_name_and_surname_is_a_role_not_part_of_the_name()
 
 def test_a_noun_after_a_name_in_the_genitive_is_its_possession_not_its_part() -> None:
     """ "Brodniks Familie appellierte …": the family speaks, not a person "Brodniks Familie";
-    "Brodniks Anwalt Hugo Stein" goes on to a name."""
+    "Brodniks Manager Hugo Stein" goes on to a name."""
     registry = Registry()
     assert registry.split(["Brodniks", "Familie"])[0] == ["Brodniks"]
     assert registry.split(["Maria", "Steins", "Arbeiten"])[0] == ["Maria", "Steins"]
-    assert registry.split(["Brodniks", "Anwalt", "Hugo", "Stein"])[0][-2:] == ["Hugo", "Stein"]
+    assert registry.split(["Brodniks", "Manager", "Hugo", "Stein"]) == (
+        ["Hugo", "Stein"],
+        ["Brodniks", "Manager"],
+    )
+
+
+def test_a_person_is_named_in_the_nominative() -> None:
+    people = _people(
+        "Die Pläne Hugo Steins wurden bekannt. Brodniks Manager Hugo Stein (55) bestätigte das."
+    )
+    assert list(people) == ["Hugo Stein"] and people["Hugo Stein"].roles == ("Manager",)
