@@ -444,7 +444,7 @@ _RELATIVE_BEFORE = re.compile(
     rf",\s+(?:{'|'.join(sorted(german.RELATIVE_PRONOUNS))})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
 )
 _APPOSITION_BEFORE = re.compile(
-    rf",\s+(?:{'|'.join(sorted(german.ARTICLES))})\s[^,;:–]*\s[A-ZÄÖÜ][\w-]+,\s*$"
+    rf",\s+(?:{'|'.join(sorted(german.ARTICLES))})\s[^,;:–]*\s[A-ZÄÖÜ][\w-]+(,\s*)?$"
 )
 
 
@@ -462,8 +462,15 @@ def _past_relative(text: str, pos: int, after: str) -> int:
     """Where the subject of the verb at `pos` ends: before a relative clause or an apposition
     that ends right before the verb, else at the verb. Not when a name follows the verb
     (`after`: the word after it), which is its subject ("…, sagte Brodnik")."""
-    m = _RELATIVE_BEFORE.search(text[:pos]) or _APPOSITION_BEFORE.search(text[:pos])
-    return m.start() if m and not after[:1].isupper() else pos
+    if after[:1].isupper():
+        return pos
+    relative = _RELATIVE_BEFORE.search(text[:pos])
+    at = relative.start() if relative else pos
+    # "Hans Muster, der Trainer der Gäste, die …, warnte": an apposition before the clause
+    apposition = _APPOSITION_BEFORE.search(text[:at])
+    if apposition and (relative or apposition.group(1)):
+        return apposition.start()
+    return at
 
 
 def _subject_before(text: str, pos: int) -> tuple[list[str], str]:
@@ -715,7 +722,9 @@ class _Reader:
         if m:  # "Insidern zufolge": a common noun in its dictionary form
             source = m.group(1)
             if _speaks(source):
-                return _nominative(source), "laut"
+                # "Dem Staatsanwalt zufolge": the prosecutor the text named, if it did
+                person = self.people.by_role(_nominative(source)) if is_role(source) else None
+                return (person.name, "role") if person else (_nominative(source), "laut")
             # "Seinen Angaben zufolge": his; "den Angaben zufolge": a source named before
             owner = re.search(r"\b(sein|ihr)\w*\s+$", text[: m.start()], re.I)
             person = self.pronoun("er" if owner and owner.group(1).lower() == "sein" else "sie",

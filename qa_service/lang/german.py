@@ -334,7 +334,9 @@ ROLE_NOUNS = _words(
     beamter kollege republikaner demokrat demokratin diplomat diplomatin general experte
     expertin analyst analystin reporter reporterin moderator gouverneur unterhändler
     landesrat landesrätin stadtrat stadträtin obmann obfrau professor professorin trainer
-    trainerin direktor direktorin
+    trainerin direktor direktorin anwalt anwältin arzt ärztin bischof bischöfin papst
+    kapitän kapitänin kommandant kommandantin kommissar kommissarin intendant intendantin
+    dirigent dirigentin kandidat kandidatin coach goalie oberst produzent produzentin
     """
 )
 # Lower-case words inside a name ("Hans von Quendlinger", "Anna le Falkenrath").

@@ -233,6 +233,17 @@ def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
             "Ich habe gewonnen, erklärte der Franzose.",
             ["Hans Quendlinger", None],
         ),
+        (  # an apposition and a relative clause between the name and its verb
+            "Das Spiel beginnt um 18 Uhr. Hugo Stein, der Trainer der Gäste, die seit "
+            "Wochen nicht gewonnen haben, warnte vor dem Gegner.",
+            [None, "Hugo Stein"],
+        ),
+        (  # a lawyer, a prosecutor, a commissioner: roles the person named with them holds
+            "Der Unternehmer Karl Brodnik wurde befragt. Das sei Routine, sagte Anwalt "
+            "Hugo Stein. Er werde aussagen, betonte der Anwalt. Dem Staatsanwalt zufolge "
+            "gibt es Zeugen, sagte Staatsanwältin Maria Lotter. Dem Anwalt zufolge nicht.",
+            [None, "Hugo Stein", "Hugo Stein", "Maria Lotter", "Hugo Stein"],
+        ),
         (  # "für X" opening the sentence: X's view, and the "er" who says it
             "Der Plan kam von Bürgermeister Hans Quendlinger. "
             "Für Landesrat Karl Brunnhofer ein Ding der Unmöglichkeit, wie er am Montag "
