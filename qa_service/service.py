@@ -345,8 +345,13 @@ class QAService:
         return reports
 
     def delete_document(self, doc_id: str) -> bool:
+        return self.delete_documents([doc_id]) == 1
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> int:
+        """Delete documents by id; how many there were. The snapshot is rebuilt once, after
+        the last."""
         try:
-            return self.indexer.delete(doc_id)
+            return sum(self.indexer.delete(doc_id) for doc_id in doc_ids)
         finally:
             self._changed()
 

@@ -220,9 +220,8 @@ def eval_service(
     # earlier run linked (another split, another number of distractors): the index is made
     # to hold this dataset's documents alone, or its figures would depend on that history.
     kept = {f.doc_id for f in report.files if f.status in ("added", "updated", "unchanged")}
-    for info in service.list_documents():
-        if info.id not in kept:
-            service.delete_document(info.id)
+    if stale := [info.id for info in service.list_documents() if info.id not in kept]:
+        service.delete_documents(stale)
     return ds, service, report
 
 

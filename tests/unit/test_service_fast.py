@@ -192,6 +192,14 @@ def test_deleted_document_no_longer_answers(service):
     assert service.status().documents == 2
 
 
+def test_deleting_many_documents_rebuilds_the_snapshot_once(service, monkeypatch):
+    ids = [d.id for d in service.list_documents()][:2]
+    rebuilds = []
+    monkeypatch.setattr(service.snapshots, "changed", lambda: rebuilds.append(1))
+    assert service.delete_documents([*ids, "no-such-id"]) == 2
+    assert rebuilds == [1] and service.status().documents == 1
+
+
 class KilledBeforeTheRecord(InMemoryStore):
     """A writer killed after the chunks of `glatteis.txt` and before its document record."""
 
