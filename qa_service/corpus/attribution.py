@@ -110,6 +110,22 @@ def _frames(text: str, verb: re.Match[str]) -> bool:
     return bool(_FRAMES.search(text[: verb.start()])) and not subordinate
 
 
+def _views(text: str, verb: re.Match[str]) -> bool:
+    """Does a verb of expecting or believing right after a subject that opens the sentence
+    state that subject's view ("Quendlinger sieht darin keinen Verstoß")? Not with a
+    separable particle closing its clause ("Der Plan sieht … vor", "Das sieht gut aus"), nor
+    in the plural, whose subjects are mostly groups nobody names ("Experten befürchten …"),
+    nor after a conjunction ("Wie erwartet ließ …")."""
+    word = verb.group()
+    if word.endswith("en") or word_class(word)[0] not in german.VIEW_VERBS:
+        return False
+    before = text[: verb.start()].split()
+    if not before or before[-1].lower() in _CONJUNCTIONS or not _opens_clause(text, verb.start()):
+        return False
+    clause = re.split(r"[,;:.–]", text[verb.end() :], maxsplit=1)[0].split()
+    return not clause or clause[-1].lower() not in german.SEPARABLE_PARTICLES
+
+
 def _reporting_verbs(text: str) -> list[re.Match[str]]:
     """The reporting verbs of a sentence, in order. A participle between an article and a
     noun is an adjective ("das erklärte Ziel"); a perfect participle reports speech only for
@@ -145,7 +161,11 @@ def _reporting_verbs(text: str) -> list[re.Match[str]]:
         if not tag.startswith("V") or (participle and lemma not in german.SAYING_VERBS):
             continue
         particle = _PARTICLE.get(lemma)
-        framing = lemma in german.FRAMING_VERBS and _frames(text, m) and not participle
+        framing = (
+            lemma in german.FRAMING_VERBS
+            and (_frames(text, m) or _views(text, m))
+            and not participle
+        )
         if (
             lemma in german.REPORTING_VERBS
             or framing
@@ -666,7 +686,7 @@ class _Reader:
             at = _past_relative(text, _past_adverbs(text, m.start()), first)  # subject's end
             if first.lower() in PRONOUNS:
                 found = self.speaker_of([first], before=text[: m.start()])
-            elif _opens_clause(text, at) and not framing:
+            elif _opens_clause(text, at) and (not framing or _views(text, m)):
                 words, article = _subject_before(text, at)
                 found = self.speaker_of(
                     words, article=article, before=text[: m.start()], short_form=True

@@ -226,6 +226,10 @@ FRAMING_VERBS = _words(
     suggerieren belegen andeuten nahelegen schätzen finden folgern schließen
     """
 )
+# Verbs of expecting and believing that state their subject's view with a thing for object
+# when the subject opens the sentence ("Quendlinger erwartet einen langen Winter", "Die
+# Behörde sieht darin keinen Verstoß"): their subject speaks, as with a verb of saying.
+VIEW_VERBS = _words("sehen erwarten glauben befürchten fürchten vermuten bezweifeln")
 # Verbs that report with a prepositional object anywhere after them ("verwies darauf, dass").
 REPORTING_OBJECTS = {
     "verweisen": ("darauf",),

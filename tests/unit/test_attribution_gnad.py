@@ -99,8 +99,9 @@ def test_speakers_right_at_the_measured_floor(figures):
     # 50 of 168 before the HanTa lexicon, lemma verbs, role nouns and first-person quotes;
     # 81 before pronouns by gender and sentence, subjunctive verbs and the own-voice rule.
     # 96 before first-person "Wir …", "Und:", the colon subject and subject-ends-speech rules.
-    # 113 before verbs of knowing after the content and texts as sources.
-    assert figures["all"]["right"] >= 136
+    # 113 before verbs of knowing after the content and texts as sources; 137 before views
+    # ("Hauer sieht …", "Biswas erwartet …").
+    assert figures["all"]["right"] >= 141
 
 
 def test_a_wrong_person_stays_rare(figures):
@@ -119,6 +120,6 @@ def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
     # person 96, unnamed 12, organisation 4, document 1 before the third round.
-    floors = {"person": 102, "unnamed": 17, "organisation": 10, "document": 7}
+    floors = {"person": 106, "unnamed": 17, "organisation": 11, "document": 7}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

@@ -250,6 +250,13 @@ def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
             "versicherte.",
             [None, "Karl Brunnhofer"],
         ),
+        (  # a verb of expecting or seeing after a subject opening the sentence: a view
+            "Der Ökonom Karl Brodnik legte die Prognose vor. Brodnik erwartet einen langen "
+            "Winter. Insgesamt sieht er Fortschritte. Die Behörde sieht darin keinen "
+            "Verstoß. Der Plan sieht Neuwahlen vor. Wie erwartet gewann Hugo Stein. "
+            "Experten befürchten einen Anstieg.",
+            [None, "Karl Brodnik", "Karl Brodnik", "Behörde", None, None, None],
+        ),
     ],
 )
 def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected) -> None:
