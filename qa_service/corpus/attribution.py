@@ -51,7 +51,7 @@ from qa_service.corpus.names import (
     strip_roles,
     word_class,
 )
-from qa_service.corpus.people import PersonRecord, Registry, name_runs_at, tokens
+from qa_service.corpus.people import PersonRecord, Registry, name_runs_at, role_gender, tokens
 from qa_service.lang import english, german
 from qa_service.models import Document
 from qa_service.sentences import split_sentences
@@ -644,9 +644,13 @@ class _Reader:
     def _referred(self, role: str) -> PersonRecord | None:
         """The person named before, whom a definite role noun the registry does not know
         means ("sagte das Stadtoberhaupt"); but a spokesman or a lawyer speaks for the one
-        named before, unless the text gave that person no other role."""
+        named before, unless the text gave that person no other role. A role of one gender
+        never means a person of the other ("der Familienvater" is not the wife named last)."""
         last = self.people.last
-        return None if last is None or (german.is_agent_noun(role) and last.roles) else last
+        if last is None or (german.is_agent_noun(role) and last.roles):
+            return None
+        gender = role_gender(role)
+        return last if gender is None or last.gender in (None, gender) else None
 
     def pronoun(self, pronoun: str, before: str = "") -> PersonRecord | None:
         """ "Hans Muster (XPD) will …: …, sagte er": the person the sentence names before its

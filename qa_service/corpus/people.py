@@ -71,14 +71,14 @@ class PersonRecord:
     def gender(self) -> str | None:
         """ "f" for a person the text gives a feminine role ("Ministerin", "Mutter"), "m" for
         a masculine one ("Minister"), None when it does not tell (no role, "Vorsitzende")."""
-        genders = {_role_gender(r) for r in self.roles} - {None}
+        genders = {role_gender(r) for r in self.roles} - {None}
         return genders.pop() if len(genders) == 1 else None
 
     def freeze(self) -> Person:
         return Person(self.name, self.key, tuple(self.roles), self.party, self.age)
 
 
-def _role_gender(role: str) -> str | None:
+def role_gender(role: str) -> str | None:
     last = role.lower().rsplit("-", 1)[-1]
     if last.endswith(("in", "frau")) or last in german.FEMININE_PERSON_NOUNS:
         return "f"

@@ -257,6 +257,16 @@ def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
             "Experten befürchten einen Anstieg.",
             [None, "Karl Brodnik", "Karl Brodnik", "Behörde", None, None, None],
         ),
+        (  # a role of one gender never means a person of the other named last
+            "Der Flüchtling kam mit seiner Frau Maria Lotter nach Wien. "
+            "Zurück können sie nicht, erklärt der junge Familienvater.",
+            [None, None],
+        ),
+        (  # ... one of hers does
+            "Der Flüchtling kam mit seiner Frau Maria Lotter nach Wien. "
+            "Zurück können sie nicht, erklärt die junge Lehrerin.",
+            [None, "Maria Lotter"],
+        ),
     ],
 )
 def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected) -> None:
