@@ -60,6 +60,7 @@ from qa_service.sentences import split_sentences
 How = str
 UNKNOWN: tuple[str, How] = ("", "unknown")
 CONTINUES: tuple[str, How] = ("", "continues")  # "hieß es weiter": the last speaker goes on
+FOLLOWS: tuple[str, How] = ("", "follows")  # "Demnach …": the sentence before's source, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,7 +636,7 @@ class _Reader:
     def note_source(self, found: tuple[str, How] | None) -> None:
         """An unnamed speaker a sentence names ("Sprecher des Ministeriums") is whom a later
         "der Sprecher" means, unless the text names a person who holds that role."""
-        if found is None or found in (UNKNOWN, CONTINUES) or found[1] != "verb":
+        if found is None or found in (UNKNOWN, CONTINUES, FOLLOWS) or found[1] != "verb":
             return
         head = speaker_head(found[0])
         if head != found[0] or (" " not in head and is_person_noun(head)):
@@ -739,6 +740,8 @@ class _Reader:
             return UNKNOWN  # "Laut Zeitung …": a source we cannot name, not the speaker before
         if _GOES_ON.match(text):
             return CONTINUES
+        if text.split(maxsplit=1)[0].lower() in german.PER_SOURCE_BEFORE:
+            return FOLLOWS
         found = self.colon_speaker(text)
         if found:
             return found
@@ -964,7 +967,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         reader.note_source(found[-1])
         voices.append(reader.own_voice(sentence))
         reader.note_mentions(sentence)
-        if found[-1] and found[-1] not in (UNKNOWN, CONTINUES):
+        if found[-1] and found[-1] not in (UNKNOWN, CONTINUES, FOLLOWS):
             reader.people.mention(reader.people.by_key.get(person_key(found[-1][0])))
 
     units: list[SentenceUnit] = []
@@ -981,6 +984,8 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         says_unknown = speaker is UNKNOWN
         if speaker is CONTINUES:
             speaker = (last[0], "continued") if last else None
+        if speaker is FOLLOWS:
+            speaker = (previous[0], "continued") if previous else None
         speaker = None if says_unknown else speaker
         gap = text[previous_end:s] if previous_end >= 0 else "\n\n"
         same_line, same_paragraph = "\n" not in gap, "\n\n" not in gap

@@ -130,6 +130,8 @@ FIRST_PERSON = _words(
 )
 # "Und: …" opening a sentence: the speaker before goes on.
 GOING_ON = _words("und aber außerdem zudem")
+# "Demnach …" opening a sentence: according to the source of the sentence before.
+PER_SOURCE_BEFORE = _words("demnach demzufolge")
 # The first person as a subject: "Wir fordern …" is the quote's speaker reporting, no new one.
 FIRST_PERSON_SUBJECTS = _words("ich wir")
 # A follow-up question pointing back at the conversation ("Was sagte er dazu?", "Und dort?").

@@ -262,6 +262,11 @@ def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
             "Zurück können sie nicht, erklärt der junge Familienvater.",
             [None, None],
         ),
+        (  # "Demnach …": according to the source of the sentence before, if it has one
+            "Der Unfall geschah um drei Uhr, wie die Polizei in Bruggenau mitteilte. Demnach "
+            "verlor der Fahrer die Kontrolle. Der Regen hielt an. Demnach blieb es nass.",
+            ["Polizei", "Polizei", None, None],
+        ),
         (  # ... one of hers does
             "Der Flüchtling kam mit seiner Frau Maria Lotter nach Wien. "
             "Zurück können sie nicht, erklärt die junge Lehrerin.",
