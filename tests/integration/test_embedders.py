@@ -279,3 +279,16 @@ def test_a_released_encoder_loads_again_with_the_same_vectors(converted, st_embe
     assert other.model is not st_embedder.model  # loaded anew
     assert cosines(again, before)[0] > 0.9999
     other.release()
+
+
+def test_late_chunking_batches_texts_of_one_length_with_the_same_vectors(st_embedder):
+    """A document's chunks go through the encoder unpadded (one token length a batch), and
+    their vectors are what `embed_documents` gives for each text on its own."""
+    texts = [*DE_PASSAGES, DE_PASSAGES[0], DE_PASSAGES[0][:40]]
+    batches = st_embedder._same_length_batches(texts)  # noqa: SLF001 - the batching rule
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))
+    tokens = st_embedder.model.tokenizer(texts)["input_ids"]
+    assert all(len({len(tokens[i]) for i in b}) == 1 for b in batches)
+    assert any(len(b) == 2 for b in batches)  # the repeated passage shares its batch
+    pooled, _ = st_embedder.embed_documents_with_spans(texts, [[] for _ in texts])
+    assert cosines(pooled, st_embedder.embed_documents(texts)).min() > 0.9999
