@@ -61,6 +61,7 @@ How = str
 UNKNOWN: tuple[str, How] = ("", "unknown")
 CONTINUES: tuple[str, How] = ("", "continues")  # "hieß es weiter": the last speaker goes on
 FOLLOWS: tuple[str, How] = ("", "follows")  # "Demnach …": the sentence before's source, if any
+_MARKERS = (UNKNOWN, CONTINUES, FOLLOWS)  # what `attribute` returns that names no one
 
 
 @dataclass(frozen=True, slots=True)
@@ -636,7 +637,7 @@ class _Reader:
     def note_source(self, found: tuple[str, How] | None) -> None:
         """An unnamed speaker a sentence names ("Sprecher des Ministeriums") is whom a later
         "der Sprecher" means, unless the text names a person who holds that role."""
-        if found is None or found in (UNKNOWN, CONTINUES, FOLLOWS) or found[1] != "verb":
+        if found is None or found in _MARKERS or found[1] != "verb":
             return
         head = speaker_head(found[0])
         if head != found[0] or (" " not in head and is_person_noun(head)):
@@ -967,7 +968,7 @@ def read_sentences(doc: Document) -> list[SentenceUnit]:
         reader.note_source(found[-1])
         voices.append(reader.own_voice(sentence))
         reader.note_mentions(sentence)
-        if found[-1] and found[-1] not in (UNKNOWN, CONTINUES, FOLLOWS):
+        if found[-1] and found[-1] not in _MARKERS:
             reader.people.mention(reader.people.by_key.get(person_key(found[-1][0])))
 
     units: list[SentenceUnit] = []

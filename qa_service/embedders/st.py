@@ -217,24 +217,26 @@ class SentenceTransformerEmbedder:
 
         model = self._loaded()
         prompt = (model.prompts or {}).get("document", "")
+        normal = [normalize_text(t) for t in texts]
+        encoded = model.tokenizer(
+            [prompt + t for t in normal],
+            truncation=True,
+            max_length=model.max_seq_length,
+            return_offsets_mapping=True,
+        )
+        lengths = [len(ids) for ids in encoded["input_ids"]]
         text_vectors: list[Vector] = [[] for _ in texts]
         span_vectors: list[list[Vector | None]] = [[None] * len(s) for s in spans]
-        for batch in self._same_length_batches([prompt + normalize_text(t) for t in texts]):
-            inputs = model.tokenizer(
-                [prompt + normalize_text(texts[i]) for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=model.max_seq_length,
-                return_tensors="pt",
-                return_offsets_mapping=True,
-            )
+        for batch in same_length_batches(lengths, self._batch_size):
+            # one length: the batch's tensors need no padding
+            inputs = {k: torch.tensor([encoded[k][i] for i in batch]) for k in encoded}
             offsets = inputs.pop("offset_mapping")
             with torch.inference_mode():
-                out = model.forward(dict(inputs))
+                out = model.forward(inputs)
             pooled = torch.nn.functional.normalize(out["sentence_embedding"], dim=-1).tolist()
             for row, i in enumerate(batch):
                 text_vectors[i] = pooled[row]
-                if spans[i] and normalize_text(texts[i]) == texts[i]:
+                if spans[i] and normal[i] == texts[i]:
                     span_vectors[i] = _span_means(
                         out["token_embeddings"][row], offsets[row] - len(prompt), spans[i]
                     )
@@ -247,23 +249,6 @@ class SentenceTransformerEmbedder:
                 span_vectors[i][k] = v
         trim_heap()  # per document: the ingest's peak stays at the first documents' level
         return text_vectors, [[v for v in vs if v is not None] for vs in span_vectors]
-
-    def _same_length_batches(self, texts: Sequence[str]) -> list[list[int]]:
-        """The texts' indices in batches of one token length: a padded token costs the
-        encoder as much as a real one, and a document's chunks differ in length (its last
-        is short), so padding them to the longest cost ~10 % of the encoder's time on GNAD
-        articles; one chunk a call costs no more than a batch of them on CPU."""
-        model = self._loaded()
-        ids = model.tokenizer(list(texts), truncation=True, max_length=model.max_seq_length)
-        lengths = [len(x) for x in ids["input_ids"]]
-        batches: list[list[int]] = []
-        for i in sorted(range(len(texts)), key=lambda i: lengths[i]):
-            last = batches[-1] if batches else None
-            if last and lengths[last[0]] == lengths[i] and len(last) < self._batch_size:
-                last.append(i)
-            else:
-                batches.append([i])
-        return batches
 
     def embed_query(self, text: str) -> Vector:
         vector = self._loaded().encode_query(
@@ -278,6 +263,21 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         assert self._model is not None
         return self._model
+
+
+def same_length_batches(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """Indices of texts of `lengths` tokens, in batches of at most `size` texts of one
+    length: a padded token costs the encoder as much as a real one, and a document's chunks
+    differ in length (its last is short), so padding them to the longest cost ~10 % of the
+    encoder's time on GNAD articles; one chunk a call costs no more than a batch on CPU."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        last = batches[-1] if batches else None
+        if last and lengths[last[0]] == lengths[i] and len(last) < size:
+            last.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def _span_means(tokens, offsets, spans: Sequence[tuple[int, int]]) -> list[Vector | None]:

@@ -22,6 +22,7 @@ from qa_service.embedders.st import (
     SentenceTransformerEmbedder,
     load_sentence_transformer,
     release_sentence_transformer,
+    same_length_batches,
 )
 from qa_service.errors import EmbeddingError
 from qa_service.protocols import Embedder
@@ -285,9 +286,9 @@ def test_late_chunking_batches_texts_of_one_length_with_the_same_vectors(st_embe
     """A document's chunks go through the encoder unpadded (one token length a batch), and
     their vectors are what `embed_documents` gives for each text on its own."""
     texts = [*DE_PASSAGES, DE_PASSAGES[0], DE_PASSAGES[0][:40]]
-    batches = st_embedder._same_length_batches(texts)  # noqa: SLF001 - the batching rule
-    assert sorted(i for b in batches for i in b) == list(range(len(texts)))
     tokens = st_embedder.model.tokenizer(texts)["input_ids"]
+    batches = same_length_batches([len(t) for t in tokens], 16)
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))
     assert all(len({len(tokens[i]) for i in b}) == 1 for b in batches)
     assert any(len(b) == 2 for b in batches)  # the repeated passage shares its batch
     pooled, _ = st_embedder.embed_documents_with_spans(texts, [[] for _ in texts])
