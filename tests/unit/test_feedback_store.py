@@ -110,8 +110,14 @@ def _record_in_another_process(path, n, errors):  # noqa: ANN001 - a process tar
 
 def test_processes_opening_a_new_file_together_lose_nothing(tmp_path):
     """Four processes (a server, the CLI) open one new file at once: switching it to WAL
-    failed at once ('database is locked') in one of them in 9 of 150 such races."""
-    ctx = multiprocessing.get_context("fork")
+    failed at once ('database is locked') in one of them in 9 of 150 such races.
+
+    The children come from a fork server, not a fork of pytest: pytest holds the threads of
+    earlier tests (Chroma, torch, servers), and a fork can copy a lock one of them holds, so
+    a child waits forever (CI of b918571 stopped in this test until its 90 minutes ran out).
+    A join is bounded so a stuck child fails here instead."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
     for run in range(120):
         path = tmp_path / f"feedback-{run}.sqlite3"
         errors = ctx.Queue()
@@ -121,7 +127,11 @@ def test_processes_opening_a_new_file_together_lose_nothing(tmp_path):
         for p in procs:
             p.start()
         for p in procs:
-            p.join()
+            p.join(timeout=60)
+        stuck = [p for p in procs if p.is_alive()]
+        for p in stuck:
+            p.kill()
+        assert not stuck, f"run {run}: {len(stuck)} of 4 processes did not finish in 60 s"
         assert errors.empty(), errors.get()
         with sqlite3.connect(path) as db:
             assert db.execute("SELECT count(*) FROM answers").fetchone() == (40,)
