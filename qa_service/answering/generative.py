@@ -14,7 +14,7 @@ support ("the USA ... would", "in the event of a war"). So it is given less to d
 3. Each line becomes a sentence from a template: the model's phrase, then who said it where
    and when (from the citation, never from the model), then the verbatim German quote:
    "Brunner: pensions could … – Elias Brunner (Tagesblatt, 15 January 2026): „Die Renten …“ [1]".
-   The phrase is kept only if the meaning check (`meaning.py`) finds everything it claims in
+   The phrase is kept only if the meaning check (`meaning/`) finds everything it claims in
    its quote; otherwise it is dropped and the quote its number names is shown bare. A line
    whose phrase its quote does not hold is resolved against the retrieved passages first
    (`resolve.py`, same check). A phrase that copies its quote is not shown either.

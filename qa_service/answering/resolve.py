@@ -5,7 +5,7 @@ A small model cites badly: it forgets markers, points them at the wrong passage 
 answer sentence is matched against the sentences of the passages its markers name (failing
 those, of every retrieved passage) by embedding cosine plus shared words - that finds what
 the sentence is about - and a passage sentence may support it only if the meaning check
-(`meaning.py`) finds every claim of the sentence in it: the same words with the negation,
+(`meaning/`) finds every claim of the sentence in it: the same words with the negation,
 the speaker or the condition changed do not count. The best such sentence that clears
 `min_support` becomes the quote, cut from the document by offsets; a sentence nothing
 supports is dropped."""

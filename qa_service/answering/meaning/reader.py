@@ -1,34 +1,10 @@
-"""MeaningCheck: a generated sentence is kept only if what it claims is in its quote.
+"""The reader of the meaning check: one sentence or quote read once into tokens, names,
+numbers, negations with their scope, clauses, conditions, modality and speech frames.
 
-Similarity is not meaning: "Brunner said all pensions would rise by three percent at
-once" shares most words with a quote that says *after the budget vote*, *the minimum
-pension*, *could*. So a sentence is read for the claims a small model
-gets wrong, and each must be found in the quote (German or English on either side; word lists
-in `data/meaning_lexicon.tsv` hold only general language: countries, institutions a dictionary
-has, words, numbers, units, times - no person, city or organisation of any corpus):
-
-- who: every name it uses is in the quote or its speaker's line, in any spelling (names are
-  read from the text, `name_words.py`); a country only where the quote names it, also as the
-  speaker's ("des britischen Premierministers"); the speaker it names is the quote's speaker;
-  the actor of its clause is not someone the quote names in another role ("Fenwick
-  informed Petrenko" for "Petrenko hatte Fenwick informiert"), and a person stays in the
-  clause the quote puts them in;
-- roles: "the chancellor", "Vizekanzler" only where the quote or its speaker's line gives that
-  role (no role is taken to name a person: who is "Kanzler" depends on the corpus);
-- numbers and what they count ("40 Drohnen" is not "40 missiles");
-- negation: what the quote negates is not stated, and nothing the quote states is negated
-  ("rejected", "ruled out", "criticised" count as negations);
-- modality: no firmer than the quote (könnte < wollen/sollen < fact);
-- condition: the quote's condition is kept and is the same ("nach einem Waffenstillstand"
-  is not "in the event of a war"); none is invented; "before" is not "after";
-- place: "in X" only where the quote has X as a location, negated alike;
-- time: weekdays, months, "again", "yesterday", ... only those the quote has;
-- and it must share something with the quote at all (a name, a number, a word); a German
-  sentence over a German quote, half its content words.
-
-The rules are deliberately strict: a dropped faithful sentence costs a fallback to the
-extractive answer, a kept distortion costs the user's trust. Measured on
-tests/data/meaning_pairs.jsonl (README, "Meaning check").
+It knows only language: the word list `data/meaning_lexicon.tsv` (countries, institutions a
+dictionary has, words, numbers, units, times) and the tables of `qa_service.lang`; names are
+read from the text (`name_words.py`). The rules (`rules.py`) ask it questions and never
+read tokens' raw text themselves.
 """
 
 from __future__ import annotations
@@ -43,10 +19,7 @@ from qa_service.lang import english, german
 from qa_service.language import detect_language
 from qa_service.spelling import fold, name_key
 
-LEXICON = Path(__file__).resolve().parent.parent / "data" / "meaning_lexicon.tsv"
-# A German sentence over a German quote: at least this share of its content words (stems or
-# word-list concepts) must be the quote's. Faithful paraphrases in the labelled set: >= 0.56.
-MIN_SHARED_WORDS = 0.5
+LEXICON = Path(__file__).resolve().parents[2] / "data" / "meaning_lexicon.tsv"
 # A quote's condition governs the content words just before it ("Entsendung einer Truppe im
 # Fall eines Waffenstillstands") and what it names: a sentence claiming none of those may
 # leave it out ("unterzeichneten kurz vor der Pressekonferenz").
@@ -62,7 +35,7 @@ def _folded(*tables: frozenset[str]) -> frozenset[str]:
     return frozenset(fold(w) for table in tables for w in table)
 
 
-def _any_word(words: frozenset[str]) -> str:
+def any_word(words: frozenset[str]) -> str:
     """A regex for any of the words, whole."""
     return r"\b(?:" + "|".join(sorted(words)) + r")\b"
 
@@ -71,7 +44,6 @@ STOPWORDS = _folded(german.CLAIM_STOPWORDS, english.CLAIM_STOPWORDS)
 _SPEECH = {"de": _folded(german.SPEECH_FORMS), "en": english.SPEECH_FORMS}
 _FRAME_NEXT = {"de": german.SOURCE_MARKERS, "en": frozenset()}
 _PREPOSITIONS = _folded(german.GOVERNING_WORDS, english.GOVERNING_WORDS)
-_PRONOUNS = german.PERSON_REFERENCES | english.PERSON_REFERENCES
 _PARTICLES = _folded(german.SEPARABLE_PARTICLES)
 _CONTRAST = german.CONTRAST_CONJUNCTIONS | english.CONTRAST_CONJUNCTIONS
 # A clause starts at these words, and in German at these after a comma.
@@ -85,9 +57,9 @@ _MODAL = {
 }
 # (grammatical, lexical): "nicht", "no"; "lehnte ... ab", "rejected".
 _NEGATION = {
-    "de": (_any_word(german.NEGATIONS), german.REJECTION_PATTERN),
+    "de": (any_word(german.NEGATIONS), german.REJECTION_PATTERN),
     "en": (
-        _any_word(english.NEGATIONS) + "|" + english.CONTRACTED_NEGATION,
+        any_word(english.NEGATIONS) + "|" + english.CONTRACTED_NEGATION,
         english.REJECTION_PATTERN,
     ),
 }
@@ -102,9 +74,7 @@ _PLACE_PREPOSITIONS = {"de": german.PLACE_NAME_PREPOSITIONS, "en": english.PLACE
 NAME = "name:"
 _DE_AUF_DATIVE = re.compile(german.AUF_LOCATIVE_PATTERN)
 _DIRECTIONAL = {"de": german.DIRECTIONAL_PREPOSITIONS, "en": english.DIRECTIONAL_PREPOSITIONS}
-_PASSIVE = re.compile(_any_word(german.PASSIVE_AUXILIARIES | english.PASSIVE_AUXILIARIES))
 _FRAGMENT_WORDS = german.FRAGMENT_WORDS | english.FRAGMENT_WORDS
-_PASSIVE_AGENT = re.compile(german.PASSIVE_AGENT_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -402,7 +372,7 @@ class Text:
                 continue
             t.concepts |= self._word_concepts(t.i, lex)
         if self.language == "de":  # separable verbs: "tritt ... zurück" -> "zurücktritt"
-            for segment in self._segments(_CLAUSE_PUNCT):
+            for segment in self.segments(_CLAUSE_PUNCT):
                 last = [t for t in segment if t.kind == "word"]
                 if not last or last[-1].w not in _PARTICLES:
                     continue
@@ -420,7 +390,7 @@ class Text:
             out.add(f"S:{t.w[:5]}")
         return out
 
-    def _segments(self, stops: frozenset[str]) -> list[list[Token]]:
+    def segments(self, stops: frozenset[str]) -> list[list[Token]]:
         out: list[list[Token]] = [[]]
         for t in self.tokens:
             if t.kind == "punct" and t.raw in stops:
@@ -783,292 +753,10 @@ class Text:
         """Places that lead a hyphenated compound: "Ukraine-Krieg", "Nato-Gebiet"."""
         return {t.entity for t in self.tokens if t.entity and t.hyphen_after}
 
-
-def _segment_start(q: Text, i: int) -> int:
-    """Index of the first token of the colon-separated segment holding token i."""
-    start = 0
-    for t in q.tokens[:i]:
-        if t.kind == "punct" and t.raw in ":;":
-            start = t.i + 1
-    return start
-
-
-@dataclass(frozen=True)
-class Verdict:
-    faithful: bool
-    reasons: tuple[str, ...] = ()  # "kind: detail", the first word is the rule that failed
-
-
-class MeaningCheck:
-    """Is what `sentence` claims in `quote`? `speaker` is who the article says spoke the
-    quote; `context` is other text the claim may rest on (the citation's date)."""
-
-    def check(
-        self,
-        sentence: str,
-        quote: str,
-        *,
-        speaker: str | None = None,
-        context: str = "",
-        language: str | None = None,
-    ) -> Verdict:
-        # The speaker is a name wherever it appears, and so is every name of the quote.
-        spoke = tuple(w for w in re.findall(r"[^\W\d_]+", speaker or "") if w[:1].isupper())
-        q = Text(quote, speakers=spoke)
-        extra = Text(f"{speaker or ''} {context}".strip() or ".", q.language, speakers=spoke)
-        named = tuple(t.raw for x in (q, extra) for t in x.tokens if t.entity)
-        s = Text(sentence, language, known=named, speakers=spoke)
-        s.align(q, extra)
-        reasons = []
-        for rule in (
-            self._topic,
-            self._who,
-            self._roles,
-            self._numbers,
-            self._negation,
-            self._modality,
-            self._condition,
-            self._place,
-            self._time,
-            self._untranslated,
-        ):
-            reasons += rule(s, q, extra, speaker)
-        return Verdict(not reasons, tuple(reasons))
-
-    # -- rules ---------------------------------------------------------------------------
-
-    def _topic(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        """A sentence must be about its quote at all ("Der Mond besteht aus Käse" is not)."""
-        quoted = q.concepts() | extra.concepts()
-        allowed = self._allowed(q, extra) | s.quoted_names
-        if not (s.concepts() & quoted or s.entity_ids() & allowed):
-            return ["topic: nothing in common with the quote"]
-        words = {c for c in s.concepts() if c[:2] in ("C:", "S:")}
-        same_language = s.language == q.language == "de"  # then its words must recur
-        if same_language and words and len(words & quoted) < MIN_SHARED_WORDS * len(words):
-            return ["topic: most of its words are not in the quote"]
-        return []
-
-    def _allowed(self, q: Text, extra: Text) -> set[str]:
-        allowed = q.entity_ids() | extra.entity_ids()
-        for e in list(allowed):
-            if affiliation(e):
-                allowed.add(affiliation(e))
-        return allowed
-
-    def _who(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        lex = lexicon()
-        out = []
-        allowed = self._allowed(q, extra) | s.quoted_names
-        for e in sorted(s.entity_ids() - allowed):
-            out.append(f"subject: {e.removeprefix(NAME)} is not in the quote")
-        s_speakers, s_frame = s.speakers(lex)
-        q_speakers, q_frame = q.speakers(lex)
-        q_speakers |= {m.id for m in extra.mentions if extra.kind(m.id) != "place"}
-        # "the British prime minister said" names Hartley by the country the quote gives him
-        # ("nach den Worten des britischen Premierministers Alan Hartley").
-        q_countries = {affiliation(e) for e in q_speakers} - {None}
-        q_countries |= {q.tokens[k].entity for k in q_frame if q.tokens[k].entity}
-        if s_speakers and q_speakers and not s_speakers <= q_speakers | q_countries:
-            said = ", ".join(sorted(s_speakers - q_speakers - q_countries))
-            out.append(
-                f"speaker: {said} did not say this (the quote's speaker: "
-                f"{', '.join(sorted(q_speakers))})"
-            )
-        s_part, q_part = self._best_parts(s, q)
-        acts = not s.fragment and not _PASSIVE.search(s.low)
-        if s_part is not None and q_part is not None and acts:
-            a_s = s.agent(s_part, s_frame)
-            # A German passive names who acts after "von": "wird von Haberl vertreten".
-            passive = _PASSIVE_AGENT.search(q.low)
-            a_q = q.passive_agent(q_part) if passive else q.agent(q_part, q_frame)
-            if a_s and a_q and not a_s & a_q and a_s <= q.entity_ids() | q_speakers:
-                out.append(
-                    f"subject: {', '.join(sorted(a_s))} is not who acts in the quote "
-                    f"({', '.join(sorted(a_q))})"
-                )
-        if len(q.parts) > 1:
-            out += self._binding(s, q, s_speakers | q_speakers)
-        return out
-
-    def _roles(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        """A role the sentence gives ("the chancellor", "Vizekanzler", "vice-chancellor") is
-        one the quote or its speaker's line gives: the same word or its translation."""
-        quoted = q.concepts() | extra.concepts()
-        out = []
-        for t in s.tokens:
-            if t.kind != "word" or not is_role_word(t.raw):
-                continue
-            chain = [t]  # "vice-chancellor": the words joined to it by hyphens
-            while chain[0].i > 0 and s.tokens[chain[0].i - 1].hyphen_after:
-                chain.insert(0, s.tokens[chain[0].i - 1])
-            for u in chain:
-                if u.entity:  # "US-President": the country is the who rule's
-                    continue
-                meanings = {c for c in u.concepts if c.startswith("C:")} or u.concepts
-                if meanings and not meanings <= quoted:
-                    out.append(f"role: {'-'.join(u.raw for u in chain)} is not the quote's")
-                    break
-        return out
-
-    def _binding(self, s: Text, q: Text, speakers: set[str]) -> list[str]:
-        """A person stays in the clause the quote puts them in."""
-        out = []
-        for part in s.parts:
-            people = {e for e in s.entity_ids(part) if s.kind(e) == "person" and e not in speakers}
-            if not people:
-                continue
-            concepts = {c for c in s.concepts(part) if not c.startswith("E:")}
-            scored = [
-                (len(concepts & {c for c in q.concepts(p) if not c.startswith("E:")}), p)
-                for p in q.parts
-            ]
-            best = max(score for score, _ in scored)
-            if best == 0:
-                continue
-            homes = [p for score, p in scored if score == best]
-            home = set().union(*(q.entity_ids(p) for p in homes))
-            if any(t.w in _PRONOUNS for p in homes for t in p):  # "dass er ...": anyone before
-                first = min(p[0].i for p in homes)
-                home |= {m.id for m in q.mentions if m.start < first}
-            for e in sorted(people - home):
-                if e in q.entity_ids():
-                    out.append(f"subject: {e} is in another clause of the quote")
-        return out
-
-    def _best_parts(self, s: Text, q: Text):
-        """The sentence's main clause and the quote clause it best matches."""
-        if not s.parts or not q.parts:
-            return None, None
-        best, pair = -1, (None, None)
-        for sp in s.parts:
-            cs = s.concepts(sp)
-            for qp in q.parts:
-                score = len(cs & q.concepts(qp))
-                if score > best:
-                    best, pair = score, (sp, qp)
-        return pair if best > 0 else (None, None)
-
-    def _numbers(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        out = []
-        known = q.numbers + extra.numbers
-        for value, unit, _ in s.numbers:
-            same = [u for v, u, _ in known if v == value]
-            if not same:
-                out.append(f"number: {value:g} is not in the quote")
-            elif unit and any(same) and unit not in same:
-                units = ", ".join(sorted({u for u in same if u}))
-                out.append(f"number: {value:g} counts {unit}, the quote's {units}")
-        return out
-
-    def _negation(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        q_neg = q.concepts([q.tokens[i] for i in q.neg_focus]) if q.neg_focus else set()
-        q_pos = q.concepts(skip=q.neg_focus | {k for k, _ in q.negations})
-        s_neg = s.concepts([s.tokens[i] for i in s.neg_focus]) if s.neg_focus else set()
-        s_pos = s.concepts(skip=s.neg_focus | {k for k, _ in s.negations})
-        out = []
-        dropped = sorted((s_pos & q_neg) - q_pos - s_neg)
-        if dropped and not s_neg & q_neg:  # negated alike, if with another scope
-            out.append(f"negation: the quote negates {dropped[0]}")
-        added = sorted((s_neg & q.concepts()) - q_neg)
-        if added:
-            out.append(f"negation: the quote does not negate {added[0]}")
-        return out
-
-    def _untranslated(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        """An English sentence over a German quote says it in English: two or more of the
-        quote's own lower-case words ("geschützte", "militärische") mean it was not."""
-        if s.language != "en" or q.language != "de":
-            return []
-        quoted = {t.w for t in q.tokens if t.kind == "word"}
-        left = [
-            t.raw
-            for t in s.tokens
-            if t.kind == "word"
-            and t.raw.islower()
-            and len(t.w) >= 4
-            and t.w in quoted
-            and t.w not in german.SHARED_WITH_ENGLISH
-        ]
-        return (
-            [f"language: German words left untranslated ({', '.join(left)})"]
-            if len(left) > 1
-            else []
-        )
-
-    def _modality(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        if s.fragment:
-            return []
-        _, q_part = self._best_parts(s, q)
-        if q_part is None:
-            quote_level = q.modality()
-        else:  # the clause and the clauses governing it ("kann gehören, dass wir ...")
-            upto = [t for t in q.tokens if t.i <= q_part[-1].i]
-            quote_level = q.modality(upto[_segment_start(q, q_part[0].i) :])
-        if s.modality() < quote_level:
-            names = {0: "a fact", 1: "intended", 2: "possible"}
-            return [f"modality: stated as {names[s.modality()]}, the quote: {names[quote_level]}"]
-        return []
-
-    def _condition(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        out = []
-        qc = q.conditions()
-        segments = q._segments(frozenset(":;"))
-        covering = qc if len(segments) < 2 else self._segment_conditions(s, q)
-        quote_concepts = q.concepts()
-        sc = s.conditions()
-        for own in sc:
-            if any(own.same(c) for c in qc):
-                continue
-            if not qc and own.kind in ("before", "after") and own.concepts & quote_concepts:
-                continue  # "nach einem Angriff" where the quote reports the attack
-            out.append(
-                "condition: not the quote's condition"
-                if qc
-                else "condition: the quote has no condition"
-            )
-            break
-        claimed, orders = s.concepts(), s.orders()
-        if not sc and any(
-            c.scope & claimed  # "signed ... before the press conference" claims no deployment
-            and not (
-                c.concepts & claimed and ("before" if c.kind == "before" else "after") in orders
-            )
-            for c in covering
-        ):
-            out.append("condition: the quote's condition is missing")
-        opposite = {"before": "after", "after": "before"}
-        so, qo = s.orders(), q.orders()
-        for order in sorted(so - qo):
-            if opposite[order] in qo:
-                out.append(f"time: {order}, the quote: {opposite[order]}")
-        return out
-
-    def _segment_conditions(self, s: Text, q: Text) -> list:
-        """Conditions in the colon-separated part of the quote the sentence matches."""
-        cs = s.concepts()
-        segments = q._segments(frozenset(":;"))
-        best = max(segments, key=lambda seg: len(cs & q.concepts(seg)))
-        text = q.low[best[0].start : best[-1].end]
-        return Text(text, q.language).conditions()
-
-    def _place(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        q_claims = q.place_claims()
-        q_compounds = q.compound_places()
-        q_negated = {p for p, _, neg in q_claims if neg}
-        out = []
-        for place, kind, negated in s.place_claims():
-            if kind == "loc":
-                ok = any(p == place and k == "loc" and n == negated for p, k, n in q_claims)
-                ok = ok or (not negated and place in q_compounds and place not in q_negated)
-            else:
-                ok = any(p == place and n == negated for p, _, n in q_claims) or (
-                    place in q.entity_ids() and place not in q_negated and not negated
-                )
-            if not ok:
-                out.append(f"place: {'not ' if negated else ''}{kind} {place} is not the quote's")
-        return out
-
-    def _time(self, s: Text, q: Text, extra: Text, speaker: str | None) -> list[str]:
-        missing = s.times() - q.times() - extra.times()
-        return [f"time: {', '.join(sorted(missing))} is not in the quote"] if missing else []
+    def segment_start(self, i: int) -> int:
+        """Index of the first token of the colon-separated segment holding token i."""
+        start = 0
+        for t in self.tokens[:i]:
+            if t.kind == "punct" and t.raw in ":;":
+                start = t.i + 1
+        return start
