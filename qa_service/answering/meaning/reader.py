@@ -457,7 +457,19 @@ class Text:
                 focus.append(t.i)
                 if len(focus) == 2:
                     break
+        if lexical and not focus:  # "Den Plan lehnen wir ab": what it rejects came first
+            focus = self._fronted(k)
         return focus
+
+    def _fronted(self, k: int) -> list[int]:
+        """The content words before token k in its clause."""
+        out: list[int] = []
+        for t in reversed(self.tokens[:k]):
+            if (t.kind == "punct" and t.raw in _STOP_PUNCT | {","}) or t.w in _CONTRAST:
+                break
+            if t.kind != "punct" and not (t.w in STOPWORDS and not t.entity):
+                out.insert(0, t.i)
+        return out
 
     def _genitive_after(self, k: int) -> list[int]:
         """ "Angriff der Truppen": the genitive that follows a negated noun."""
