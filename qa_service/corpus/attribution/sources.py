@@ -1,0 +1,338 @@
+"""The rules that find the source a sentence names for itself, one class each.
+
+Each rule reads a `Sentence` with the document's `Reader` (who the text has named so far)
+and returns (speaker, how), a marker (`UNKNOWN`: someone speaks whom we cannot name;
+`CONTINUES`, `FOLLOWS`: the speaker before goes on), or None to leave the sentence to the
+next rule. `SOURCE_RULES` is their order: a reporting verb and its subject first, the
+sentence's other ways of naming a source after, and last a sentence that reports someone's
+words without saying whose. Sentences left without a source are the context rules' (`carry.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, Protocol
+
+from qa_service.corpus.attribution.grammar import (
+    I_WE,
+    can_speak,
+    complement,
+    first_person_subject,
+    nominative,
+    opens_clause,
+    past_adverbs,
+    past_relative,
+    reporting_verbs,
+    run_after,
+    states_view,
+    subject_before,
+    subjunctive_form,
+)
+from qa_service.corpus.attribution.reader import Reader
+from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN, How
+from qa_service.corpus.names import PRONOUNS, is_body_noun, is_role, strip_roles, word_class
+from qa_service.lang import german
+
+Found = tuple[str, How]
+
+# "beklagte sich Falkenrath": a reflexive reporting verb's subject stands after "sich".
+_REFLEXIVE = re.compile(r"(?:\s+sich\b)?")
+
+# "Und: …" goes on with the last speaker's words.
+GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON) + r"):\s")
+
+_HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
+# "hieß es im Ministerium": where it was said, before the words that name it.
+_HIESS_AT = re.compile(r"\s*(?:im|aus|in|von|vom|beim)\s+(?:\w+\s+){0,3}?")
+
+# "Von der Landesregierung hieß es": the body a statement came from, before it.
+_HIESS_FROM = re.compile(
+    r"(?:^|\s)(?:[Vv]on|[Aa]us|[Bb]ei|[Ii]m|[Ii]n)\s+(?:(?:der|dem|den|des)\s+)?"
+    r"(?:[a-zäöü]+\s+)*([A-ZÄÖÜ][\w-]+)\s*$"
+)
+
+# "so seine Einschätzung": the person the possessive means.
+_SO_OWN = re.compile(r"(?:^|[,;–-]\s*)so\s+(sein|ihr)(?:e|er|en|em)?\s+[A-ZÄÖÜ]")
+
+_SO = re.compile(
+    r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das|ein|eine)\s+(?:[a-zäöüß]+e\s+)?)?[A-ZÄÖÜ])"
+)
+
+_LAUT = re.compile(
+    r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
+    r"|aus einem (?:Post|Beitrag|Schreiben|Brief|Interview|Statement) (?:des|der|von)"
+    r"|[Aa]ccording to)\s+"
+)
+
+# A source that names no one ("nach französischen Angaben"): someone speaks, we cannot say who.
+_ANONYMOUS = re.compile(
+    r"(?<!\w)[Nn]ach (?:\w+(?:en|er) )(?:Angaben|Darstellung|Informationen|Berichten)\b"
+)
+
+_ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
+
+_APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
+
+# Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
+_NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
+
+
+@dataclass
+class Sentence:
+    """One sentence as the source rules read it: its text and its reporting verbs."""
+
+    text: str
+
+    @cached_property
+    def verbs(self) -> list[re.Match[str]]:
+        """Its reporting verbs, the indicative first: a verb in the subjunctive ("Das Urteil
+        erkläre …, sagte …") is within the content."""
+        return sorted(reporting_verbs(self.text), key=lambda m: subjunctive_form(m.group()))
+
+    @cached_property
+    def reports(self) -> list[re.Match[str]]:
+        """The verbs whose subject is not the first person: "Wir fordern … auf" is the
+        quote's own speaker, said before it."""
+        return [m for m in self.verbs if not first_person_subject(self.text, m)]
+
+
+def framing(verb: re.Match[str]) -> bool:
+    """A verb of knowing or showing, which names its subject right after it or frames
+    nothing."""
+    return word_class(verb.group())[0] in german.FRAMING_VERBS
+
+
+class SourceRule(Protocol):
+    name: ClassVar[str]
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None: ...
+
+
+class ReportingVerb:
+    """A reporting verb and its subject: "…, sagte Wendelbrunn", "Quendlinger schrieb …",
+    "teilte die Polizei mit", "Er forderte …" (German verb-second order: the subject stands
+    right after the verb when something else comes first)."""
+
+    name = "reporting_verb"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        text = s.text
+        for m in s.reports:
+            end = _REFLEXIVE.match(text, m.end()).end()  # past "sich" ("beklagte sich X")
+            after = text[end:].lstrip()
+            first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
+            found = None
+            at = past_relative(text, past_adverbs(text, m.start()), first)  # subject's end
+            if first.lower() in PRONOUNS:
+                found = reader.speaker_of([first], before=text[: m.start()])
+            elif opens_clause(text, at) and (not framing(m) or states_view(text, m)):
+                words, article = subject_before(text, at)
+                found = reader.speaker_of(
+                    words, article=article, before=text[: m.start()], short_form=True
+                )
+            if found is None and first.lower() not in PRONOUNS:
+                found = self._after_verb(reader, text, m, end)
+            lead = text[: m.start()]
+            pronoun_before = lead.rstrip().lower().endswith(tuple(PRONOUNS))
+            if found is None and not framing(m) and pronoun_before:
+                found = reader.speaker_of([lead.split()[-1]], before=lead)
+            if found:
+                return found
+        return None
+
+    @staticmethod
+    def _after_verb(reader: Reader, text: str, m: re.Match[str], end: int) -> Found | None:
+        """The subject after the verb, else (not for a verb of knowing) before it or the
+        person its clause names."""
+        words, definite, article = run_after(text, end)
+        if words and not strip_roles(words)[0]:
+            # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow": the role is
+            # his, as a later "der Leiter" says
+            at = text.find(words[-1], end)
+            appos = _APPOSITION.match(text[at:])
+            names = strip_roles(appos.group(1).split())[0] if appos else []
+            if names and all(reader.people.is_name(w) for w in names):
+                words, definite, article = [*words, *names], False, ""
+        found = reader.speaker_of(
+            words + complement(text, end, words), definite, subject=False,
+            article=article, short_form=bool(_NOMINATIVE_NEXT.match(text, end)),
+        )  # fmt: skip
+        if found is None and not framing(m):
+            before, article = subject_before(text, m.start())
+            if before and before[-1].lower() in PRONOUNS:
+                before = before[-1:]
+            found = reader.speaker_of(before, article=article, before=text[: m.start()])
+        if found is None and not framing(m):
+            found = reader.clause_subject(text[: m.start()])
+        return found
+
+
+class SoOrLaut:
+    """ "…, so Wendelbrunn", "laut X", "nach Angaben von X", "nach den Worten von X"."""
+
+    name = "so_or_laut"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        text = s.text
+        for pattern, how in ((_SO, "so"), (_LAUT, "laut")):
+            for m in pattern.finditer(text):
+                words, definite, article = run_after(text, m.end())
+                words += complement(text, m.end(), words)
+                found = reader.speaker_of(words, definite, article=article, short_form=True)
+                if found:
+                    return found[0], how
+        return None
+
+
+class SoOwn:
+    """ "…, so seine Einschätzung": the person the possessive means."""
+
+    name = "so_own"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        text = s.text
+        m = _SO_OWN.search(text)
+        if m:
+            person = reader.subject_person(text[: m.start()]) or reader.pronoun(
+                "er" if m.group(1) == "sein" else "sie", text[: m.start()]
+            )
+            if person is not None:
+                return person.name, "so"
+        return None
+
+
+class LautUnnamed:
+    """ "Laut Zeitung …": a source we cannot name, not the speaker before."""
+
+    name = "laut_unnamed"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        return UNKNOWN if _LAUT.search(s.text) else None
+
+
+class GoesOn:
+    """ "Und: …" goes on with the last speaker's words."""
+
+    name = "goes_on"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        return CONTINUES if GOES_ON.match(s.text) else None
+
+
+class PerSourceBefore:
+    """ "Demnach …", "Demzufolge …": according to the source of the sentence before."""
+
+    name = "per_source_before"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        first = s.text.split(maxsplit=1)[0].lower() if s.text.strip() else ""
+        return FOLLOWS if first in german.PER_SOURCE_BEFORE else None
+
+
+class Colon:
+    """ "Anna Quendlinger, Sprecherin des Verbands, verteidigt den Plan: Wir …": the subject
+    of the clause before a colon speaks the clause after it."""
+
+    name = "colon"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        return reader.colon_speaker(s.text)
+
+
+class Zufolge:
+    """ "Insidern zufolge", "Dem Staatsanwalt zufolge", "Seinen Angaben zufolge"."""
+
+    name = "zufolge"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        text = s.text
+        m = _ZUFOLGE.search(text)
+        if not m:
+            return None
+        source = m.group(1)  # a common noun in its dictionary form
+        if can_speak(source):
+            # "Dem Staatsanwalt zufolge": the prosecutor the text named, if it did
+            person = reader.people.by_role(nominative(source)) if is_role(source) else None
+            return (person.name, "role") if person else (nominative(source), "laut")
+        # "Seinen Angaben zufolge": his; "den Angaben zufolge": a source named before
+        owner = re.search(r"\b(sein|ihr)\w*\s+$", text[: m.start()], re.I)
+        person = reader.pronoun("er" if owner and owner.group(1).lower() == "sein" else "sie",
+                                text[: m.start()]) if owner else None  # fmt: skip
+        return (person.name, "laut") if person else UNKNOWN
+
+
+class Anonymous:
+    """ "nach französischen Angaben": someone speaks, we cannot say who."""
+
+    name = "anonymous"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        return UNKNOWN if _ANONYMOUS.search(s.text) else None
+
+
+class HiessEs:
+    """ "hieß es im Ministerium", "Von der Regierung hieß es", "hieß es weiter"."""
+
+    name = "hiess_es"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        text = s.text
+        m = _HIESS.search(text)
+        if m and "weiter" in m.group():
+            return CONTINUES
+        if m:
+            source = _HIESS_FROM.search(text[: m.start()])
+            if source and is_body_noun(source.group(1)):  # "Von der Regierung hieß es"
+                return source.group(1), "verb"
+            place = _HIESS_AT.match(text, m.end())
+            if place:
+                words = run_after(text, place.end())[0]
+                if words:
+                    return " ".join(words), "verb"
+        return None
+
+
+class UnnamedReport:
+    """A sentence whose verbs report someone's words without saying whose: UNKNOWN, so it
+    does not inherit the speaker before. But "Ich habe das Gefühl, dass sie es ernst meinen":
+    a sentence in the first person is someone's own words, whoever its verbs report, unless
+    one frames it ("Ich …, sagte ein Teilnehmer"); it may go on the speaker before. A verb in
+    the subjunctive ("widerspreche die Novelle") or of knowing reports nothing new."""
+
+    name = "unnamed_report"
+
+    def find(self, reader: Reader, s: Sentence) -> Found | None:
+        text = s.text
+        verbs = sum(not (subjunctive_form(m.group()) or framing(m)) for m in s.reports)
+        framed = any(text[: m.start()].rstrip().endswith((",", "–")) for m in s.reports)
+        own_words = text.split(maxsplit=1)[0].lower() in I_WE if text.strip() else False
+        return UNKNOWN if verbs and (framed or not own_words) else None
+
+
+SOURCE_RULES: tuple[SourceRule, ...] = (
+    ReportingVerb(),
+    SoOrLaut(),
+    SoOwn(),
+    LautUnnamed(),
+    GoesOn(),
+    PerSourceBefore(),
+    Colon(),
+    Zufolge(),
+    Anonymous(),
+    HiessEs(),
+    UnnamedReport(),
+)
+
+
+def own_source(
+    reader: Reader, text: str, rules: tuple[SourceRule, ...] = SOURCE_RULES
+) -> Found | None:
+    """The source a sentence names for itself: the first rule's that finds one."""
+    sentence = Sentence(text)
+    for rule in rules:
+        found = rule.find(reader, sentence)
+        if found is not None:
+            return found
+    return None
