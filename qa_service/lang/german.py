@@ -25,6 +25,8 @@ MONTH_ABBREVIATIONS = {
     "sept": 9, "okt": 10, "nov": 11, "dez": 12,
 }  # fmt: skip
 WEEKDAY_SPELLINGS = {"sonnabend": 5}
+# Parts of a day a weekday joins into one word: "Montagmittag", "Dienstagabend".
+DAY_PARTS = _words("früh morgen vormittag mittag nachmittag abend nacht")
 # Days relative to today, and the adverbs of time before it.
 TIME_ADVERBS = _words("heute gestern morgen vorgestern zuvor bislang bisher")
 # "Recently": a question asking for the newest statements.

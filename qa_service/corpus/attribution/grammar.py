@@ -70,6 +70,14 @@ def states_view(text: str, verb: re.Match[str]) -> bool:
     return not clause or clause[-1].lower() not in german.SEPARABLE_PARTICLES
 
 
+def _closes(word: str, rest: str) -> bool:
+    """Does the separable particle of `word`'s verb close its clause in `rest` ("kündigte …
+    an")? Then `word` is its finite verb: a participle adjective holds its particle
+    ("das angekündigte Ziel")."""
+    lemma = word_class(word)[0]
+    return lemma in german.REPORTING_PARTICLES and bool(re.search(_PARTICLE[lemma], rest))
+
+
 def reporting_verbs(text: str) -> list[re.Match[str]]:
     """The reporting verbs of a sentence, in order. A participle between an article and a
     noun is an adjective ("das erklärte Ziel"); a perfect participle reports speech only for
@@ -86,8 +94,8 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
             continue
         before = words[i - 1].group().lower() if i else ""
         after = words[i + 1].group() if i + 1 < len(words) else ""
-        if before in german.ARTICLES and after[:1].isupper():
-            continue
+        if before in german.ARTICLES and after[:1].isupper() and not _closes(word, text[m.end() :]):
+            continue  # "das erklärte Ziel"; but "Das kündigte Quendlinger an" reports
         if after != "sich" and not is_verb(word):
             continue  # no verb (the lemma's pass costs as much as the tag's)
         lemma, tag = word_class(word)
@@ -199,6 +207,13 @@ def _genitive_before(rest: list[str]) -> bool:
     return False
 
 
+def _weekday_time(word: str) -> bool:
+    """ "Montagmittag", "Dienstagabend": a weekday and a part of the day, a time."""
+    low = word.lower()
+    day = next((d for d in german.WEEKDAYS if low.startswith(d.lower())), None)
+    return day is not None and low[len(day) :] in german.DAY_PARTS
+
+
 def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     """Capitalised words after `pos`, past articles and adjectives ("der britische
     Premierminister Hugo Falkenrath" -> Premierminister Hugo Falkenrath); whether they are definite
@@ -225,6 +240,8 @@ def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
             if phrase and not (low in _FILLER or _inflected(low)):
                 break
             continue
+        if words and _weekday_time(tok):
+            break  # "kündigte Vizekanzler Hans Quendlinger Montagmittag an"
         if (tok[0].isupper() and tok[0].isalpha()) or is_person_noun(tok):
             definite = definite or i == 0
             words.append(tok)
