@@ -41,6 +41,8 @@ LOCATIVE_PREPOSITIONS = _words("in at inside within")
 DIRECTIONAL_PREPOSITIONS = _words("to into towards")
 # Conjunctions of contrast: a negated phrase ends at one ("not A but B").
 CONTRAST_CONJUNCTIONS = _words("but")
+# Joining words: a negation's scope ends at them ("without probation and her husband").
+COORDINATORS = _words("and or")
 # Words that open a clause of their own: where a sentence is cut into claims.
 CLAUSE_BREAKS = CONTRAST_CONJUNCTIONS | _words("that after before once if because while which when")
 # "What did Smith say else …": words a question puts after the name it asks about.
@@ -116,6 +118,11 @@ SPEECH_FORMS = _words(
 # not name who acts first.
 PASSIVE_AUXILIARIES = _words("was were been became become")
 NEGATIONS = _words("not no never neither nor none nothing without")
+# Words that hedge what they qualify (see german.HEDGE_ADJECTIVES).
+HEDGE_WORDS = _words(
+    "possible possibly potential potentially alleged allegedly suspected presumed presumably "
+    "purported supposed"
+)
 
 # --- Claims: regexes over lower-case text (the meaning check, see german.py) -------------
 
@@ -124,9 +131,9 @@ POSSIBLE_PATTERN = (
     r"\bprospect\b|\bhop(?:e|es|ed|ing)\b|\bconsider|\bperhaps\b|\bpotentially\b|\ballegedly\b"
 )
 INTENDED_PATTERN = (
-    r"\bwants?\b|\bwanted\b|\bplan(?:s|ned|ning)?\b|\bintend|\baim(?:s|ed)?\b|\bexpect|\bshould\b|"
+    r"\bwants?\b|\bwanted\b|\bplan(?:s|ned|ning)?\b|\bintend|\bintention|\baim(?:s|ed)?\b|\bexpect|\bshould\b|"
     r"\bwould\b|\bready\b|\bwilling\b|\bgoing to\b|\b(?:is|are|was|were) to\b|\bpromis|\bset to\b|"
-    r"\bsupposed\b|\bmust\b"
+    r"\bsupposed\b|\bmust\b|\bannounc"
 )
 # The negation contracted onto a verb ("don't", "won't").
 CONTRACTED_NEGATION = r"n't\b"

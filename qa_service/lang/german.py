@@ -297,11 +297,17 @@ MODAL_FORMS = _words("kann können soll sollen will wollen darf dürfen muss mü
 PASSIVE_AUXILIARIES = _words("wurde wurden worden")
 PASSIVE_AGENT_PATTERN = r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b"
 NEGATIONS = _words("nicht kein keine keinen keinem keiner keines nie niemals nichts weder")
+# Abbreviated scales a number stands with ("4 Mrd. Euro"): their period ends no phrase.
+SCALE_ABBREVIATIONS = _words("mrd mio tsd mill")
+# Adjectives that hedge the noun they qualify: "ein möglicher Bestechungsversuch" is not one
+# (stems: the inflected forms follow).
+HEDGE_ADJECTIVES = ("möglich", "mutmaßlich", "angeblich", "vermeintlich", "potenziell")
 
 # --- Claims: regexes over lower-case text (the meaning check) ----------------------------
 
-# Modality: possible ("könnte", "vielleicht", "erwägt"), and intended, planned or expected
-# ("will", "soll", "geplant"); anything else is stated as fact.
+# Modality: possible ("könnte", "vielleicht", "erwägt"), and intended, planned, expected,
+# promised or announced ("will", "soll", "geplant", "zugesagt", "kündigte … an"); anything
+# else is stated as fact.
 POSSIBLE_PATTERN = (
     r"\bkönn(?:te|ten|e|en)?\b|\bkann\b|\bmöglicherweise\b|\beventuell\b|\bvielleicht\b|"
     r"\bin aussicht\b|\bhofft?\b|\bhoffen\b|\berwäg|\bdenkbar\b|\bangedacht\b|\bvorstell|"
@@ -310,17 +316,19 @@ POSSIBLE_PATTERN = (
 INTENDED_PATTERN = (
     r"\bwill\b|\bwoll(?:en|te|ten|e)?\b|\bplan(?:t|en|te|ten)\b|\bgeplant\b|"
     r"\bsoll(?:en|e|te|ten)?\b|\bbereit\b|\berwartet\b|\bbeabsichtig|\bvorgesehen\b|\bversproch|"
-    r"\bversprach"
+    r"\bversprach|\bzugesagt\b|\bzusag|\bangekündigt\b|\bkündig(?:t|te|ten)\b(?=[^.;:]*\ban\b)"
 )
 # Verbs that negate what they take ("lehnte … ab", "schloss … aus", "kritisierte").
 REJECTION_PATTERN = (
     r"\blehn(?:t|en|te|ten)\b(?=[^.;:]*\bab\b)|\babgelehnt|\bablehn|\bbestr(?:e|i)it|"
-    r"\bschlo(?:ss|ß)\b(?=[^.;:]*\baus\b)|\bausgeschlossen|\bausschließ|\bverweiger|"
+    r"\bschlo(?:ss|ß)\b(?=[^.;:]*\baus\b)|\bausgeschlossen|\bausschließ(?!lich)|\bverweiger|"
     r"\bzurückgewiesen|\bkritisier|\bverurteil|\bdementier"
 )
-# A condition: "sobald", "falls", "im Falle eines", "nach einem", "unter der Bedingung".
+# A condition: "sobald", "falls", "im Falle eines", "nach einem", "unter der Bedingung"; not
+# the concessive "wenn auch", "auch wenn" (even though).
 CONDITION_PATTERN = (
-    r"\bsobald\b|\bfalls\b|\bsofern\b|\bwenn\b|\bim fall(?:e)? (?:eines|einer)\b|"
+    r"\bsobald\b|\bfalls\b|\bsofern\b|(?<!auch )\bwenn\b(?! auch\b)|"
+    r"\bim fall(?:e)? (?:eines|einer)\b|"
     r"\bnach (?:einem|einer)\b|\bvor (?:einem|einer)\b|\bunter der bedingung"
 )
 # Order in time: before ("bevor", "vor dem …") and after ("nachdem", "nach dem …").

@@ -155,7 +155,7 @@ def test_the_word_list_holds_no_knowledge_of_articles():
         for line in LEXICON.read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
-    assert {kind for kind, *_ in rows} == {"entity", "concept", "unit", "number", "time"}
+    assert {kind for kind, *_ in rows} == {"entity", "concept", "unit", "number", "scale", "time"}
     assert {attrs.split(",")[0] for kind, _, attrs, _ in rows if kind == "entity"} <= {
         "org",
         "place",

@@ -8,10 +8,12 @@ floors and ceilings at what the check reaches (issue 18), so a change that loses
 |---|---|---|
 | word list with the seed articles' persons and aliases | 25/41 | 27/60 |
 | names, roles and places read from the text only | 27/41 | 21/60 |
+| the same, with hedges, scales, units and the tables of 2026-12-05 | 34/41 | 15/60 |
 
-Distortions still kept, by kind: unit 6/7 (a number's noun changed: "jobs" for "Stellen"),
-addition 3/5, modality 3/6, object 2/5, condition 2/5, subject 2/4, negation 1/5 ("higher" for
-"geringer": an antonym, no negation), place 1/6, time 1/5; number 0/6, speaker 0/6.
+Distortions still kept, by kind: addition 3/5, unit 3/7 (a counted noun changed:
+"inhabitants" for "Erwerbstätige"), condition 2/5, object 2/5, subject 2/4, negation 1/5
+("higher" for "geringer": an antonym, no negation), place 1/6, time 1/5; modality 0/6, number
+0/6, speaker 0/6.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from qa_service.answering.meaning import MeaningCheck
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs_gnad.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
-FAITHFUL_KEPT = 27
-DISTORTIONS_KEPT = 21
+FAITHFUL_KEPT = 34
+DISTORTIONS_KEPT = 15
 
 
 def _kept() -> Counter[tuple[str, str]]:
@@ -47,3 +49,4 @@ def test_the_check_keeps_its_figures_on_news_it_was_not_written_for():
     assert faithful >= FAITHFUL_KEPT
     assert distortions <= DISTORTIONS_KEPT
     assert kept[("distortion", "number")] == kept[("distortion", "speaker")] == 0
+    assert kept[("distortion", "modality")] == 0

@@ -45,6 +45,8 @@ _SPEECH = {"de": _folded(german.SPEECH_FORMS), "en": english.SPEECH_FORMS}
 _FRAME_NEXT = {"de": german.SOURCE_MARKERS, "en": frozenset()}
 _PREPOSITIONS = _folded(german.GOVERNING_WORDS, english.GOVERNING_WORDS)
 _PARTICLES = _folded(german.SEPARABLE_PARTICLES)
+_HEDGES = tuple(fold(w) for w in german.HEDGE_ADJECTIVES)
+_SCALES = _folded(german.SCALE_ABBREVIATIONS)
 _CONTRAST = german.CONTRAST_CONJUNCTIONS | english.CONTRAST_CONJUNCTIONS
 # A clause starts at these words, and in German at these after a comma.
 _SPLIT_ALWAYS = {"de": german.CLAUSE_BREAKS, "en": english.CLAUSE_BREAKS}
@@ -131,6 +133,7 @@ class Lexicon:
     concepts: list[tuple[Form, str]] = field(default_factory=list)
     units: list[tuple[Form, str]] = field(default_factory=list)
     numbers: list[tuple[Form, float]] = field(default_factory=list)
+    scales: list[tuple[Form, float]] = field(default_factory=list)  # "Mrd." after a number
     times: list[tuple[Form, str]] = field(default_factory=list)
 
 
@@ -159,6 +162,8 @@ def lexicon() -> Lexicon:
             lex.units += [(_form(f), key) for f in forms.split()]
         elif kind == "number":
             lex.numbers += [(_form(f), float(key)) for f in forms.split()]
+        elif kind == "scale":
+            lex.scales += [(_form(f), float(key)) for f in forms.split()]
         elif kind == "time":
             lex.times += [(_form(f), key) for f in forms.split()]
     # Longest forms first, so "vereinigte staaten" wins over a shorter form.
@@ -323,14 +328,31 @@ class Text:
         return "org" if key[len(NAME) :].isupper() else "name"
 
     def _numbers(self, lex: Lexicon) -> list[tuple[float, str | None, int]]:
+        """(value, unit, token) of every number: digits times the scale after them ("4
+        Mrd." is 4e9, "100 Billionen" 1e14 but "100 billion" 1e11), and number words."""
         out = []
+        scaled: set[int] = set()  # scale words a number before them took
         for t in self.tokens:
             value = None
+            if t.i in scaled:
+                continue
             if t.kind == "num":
                 value = _number_value(t.raw, self.language)
+                nxt = t.i + 1
+                scale = next(
+                    (v for form, v in lex.scales if form.match(self.tokens, nxt, self.language)),
+                    None,
+                )
+                if value is not None and scale is not None:
+                    value *= scale
+                    scaled.add(nxt)
             elif t.kind == "word":
+                # "zwölfmal": a number word and "mal" (times) count as the number
+                word = [Token(t.raw, t.w[: -len("mal")], 0, 0, 0, "word")]
                 for form, v in lex.numbers:
-                    if form.match(self.tokens, t.i, self.language):
+                    if form.match(self.tokens, t.i, self.language) or (
+                        t.w.endswith("mal") and form.match(word, 0, self.language)
+                    ):
                         value = v
                         break
             if value is not None:
@@ -344,7 +366,8 @@ class Text:
         k, seen = t.i + 1, 0
         while k < len(self.tokens) and seen < 3:
             u = self.tokens[k]
-            if u.kind == "punct" and u.raw not in "-%":
+            abbreviation = u.raw == "." and self.tokens[k - 1].w in _SCALES  # "4 Mrd. Euro"
+            if u.kind == "punct" and u.raw not in "-%" and not abbreviation:
                 return None
             if u.raw == "%":
                 return "percent"
@@ -442,6 +465,8 @@ class Text:
                 break
             if focus and not lexical and t.w in _PREPOSITIONS:
                 break
+            if focus and not lexical and t.w in english.COORDINATORS:
+                break  # "without probation and her husband": the negation ends
             if t.kind == "punct" or (t.w in STOPWORDS and not t.entity):
                 continue
             if lexical:
@@ -589,13 +614,21 @@ class Text:
         }
 
     def times(self) -> set[str]:
+        """The times it names; the longest form wins ("am Morgen" is the morning, not
+        "morgen", tomorrow)."""
         lex = lexicon()
         out = set()
-        for t in self.tokens:
-            if t.kind == "word":
-                for form, key in lex.times:
-                    if form.match(self.tokens, t.i, self.language):
-                        out.add(key)
+        i = 0
+        while i < len(self.tokens):
+            found = [
+                (n, key)
+                for form, key in lex.times
+                if self.tokens[i].kind == "word"
+                and (n := form.match(self.tokens, i, self.language))
+            ]
+            longest = max((n for n, _ in found), default=1)
+            out |= {key for n, key in found if n == longest}
+            i += longest
         return out
 
     def speakers(self, lex: Lexicon) -> tuple[set[str], set[int]]:
@@ -760,6 +793,21 @@ class Text:
                     out.append((u.entity, kind, negated))
                     break
         return out
+
+    def hedged(self) -> set[str]:
+        """Concepts of the nouns a hedge adjective qualifies ("ein möglicher
+        Bestechungsversuch"): what the text only calls possible or alleged."""
+        out: set[str] = set()
+        for t in self.tokens[:-1]:
+            if t.kind == "word" and t.w.startswith(_HEDGES) and t.raw[:1].islower():
+                noun = self.tokens[t.i + 1]
+                if noun.kind == "word" and noun.raw[:1].isupper():
+                    out |= noun.concepts
+        return out
+
+    def hedges(self) -> bool:
+        """Does it hedge anything ("möglich", "mutmaßlich", "alleged", "possibly")?"""
+        return any(t.w.startswith(_HEDGES) or t.w in english.HEDGE_WORDS for t in self.tokens)
 
     def compound_places(self) -> set[str]:
         """Places that lead a hyphenated compound: "Ukraine-Krieg", "Nato-Gebiet"."""

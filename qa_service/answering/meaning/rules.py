@@ -262,6 +262,19 @@ class Modality:
         return []
 
 
+class Hedges:
+    """What the quote only calls possible or alleged ("als möglichen Bestechungsversuch")
+    the sentence does not state as the thing itself, unless it hedges too."""
+
+    name = "hedges"
+
+    def check(self, r: Reading) -> list[str]:
+        kept = sorted(r.quote.hedged() & r.sentence.concepts())
+        if kept and not r.sentence.hedges():
+            return [f"modality: the quote calls {kept[0]} possible or alleged"]
+        return []
+
+
 class Conditions:
     """The quote's condition is kept and is the same ("nach einem Waffenstillstand" is not
     "in the event of a war"); none is invented; "before" is not "after"."""
@@ -381,6 +394,7 @@ RULES: tuple[Rule, ...] = (
     Numbers(),
     Negation(),
     Modality(),
+    Hedges(),
     Conditions(),
     Place(),
     Time(),
