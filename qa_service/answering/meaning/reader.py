@@ -616,8 +616,12 @@ class Text:
     def times(self) -> set[str]:
         """The times it names; the longest form wins ("am Morgen" is the morning, not
         "morgen", tomorrow)."""
+        return {key for key, _ in self._time_spans()}
+
+    def _time_spans(self) -> list[tuple[str, range]]:
+        """(time, its tokens) for every time form, the longest at each place."""
         lex = lexicon()
-        out = set()
+        out = []
         i = 0
         while i < len(self.tokens):
             found = [
@@ -627,7 +631,7 @@ class Text:
                 and (n := form.match(self.tokens, i, self.language))
             ]
             longest = max((n for n, _ in found), default=1)
-            out |= {key for n, key in found if n == longest}
+            out += [(key, range(i, i + n)) for n, key in found if n == longest]
             i += longest
         return out
 
@@ -793,6 +797,22 @@ class Text:
                     out.append((u.entity, kind, negated))
                     break
         return out
+
+    def nouns(self) -> list[str]:
+        """Its common nouns, folded: capitalised words inside the sentence that are no name
+        and no time ("am Morgen"); a German noun (the first word may be any word)."""
+        times = {i for _, span in self._time_spans() for i in span}
+        return [
+            t.w
+            for t in self.tokens[1:]
+            if t.kind == "word"
+            and t.raw[:1].isupper()
+            and not t.entity
+            and t.w not in STOPWORDS
+            and len(t.w) > 3
+            and t.i not in times
+            and self.tokens[t.i - 1].raw not in _OPENERS
+        ]
 
     def hedged(self) -> set[str]:
         """Concepts of the nouns a hedge adjective qualifies ("ein möglicher

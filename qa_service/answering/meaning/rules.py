@@ -32,6 +32,7 @@ MIN_SHARED_WORDS = 0.5
 _PASSIVE = re.compile(any_word(german.PASSIVE_AUXILIARIES | english.PASSIVE_AUXILIARIES))
 _PASSIVE_AGENT = re.compile(german.PASSIVE_AGENT_PATTERN)
 _PRONOUNS = german.PERSON_REFERENCES | english.PERSON_REFERENCES
+_REFERRING = german.REFERRING_PRONOUNS
 
 
 @dataclass
@@ -102,6 +103,43 @@ class Topic:
         if same_language and words and len(words & quoted) < MIN_SHARED_WORDS * len(words):
             return ["topic: most of its words are not in the quote"]
         return []
+
+
+class Nouns:
+    """A German sentence over a German quote names things with the quote's nouns: each of
+    its nouns is one of the quote's, or the end of one (the sentence may drop a modifier:
+    "Wahlgang" for "Hofburgwahlgang"), never one with another modifier or another noun
+    ("Innenministerium" for "Justizministerium", "Bahnhof" for "Flughafen")."""
+
+    name = "nouns"
+
+    def check(self, r: Reading) -> list[str]:
+        s, q = r.sentence, r.quote
+        if not s.language == q.language == "de":
+            return []
+        theirs = {t.w for x in (q, r.extra) for t in x.tokens if t.kind == "word"}
+        # the quote's "diese", "er" may stand for a noun the sentence names
+        unmatched = -sum(t.w in _REFERRING for t in q.tokens)
+        for noun in s.nouns():
+            if not _one_of(noun, theirs):
+                unmatched += 1
+                if unmatched > 0:
+                    return [f"subject: {noun} is not in the quote"]
+        return []
+
+
+def _one_of(noun: str, words: set[str]) -> bool:
+    """Is `noun` one of `words`, the end of one ("Wahlgang": "Hofburgwahlgang"), or two of
+    them joined ("Bundeszuschüsse": "Zuschüsse des Bundes")?"""
+    stem = noun[: max(5, len(noun) - 3)]  # past the inflection: "Punkten", "Punkte"
+    if any(w.startswith(stem) or stem in w[1:] for w in words):
+        return True
+    return any(
+        len(w) >= 5
+        and (at := noun.find(w[: max(5, len(w) - 3)], 3)) > 0
+        and any(v.startswith(noun[:at][:5]) for v in words if len(v) >= 3)
+        for w in words
+    )
 
 
 class Who:
@@ -389,6 +427,7 @@ class Untranslated:
 
 RULES: tuple[Rule, ...] = (
     Topic(),
+    Nouns(),
     Who(),
     Roles(),
     Numbers(),
