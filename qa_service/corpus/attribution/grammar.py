@@ -226,8 +226,16 @@ def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
     phrase = False  # within a prepositional phrase before the subject ("in Linz der …")
     closed = False  # right after that phrase's noun, where a genitive still belongs to it
     toks = [tok for tok, _ in tokens(text[pos:])[:12]]
+    skip = 0  # past an attribute phrase between the article and its noun
     for i, tok in enumerate(toks):
+        if i < skip:
+            continue
         low = tok.lower()
+        if article and not words and low in german.PREPOSITIONS:
+            # "ein mit den Ermittlungen vertrauter Beamter": the phrase ends in an adjective
+            skip = _attribute_end(toks, i)
+            if skip:
+                continue
         # "am Rande des Ministerrats": the genitive is the phrase's, not the subject
         genitive = closed and low in german.GENITIVE_ARTICLES
         closed = False
@@ -259,6 +267,19 @@ def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
         else:
             break
     return words, definite, article
+
+
+def _attribute_end(toks: list[str], i: int) -> int:
+    """Where an extended attribute opening with the preposition at `i` ends: at its
+    inflected adjective or participle right before a capitalised noun ("mit den Ermittlungen
+    vertrauter Beamter", "auf einer Umfrage basierende Studie"), within eight words; 0 if
+    there is none."""
+    for j in range(i + 2, min(i + 9, len(toks) - 1)):
+        if not toks[j].isalnum() and not toks[j].replace("-", "").isalnum():
+            return 0  # punctuation: no attribute
+        if toks[j].islower() and _inflected(toks[j]) and toks[j + 1][:1].isupper():
+            return j
+    return 0
 
 
 def _name_goes_on(before: str, rest: list[str]) -> bool:

@@ -32,7 +32,15 @@ from qa_service.corpus.attribution.grammar import (
 )
 from qa_service.corpus.attribution.reader import Reader
 from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN, How
-from qa_service.corpus.names import PRONOUNS, is_body_noun, is_role, strip_roles, word_class
+from qa_service.corpus.names import (
+    PRONOUNS,
+    is_body_noun,
+    is_document_noun,
+    is_role,
+    person_key,
+    strip_roles,
+    word_class,
+)
 from qa_service.lang import german
 
 Found = tuple[str, How]
@@ -289,9 +297,20 @@ class HiessEs:
             place = _HIESS_AT.match(text, m.end())
             if place:
                 words = run_after(text, place.end())[0]
+                owner = _owner(reader, words)
+                if owner:
+                    return owner, "verb"
                 if words:
                     return " ".join(words), "verb"
         return None
+
+
+def _owner(reader: Reader, words: list[str]) -> str | None:
+    """ "in einer Erklärung Bans": the person named before whose text it is."""
+    if len(words) < 2 or not is_document_noun(words[0]) or not words[-1].endswith("s"):
+        return None
+    person = reader.people.by_key.get(person_key(words[-1][:-1]))
+    return person.name if person is not None and person.named else None
 
 
 class UnnamedReport:
