@@ -260,6 +260,7 @@ RefusalReason = Literal[
     "speaker_not_quoted",
     "not_close_enough",
     "outside_time_range",
+    "empty_index",
     "no_passages",
     "unverified",
 ]

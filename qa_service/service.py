@@ -198,7 +198,8 @@ class QAService:
                 yield event
             assert draft is not None
         else:
-            draft = refusal_draft(Refusal("no_passages"), self.prompts, language)
+            reason = "no_passages" if self.store.count() else "empty_index"
+            draft = refusal_draft(Refusal(reason), self.prompts, language)
             yield TextPiece(draft.text)
         # Against the store as it is now, not the snapshot: a document another process
         # replaced since retrieval must not be quoted from its old text.

@@ -3,7 +3,8 @@
 A refusal cites nothing, says why in the question's language (`no_answer_<reason>`
 templates) and sets `Answer.refusal_reason`. The reasons, in the order they are checked:
 
-- `no_passages`: retrieval found nothing (an empty index, or filters that leave nothing);
+- `empty_index`: no article is indexed yet (the reader is told how to add some);
+- `no_passages`: retrieval found nothing (filters that leave nothing);
 - `absent_name`: the question asks what someone said whom the articles never mention;
 - `speaker_not_quoted`: the articles mention the speaker but quote them on nothing near the
   question's topic;

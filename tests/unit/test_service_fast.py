@@ -111,6 +111,17 @@ def test_filters_restrict_both_retrieval_sides(service):
     assert {p.date for p in early.passages} == {dt.date(2026, 1, 5)}
     none = service.ask(question, filters=Filters(date_from=dt.date(2027, 1, 1)))
     assert not none.answered and none.passages == ()
+    assert none.refusal_reason == "no_passages"
+
+
+def test_a_question_before_any_ingest_says_how_to_add_articles(tmp_path):
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    empty = build_service(settings, store=InMemoryStore(), embedder=HashEmbedder())
+    for question, words in (("Was sagte Quendlinger?", "qa ingest"), ("Who won?", "qa ingest")):
+        answer = empty.ask(question)
+        assert not answer.answered and answer.refusal_reason == "empty_index"
+        assert words in answer.answer
+    assert empty.ask("Was sagte Quendlinger?").answer.startswith("Es sind noch keine Artikel")
 
 
 def test_follow_up_is_condensed_with_the_previous_question(service):
