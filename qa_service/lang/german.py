@@ -142,8 +142,9 @@ FOLLOW_UP_WORDS = (
     | _words("ihr dort dies diese dieser dieses jener")
 )  # fmt: skip
 # A sentence opening with these refers to the one before ("Er …", "Damit …", "Dies …").
-# Pronouns a paraphrase may replace by what they refer to ("diese" -> "die Soldaten").
-REFERRING_PRONOUNS = _words("er sie dies diese dieser dieses diesen diesem")
+# Demonstratives a paraphrase may replace by the thing they refer to ("diese" -> "die
+# Soldaten"); "er", "sie" refer to people, whom names and roles give.
+REFERRING_PRONOUNS = _words("dies diese dieser dieses diesen diesem")
 BACK_REFERENCE_OPENERS = _words(
     "er sie es damit dies diese dieser dieses dazu das dabei darin darüber daher deshalb "
     "dennoch zudem außerdem"

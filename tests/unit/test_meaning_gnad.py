@@ -35,9 +35,11 @@ DISTORTIONS_KEPT = 9
 # A second set, 80 pairs over 16 other GNAD articles, written and committed (695e0cd) before
 # the check was run on it and looked at once, after the rules of 2026-12-05: 17 of 32
 # faithful and 17 of 48 distortions kept (the code before those rules: 20 and 19; without
-# the Nouns rule 19 and 18). Floors and ceilings at that first look.
+# the Nouns rule 19 and 18). Two faults seen there were then mended (a speech frame now
+# covers a speaker's first name; a quote's "er" no longer lets the Nouns rule pass another
+# noun): 19 and 17, so the set is no longer untouched either.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
-FRESH_FAITHFUL_KEPT = 17
+FRESH_FAITHFUL_KEPT = 19
 FRESH_DISTORTIONS_KEPT = 17
 
 

@@ -684,15 +684,13 @@ class Text:
                 if who:
                     found.add(who[0])
                     frame |= set(range(who[1], t.i + 1))
-        for k in sorted(frame):  # the whole name: "Alan Hartley", not only "Alan"
-            j = k + 1
-            while (
-                j < len(self.tokens)
-                and self.tokens[k].entity
-                and (self.tokens[j].entity == self.tokens[k].entity)
-            ):
-                frame.add(j)
-                j += 1
+        for k in sorted(frame):  # the whole name: "Alan Hartley", not only "Alan" or "Hartley"
+            entity = self.tokens[k].entity
+            for step in (1, -1):
+                j = k + step
+                while entity and 0 <= j < len(self.tokens) and self.tokens[j].entity == entity:
+                    frame.add(j)
+                    j += step
         return found, frame
 
     def _angaben(self, k: int) -> bool:
@@ -798,12 +796,12 @@ class Text:
                     break
         return out
 
-    def nouns(self) -> list[str]:
-        """Its common nouns, folded: capitalised words inside the sentence that are no name
-        and no time ("am Morgen"); a German noun (the first word may be any word)."""
+    def nouns(self) -> list[Token]:
+        """Its common nouns: capitalised words inside the sentence that are no name and no
+        time ("am Morgen"); a German noun (the first word may be any word)."""
         times = {i for _, span in self._time_spans() for i in span}
         return [
-            t.w
+            t
             for t in self.tokens[1:]
             if t.kind == "word"
             and t.raw[:1].isupper()

@@ -109,7 +109,8 @@ class Nouns:
     """A German sentence over a German quote names things with the quote's nouns: each of
     its nouns is one of the quote's, or the end of one (the sentence may drop a modifier:
     "Wahlgang" for "Hofburgwahlgang"), never one with another modifier or another noun
-    ("Innenministerium" for "Justizministerium", "Bahnhof" for "Flughafen")."""
+    ("Innenministerium" for "Justizministerium", "Bahnhof" for "Flughafen"). A role noun
+    is the Roles rule's."""
 
     name = "nouns"
 
@@ -118,13 +119,13 @@ class Nouns:
         if not s.language == q.language == "de":
             return []
         theirs = {t.w for x in (q, r.extra) for t in x.tokens if t.kind == "word"}
-        # the quote's "diese", "er" may stand for a noun the sentence names
+        # the quote's "diese" may stand for a noun the sentence names; roles are Roles'
         unmatched = -sum(t.w in _REFERRING for t in q.tokens)
         for noun in s.nouns():
-            if not _one_of(noun, theirs):
+            if not _one_of(noun.w, theirs) and not is_role_word(noun.raw):
                 unmatched += 1
                 if unmatched > 0:
-                    return [f"subject: {noun} is not in the quote"]
+                    return [f"subject: {noun.raw} is not in the quote"]
         return []
 
 
