@@ -142,9 +142,9 @@ FOLLOW_UP_WORDS = (
     | _words("ihr dort dies diese dieser dieses jener")
 )  # fmt: skip
 # A sentence opening with these refers to the one before ("Er …", "Damit …", "Dies …").
-# Demonstratives a paraphrase may replace by the thing they refer to ("diese" -> "die
-# Soldaten"); "er", "sie" refer to people, whom names and roles give.
-REFERRING_PRONOUNS = _words("dies diese dieser dieses diesen diesem")
+# Pronouns a paraphrase may replace by the noun they refer to ("diese", "ihnen" -> "den
+# Soldaten"); not "er", "ihn", "ihm": a person, whom a name or a role gives.
+REFERRING_PRONOUNS = _words("dies diese dieser dieses diesen diesem ihnen")
 BACK_REFERENCE_OPENERS = _words(
     "er sie es damit dies diese dieser dieses dazu das dabei darin darüber daher deshalb "
     "dennoch zudem außerdem"
