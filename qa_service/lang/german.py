@@ -300,8 +300,6 @@ MODAL_FORMS = _words("kann können soll sollen will wollen darf dürfen muss mü
 PASSIVE_AUXILIARIES = _words("wurde wurden worden")
 PASSIVE_AGENT_PATTERN = r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b"
 NEGATIONS = _words("nicht kein keine keinen keinem keiner keines nie niemals nichts weder")
-# Abbreviated scales a number stands with ("4 Mrd. Euro"): their period ends no phrase.
-SCALE_ABBREVIATIONS = _words("mrd mio tsd mill")
 # Adjectives that hedge the noun they qualify: "ein möglicher Bestechungsversuch" is not one
 # (stems: the inflected forms follow).
 HEDGE_ADJECTIVES = ("möglich", "mutmaßlich", "angeblich", "vermeintlich", "potenziell")

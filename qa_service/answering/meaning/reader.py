@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa_service.answering.name_words import ENGLISH_NOT_NAMES, is_name, is_role_word, same_name
@@ -46,7 +46,6 @@ _FRAME_NEXT = {"de": german.SOURCE_MARKERS, "en": frozenset()}
 _PREPOSITIONS = _folded(german.GOVERNING_WORDS, english.GOVERNING_WORDS)
 _PARTICLES = _folded(german.SEPARABLE_PARTICLES)
 _HEDGES = tuple(fold(w) for w in german.HEDGE_ADJECTIVES)
-_SCALES = _folded(german.SCALE_ABBREVIATIONS)
 _CONTRAST = german.CONTRAST_CONJUNCTIONS | english.CONTRAST_CONJUNCTIONS
 # A clause starts at these words, and in German at these after a comma.
 _SPLIT_ALWAYS = {"de": german.CLAUSE_BREAKS, "en": english.CLAUSE_BREAKS}
@@ -134,6 +133,7 @@ class Lexicon:
     units: list[tuple[Form, str]] = field(default_factory=list)
     numbers: list[tuple[Form, float]] = field(default_factory=list)
     scales: list[tuple[Form, float]] = field(default_factory=list)  # "Mrd." after a number
+    scale_abbreviations: set[str] = field(default_factory=set)  # their period ends nothing
     times: list[tuple[Form, str]] = field(default_factory=list)
 
 
@@ -166,6 +166,10 @@ def lexicon() -> Lexicon:
             lex.scales += [(_form(f), float(key)) for f in forms.split()]
         elif kind == "time":
             lex.times += [(_form(f), key) for f in forms.split()]
+    # "4 Mrd. Euro": a short scale's period is an abbreviation's, not the sentence's end
+    lex.scale_abbreviations = {
+        f.words[0] for f, _ in lex.scales if len(f.words) == 1 and len(f.words[0]) <= 4
+    }
     # Longest forms first, so "vereinigte staaten" wins over a shorter form.
     lex.entity_forms.sort(key=lambda x: (-len(x[0].words), -len(x[0].words[-1])))
     return lex
@@ -348,10 +352,10 @@ class Text:
                     scaled.add(nxt)
             elif t.kind == "word":
                 # "zwölfmal": a number word and "mal" (times) count as the number
-                word = [Token(t.raw, t.w[: -len("mal")], 0, 0, 0, "word")]
+                times = t.w.endswith("mal") and [Token(t.raw, t.w[:-3], 0, 0, 0, "word")]
                 for form, v in lex.numbers:
                     if form.match(self.tokens, t.i, self.language) or (
-                        t.w.endswith("mal") and form.match(word, 0, self.language)
+                        times and form.match(times, 0, self.language)
                     ):
                         value = v
                         break
@@ -366,7 +370,7 @@ class Text:
         k, seen = t.i + 1, 0
         while k < len(self.tokens) and seen < 3:
             u = self.tokens[k]
-            abbreviation = u.raw == "." and self.tokens[k - 1].w in _SCALES  # "4 Mrd. Euro"
+            abbreviation = u.raw == "." and self.tokens[k - 1].w in lex.scale_abbreviations
             if u.kind == "punct" and u.raw not in "-%" and not abbreviation:
                 return None
             if u.raw == "%":
@@ -616,8 +620,9 @@ class Text:
     def times(self) -> set[str]:
         """The times it names; the longest form wins ("am Morgen" is the morning, not
         "morgen", tomorrow)."""
-        return {key for key, _ in self._time_spans()}
+        return {key for key, _ in self._time_spans}
 
+    @cached_property
     def _time_spans(self) -> list[tuple[str, range]]:
         """(time, its tokens) for every time form, the longest at each place."""
         lex = lexicon()
@@ -799,7 +804,7 @@ class Text:
     def nouns(self) -> list[Token]:
         """Its common nouns: capitalised words inside the sentence that are no name and no
         time ("am Morgen"); a German noun (the first word may be any word)."""
-        times = {i for _, span in self._time_spans() for i in span}
+        times = {i for _, span in self._time_spans for i in span}
         return [
             t
             for t in self.tokens[1:]

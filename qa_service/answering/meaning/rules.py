@@ -129,15 +129,20 @@ class Nouns:
         return []
 
 
+def _stem(word: str) -> str:
+    """A German noun past its inflection: "Punkten", "Punkte" -> "punkt"."""
+    return word[: max(5, len(word) - 3)]
+
+
 def _one_of(noun: str, words: set[str]) -> bool:
     """Is `noun` one of `words`, the end of one ("Wahlgang": "Hofburgwahlgang"), or two of
     them joined ("Bundeszuschüsse": "Zuschüsse des Bundes")?"""
-    stem = noun[: max(5, len(noun) - 3)]  # past the inflection: "Punkten", "Punkte"
+    stem = _stem(noun)
     if any(w.startswith(stem) or stem in w[1:] for w in words):
         return True
     return any(
         len(w) >= 5
-        and (at := noun.find(w[: max(5, len(w) - 3)], 3)) > 0
+        and (at := noun.find(_stem(w), 3)) > 0
         and any(v.startswith(noun[:at][:5]) for v in words if len(v) >= 3)
         for w in words
     )

@@ -46,11 +46,15 @@ _CONJUNCTIONS = german.SUBORDINATORS - german.DEFINITE_ARTICLES  # "als", "wenn"
 _FRAMES = re.compile(r"(?:,|(?:^|[–:-])\s*[Dd](?:as|ies))\s*$")
 
 
+def first_word(text: str) -> str:
+    """The sentence's first word, lower-cased ("" for none)."""
+    return text.split(maxsplit=1)[0].lower() if text.strip() else ""
+
+
 def _frames(text: str, verb: re.Match[str]) -> bool:
     """Does a verb of knowing or showing frame the content before it? Not after a clause
     that opens with a conjunction ("Als es dunkel wurde, sah die Ministerin …")."""
-    opener = text.split(maxsplit=1)[0].lower() if text.strip() else ""
-    subordinate = opener in _CONJUNCTIONS
+    subordinate = first_word(text) in _CONJUNCTIONS
     return bool(_FRAMES.search(text[: verb.start()])) and not subordinate
 
 
@@ -275,7 +279,7 @@ def _attribute_end(toks: list[str], i: int) -> int:
     vertrauter Beamter", "auf einer Umfrage basierende Studie"), within eight words; 0 if
     there is none."""
     for j in range(i + 2, min(i + 9, len(toks) - 1)):
-        if not toks[j].isalnum() and not toks[j].replace("-", "").isalnum():
+        if not toks[j].replace("-", "").isalnum():
             return 0  # punctuation: no attribute
         if toks[j].islower() and _inflected(toks[j]) and toks[j + 1][:1].isupper():
             return j

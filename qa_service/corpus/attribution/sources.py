@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from qa_service.corpus.attribution.grammar import (
     I_WE,
     can_speak,
     complement,
     first_person_subject,
+    first_word,
     nominative,
     opens_clause,
     past_adverbs,
@@ -37,7 +38,6 @@ from qa_service.corpus.names import (
     is_body_noun,
     is_document_noun,
     is_role,
-    person_key,
     strip_roles,
     word_class,
 )
@@ -113,7 +113,7 @@ def framing(verb: re.Match[str]) -> bool:
 
 
 class SourceRule(Protocol):
-    name: ClassVar[str]
+    name: str  # its cases file: tests/data/attribution_rules/<name>.jsonl
 
     def find(self, reader: Reader, s: Sentence) -> Found | None: ...
 
@@ -211,22 +211,17 @@ class SoOwn:
         return None
 
 
-class LautUnnamed:
-    """ "Laut Zeitung …": a source we cannot name, not the speaker before."""
+@dataclass(frozen=True)
+class Marker:
+    """A pattern that says how the sentence stands to the speakers around it: `marker` where
+    it matches, else nothing."""
 
-    name = "laut_unnamed"
-
-    def find(self, reader: Reader, s: Sentence) -> Found | None:
-        return UNKNOWN if _LAUT.search(s.text) else None
-
-
-class GoesOn:
-    """ "Und: …" goes on with the last speaker's words."""
-
-    name = "goes_on"
+    name: str
+    pattern: re.Pattern[str]
+    marker: Found
 
     def find(self, reader: Reader, s: Sentence) -> Found | None:
-        return CONTINUES if GOES_ON.match(s.text) else None
+        return self.marker if self.pattern.search(s.text) else None
 
 
 class PerSourceBefore:
@@ -235,8 +230,7 @@ class PerSourceBefore:
     name = "per_source_before"
 
     def find(self, reader: Reader, s: Sentence) -> Found | None:
-        first = s.text.split(maxsplit=1)[0].lower() if s.text.strip() else ""
-        return FOLLOWS if first in german.PER_SOURCE_BEFORE else None
+        return FOLLOWS if first_word(s.text) in german.PER_SOURCE_BEFORE else None
 
 
 class Colon:
@@ -271,15 +265,6 @@ class Zufolge:
         return (person.name, "laut") if person else UNKNOWN
 
 
-class Anonymous:
-    """ "nach französischen Angaben": someone speaks, we cannot say who."""
-
-    name = "anonymous"
-
-    def find(self, reader: Reader, s: Sentence) -> Found | None:
-        return UNKNOWN if _ANONYMOUS.search(s.text) else None
-
-
 class HiessEs:
     """ "hieß es im Ministerium", "Von der Regierung hieß es", "hieß es weiter"."""
 
@@ -309,7 +294,7 @@ def _owner(reader: Reader, words: list[str]) -> str | None:
     """ "in einer Erklärung Bans": the person named before whose text it is."""
     if len(words) < 2 or not is_document_noun(words[0]) or not words[-1].endswith("s"):
         return None
-    person = reader.people.by_key.get(person_key(words[-1][:-1]))
+    person = reader.people.lookup([words[-1][:-1]])
     return person.name if person is not None and person.named else None
 
 
@@ -326,7 +311,7 @@ class UnnamedReport:
         text = s.text
         verbs = sum(not (subjunctive_form(m.group()) or framing(m)) for m in s.reports)
         framed = any(text[: m.start()].rstrip().endswith((",", "–")) for m in s.reports)
-        own_words = text.split(maxsplit=1)[0].lower() in I_WE if text.strip() else False
+        own_words = first_word(text) in I_WE
         return UNKNOWN if verbs and (framed or not own_words) else None
 
 
@@ -334,12 +319,15 @@ SOURCE_RULES: tuple[SourceRule, ...] = (
     ReportingVerb(),
     SoOrLaut(),
     SoOwn(),
-    LautUnnamed(),
-    GoesOn(),
+    # "Laut Zeitung …": a source we cannot name, not the speaker before
+    Marker("laut_unnamed", _LAUT, UNKNOWN),
+    # "Und: …" goes on with the last speaker's words
+    Marker("goes_on", GOES_ON, CONTINUES),
     PerSourceBefore(),
     Colon(),
     Zufolge(),
-    Anonymous(),
+    # "nach französischen Angaben": someone speaks, we cannot say who
+    Marker("anonymous", _ANONYMOUS, UNKNOWN),
     HiessEs(),
     UnnamedReport(),
 )
