@@ -43,8 +43,11 @@ def _no_break(doc: Document, start: int, end: int) -> bool:
     return not any(start < b < end for b in doc.breaks)
 
 
-def complete(unit: SentenceUnit, snapshot: CorpusSnapshot) -> Quote:
-    """Widen `unit` to the sentences it needs to be understood."""
+def complete(unit: SentenceUnit, snapshot: CorpusSnapshot, then: bool = False) -> Quote:
+    """Widen `unit` to the sentences it needs to be understood; with `then`, to the next
+    sentence of its paragraph too (a why-question's sentence that gives no reason: news
+    states a fact and gives its cause after it, "Zurück können sie nicht. In ihrer
+    Heimatstadt gebe es Probleme mit der Polizei.")."""
     doc = snapshot.documents[unit.doc_id]
     start, end = unit.start, unit.end
     nxt = snapshot.neighbour(unit, 1)
@@ -52,8 +55,13 @@ def complete(unit: SentenceUnit, snapshot: CorpusSnapshot) -> Quote:
     follows = (
         nxt is not None
         and "\n\n" not in doc.text[unit.end : nxt.start]
-        and (unit.introduces or _DEMONSTRATIVE.match(nxt.text) is not None)
-        and (nxt.speaker_key == unit.speaker_key or unit.introduces)
+        and (
+            then
+            or (
+                (unit.introduces or _DEMONSTRATIVE.match(nxt.text) is not None)
+                and (nxt.speaker_key == unit.speaker_key or unit.introduces)
+            )
+        )
     )
     if follows and nxt.end - start <= MAX_QUOTE_CHARS and _no_break(doc, start, nxt.end):
         end = nxt.end

@@ -137,7 +137,13 @@ class ExtractiveAnswerer:
             return refusal_draft(refusal, self.prompts, input.language)
         chosen = self._choose(candidates, person_key(speaker) if speaker else None)
         words = frozenset(tokenize(input.question))
-        completed = merge([complete(c.unit, snapshot) for c in chosen])
+        why = analysis.type == "why"
+        completed = merge(
+            [
+                complete(c.unit, snapshot, then=why and not answer_types.prefers("why", c.unit))
+                for c in chosen
+            ]
+        )
         quotes = [shorten(q, snapshot, words) for q in completed]
         also = {id(c.unit): c.also for c in chosen}
         citations, parts = [], []
