@@ -444,10 +444,15 @@ class ExtractiveAnswerer:
             found = [snapshot.people_by_role(p, docs) for p in (roles, roles[-1:]) if roles]
         for keys in found:
             quoted = [k for k in keys if k in snapshot.speakers]
-            here = [k for k in quoted if set(snapshot.people[k].docs) & set(docs)]
-            # One person, or one in the retrieved articles: "the minister" of two is no one.
-            if len(here or quoted) == 1:
-                return dataclasses.replace(analysis, speaker=snapshot.people[quoted[0]].name)
+            # Those of the best-ranked retrieved article that names any ("the governor" of
+            # the article on the central bank, not a union "chef" further down), else anyone:
+            # one person, or "the minister" of two is no one.
+            here = next(
+                (ks for d in docs if (ks := [k for k in quoted if d in snapshot.people[k].docs])),
+                quoted,
+            )
+            if len(here) == 1:
+                return dataclasses.replace(analysis, speaker=snapshot.people[here[0]].name)
         # A role no one quoted holds is no one to look for: the answer is on the topic.
         return dataclasses.replace(analysis, speaker=None)
 
@@ -516,16 +521,24 @@ class ExtractiveAnswerer:
         X never spoke of ("Brunner" + "Treffen in Dornbach"). So the topic words the corpus
         knows (idf-weighted) must mostly occur within a few sentences of a statement."""
         idf = snapshot.idf
-        topic = analysis.topic
+        # Each topic word with the index tokens that count as it.
+        topic = [(t, {t}) for t in analysis.topic]
         if analysis.language != "de":
             # English words stem into German ones by accident ("send", "attack"): across
-            # languages only the names of the question can be looked for in German text.
+            # languages only the names of the question are looked for in German text, those
+            # the word list holds ("Lower Austrian Chamber of Labour") as its German words.
             names = [n for n in analysis.names if n != analysis.speaker]
-            topic = tuple(t for n in names for t in tokenize(n))
-        terms = {t: idf[t] for t in topic if t in idf}
+            topic = [
+                (t, {t, *(self.dictionary.translations(w) if self.dictionary else ())})
+                for n in names
+                for w in n.split()
+                for t in tokenize(w)
+            ]
+        terms = [(max(idf.get(t, 0.0) for t in ts), ts) for _, ts in topic]
+        terms = [(w, ts) for w, ts in terms if w > 0]
         if not terms:
             return
-        total = sum(terms.values())
+        total = sum(w for w, _ in terms)
         for c in candidates:
             window = " ".join(
                 u.text
@@ -533,7 +546,12 @@ class ExtractiveAnswerer:
                 if (u := snapshot.neighbour(c.unit, step)) is not None
             )
             found = set(tokenize(window))
-            if sum(w for t, w in terms.items() if t in found) >= TOPIC_MIN * total:
+            # A word counts inside a compound too ("kammer" in "Arbeiterkammer").
+            joined = " ".join(found)
+            hits = sum(
+                w for w, ts in terms if ts & found or any(len(t) >= 4 and t in joined for t in ts)
+            )
+            if hits >= TOPIC_MIN * total:
                 return
         raise Refusal(
             "speaker_not_quoted",

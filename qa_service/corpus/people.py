@@ -182,7 +182,10 @@ class Registry:
                 or (len(name_words) >= 2 and is_first_name(name_words[0]))
                 or (len(name_words) >= 2 and surname_alone(text, name_words[-1], start))
             ):
-                registry.add(words)
+                person = registry.add(words)
+                joined = _JOINED_ROLE.search(text, max(0, start - 60), start)
+                if person is not None and joined and is_role(joined.group(1)):
+                    person.add_role(joined.group(1))
         return registry
 
     def split(self, words: list[str]) -> tuple[list[str], list[str]]:
@@ -314,17 +317,22 @@ def _ends_name(name_words: list[str], i: int) -> bool:
 
 
 def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:
-    """Maximal runs of capitalised words (names with their role nouns), with their spans."""
+    """Maximal runs of capitalised words (names with their role nouns), with their spans;
+    a name particle between two of them goes on ("Thomas de Maizière", "Ursula von der
+    Leyen")."""
     runs: list[tuple[list[str], int, int]] = []
     run: list[str] = []
     start = end = 0
-    for tok, pos in tokens(text):
+    toks = tokens(text)
+    for i, (tok, pos) in enumerate(toks):
         name = is_name_word(tok) and tok not in places and not noun_by_ending(tok)
         if tok[0].isupper() and tok[0].isalpha() and (name or is_role(tok)):
             if not run:
                 start = pos
             run.append(tok)
             end = pos + len(tok)
+        elif run and _particle_in_name(toks, i, run):
+            run.append(tok)
         else:
             if run:
                 runs.append((run, start, end))
@@ -332,6 +340,34 @@ def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]
     if run:
         runs.append((run, start, end))
     return runs
+
+
+def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bool:
+    """Is the `i`th token a name particle ("de", "von der") between the first name that
+    opens a name and the rest of it ("Thomas de Maizière", "Ursula von der Leyen")? After a
+    surname "von" tells where from ("Hugo Stein von der Polizei"); nor does a noun the
+    lexicon knows go on a name ("Andrew von der Vorderseite")."""
+    tok, before = toks[i][0], run[-1]
+    after_particle = before in german.NAME_PARTICLES or before in _NAME_ARTICLES
+    opens = is_first_name(before) and (len(run) == 1 or not is_name_word(run[-2]))
+    if not (
+        (tok in german.NAME_PARTICLES and (opens or after_particle))
+        or (tok in _NAME_ARTICLES and before in german.NAME_PARTICLES)
+    ):
+        return False
+    j = i + 1
+    while j < len(toks) and toks[j][0] in german.NAME_PARTICLES | _NAME_ARTICLES:
+        j += 1
+    return (
+        j < len(toks)
+        and toks[j][0][:1].isupper()
+        and is_name_word(toks[j][0])
+        and not noun_by_ending(toks[j][0])
+        and not is_lexicon_word(toks[j][0])
+    )
+
+
+_NAME_ARTICLES = frozenset({"der", "den"})  # "von der Leyen", "van den Berg"
 
 
 def surname_alone(text: str, surname: str, start: int) -> bool:
@@ -360,6 +396,10 @@ _PREFIX = re.compile(r"^([A-ZÄÖÜ][A-ZÄÖÜa-z]*[A-ZÄÖÜ])-")
 _DEFINITE = re.compile(
     r"(?<![\w-])(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]em|[Dd]en|[Dd]es)\s+(?:[a-zäöüß][\w-]*\s+){0,2}([A-ZÄÖÜ][\w-]+)"
 )
+
+
+# "Notenbank-Gouverneur und EZB-Rat Ewald Muster": a role joined to the one before the name.
+_JOINED_ROLE = re.compile(r"([A-ZÄÖÜ][\w-]+) und $")
 
 
 def _party(role: str, before_name: bool) -> str | None:
@@ -410,7 +450,8 @@ def read_people(doc: Document) -> tuple[Person, ...]:
                     person.party = after.group(2)
             roles = registry.split(words)[1]
             for role in roles:
-                party = _party(role, before_name=role is roles[-1])
+                # "EZB-Rat Ewald Muster": no role noun, so no party's member either
+                party = _party(role, before_name=role is roles[-1]) if role_word(role) else None
                 if party and person.party is None:
                     person.party = party
             last, last_end = person, end

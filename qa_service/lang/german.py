@@ -84,6 +84,15 @@ SUBORDINATORS = _words(
     "dass ob weil wenn obwohl nachdem bevor sodass damit falls sofern indem während als "
     "der die das dem den deren dessen welche welcher welches wo wie"
 )
+# Nouns for what someone concludes or holds, which a colon's words spell out ("Das Fazit von
+# Hugo Stein: …", "Die Conclusio für den Präsidenten: …").
+STATEMENT_NOUNS = _words(
+    "fazit conclusio schluss schlussfolgerung urteil bilanz these meinung einschätzung "
+    "antwort botschaft forderung devise credo resümee empfehlung appell diagnose prognose"
+)
+# Conjunctions that open a condition: a verb of saying there frames no one's words ("Wenn
+# Unternehmer Flexibilisierung meinen, dann geht es um …").
+CONDITIONAL_SUBORDINATORS = _words("wenn falls sofern sobald solange")
 # Words that open a clause of their own wherever they stand ("nicht A, sondern B"), and those
 # that do after a comma ("…, dass er", "…, aber"): where a sentence is cut into claims.
 CLAUSE_BREAKS = _words("sondern jedoch")

@@ -13,6 +13,7 @@ from qa_service.corpus import names
 from qa_service.corpus.attribution import read_sentences
 from qa_service.corpus.names import same_person
 from qa_service.evaluation.datasets import SHARED
+from tests.texts import speakers
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "attribution_cases.jsonl"
 CORPUS = SHARED / "corpus"
@@ -86,3 +87,12 @@ def test_word_class_is_hantas_own_analysis():
     assert [names.word_class(w) for w in words] == [
         tuple(map(str, analyze(w, taglevel=1))) for w in words
     ]
+
+
+def test_a_verb_of_saying_in_a_condition_frames_no_one() -> None:
+    text = (
+        "Wenn Unternehmer oder neoliberale Wirtschaftswissenschafter Flexibilisierung meinen, "
+        "dann geht es vor allem um niedrigere Löhne."
+    )
+    assert speakers(text) == [None]
+    assert speakers(text.replace(".", ", sagte Maria Lotter.")) == ["Maria Lotter"]

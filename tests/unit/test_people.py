@@ -32,6 +32,34 @@ def test_a_party_prefix_on_the_role() -> None:
     assert person.roles == ("FPÖ-Chef",)
 
 
+def test_two_roles_joined_before_the_name_are_both_theirs() -> None:
+    (person,) = _people(
+        "Alpbach – Notenbank-Gouverneur und XPD-Chef Ewald Quendlinger warnt vor Abgaben."
+    ).values()
+    assert person.roles == ("XPD-Chef", "Notenbank-Gouverneur")
+
+
+def test_a_name_joined_before_a_role_is_not_that_role() -> None:
+    people = _people(
+        "Innenministerin Maria Lotter und Verteidigungsminister Hugo Stein besuchten Bruggenau."
+    )
+    assert people["Hugo Stein"].roles == ("Verteidigungsminister",)
+
+
+def test_a_name_particle_after_a_first_name_is_part_of_the_name() -> None:
+    people = _people(
+        "Das sagte Innenminister Gustav de Wendelbrunn. "
+        "Kommissarin Maria von der Brodnik widersprach. Das sagte Hugo Stein von Greenpeace."
+    )
+    assert set(people) == {"Gustav de Wendelbrunn", "Maria von der Brodnik", "Hugo Stein"}
+    assert people["Gustav de Wendelbrunn"].roles == ("Innenminister",)
+
+
+def test_a_prefix_on_a_noun_that_is_no_role_names_no_party() -> None:
+    (person,) = _people("Das sagte EZB-Rat Ewald Quendlinger am Montag.").values()
+    assert person.party is None
+
+
 def test_a_definite_role_and_an_age_refer_back_to_the_person_named() -> None:
     (person,) = _people(
         "Erklärt hat das die Wirtschaftspsychologin Berta Quendlinger. "

@@ -80,15 +80,18 @@ def figures() -> dict[str, Counter[str]]:
 
 def test_persons_found_at_the_measured_floor(figures):
     # All 18 articles: 58 of 101 labelled persons found (45 of the 46 in one football
-    # article's line-ups, named by surname alone, are the bulk of the misses), 58 of 72 read.
+    # article's line-ups, named by surname alone, are the bulk of the misses), 58 of 72 read;
+    # 60 of 74 since a particle goes on a name ("Thomas de Maizière" was "Thomas").
     c = figures["all"]
-    assert c["found_right"] >= 58
+    assert c["found_right"] >= 60
     assert c["found"] - c["found_right"] <= 14
 
 
 def test_roles_parties_and_ages_at_the_measured_floor(figures):
-    # All 18: roles 41 of 65 (48 read), party 5 of 13 (1 unlabelled), age 3 of 5.
+    # All 18: roles 41 of 65 (48 read), party 5 of 13 (1 unlabelled), age 3 of 5; roles 44
+    # of 66 since a role joined to the one before the name counts ("Bundeskanzler und
+    # SPÖ-Chef Werner Faymann") and particles go on names.
     c = figures["all"]
-    assert c["roles_right"] >= 41
+    assert c["roles_right"] >= 44
     assert c["party_right"] >= 5 and c["party_invented"] <= 1
     assert c["age_right"] >= 3 and c["age_invented"] == 0

@@ -170,3 +170,91 @@ def test_an_english_hyphenated_role_reaches_its_german_compound() -> None:
     request = AnswerRequest(question=question, language="en", passages=(), snapshot=snap)
     analysis = analyse(question, "en", dt.date(2026, 1, 1))
     assert answerer.with_role_speaker(analysis, request, snap).speaker == "Irma Steindl"
+
+
+def test_a_role_asks_for_its_holder_in_the_best_ranked_article_that_names_one() -> None:
+    """ "the governor": the Gouverneur of the article retrieved first, not a union "Chef"
+    (the word list's looser sense) of one further down; both in one article is no one."""
+    import datetime as dt
+
+    from qa_service.analysis.question import analyse
+    from qa_service.answering.base import AnswerRequest
+    from qa_service.answering.extractive import ExtractiveAnswerer
+    from qa_service.bilingual import Dictionary
+    from qa_service.models import Passage
+    from qa_service.settings import Settings
+
+    dictionary = Dictionary(Settings(_env_file=None).dictionary)
+    if not dictionary.entries:
+        pytest.skip("Debian's trans-de-en is not installed")
+    bank = _doc(
+        "bank",
+        "Notenbank-Gouverneur Ewald Quendlinger warnte vor einer Blase. "
+        "Quendlinger sagte, die Preise stiegen zu schnell.",
+    )
+    union = _doc(
+        "union",
+        "Gewerkschaftschef Hugo Brodnik verlangte mehr Lohn. Brodnik sagte, es reiche nicht.",
+    )
+    both = _doc("both", f"{bank.text} {union.text}")
+    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+    question = "What did the governor say about house prices?"
+
+    def speaker(docs: list[Document]) -> str | None:
+        snap = build_snapshot("f5", [], docs)
+        passages = tuple(
+            Passage(chunk_id=d.id, doc_id=d.id, title=d.title, source=d.source, text=d.text,
+                    start=0, end=len(d.text), score=1.0)
+            for d in docs
+        )  # fmt: skip
+        request = AnswerRequest(question=question, language="en", passages=passages, snapshot=snap)
+        analysis = analyse(question, "en", dt.date(2026, 1, 1))
+        return answerer.with_role_speaker(analysis, request, snap).speaker
+
+    assert speaker([bank, union]) == "Ewald Quendlinger"
+    assert speaker([both]) is None
+
+
+def test_a_topic_named_in_english_is_found_in_a_german_compound() -> None:
+    """ "What did X say about the Chamber of Labour?": X's words near "Arbeiterkammer" are on
+    the topic (the word list's German words, also inside a compound); near nothing the
+    question names, the articles do not quote X on it."""
+    import datetime as dt
+
+    from qa_service.analysis.question import analyse
+    from qa_service.answering.extractive import ExtractiveAnswerer, _Candidate
+    from qa_service.answering.refusal import Refusal
+    from qa_service.bilingual import Dictionary
+    from qa_service.models import Chunk
+    from qa_service.settings import Settings
+
+    dictionary = Dictionary(Settings(_env_file=None).dictionary)
+    if not dictionary.entries:
+        pytest.skip("Debian's trans-de-en is not installed")
+    doc = _doc(
+        "ak",
+        "Bruggenau – Die Arbeiterkammer legte am Montag eine Studie vor. "
+        "Präsident Hugo Stein sagte, Flexibilisierung bedeute vor allem niedrigere Löhne. "
+        + "Die Studie hat viele Seiten. " * 5
+        + "Das Finanzamt schweigt zur Steuer.",
+    )
+    # each sentence a chunk: the words' idf weights the topic
+    chunks = [
+        Chunk(id=f"ak-{u.index}", doc_id="ak", index=u.index, text=u.text, start=u.start,
+              end=u.end, title="ak", source="ak.txt")
+        for u in build_snapshot("f6", [], [doc]).sentences["ak"]
+    ]  # fmt: skip
+    snap = build_snapshot("f6", chunks, [doc])
+    said = [_Candidate(u, 0) for u in snap.sentences["ak"] if u.speaker]
+    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+
+    def on_topic(question: str) -> bool:
+        analysis = analyse(question, "en", dt.date(2026, 1, 1))
+        try:
+            answerer._on_topic(analysis, said, snap)
+        except Refusal:
+            return False
+        return True
+
+    assert on_topic("What did Hugo Stein say about the Chamber of Labour?")
+    assert not on_topic("What did Hugo Stein say about the Tax Office?")

@@ -82,6 +82,13 @@ def _closes(word: str, rest: str) -> bool:
     return lemma in german.REPORTING_PARTICLES and bool(re.search(_PARTICLE[lemma], rest))
 
 
+def _in_condition(text: str, pos: int) -> bool:
+    """Does the clause of the word at `pos` open with a condition ("Wenn … meinen, dann")?"""
+    start = max(text.rfind(c, 0, pos) for c in ",;:–") + 1
+    first = text[start:pos].split(maxsplit=1)
+    return bool(first) and first[0].lower() in german.CONDITIONAL_SUBORDINATORS
+
+
 def reporting_verbs(text: str) -> list[re.Match[str]]:
     """The reporting verbs of a sentence, in order. A participle between an article and a
     noun is an adjective ("das erklärte Ziel"); a perfect participle reports speech only for
@@ -102,6 +109,8 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
             continue  # "das erklärte Ziel"; but "Das kündigte Quendlinger an" reports
         if after != "sich" and not is_verb(word):
             continue  # no verb (the lemma's pass costs as much as the tag's)
+        if _in_condition(text, m.start()):
+            continue
         lemma, tag = word_class(word)
         # "…, ärgerte sich der Trainer": a feeling framing the words before it
         inverted = text[: m.start()].rstrip().endswith(",")

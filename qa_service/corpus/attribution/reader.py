@@ -41,6 +41,8 @@ from qa_service.models import Document
 
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
 _COLON_CLAUSE = 4
+# A statement noun and whose it is, all of a heading before a colon ("Das Fazit von …").
+_STATEMENT = re.compile(r"^(?:\w+\s+)?(\w+)\s+(?:für|von|des|der)\s+([^,;]+)$")
 
 # An institution noun and its name or short form: "Hilfswerk QVB", "Zentralbank (QVB)".
 _BODY_NAME = re.compile(r"([A-ZÄÖÜ][\w-]+)(?=\s+(\(?)([A-ZÄÖÜ][\w-]+))")
@@ -230,8 +232,20 @@ class Reader:
             if word.lower() in PRONOUNS and after_verb:
                 person = self.pronoun(word, head[:start])
                 return (person.name, "colon") if person else None
-        person = self.subject_person(head)
+        person = self.subject_person(head) or self._statement_of(head)
         return (person.name, "colon") if person else None
+
+    def _statement_of(self, head: str) -> PersonRecord | None:
+        """ "Die Conclusio für den Präsidenten Hugo Stein", "Das Fazit des Ministers": whose
+        conclusion a verbless heading before a colon names."""
+        m = _STATEMENT.match(head)
+        if not m or m.group(1).lower() not in german.STATEMENT_NOUNS:
+            return None
+        runs = name_runs_at(m.group(2), self.people.places)
+        person = self.people.lookup(runs[-1][0]) if runs else None
+        if person is None and (role := re.search(r"(\w+)\s*$", m.group(2))):
+            person = self.people.by_role(nominative(role.group(1)))
+        return person if person is not None and person.named else None
 
     def subject_person(self, clause: str) -> PersonRecord | None:
         """The named person a clause has for its subject, if any."""
