@@ -3,11 +3,19 @@ and by name, kept for unchanged documents and through the on-disk cache."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from qa_service.analysis.question import analyse
+from qa_service.answering.base import AnswerRequest
+from qa_service.answering.extractive import ExtractiveAnswerer, _Candidate
+from qa_service.answering.refusal import Refusal
+from qa_service.bilingual import Dictionary
 from qa_service.corpus import snapshot as snapshot_module
 from qa_service.corpus.snapshot import SnapshotCache, build_snapshot
-from qa_service.models import Document
+from qa_service.models import Chunk, Document, Passage
+from qa_service.settings import Settings
 
 
 def _doc(doc_id: str, text: str) -> Document:
@@ -27,6 +35,15 @@ GERICHT = _doc(
     "Das Urteil verkündete die Vorsitzende Richterin Olga Brandstetter. "
     "Brandstetter sagte, die Klage sei unbegründet. Wendelbrunn schwieg.",
 )
+
+
+@pytest.fixture(scope="module")
+def english() -> ExtractiveAnswerer:
+    """An answerer with the bilingual word list, for English questions."""
+    dictionary = Dictionary(Settings(_env_file=None).dictionary)
+    if not dictionary.entries:
+        pytest.skip("Debian's trans-de-en is not installed")
+    return ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +97,6 @@ def test_the_name_index_survives_the_disk_cache(snapshot, tmp_path) -> None:
 
 def test_a_said_what_question_by_role_asks_the_person_with_that_role(snapshot) -> None:
     """ "Was sagte die Vorsitzende Richterin?" is answered from the judge's own words."""
-    import datetime as dt
-
-    from qa_service.analysis.question import analyse
-    from qa_service.answering.base import AnswerRequest
-    from qa_service.answering.extractive import ExtractiveAnswerer
 
     def speaker(question: str) -> str | None:
         request = AnswerRequest(question=question, language="de", passages=(), snapshot=snapshot)
@@ -98,20 +110,11 @@ def test_a_said_what_question_by_role_asks_the_person_with_that_role(snapshot) -
     assert speaker("Was sagte der Bürgermeister?") is None  # no one holds that role
 
 
-def test_an_english_question_by_role_asks_the_person_with_the_german_role(snapshot) -> None:
+def test_an_english_question_by_role_asks_the_person_with_the_german_role(
+    snapshot, english
+) -> None:
     """ "What did the transport minister say?" through the bilingual word list."""
-    import datetime as dt
-
-    from qa_service.analysis.question import analyse
-    from qa_service.answering.base import AnswerRequest
-    from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.bilingual import Dictionary
-    from qa_service.settings import Settings
-
-    dictionary = Dictionary(Settings(_env_file=None).dictionary)
-    if not dictionary.entries:
-        pytest.skip("Debian's trans-de-en is not installed")
-    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+    answerer = english
 
     def speaker(question: str) -> str | None:
         request = AnswerRequest(question=question, language="en", passages=(), snapshot=snapshot)
@@ -146,47 +149,24 @@ def test_a_document_whose_reading_fails_keeps_its_plain_sentences(monkeypatch, c
     assert "attribution failed" in caplog.text and "name index failed" in caplog.text
 
 
-def test_an_english_hyphenated_role_reaches_its_german_compound() -> None:
+def test_an_english_hyphenated_role_reaches_its_german_compound(english) -> None:
     """ "the vice-rector" is the Vizerektorin, not the Rektor the same article names."""
-    import datetime as dt
-
-    from qa_service.analysis.question import analyse
-    from qa_service.answering.base import AnswerRequest
-    from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.bilingual import Dictionary
-    from qa_service.settings import Settings
-
-    dictionary = Dictionary(Settings(_env_file=None).dictionary)
-    if not dictionary.entries:
-        pytest.skip("Debian's trans-de-en is not installed")
     uni = _doc(
         "uni",
         "Rektor Hugo Falkenrath lobte den Plan. Falkenrath sagte, er sei stolz. "
         "Vizerektorin Irma Steindl widersprach. Steindl sagte, es fehle Personal.",
     )
     snap = build_snapshot("f4", [], [uni])
-    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+    answerer = english
     question = "What did the vice-rector say about the plan?"
     request = AnswerRequest(question=question, language="en", passages=(), snapshot=snap)
     analysis = analyse(question, "en", dt.date(2026, 1, 1))
     assert answerer.with_role_speaker(analysis, request, snap).speaker == "Irma Steindl"
 
 
-def test_a_role_asks_for_its_holder_in_the_best_ranked_article_that_names_one() -> None:
+def test_a_role_asks_for_its_holder_in_the_best_ranked_article_that_names_one(english) -> None:
     """ "the governor": the Gouverneur of the article retrieved first, not a union "Chef"
     (the word list's looser sense) of one further down; both in one article is no one."""
-    import datetime as dt
-
-    from qa_service.analysis.question import analyse
-    from qa_service.answering.base import AnswerRequest
-    from qa_service.answering.extractive import ExtractiveAnswerer
-    from qa_service.bilingual import Dictionary
-    from qa_service.models import Passage
-    from qa_service.settings import Settings
-
-    dictionary = Dictionary(Settings(_env_file=None).dictionary)
-    if not dictionary.entries:
-        pytest.skip("Debian's trans-de-en is not installed")
     bank = _doc(
         "bank",
         "Notenbank-Gouverneur Ewald Quendlinger warnte vor einer Blase. "
@@ -197,7 +177,7 @@ def test_a_role_asks_for_its_holder_in_the_best_ranked_article_that_names_one() 
         "Gewerkschaftschef Hugo Brodnik verlangte mehr Lohn. Brodnik sagte, es reiche nicht.",
     )
     both = _doc("both", f"{bank.text} {union.text}")
-    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+    answerer = english
     question = "What did the governor say about house prices?"
 
     def speaker(docs: list[Document]) -> str | None:
@@ -215,22 +195,10 @@ def test_a_role_asks_for_its_holder_in_the_best_ranked_article_that_names_one() 
     assert speaker([both]) is None
 
 
-def test_a_topic_named_in_english_is_found_in_a_german_compound() -> None:
+def test_a_topic_named_in_english_is_found_in_a_german_compound(english) -> None:
     """ "What did X say about the Chamber of Labour?": X's words near "Arbeiterkammer" are on
     the topic (the word list's German words, also inside a compound); near nothing the
     question names, the articles do not quote X on it."""
-    import datetime as dt
-
-    from qa_service.analysis.question import analyse
-    from qa_service.answering.extractive import ExtractiveAnswerer, _Candidate
-    from qa_service.answering.refusal import Refusal
-    from qa_service.bilingual import Dictionary
-    from qa_service.models import Chunk
-    from qa_service.settings import Settings
-
-    dictionary = Dictionary(Settings(_env_file=None).dictionary)
-    if not dictionary.entries:
-        pytest.skip("Debian's trans-de-en is not installed")
     doc = _doc(
         "ak",
         "Bruggenau – Die Arbeiterkammer legte am Montag eine Studie vor. "
@@ -246,7 +214,7 @@ def test_a_topic_named_in_english_is_found_in_a_german_compound() -> None:
     ]  # fmt: skip
     snap = build_snapshot("f6", chunks, [doc])
     said = [_Candidate(u, 0) for u in snap.sentences["ak"] if u.speaker]
-    answerer = ExtractiveAnswerer(prompts=None, embedder=None, dictionary=dictionary)
+    answerer = english
 
     def on_topic(question: str) -> bool:
         analysis = analyse(question, "en", dt.date(2026, 1, 1))
