@@ -209,3 +209,7 @@ LANGUAGE_MARKERS = _words(
     there many much can could should more than it its this that these those i you we they
     """
 )
+# Endings of adjectives of origin ("Carniolan ragwort", "Styrian wine", "Japanese
+# company"): before a common noun the word is the German article's adjective or compound,
+# not a name it must write ("Krainer Greiskraut").
+ORIGIN_ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish")

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from qa_service.lang import english
 from qa_service.models import Language
 from qa_service.retrieval.name_match import SIMILARITY, NameIndex
 from qa_service.retrieval.name_translations import MAX_WORDS, NameTranslations, shared_translations
@@ -131,9 +132,24 @@ def missing_names(
     else:
         translations = None
     for i in sorted(names - verdicts.keys()):
-        verdicts[i] = vocabulary.knows(tokens[i].group(), language, translations)
+        verdicts[i] = vocabulary.knows(tokens[i].group(), language, translations) or (
+            language == "en" and _origin_adjective(question, tokens, i)
+        )
     _join_runs(question, tokens, verdicts, vocabulary, language)
     return [tokens[i].group() for i in sorted(names) if not verdicts[i]]
+
+
+def _origin_adjective(question: str, tokens: list[re.Match], i: int) -> bool:
+    """An English adjective of origin before a common noun ("the Carniolan ragwort")."""
+    word = tokens[i].group()
+    after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+    between = question[tokens[i].end() : tokens[i + 1].start()] if after else ""
+    return (
+        word.lower().endswith(english.ORIGIN_ADJECTIVE_ENDINGS)
+        and after.islower()
+        and after not in STOPWORDS
+        and between == " "
+    )
 
 
 def _is_name(m: re.Match, question: str) -> bool:

@@ -201,6 +201,14 @@ def test_english_names_of_institutions_and_places(question, ding):
     assert missing_names(question, "en", _vocabulary(corpus), ding) == []
 
 
+def test_an_adjective_of_origin_before_a_noun_is_no_name_to_find(ding):
+    """ "the Carniolan ragwort" is the article's "Krainer Greiskraut"; a name stays one."""
+    corpus = _vocabulary("Das Krainer Greiskraut besteht aus vier Arten.")
+    question = "Into how many species has the Carniolan ragwort been split?"
+    assert missing_names(question, "en", corpus, ding) == []
+    assert missing_names("What did Morgan say about it?", "en", corpus, ding) == ["Morgan"]
+
+
 def test_a_dictionary_phrase_is_judged_whole(ding):
     """ "Court" alone is Gericht; the Federal Constitutional Court is the Bundesverfassungsgericht,
     which an Austrian corpus with a Verfassungsgerichtshof and Gerichte does not name."""
