@@ -140,7 +140,7 @@ FIRST_PERSON = _words(
     "unserem unserer unseres"
 )
 # "Und: …" opening a sentence: the speaker before goes on.
-GOING_ON = _words("und aber außerdem zudem")
+GOING_ON = _words("und aber außerdem zudem nur doch allerdings trotzdem dennoch")
 # "Demnach …" opening a sentence: according to the source of the sentence before.
 PER_SOURCE_BEFORE = _words("demnach demzufolge")
 # The first person as a subject: "Wir fordern …" is the quote's speaker reporting, no new one.

@@ -30,6 +30,7 @@ from qa_service.corpus.names import (
     is_name_word,
     is_person_noun,
     is_role,
+    is_verb,
     noun_by_ending,
     person_key,
     strip_roles,
@@ -41,6 +42,8 @@ from qa_service.models import Document
 
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
 _COLON_CLAUSE = 4
+# A clause of a verb, its subject and "so" closing it before a colon ("parierte der Kanzler so").
+_SO_FRAME = re.compile(r"(?:^|[,;–]\s*)([a-zäöüß]+)\s+[^,;–]+?\s(?:es\s+|darauf\s+)?so$")
 # A statement noun and whose it is, all of a heading before a colon ("Das Fazit von …").
 _STATEMENT = re.compile(r"^(?:\w+\s+)?(\w+)\s+(?:für|von|des|der)\s+([^,;]+)$")
 
@@ -233,7 +236,19 @@ class Reader:
                 person = self.pronoun(word, head[:start])
                 return (person.name, "colon") if person else None
         person = self.subject_person(head) or self._statement_of(head)
-        return (person.name, "colon") if person else None
+        if person is None:
+            return self._so_frame(head)
+        return (person.name, "colon")
+
+    def _so_frame(self, head: str) -> tuple[str, How] | None:
+        """ "…, parierte der Kanzler so: …", "antwortete Quendlinger darauf so: …": the
+        subject after the verb of a clause ending in "so" before a colon."""
+        m = _SO_FRAME.search(head)
+        if not m or not is_verb(m.group(1)):
+            return None
+        words, definite, article = run_after(head, m.end(1))
+        found = self.speaker_of(words, definite, subject=False, article=article, before=head)
+        return (found[0], "colon") if found else None
 
     def _statement_of(self, head: str) -> PersonRecord | None:
         """ "Die Conclusio für den Präsidenten Hugo Stein", "Das Fazit des Ministers": whose
