@@ -69,7 +69,9 @@ _SO = re.compile(
 )
 
 _LAUT = re.compile(
-    r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?(?:Angaben|Worten|Aussage|Darstellung) (?:von|des|der|aus)"
+    r"(?<!\w)(?:[Ll]aut|[Nn]ach (?:den )?"
+    r"(?:Angaben|Worten|Aussage|Darstellung|Meinung|Auffassung|Einschätzung)"
+    r" (?:von|des|der|aus)"
     r"|aus einem (?:Post|Beitrag|Schreiben|Brief|Interview|Statement) (?:des|der|von)"
     r"|[Aa]ccording to)\s+"
 )
