@@ -280,7 +280,7 @@ def _beside_a_role(before: str, after: str) -> bool:
     return bool(roles) and any(w in _BETWEEN for w in words[roles[-1] + 1 :])
 
 
-# "What did the president of the Lower Austrian Chamber of Labour say": a role of a place
+# "What did the president of the Regional Forestry Office say": a role of a place
 # or a body is asked for by the role (`ExtractiveAnswerer.with_role_speaker` resolves it).
 _OF = re.compile(r"\b([^\W\d_][\w-]*)\s+of\s", re.I)
 

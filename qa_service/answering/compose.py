@@ -46,8 +46,8 @@ def _no_break(doc: Document, start: int, end: int) -> bool:
 def complete(unit: SentenceUnit, snapshot: CorpusSnapshot, then: bool = False) -> Quote:
     """Widen `unit` to the sentences it needs to be understood; with `then`, to the next
     sentence of its paragraph too (a why-question's sentence that gives no reason: news
-    states a fact and gives its cause after it, "Zurück können sie nicht. In ihrer
-    Heimatstadt gebe es Probleme mit der Polizei.")."""
+    states a fact and gives its cause after it, "Die Fähre fährt nicht mehr. Dem Betreiber
+    fehle das Geld.")."""
     doc = snapshot.documents[unit.doc_id]
     start, end = unit.start, unit.end
     nxt = snapshot.neighbour(unit, 1)

@@ -385,7 +385,7 @@ class ExtractiveAnswerer:
                 "speaker": float(c.unit.speaker is not None),
                 "speaker_match": float(key is not None and c.unit.speaker_key == key),
                 # the asked speaker speaks it or is named around it (words the text does
-                # not attribute: "Merkel" two sentences before)
+                # not attribute: "Quendlinger" two sentences before)
                 "speaker_named": float(
                     key is not None and (c.unit.speaker_key == key or _name_share(said, window) > 0)
                 ),
@@ -444,8 +444,8 @@ class ExtractiveAnswerer:
             found = [snapshot.people_by_role(p, docs) for p in (roles, roles[-1:]) if roles]
         for keys in found:
             quoted = [k for k in keys if k in snapshot.speakers]
-            # Those of the best-ranked retrieved article that names any ("the governor" of
-            # the article on the central bank, not a union "chef" further down), else anyone:
+            # Those of the best-ranked retrieved article that names any (its "Gouverneur",
+            # not a "Chef" further down, the word list's looser sense of "governor"), else anyone:
             # one person, or "the minister" of two is no one.
             here = next(
                 (ks for d in docs if (ks := [k for k in quoted if d in snapshot.people[k].docs])),
@@ -482,7 +482,7 @@ class ExtractiveAnswerer:
         them. ("Federal Constitutional Court" is not absent where they say Gericht.)"""
         missing = set(input.missing_names)
         names = analysis.names
-        # One-word names only: a run of English words ("Lower Austrian Chamber of Labour")
+        # One-word names only: a run of English words ("Regional Forestry Office")
         # is more often an institution the articles name in German than one they lack.
         if not missing or not names or any(n not in missing for n in names):
             return False
@@ -526,7 +526,7 @@ class ExtractiveAnswerer:
         if analysis.language != "de":
             # English words stem into German ones by accident ("send", "attack"): across
             # languages only the names of the question are looked for in German text, those
-            # the word list holds ("Lower Austrian Chamber of Labour") as its German words.
+            # the word list holds ("Regional Forestry Office") as its German words.
             names = [n for n in analysis.names if n != analysis.speaker]
             topic = [
                 (t, {t, *(self.dictionary.translations(w) if self.dictionary else ())})
@@ -546,7 +546,7 @@ class ExtractiveAnswerer:
                 if (u := snapshot.neighbour(c.unit, step)) is not None
             )
             found = set(tokenize(window))
-            # A word counts inside a compound too ("kammer" in "Arbeiterkammer").
+            # A word counts inside a compound too ("amt" in "Forstamt").
             joined = " ".join(found)
             hits = sum(
                 w for w, ts in terms if ts & found or any(len(t) >= 4 and t in joined for t in ts)

@@ -318,8 +318,8 @@ def _ends_name(name_words: list[str], i: int) -> bool:
 
 def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]]:
     """Maximal runs of capitalised words (names with their role nouns), with their spans;
-    a name particle between two of them goes on ("Thomas de Maizière", "Ursula von der
-    Leyen")."""
+    a name particle between two of them goes on ("Gustav de Wendelbrunn", "Maria von der
+    Brodnik")."""
     runs: list[tuple[list[str], int, int]] = []
     run: list[str] = []
     start = end = 0
@@ -344,9 +344,9 @@ def name_runs_at(text: str, places: set[str]) -> list[tuple[list[str], int, int]
 
 def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bool:
     """Is the `i`th token a name particle ("de", "von der") between the first name that
-    opens a name and the rest of it ("Thomas de Maizière", "Ursula von der Leyen")? After a
+    opens a name and the rest of it ("Gustav de Wendelbrunn", "Maria von der Brodnik")? After a
     surname "von" tells where from ("Hugo Stein von der Polizei"); nor does a noun the
-    lexicon knows go on a name ("Andrew von der Vorderseite")."""
+    lexicon knows go on a name ("Maria von der Regierung")."""
     tok, before = toks[i][0], run[-1]
     after_particle = before in german.NAME_PARTICLES or before in _NAME_ARTICLES
     opens = is_first_name(before) and (len(run) == 1 or not is_name_word(run[-2]))
@@ -367,7 +367,7 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
     )
 
 
-_NAME_ARTICLES = frozenset({"der", "den"})  # "von der Leyen", "van den Berg"
+_NAME_ARTICLES = frozenset({"der", "den"})  # "von der Brodnik", "van den Berg"
 
 
 def surname_alone(text: str, surname: str, start: int) -> bool:

@@ -41,7 +41,7 @@ LOCATIVE_PREPOSITIONS = _words("in at inside within")
 DIRECTIONAL_PREPOSITIONS = _words("to into towards")
 # Conjunctions of contrast: a negated phrase ends at one ("not A but B").
 CONTRAST_CONJUNCTIONS = _words("but")
-# Joining words: a negation's scope ends at them ("without probation and her husband").
+# Joining words: a negation's scope ends at them ("without notice and her colleagues").
 COORDINATORS = _words("and or")
 # Words that open a clause of their own: where a sentence is cut into claims.
 CLAUSE_BREAKS = CONTRAST_CONJUNCTIONS | _words("that after before once if because while which when")
@@ -209,7 +209,7 @@ LANGUAGE_MARKERS = _words(
     there many much can could should more than it its this that these those i you we they
     """
 )
-# Endings of adjectives of origin ("Carniolan ragwort", "Styrian wine", "Japanese
-# company"): before a common noun the word is the German article's adjective or compound,
-# not a name it must write ("Krainer Greiskraut").
+# Endings of adjectives of origin ("Bavarian beer", "Styrian wine", "Japanese company"):
+# before a common noun the word is the German article's adjective or compound, not a name
+# it must write ("bayerisches Bier").
 ORIGIN_ADJECTIVE_ENDINGS = ("an", "ian", "ese", "ish")

@@ -85,13 +85,13 @@ SUBORDINATORS = _words(
     "der die das dem den deren dessen welche welcher welches wo wie"
 )
 # Nouns for what someone concludes or holds, which a colon's words spell out ("Das Fazit von
-# Hugo Stein: …", "Die Conclusio für den Präsidenten: …").
+# Hugo Stein: …", "Das Urteil der Richterin: …").
 STATEMENT_NOUNS = _words(
     "fazit conclusio schluss schlussfolgerung urteil bilanz these meinung einschätzung "
     "antwort botschaft forderung devise credo resümee empfehlung appell diagnose prognose"
 )
 # Conjunctions that open a condition: a verb of saying there frames no one's words ("Wenn
-# Unternehmer Flexibilisierung meinen, dann geht es um …").
+# Kritiker von Sparen reden, meinen sie …").
 CONDITIONAL_SUBORDINATORS = _words("wenn falls sofern sobald solange")
 # Words that open a clause of their own wherever they stand ("nicht A, sondern B"), and those
 # that do after a comma ("…, dass er", "…, aber"): where a sentence is cut into claims.
@@ -309,7 +309,7 @@ MODAL_FORMS = _words("kann können soll sollen will wollen darf dürfen muss mü
 PASSIVE_AUXILIARIES = _words("wurde wurden worden")
 PASSIVE_AGENT_PATTERN = r"\b(wird|werden|wurde|wurden|worden)\b[^.;:]*\b(von|vom)\b"
 NEGATIONS = _words("nicht kein keine keinen keinem keiner keines nie niemals nichts weder")
-# Adjectives that hedge the noun they qualify: "ein möglicher Bestechungsversuch" is not one
+# Adjectives that hedge the noun they qualify: "ein mutmaßlicher Diebstahl" is not one
 # (stems: the inflected forms follow).
 HEDGE_ADJECTIVES = ("möglich", "mutmaßlich", "angeblich", "vermeintlich", "potenziell")
 

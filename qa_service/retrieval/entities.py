@@ -140,7 +140,7 @@ def missing_names(
 
 
 def _origin_adjective(question: str, tokens: list[re.Match], i: int) -> bool:
-    """An English adjective of origin before a common noun ("the Carniolan ragwort")."""
+    """An English adjective of origin before a common noun ("the Bavarian beer")."""
     word = tokens[i].group()
     after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
     between = question[tokens[i].end() : tokens[i + 1].start()] if after else ""

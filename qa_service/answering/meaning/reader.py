@@ -234,8 +234,8 @@ class Text:
         speakers: tuple[str, ...] = (),
     ) -> None:
         """`known`: words that are names here even where the lexicon knows them as nouns;
-        `speakers`: words of persons' names ("so Salzburger" for the speaker Walter
-        Salzburger: a person, though "Salzburger" is a noun too)."""
+        `speakers`: words of persons' names ("so Tiroler" for the speaker Hans
+        Tiroler: a person, though "Tiroler" is a noun too)."""
         self.text = text
         self.language = language or detect_language(text)
         self.low = text.lower()
@@ -333,7 +333,7 @@ class Text:
 
     def _numbers(self, lex: Lexicon) -> list[tuple[float, str | None, int]]:
         """(value, unit, token) of every number: digits times the scale after them ("4
-        Mrd." is 4e9, "100 Billionen" 1e14 but "100 billion" 1e11), and number words."""
+        Mrd." is 4e9, "2 Billionen" 2e12 but "2 billion" 2e9), and number words."""
         out = []
         scaled: set[int] = set()  # scale words a number before them took
         for t in self.tokens:
@@ -470,7 +470,7 @@ class Text:
             if focus and not lexical and t.w in _PREPOSITIONS:
                 break
             if focus and not lexical and t.w in english.COORDINATORS:
-                break  # "without probation and her husband": the negation ends
+                break  # "without notice and her colleagues": the negation ends
             if t.kind == "punct" or (t.w in STOPWORDS and not t.entity):
                 continue
             if lexical:
@@ -818,8 +818,8 @@ class Text:
         ]
 
     def hedged(self) -> set[str]:
-        """Concepts of the nouns a hedge adjective qualifies ("ein möglicher
-        Bestechungsversuch"): what the text only calls possible or alleged."""
+        """Concepts of the nouns a hedge adjective qualifies ("ein mutmaßlicher
+        Diebstahl"): what the text only calls possible or alleged."""
         out: set[str] = set()
         for t in self.tokens[:-1]:
             if t.kind == "word" and t.w.startswith(_HEDGES) and t.raw[:1].islower():

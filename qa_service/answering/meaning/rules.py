@@ -108,7 +108,7 @@ class Topic:
 class Nouns:
     """A German sentence over a German quote names things with the quote's nouns: each of
     its nouns is one of the quote's, or the end of one (the sentence may drop a modifier:
-    "Wahlgang" for "Hofburgwahlgang"), never one with another modifier or another noun
+    "Ausschuss" for "Finanzausschuss"), never one with another modifier or another noun
     ("Innenministerium" for "Justizministerium", "Bahnhof" for "Flughafen"). A role noun
     is the Roles rule's."""
 
@@ -135,8 +135,8 @@ def _stem(word: str) -> str:
 
 
 def _one_of(noun: str, words: set[str]) -> bool:
-    """Is `noun` one of `words`, the end of one ("Wahlgang": "Hofburgwahlgang"), or two of
-    them joined ("Bundeszuschüsse": "Zuschüsse des Bundes")?"""
+    """Is `noun` one of `words`, the end of one ("Ausschuss": "Finanzausschuss"), or two of
+    them joined ("Landesmittel": "Mittel des Landes")?"""
     stem = _stem(noun)
     if any(w.startswith(stem) or stem in w[1:] for w in words):
         return True
@@ -307,7 +307,7 @@ class Modality:
 
 
 class Hedges:
-    """What the quote only calls possible or alleged ("als möglichen Bestechungsversuch")
+    """What the quote only calls possible or alleged ("als mutmaßlichen Diebstahl")
     the sentence does not state as the thing itself, unless it hedges too."""
 
     name = "hedges"

@@ -42,7 +42,7 @@ from qa_service.models import Document
 
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
 _COLON_CLAUSE = 4
-# A clause of a verb, its subject and "so" closing it before a colon ("parierte der Kanzler so").
+# A clause of a verb, its subject and "so" closing it before a colon ("entgegnete sie so").
 _SO_FRAME = re.compile(r"(?:^|[,;–]\s*)([a-zäöüß]+)\s+[^,;–]+?\s(?:es\s+|darauf\s+)?so$")
 # A statement noun and whose it is, all of a heading before a colon ("Das Fazit von …").
 _STATEMENT = re.compile(r"^(?:\w+\s+)?(\w+)\s+(?:für|von|des|der)\s+([^,;]+)$")
@@ -241,7 +241,7 @@ class Reader:
         return (person.name, "colon")
 
     def _so_frame(self, head: str) -> tuple[str, How] | None:
-        """ "…, parierte der Kanzler so: …", "antwortete Quendlinger darauf so: …": the
+        """ "…, entgegnete die Ministerin so: …", "antwortete Quendlinger darauf so: …": the
         subject after the verb of a clause ending in "so" before a colon."""
         m = _SO_FRAME.search(head)
         if not m or not is_verb(m.group(1)):
@@ -251,7 +251,7 @@ class Reader:
         return (found[0], "colon") if found else None
 
     def _statement_of(self, head: str) -> PersonRecord | None:
-        """ "Die Conclusio für den Präsidenten Hugo Stein", "Das Fazit des Ministers": whose
+        """ "Das Fazit für Präsident Hugo Stein", "Die Bilanz des Ministers": whose
         conclusion a verbless heading before a colon names."""
         m = _STATEMENT.match(head)
         if not m or m.group(1).lower() not in german.STATEMENT_NOUNS:
