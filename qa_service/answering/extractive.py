@@ -140,7 +140,9 @@ class ExtractiveAnswerer:
         why = analysis.type == "why"
         completed = merge(
             [
-                complete(c.unit, snapshot, then=why and not answer_types.prefers("why", c.unit))
+                complete(
+                    c.unit, snapshot, then=why and not answer_types.prefers(analysis.type, c.unit)
+                )
                 for c in chosen
             ]
         )
@@ -521,20 +523,20 @@ class ExtractiveAnswerer:
         X never spoke of ("Brunner" + "Treffen in Dornbach"). So the topic words the corpus
         knows (idf-weighted) must mostly occur within a few sentences of a statement."""
         idf = snapshot.idf
-        # Each topic word with the index tokens that count as it.
-        topic = [(t, {t}) for t in analysis.topic]
+        # Each topic word as the index tokens that count as it.
+        topic = [{t} for t in analysis.topic]
         if analysis.language != "de":
             # English words stem into German ones by accident ("send", "attack"): across
             # languages only the names of the question are looked for in German text, those
             # the word list holds ("Regional Forestry Office") as its German words.
             names = [n for n in analysis.names if n != analysis.speaker]
             topic = [
-                (t, {t, *(self.dictionary.translations(w) if self.dictionary else ())})
+                {t, *(self.dictionary.translations(w) if self.dictionary else ())}
                 for n in names
                 for w in n.split()
                 for t in tokenize(w)
             ]
-        terms = [(max(idf.get(t, 0.0) for t in ts), ts) for _, ts in topic]
+        terms = [(max(idf.get(t, 0.0) for t in ts), ts) for ts in topic]
         terms = [(w, ts) for w, ts in terms if w > 0]
         if not terms:
             return

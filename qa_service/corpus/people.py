@@ -348,7 +348,7 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
     surname "von" tells where from ("Hugo Stein von der Polizei"); nor does a noun the
     lexicon knows go on a name ("Maria von der Regierung")."""
     tok, before = toks[i][0], run[-1]
-    after_particle = before in german.NAME_PARTICLES or before in _NAME_ARTICLES
+    after_particle = before in _IN_NAME
     opens = is_first_name(before) and (len(run) == 1 or not is_name_word(run[-2]))
     if not (
         (tok in german.NAME_PARTICLES and (opens or after_particle))
@@ -356,7 +356,7 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
     ):
         return False
     j = i + 1
-    while j < len(toks) and toks[j][0] in german.NAME_PARTICLES | _NAME_ARTICLES:
+    while j < len(toks) and toks[j][0] in _IN_NAME:
         j += 1
     return (
         j < len(toks)
@@ -368,6 +368,7 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
 
 
 _NAME_ARTICLES = frozenset({"der", "den"})  # "von der Brodnik", "van den Berg"
+_IN_NAME = german.NAME_PARTICLES | _NAME_ARTICLES
 
 
 def surname_alone(text: str, surname: str, start: int) -> bool:
