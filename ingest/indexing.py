@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ingest.chunking import CHUNKER_VERSION, chunk_document
 from ingest.loading import SUPPORTED_SUFFIXES, extractor_version, load_bytes, load_document
+from qa_service.embedders.token_vectors import shipped_projection
 from qa_service.errors import IngestError
 from qa_service.models import (
     Document,
@@ -30,7 +31,7 @@ from qa_service.models import (
     StoredSentence,
     Vector,
 )
-from qa_service.protocols import Embedder, SpanEmbedder, Store
+from qa_service.protocols import Embedder, SpanEmbedder, Store, TokenSpanEmbedder
 from qa_service.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ log = logging.getLogger(__name__)
 # 4: the publisher read only where the text credits an outlet (ingest/metadata.py).
 # 5: the date read from a credit line or the text's head, never from its running text; a
 # collection's running number ("_1026_") no title.
-INDEX_VERSION = 5
+# 6: each sentence's word vectors stored with it (the answer's alignment feature).
+INDEX_VERSION = 6
 
 
 def embed_chunks_and_sentences(
@@ -50,13 +52,14 @@ def embed_chunks_and_sentences(
     chunks: Sequence[tuple[int, int]],
     sentences: Sequence[tuple[int, int]],
     late: bool = True,
-) -> tuple[list[Vector], list[Vector]]:
-    """Vectors of a document's chunks and of its sentences. A SpanEmbedder reads each
-    sentence's vector from the pass over the chunk that holds it (late chunking), so the
-    text goes through the encoder once; a sentence no chunk holds whole, and every sentence
-    of another embedder, is embedded on its own in the same batch."""
+) -> tuple[list[Vector], list[Vector], list[bytes | None]]:
+    """Vectors of a document's chunks and of its sentences, and each sentence's packed token
+    vectors (None from an embedder without them). A SpanEmbedder reads each sentence's vector
+    from the pass over the chunk that holds it (late chunking), so the text goes through the
+    encoder once; a sentence no chunk holds whole, and every sentence of another embedder,
+    is embedded on its own in the same batch."""
     if not chunks and not sentences:
-        return [], []
+        return [], [], []
     home: list[int | None] = [
         next((i for i, (a, z) in enumerate(chunks) if a <= s and e <= z), None)
         for s, e in sentences
@@ -68,8 +71,8 @@ def embed_chunks_and_sentences(
     chunk_texts = [text[a:z] for a, z in chunks]
     extra = [text[slice(*sentences[k])] for k in alone]
     out: list[Vector | None] = [None] * len(sentences)
+    tokens: list[bytes | None] = [None] * len(sentences)
     if late:
-        assert isinstance(embedder, SpanEmbedder)
         local: list[list[tuple[int, int]]] = [[] for _ in chunks]
         members: list[list[int]] = [[] for _ in chunks]
         for k, h in enumerate(home):
@@ -77,9 +80,21 @@ def embed_chunks_and_sentences(
                 a = chunks[h][0]
                 local[h].append((sentences[k][0] - a, sentences[k][1] - a))
                 members[h].append(k)
-        vectors, span_vectors = embedder.embed_documents_with_spans(
-            chunk_texts + extra, local + [[] for _ in extra]
-        )
+        if isinstance(embedder, TokenSpanEmbedder):
+            # a sentence embedded alone is its own span, for its tokens
+            vectors, span_vectors, span_tokens = embedder.embed_documents_with_span_tokens(
+                chunk_texts + extra,
+                local + [[(0, len(t))] for t in extra],
+                shipped_projection(),
+            )
+            for ks, packed in zip(members + [[k] for k in alone], span_tokens, strict=True):
+                for k, t in zip(ks, packed, strict=True):
+                    tokens[k] = t
+        else:
+            assert isinstance(embedder, SpanEmbedder)
+            vectors, span_vectors = embedder.embed_documents_with_spans(
+                chunk_texts + extra, local + [[] for _ in extra]
+            )
         for h, ks in enumerate(members):
             for k, v in zip(ks, span_vectors[h], strict=True):
                 out[k] = v
@@ -87,7 +102,7 @@ def embed_chunks_and_sentences(
         vectors = embedder.embed_documents(chunk_texts + extra)  # one batched pass
     for k, v in zip(alone, vectors[len(chunks) :], strict=True):
         out[k] = v
-    return vectors[: len(chunks)], [v for v in out if v is not None]
+    return vectors[: len(chunks)], [v for v in out if v is not None], tokens
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -137,6 +152,9 @@ class Indexer:
             "model": self.embedder.model_id,
             "sentence_vectors": "late" if self.late_chunking else "alone",
         }
+        if self.late_chunking and isinstance(self.embedder, TokenSpanEmbedder):
+            # a new projection re-reads the word vectors of every document
+            spec["words"] = shipped_projection().id
         if (extractor := extractor_version(doc.source)) is not None:
             spec["extractor"] = extractor  # only here: other files keep the keys they had
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:24]
@@ -197,12 +215,21 @@ class Indexer:
             return FileReport(source, "unchanged", doc.id, doc.title, old.chunks)
         chunks = chunk_document(doc, **self.chunking)
         spans = split_sentences(doc.text)
-        chunk_vectors, sentence_vectors = embed_chunks_and_sentences(
+        chunk_vectors, sentence_vectors, tokens = embed_chunks_and_sentences(
             self.embedder, doc.text, [(c.start, c.end) for c in chunks], spans, self.late_chunking
         )
+        tokens_id = shipped_projection().id
         sentences = [
-            StoredSentence(doc_id=doc.id, start=s, end=e, text=doc.text[s:e], vector=v)
-            for (s, e), v in zip(spans, sentence_vectors, strict=True)
+            StoredSentence(
+                doc_id=doc.id,
+                start=s,
+                end=e,
+                text=doc.text[s:e],
+                vector=v,
+                tokens=t,
+                tokens_id=tokens_id if t is not None else "",
+            )
+            for (s, e), v, t in zip(spans, sentence_vectors, tokens, strict=True)
         ]
         self.store.write_document(doc, chunks, chunk_vectors, index_key=key, sentences=sentences)
         status: IngestStatus = "updated" if old is not None else "added"

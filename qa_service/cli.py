@@ -300,12 +300,33 @@ def train(
     out: Annotated[
         Path, typer.Option(help="The model file written (the package's selector by default).")
     ] = Path("qa_service/data/selector.json"),
+    projection: Annotated[
+        bool,
+        typer.Option(
+            "--projection",
+            help="Fit the token-vector projection instead (qa_service/data/token_projection"
+            ".npz; indices written with another one re-read their tokens).",
+        ),
+    ] = False,
 ) -> None:
     """Fit the sentence selector and the abstainer on development questions only
     (XQuAD dev articles and their negatives, GNAD gold dev, seed gold dev)."""
     from qa_service.evaluation.train import collect, fit, read_rows, write_rows
     from qa_service.settings import get_settings
 
+    if projection:
+        from qa_service.container import build_embedder
+        from qa_service.embedders.token_vectors import SHIPPED
+        from qa_service.evaluation.projection import fit_projection
+
+        settings = get_settings()
+        embedder = build_embedder(settings)
+        passages = getattr(embedder, "passage_embedder", embedder)
+        fitted, figures = fit_projection(passages, settings.eval_gnad_file)
+        fitted.save(SHIPPED)
+        typer.echo(json.dumps(figures, indent=2))
+        typer.echo(f"projection -> {SHIPPED}")
+        return
     if rows is None:
         try:
             data = collect(get_settings())

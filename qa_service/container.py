@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from qa_service.settings import Settings
 
 
@@ -103,6 +105,28 @@ def build_retriever(settings: Settings, store, embedder, snapshots):
     )
 
 
+def build_alignment(store, embedder):
+    """The question-to-sentence token alignment, for an encoder that hands out token vectors
+    (the bundled e5 and any BERT sentence-transformers folder); None for others."""
+    from qa_service.protocols import TokenSpanEmbedder
+
+    folder = getattr(embedder, "model_folder", None)
+    if not isinstance(embedder, TokenSpanEmbedder) or folder is None:
+        return None
+    try:
+        bert = json.loads((folder / "config.json").read_text(encoding="utf-8"))["model_type"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if bert != "bert":  # QueryTokens runs BERT's forward pass only
+        return None
+    from qa_service.answering.alignment import Alignment, SentenceTokens
+    from qa_service.embedders.query_tokens import QueryTokens
+    from qa_service.embedders.token_vectors import shipped_projection
+
+    projection = shipped_projection()
+    return Alignment(QueryTokens(folder, projection), SentenceTokens(store, embedder, projection))
+
+
 def build_service(
     settings: Settings, *, store=None, embedder=None, chat_model=None, resident_vectors=False
 ):
@@ -137,6 +161,7 @@ def build_service(
         max_sentences=settings.answer_max_sentences,
         selector_file=settings.selector_file,
         dictionary=shared_dictionary(settings.dictionary),
+        alignment=build_alignment(store, embedder),
     )
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     if chat_model is not None:

@@ -98,13 +98,17 @@ class Chunk(_Frozen):
 
 class StoredSentence(_Frozen):
     """A sentence of a document with its passage-side vector, embedded once at ingest:
-    `document.text[start:end] == text`. Answerers read these instead of embedding."""
+    `document.text[start:end] == text`. Answerers read these instead of embedding. `tokens`:
+    its tokens' vectors from the same pass, packed by the projection `tokens_id` names
+    (`embedders/token_vectors.py`); None from an embedder without them."""
 
     doc_id: str
     start: int
     end: int
     text: str
     vector: Vector
+    tokens: bytes | None = None
+    tokens_id: str = ""
 
 
 class Passage(_Frozen):

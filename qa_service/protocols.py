@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from qa_service.models import (
     Chunk,
@@ -20,6 +20,9 @@ from qa_service.models import (
     StoredSentence,
     Vector,
 )
+
+if TYPE_CHECKING:
+    from qa_service.embedders.token_vectors import TokenProjection
 
 
 @runtime_checkable
@@ -57,6 +60,20 @@ class SpanEmbedder(Embedder, Protocol):
     def embed_documents_with_spans(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
     ) -> tuple[list[Vector], list[list[Vector]]]: ...
+
+
+@runtime_checkable
+class TokenSpanEmbedder(SpanEmbedder, Protocol):
+    """A span embedder that also hands out each span's token vectors from the same pass,
+    packed by a `TokenProjection` (`embedders/token_vectors.py`), stored with the sentence
+    for the question-to-sentence alignment."""
+
+    def embed_documents_with_span_tokens(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        projection: TokenProjection,
+    ) -> tuple[list[Vector], list[list[Vector]], list[list[bytes]]]: ...
 
 
 # A page of stored sentence vectors: each sentence's (doc_id, start, end), and its vector

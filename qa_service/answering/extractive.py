@@ -32,6 +32,7 @@ import numpy as np
 
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering import answer_types
+from qa_service.answering.alignment import Alignment
 from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, TextPiece
 from qa_service.answering.compose import (
     MAX_ANSWER_CHARS,
@@ -97,6 +98,7 @@ class ExtractiveAnswerer:
         today: dt.date | None = None,
         selector_file: Path | None = None,
         dictionary: Dictionary | None = None,
+        alignment: Alignment | None = None,
     ) -> None:
         self.prompts, self.embedder = prompts, embedder
         self.max_sentences, self.max_candidates = max_sentences, max_candidates
@@ -105,6 +107,8 @@ class ExtractiveAnswerer:
         self.today = today
         self.selector_file = selector_file
         self.dictionary = dictionary
+        # None (an encoder without token vectors, the fast tests' fakes): the feature is 0
+        self.alignment = alignment
 
     @cached_property
     def selector(self) -> Selector:
@@ -316,6 +320,11 @@ class ExtractiveAnswerer:
         else:
             vectors = self.sentence_vectors([c.unit.text for c in candidates])
         cosines = vectors @ np.asarray(query, dtype=np.float32)
+        aligned = (
+            self.alignment(input.question, [c.unit for c in candidates])
+            if self.alignment is not None
+            else np.zeros(len(candidates))
+        )
         idf = snapshot.idf
         terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
         total = sum(terms.values()) or 1.0
@@ -366,6 +375,7 @@ class ExtractiveAnswerer:
                 "cosine": c.cosine,
                 "cosine_gap": c.cosine - best,
                 "cosine_rank": 1 / (1 + order[i]),
+                "alignment": float(aligned[i]),
                 "lexical": c.lexical,
                 "lexical_window": sum(w for t, w in terms.items() if t in near) / total,
                 "translated": translated(found) if english else c.lexical,
@@ -396,14 +406,13 @@ class ExtractiveAnswerer:
                 ),
                 "position": c.unit.index / max(1, len(units) - 1),
                 "length": math.log(1 + len(c.unit.text)),
-                "duplicates": float(bool(c.also)),
                 "english": english,
                 "english_cosine": english * c.cosine,
                 "english_lexical": english * c.lexical,
             }
         # Relative to the question's other candidates, as the cosine gap is: the sentence
         # holding most of the question's words stands out however many words that is.
-        for name in ("translated", "lexical", "distinctive"):
+        for name in ("translated", "lexical", "distinctive", "alignment"):
             top = max(c.features[name] for c in candidates)
             for c in candidates:
                 c.features[f"{name}_gap"] = c.features[name] - top

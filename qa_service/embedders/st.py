@@ -19,7 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from qa_service.embedders.convert import normalize_text, read_marker
+from qa_service.embedders.token_vectors import TokenProjection, meaningful, word_vectors
 from qa_service.errors import EmbeddingError
 from qa_service.models import Vector
 
@@ -174,6 +177,10 @@ class SentenceTransformerEmbedder:
         return dim
 
     @property
+    def model_folder(self) -> Path:
+        return _check_folder(self._path)
+
+    @property
     def model(self) -> SentenceTransformer:
         """The loaded SentenceTransformer, shared with every embedder of the same folder."""
         return self._loaded()
@@ -213,6 +220,28 @@ class SentenceTransformerEmbedder:
         output vectors of the tokens inside it (normalised), the text's own vector is the
         model's pooled one, as `embed_documents` gives. A span the tokenizer truncated away,
         or of a text whose normal form differs, is embedded on its own."""
+        vectors, span_vectors, _ = self._encode_spans(texts, spans, None)
+        return vectors, span_vectors
+
+    def embed_documents_with_span_tokens(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        projection: TokenProjection,
+    ) -> tuple[list[Vector], list[list[Vector]], list[list[bytes]]]:
+        """`embed_documents_with_spans`, and each span's token vectors from the same pass,
+        packed by `projection` (`token_vectors`): the sentence side of the alignment."""
+        vectors, span_vectors, span_tokens = self._encode_spans(texts, spans, projection)
+        assert span_tokens is not None
+        return vectors, span_vectors, span_tokens
+
+    def _encode_spans(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        projection: TokenProjection | None,
+        alone: bool = False,
+    ) -> tuple[list[Vector], list[list[Vector]], list[list[bytes]] | None]:
         import torch
 
         model = self._loaded()
@@ -227,6 +256,7 @@ class SentenceTransformerEmbedder:
         lengths = [len(ids) for ids in encoded["input_ids"]]
         text_vectors: list[Vector] = [[] for _ in texts]
         span_vectors: list[list[Vector | None]] = [[None] * len(s) for s in spans]
+        span_tokens: list[list[bytes | None]] = [[None] * len(s) for s in spans]
         for batch in same_length_batches(lengths, self._batch_size):
             # one length: the batch's tensors need no padding
             inputs = {k: torch.tensor([encoded[k][i] for i in batch]) for k in encoded}
@@ -240,15 +270,35 @@ class SentenceTransformerEmbedder:
                     span_vectors[i] = _span_means(
                         out["token_embeddings"][row], offsets[row] - len(prompt), spans[i]
                     )
+                    if projection is not None:
+                        span_tokens[i] = _span_tokens(
+                            out["token_embeddings"][row].numpy(),
+                            offsets[row].numpy() - len(prompt),
+                            model.tokenizer.convert_ids_to_tokens(encoded["input_ids"][i]),
+                            spans[i],
+                            projection,
+                        )
         missing = [
             (i, k) for i, vs in enumerate(span_vectors) for k, v in enumerate(vs) if v is None
         ]
-        if missing:
-            alone = self.embed_documents([texts[i][slice(*spans[i][k])] for i, k in missing])
-            for (i, k), v in zip(missing, alone, strict=True):
-                span_vectors[i][k] = v
+        if missing and not alone:
+            pieces = [texts[i][slice(*spans[i][k])] for i, k in missing]
+            vectors, _, tokens = self._encode_spans(
+                pieces, [[(0, len(p))] for p in pieces], projection, alone=True
+            )
+            for n, (i, k) in enumerate(missing):
+                span_vectors[i][k] = vectors[n]
+                if tokens is not None:
+                    span_tokens[i][k] = tokens[n][0] if tokens[n] else b""
+        elif missing:  # a sentence truncated even alone: its pooled vector, its kept tokens
+            for i, k in missing:
+                span_vectors[i][k] = text_vectors[i]
+                span_tokens[i][k] = span_tokens[i][k] or b""
         trim_heap()  # per document: the ingest's peak stays at the first documents' level
-        return text_vectors, [[v for v in vs if v is not None] for vs in span_vectors]
+        vectors_out = [[v for v in vs if v is not None] for vs in span_vectors]
+        if projection is None:
+            return text_vectors, vectors_out, None
+        return text_vectors, vectors_out, [[t or b"" for t in ts] for ts in span_tokens]
 
     def embed_query(self, text: str) -> Vector:
         vector = self._loaded().encode_query(
@@ -299,6 +349,27 @@ def _span_means(tokens, offsets, spans: Sequence[tuple[int, int]]) -> list[Vecto
         v if n and last >= z else None
         for v, n, (_, z) in zip(means.tolist(), counts.tolist(), spans, strict=True)
     ]
+
+
+def _span_tokens(
+    tokens, offsets, names: Sequence[str], spans: Sequence[tuple[int, int]], projection
+) -> list[bytes | None]:
+    """Each span's word vectors (its meaningful tokens' outputs, a mean per word), packed;
+    None as `_span_means` gives."""
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = (ends > starts) & (starts >= 0)
+    last = int(ends[real].max()) if real.any() else -1
+    keep = real & np.asarray([meaningful(t) for t in names])
+    out: list[bytes | None] = []
+    for a, z in spans:
+        # a word's first token spans the space before it: the sentence's first word too
+        inside = np.flatnonzero(keep & (starts >= a - 1) & (ends > a) & (ends <= z))
+        if not len(inside) or last < z:
+            out.append(None)
+            continue
+        words = word_vectors(tokens[inside], [names[i] for i in inside])
+        out.append(projection.pack(words))
+    return out
 
 
 def _check_folder(model_path: Path) -> Path:

@@ -16,6 +16,7 @@ finds the marker changed opens a fresh client before its next operation.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -296,10 +297,7 @@ class ChromaStore:
                     ids=ids[part],
                     embeddings=[list(st.vector) for st in sentences[part]],
                     documents=[st.text for st in sentences[part]],
-                    metadatas=[
-                        {"doc_id": st.doc_id, "start": st.start, "end": st.end}
-                        for st in sentences[part]
-                    ],
+                    metadatas=[_sentence_meta(st) for st in sentences[part]],
                 )
             stale = sorted(old_ids - set(ids))
             for part in self._batches(c, len(stale)):
@@ -367,6 +365,8 @@ class ChromaStore:
                 end=int(m["end"]),
                 text=t,
                 vector=[float(x) for x in v],
+                tokens=base64.b64decode(m["tokens"]) if "tokens" in m else None,
+                tokens_id=m.get("tokens_id", ""),
             )
             for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True)
         ]
@@ -476,6 +476,15 @@ def _where(filters: Filters | None) -> dict | None:
     if filters.sources:
         clauses.append({"source_name": {"$in": list(filters.sources)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _sentence_meta(st: StoredSentence) -> dict[str, Any]:
+    """Offsets, and the packed token vectors as text (Chroma keeps no bytes)."""
+    meta: dict[str, Any] = {"doc_id": st.doc_id, "start": st.start, "end": st.end}
+    if st.tokens is not None:
+        meta["tokens"] = base64.b64encode(st.tokens).decode("ascii")
+        meta["tokens_id"] = st.tokens_id
+    return meta
 
 
 def _sentence_id(sentence: StoredSentence) -> str:

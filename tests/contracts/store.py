@@ -194,6 +194,21 @@ class StoreContract:
             assert {"a": a, "b": b}[st.doc_id].text[st.start : st.end] == st.text
         assert store.get_sentences([]) == []
 
+    def test_sentence_tokens_round_trip_byte_for_byte(self, store):
+        doc = make_doc("a")
+        packed = bytes(range(256)) + b"\x00\x7f\x80"  # every byte value, NULs too
+        sentences = [
+            s.model_copy(update={"tokens": packed, "tokens_id": "p1"} if i else {})
+            for i, s in enumerate(make_sentences(doc, SPANS))
+        ]
+        store.write_document(doc, make_chunks(doc, SPANS), VECTORS, sentences=sentences)
+        got = store.get_sentences([doc.id])
+        assert [(st.tokens, st.tokens_id) for st in got] == [
+            (None, ""),
+            (packed, "p1"),
+            (packed, "p1"),
+        ]
+
     def test_sentences_replaced_deleted_and_optional(self, store):
         doc = make_doc()
         store.write_document(

@@ -1,0 +1,90 @@
+"""The question's tokens in NumPy are sentence-transformers' tokens; the sentences' come from
+the late-chunking pass; and they align across languages on the real encoder."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa_service.embedders.convert import normalize_text
+from qa_service.embedders.query_tokens import QueryTokens
+from qa_service.embedders.token_vectors import (
+    alignment,
+    kept_rows,
+    shipped_projection,
+    unpack,
+    word_vectors,
+)
+from qa_service.evaluation.datasets import SHARED
+
+QUESTIONS = [
+    "Wann soll der Bau der Brücke in Bruggenau beginnen?",
+    "What did the Federal Constitutional Court rule on the Federal Police Act?",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_question_tokens_match_sentence_transformers(embedder, model_path, question):
+    model = embedder.model
+    text = "query: " + question
+    reference = model.encode([text], output_value="token_embeddings", convert_to_numpy=False)[
+        0
+    ].numpy()
+    names = model.tokenizer.convert_ids_to_tokens(model.tokenizer(text)["input_ids"])
+    rows = [i for i in kept_rows(names) if 4 <= i < len(names) - 1]  # <s> que ry : ... </s>
+    assert names[4].lstrip("▁") == question.split()[0][: len(names[4]) - 1]  # the first word
+    words = word_vectors(reference[rows], [names[i] for i in rows])
+    got = QueryTokens(model_path)(question)
+    assert got.shape == (len(question.split()), 96)
+    assert np.abs(got - shipped_projection().project(words)).max() < 1e-4
+
+
+def test_the_tokenizer_gives_the_librarys_ids(embedder, model_path, tmp_path):
+    """Every XQuAD question (de and en, 2,380), and white space, invisible characters,
+    ligatures, emoji, another script; once parsed, once from the cache."""
+    rows = (SHARED / "eval" / "xquad" / "questions.jsonl").read_text(encoding="utf-8")
+    questions = [json.loads(line)["question"] for line in rows.splitlines() if line.strip()]
+    questions += [
+        "  Zwei  Leerzeichen\tund ein Tab ",
+        "In welchem \u200b\u200bJahr?",
+        "Die ﬁnale ½ Stunde 🙂 in Zürich, ça va?",
+        "日本語のテキストは?",
+    ]
+    assert len(questions) > 2000
+    library = embedder.model.tokenizer
+    for _ in ("parsed", "cached"):
+        ours = QueryTokens(model_path, cache_dir=tmp_path)
+        for q in questions:
+            want = library("query: " + normalize_text(q))["input_ids"]
+            assert ours.tokens(q) == want, q
+        assert any(tmp_path.iterdir())  # the vocabulary was cached
+
+
+def test_span_tokens_come_from_the_same_pass_and_keep_the_first_word(embedder):
+    chunk = "Die Ministerin hat Bruggenau besucht. Dort soll 2027 eine Brücke entstehen."
+    spans = [[(0, 37), (38, len(chunk))]]
+    projection = shipped_projection()
+    plain = embedder.embed_documents_with_spans([chunk], spans)
+    vectors, span_vectors, tokens = embedder.embed_documents_with_span_tokens(
+        [chunk], spans, projection
+    )
+    assert np.allclose(vectors, plain[0], atol=1e-6)
+    assert np.allclose(span_vectors[0], plain[1][0], atol=1e-6)
+    second = unpack(tokens[0][1])
+    assert len(second) == len(chunk[38:].split())  # "Dort" too: its token spans the space
+
+
+def test_an_english_question_aligns_with_the_german_sentence_that_answers_it(embedder, model_path):
+    projection = shipped_projection()
+    sentences = [
+        "Der Stadtrat beschloss am Montag, die alte Brücke abzureißen.",
+        "Die Brücke wurde 1887 aus Sandstein gebaut und ist 40 Meter lang.",
+    ]
+    _, _, tokens = embedder.embed_documents_with_span_tokens(
+        sentences, [[(0, len(s))] for s in sentences], projection
+    )
+    asked = QueryTokens(model_path, projection)("When was the bridge built?")
+    scores = [alignment(asked, unpack(t[0])) for t in tokens]
+    assert scores[1] > scores[0]
