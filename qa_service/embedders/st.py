@@ -19,10 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from qa_service.embedders.convert import normalize_text, read_marker
-from qa_service.embedders.token_vectors import TokenProjection, meaningful, word_vectors
+from qa_service.embedders.token_vectors import TokenProjection, meaningful, word_of_token
 from qa_service.errors import EmbeddingError
 from qa_service.models import Vector
 
@@ -272,8 +270,8 @@ class SentenceTransformerEmbedder:
                     )
                     if projection is not None:
                         span_tokens[i] = _span_tokens(
-                            out["token_embeddings"][row].numpy(),
-                            offsets[row].numpy() - len(prompt),
+                            out["token_embeddings"][row],
+                            offsets[row] - len(prompt),
                             model.tokenizer.convert_ids_to_tokens(encoded["input_ids"][i]),
                             spans[i],
                             projection,
@@ -355,20 +353,26 @@ def _span_tokens(
     tokens, offsets, names: Sequence[str], spans: Sequence[tuple[int, int]], projection
 ) -> list[bytes | None]:
     """Each span's word vectors (its meaningful tokens' outputs, a mean per word), packed;
-    None as `_span_means` gives."""
+    None as `_span_means` gives. In torch throughout (`TokenProjection.pack_tensor`)."""
+    import torch
+
     starts, ends = offsets[:, 0], offsets[:, 1]
     real = (ends > starts) & (starts >= 0)
-    last = int(ends[real].max()) if real.any() else -1
-    keep = real & np.asarray([meaningful(t) for t in names])
+    last = int(ends[real].max()) if bool(real.any()) else -1
+    keep = real & torch.tensor([meaningful(t) for t in names])
     out: list[bytes | None] = []
     for a, z in spans:
         # a word's first token spans the space before it: the sentence's first word too
-        inside = np.flatnonzero(keep & (starts >= a - 1) & (ends > a) & (ends <= z))
+        inside = torch.nonzero(keep & (starts >= a - 1) & (ends > a) & (ends <= z)).flatten()
         if not len(inside) or last < z:
             out.append(None)
             continue
-        words = word_vectors(tokens[inside], [names[i] for i in inside])
-        out.append(projection.pack(words))
+        word = torch.from_numpy(word_of_token([names[i] for i in inside.tolist()]))
+        count = int(word[-1]) + 1
+        sums = torch.zeros(count, tokens.shape[1], dtype=tokens.dtype)
+        sums.index_add_(0, word, tokens[inside])
+        words = sums / torch.bincount(word, minlength=count).unsqueeze(1).to(tokens.dtype)
+        out.append(projection.pack_tensor(words))
     return out
 
 

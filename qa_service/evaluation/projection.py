@@ -27,8 +27,8 @@ class _Collector:
     def __init__(self) -> None:
         self.rows: list[np.ndarray] = []
 
-    def pack(self, words: np.ndarray) -> bytes:
-        self.rows.append(np.asarray(words, dtype=np.float32))
+    def pack_tensor(self, words) -> bytes:
+        self.rows.append(words.numpy().astype(np.float32))
         return b""
 
 

@@ -74,6 +74,20 @@ def test_span_tokens_come_from_the_same_pass_and_keep_the_first_word(embedder):
     assert np.allclose(span_vectors[0], plain[1][0], atol=1e-6)
     second = unpack(tokens[0][1])
     assert len(second) == len(chunk[38:].split())  # "Dort" too: its token spans the space
+    # the torch path gives what NumPy gives from the same outputs
+    model = embedder.model
+    text = "passage: " + chunk
+    outputs = model.encode([text], output_value="token_embeddings", convert_to_numpy=False)
+    encoded = model.tokenizer(text, return_offsets_mapping=True)
+    names = model.tokenizer.convert_ids_to_tokens(encoded["input_ids"])
+    rows = [
+        i
+        for i in kept_rows(names)
+        if encoded["offset_mapping"][i][1] > len("passage: ") + 38
+        and encoded["offset_mapping"][i][1] > encoded["offset_mapping"][i][0]
+    ]
+    words = word_vectors(outputs[0].numpy()[rows], [names[i] for i in rows])
+    assert np.abs(unpack(projection.pack(words)) - second).max() < 0.02
 
 
 def test_an_english_question_aligns_with_the_german_sentence_that_answers_it(embedder, model_path):

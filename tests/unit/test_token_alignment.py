@@ -82,7 +82,7 @@ def test_alignment_is_each_question_tokens_best_match_averaged():
     assert alignment(np.empty((0, 0), np.float32), s) == 0.0
 
 
-def test_a_refit_gives_the_same_projection_and_another_sample_another_id():
+def test_a_refit_on_the_same_rows_gives_the_same_projection_and_another_sample_another_id():
     rng = np.random.default_rng(1)
     sample = rng.standard_normal((500, 384)).astype(np.float32)
     first, again = TokenProjection.fit(sample), TokenProjection.fit(sample.copy())
