@@ -4,7 +4,7 @@ For every question word the closest word of the sentence in the encoder's contex
 (a word's vector: the mean of its tokens' outputs), averaged (`token_vectors.alignment`).
 Unlike the sentence cosine it does not blur a sentence into one vector, and unlike the word
 features it needs no shared spelling or dictionary entry: an English question's "began"
-finds the German sentence's "begann", its "Federal Police Act" the "Bundespolizeigesetz".
+finds the German sentence's "begann", its "building permit" the "Baugenehmigung".
 A selector feature (out of fold on the
 development questions: first sentence right 0.723 -> 0.762 for English XQuAD questions,
 0.536 -> 0.583 for English GNAD ones; `qa_service/data/selector.md`).
@@ -61,10 +61,8 @@ class SentenceTokens:
         with self._lock:
             found = [self._by_doc.get(u.doc_id, {}).get((u.start, u.end)) for u in units]
         unstored = [u.text for u, t in zip(units, found, strict=True) if t is None]
-        if unstored:
-            encoded = iter(self._encode(unstored))
-            found = [t if t is not None else next(encoded) for t in found]
-        return [t for t in found if t is not None]
+        encoded = iter(self._encode(unstored) if unstored else ())
+        return [t if t is not None else next(encoded) for t in found]
 
     def _encode(self, texts: list[str]) -> list[np.ndarray]:
         with self._lock:

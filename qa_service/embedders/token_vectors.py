@@ -116,8 +116,8 @@ def kept_rows(tokens: Sequence[str]) -> list[int]:
 
 def word_of_token(tokens: Sequence[str]) -> np.ndarray:
     """Each token's word number: "▁" starts a word, and so does the first token. A word's
-    vector is the mean of its tokens': compared token by token, "Bundeswehr" met
-    "Bundesregierung" in their shared first piece "▁Bundes"; as words they differ."""
+    vector is the mean of its tokens': compared token by token, "Stadtrat" met
+    "Stadtwerke" in their shared first piece "▁Stadt"; as words they differ."""
     return np.cumsum([i == 0 or t.startswith("▁") for i, t in enumerate(tokens)]) - 1
 
 

@@ -21,7 +21,7 @@ from qa_service.evaluation.datasets import SHARED
 
 QUESTIONS = [
     "Wann soll der Bau der Brücke in Bruggenau beginnen?",
-    "What did the Federal Constitutional Court rule on the Federal Police Act?",
+    "What did the district court in Bruggenau rule on the building permit?",
 ]
 
 
