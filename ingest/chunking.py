@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from qa_service.models import Chunk, Document, Section, chunk_id
 from qa_service.sentences import split_sentences
 
-CHUNKER_VERSION = 4  # part of every document's index key: a change here re-chunks on ingest
+CHUNKER_VERSION = 5  # part of every document's index key: a change here re-chunks on ingest
 _BLOCK_END_BONUS = 0.4
 # no / single / blank line after the sentence: a whole paragraph is worth a longer chunk,
 # because a passage that is one paragraph retrieves better than half of one (XQuAD MRR).

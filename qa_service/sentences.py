@@ -4,10 +4,10 @@ A sentence ends at ".", "!", "?" or "…" (with any closing quotes or brackets r
 followed by whitespace and a sentence start, at a blank line, or at a line break - so a heading
 line without final punctuation is a sentence of its own - unless the next line continues in
 lower case (a hard-wrapped sentence). It does not end after abbreviations ("z. B.", "Nr.",
-"Mio."), initials ("Nicholas E. Golovin"), ordinal dates ("am 6. Januar", "des 20.
-Jahrhunderts") or inside numbers ("1.400", "6.11 Uhr"); glued sentences ("teilnehmen.Auch")
-are split. A closing quote that was pushed to the next line ("immer.\\n“Brunner") goes back
-to the sentence whose quote it closes.
+"Mio."), initials ("Maria E. Lotter"), ordinals ("am 6. Januar", "des 20. Jahrhunderts",
+"im frühen 18. Jahrhundert", "am 18. und 19.", "30. 9. 2015") or inside numbers ("1.400",
+"6.11 Uhr"); glued sentences ("teilnehmen.Auch") are split. A closing quote that was pushed
+to the next line ("immer.\\n“Brunner") goes back to the sentence whose quote it closes.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ _TERMINAL = re.compile(r"[.!?…]+")
 _CLOSERS = frozenset("\"'“”’»«)]")
 _LATE_CLOSERS = frozenset('“”«"')
 _NO_START = frozenset(",;:)")
+_DAY_MONTH = re.compile(r"\d{1,2}\. ?\d{4}\b")
+_YEAR = re.compile(r"\d{4}\b")
+_DAY = re.compile(r"\b\d{1,2}\. ?$")
 
 
 _ABBREVIATIONS = german.ABBREVIATIONS | english.ABBREVIATIONS
@@ -104,10 +107,26 @@ def _continues(seg: str, dot: int, q: int) -> bool:
             return True  # "z. B.", "u. a.", "d. h."
         return seg[q].isupper() and following.lower() not in _SENTENCE_STARTERS
     if token.isdigit() and len(token) <= 2:
-        if following.lower() in _MONTH_WORDS:
+        if following.lower() in _MONTH_WORDS or _ordinal_noun(following):
             return True
-        return _word_before(seg, dot - len(token)).lower() in german.ORDINAL_CONTEXT
+        if _DAY_MONTH.match(seg, q) or (  # "(APA, 30. 9. 2015)": at "30." and at "9."
+            _YEAR.match(seg, q) and _DAY.search(seg, 0, dot - len(token))
+        ):
+            return True
+        before = _word_before(seg, dot - len(token))
+        if before.lower() in german.ORDINAL_CONTEXT:
+            return True
+        # "am 18. und 19.": the second of two ordinals
+        head = seg[: dot - len(token)].rstrip()[: -len(before) or None].rstrip()
+        return before.lower() in ("und", "oder") and re.search(r"\b\d{1,2}\.$", head) is not None
     return False
+
+
+def _ordinal_noun(word: str) -> bool:
+    """ "Jahrhundert", "Jahrhunderts", "Runde", "Lebensjahres": counted with an ordinal."""
+    lower = word.lower()
+    endings = ("", "s", "es", "n", "en")
+    return any(lower.removesuffix(end) in german.ORDINAL_NOUNS for end in endings)
 
 
 def _glued(seg: str, dot: int, p: int, closed: bool) -> bool:

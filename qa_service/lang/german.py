@@ -173,11 +173,18 @@ LOWER_ABBREVIATIONS = _words(
 )
 # Words before "6." that make it an ordinal ("am 6. Januar", "der 2. Weltkrieg").
 ORDINAL_CONTEXT = _words(
-    "am im vom zum beim der die das dem den des ab seit bis ihr ihre ihrem ihren sein seine "
-    "seinem seinen jeden jede jeder"
+    "am im vom zum beim ins ans aufs ums übers fürs durchs vors der die das dem den des ab seit "
+    "bis ihr ihre ihrem ihren sein seine seinem seinen jeden jede jeder"
+)
+# Nouns counted with an ordinal ("im frühen 18. Jahrhundert", "in der 17. Runde"): "18." before
+# one of them is a number, whatever word comes before it. Matched with an inflection ending.
+ORDINAL_NOUNS = _words(
+    "jahrhundert jahrtausend jahrestag geburtstag lebensjahr spieltag runde minute etappe "
+    "stock stockwerk etage bezirk klasse mal auflage kalenderwoche quartal halbjahr halbzeit "
+    "legislaturperiode amtszeit sitzung"
 )
 # Words a new sentence often starts with: after "X." one of these (capitalised) starts a
-# sentence, where a name would follow an initial ("Nicholas E. Golovin").
+# sentence, where a name would follow an initial ("Maria E. Lotter").
 SENTENCE_STARTERS = _words(
     "der die das den dem des ein eine einen einem er sie es wir ich man auch aber doch und "
     "dies diese dieser dieses damit dazu daher danach darum deshalb dann da dabei zudem "

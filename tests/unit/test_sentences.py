@@ -40,8 +40,8 @@ def sentences(text: str) -> list[str]:
             ["Es leitet Mag. Huber, was er mag.", "Dann kam er."],
         ),
         (
-            "Nicholas E. Golovin leitete die Kommission. Sie tagte.",
-            ["Nicholas E. Golovin leitete die Kommission.", "Sie tagte."],
+            "Maria E. Lotter leitete die Kommission. Sie tagte.",
+            ["Maria E. Lotter leitete die Kommission.", "Sie tagte."],
         ),
         (
             "Er schrieb auf der Plattform X. Die Nutzer antworteten.",
@@ -57,6 +57,27 @@ def sentences(text: str) -> list[str]:
         (
             "Im 20. Jahrhundert war das anders. Heute nicht.",
             ["Im 20. Jahrhundert war das anders.", "Heute nicht."],
+        ),
+        (
+            "Im frühen 18. Jahrhundert und ins 19. Jahrhundert hinein wuchs die Stadt. Sie blühte.",
+            [
+                "Im frühen 18. Jahrhundert und ins 19. Jahrhundert hinein wuchs die Stadt.",
+                "Sie blühte.",
+            ],
+        ),
+        (
+            "Bauten des 18. und 19. Jahrhunderts stehen am 3. und 4. Mai offen. Die Elf "
+            "verlor in der 17. Runde. Er wurde 18. Die Mannschaft ist 12.",
+            [
+                "Bauten des 18. und 19. Jahrhunderts stehen am 3. und 4. Mai offen.",
+                "Die Elf verlor in der 17. Runde.",
+                "Er wurde 18.",
+                "Die Mannschaft ist 12.",
+            ],
+        ),
+        (
+            "Er trat zurück. (APA, 30. 9. 2015)",
+            ["Er trat zurück.", "(APA, 30. 9. 2015)"],
         ),
         (
             "Der Preis stieg um 12. Die Regierung reagierte.",
