@@ -51,15 +51,16 @@ class QueryTokens:
     """A question's encoder pass, shared by its two readers: `embed_query` (the pooled,
     normalised vector retrieval searches with) and `__call__` (its words' vectors,
     `token_vectors.word_vectors`, projected, for the alignment). One pass serves both, so the
-    alignment costs a question no second encoding (the last `remembered` questions' outputs
-    are kept)."""
+    alignment costs a question no second encoding. The last `remembered` questions' outputs
+    are kept: enough for the asks in flight, too few to answer a benchmark's rounds of the
+    same questions from memory."""
 
     def __init__(
         self,
         model_folder: Path,
         projection: TokenProjection | None = None,
         cache_dir: Path | None = CACHE_DIR,
-        remembered: int = 64,
+        remembered: int = 4,
     ) -> None:
         self.folder, self.cache_dir = Path(model_folder), cache_dir
         self._projection = projection
@@ -124,6 +125,14 @@ class QueryTokens:
             if self._model is None:
                 self._model = (_Vocabulary.load(self.folder, self.cache_dir), _Encoder(self.folder))
             return self._model
+
+
+def forget_questions(embedder: object) -> None:
+    """Make `embedder`'s query pass, if it has one, forget the questions it encoded: a
+    benchmark times each question's own pass, for the floor and again for the ask."""
+    queries = getattr(embedder, "query_tokens", None)
+    if queries is not None:
+        queries.forget()
 
 
 class _Vocabulary:

