@@ -33,13 +33,20 @@ _WHEN = re.compile(
     rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}[.:]\d{{2}}\s*Uhr\b"
     r"|\b(?:1\d{3}|20\d{2})(?:er)?\b|\b\w*(?:jahrhundert|jahrzehnt|century|decade)\w*"
     rf"|\b(?:{_WEEKDAYS_DE})\w*|\b(?:{_WEEKDAYS_EN})\b"
-    rf"|\b(?:{_alternatives(german.TIME_ADVERBS)}|nacht|vergangene[nm]?|letzte[nm]?|seit"
-    r"|sobald|nach einem|im (?:frühjahr|sommer|herbst|winter)|ende \w+)\b"
+    rf"|\b(?:{_alternatives(german.TIME_ADVERBS)}|nacht|seit"
+    rf"|sobald|nach einem|im (?:{_alternatives(german.SEASONS)})|ende \w+)\b"
+    # "im vergangenen Jahr", "letzte Woche" (not "der letzte Zug", "die letzte Strophe")
+    r"|\b(?:vergangene|letzte|nächste|kommende)[nmrs]?\s+"
+    rf"(?:(?:{_alternatives(german.TIME_UNITS | german.SEASONS)})(?:e|en|n|es|s)?"
+    rf"|{_WEEKDAYS_DE}|{_MONTHS})\b"
     r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
-    # a span of time before, since or after it: "vor einem Jahr", "seit wenigen Wochen"
-    r"|\b(?:vor|seit|nach|binnen|innerhalb|in)\s+(?:\d+|"
+    # a span of time before, since or after it: "vor einem Jahr", "seit wenigen Wochen",
+    # "vor rund 22.000 Jahren", "vor 2,5 Millionen Jahren"
+    r"|\b(?:vor|seit|nach|binnen|innerhalb|in)\s+"
+    rf"(?:(?:{_alternatives(german.HEDGES)})\.?\s+){{0,2}}(?:\d[\d.,]*|"
     rf"{_alternatives(german.INDEFINITE_ARTICLES | german.NUMBER_WORDS | german.VAGUE_COUNTS)})"
-    rf"\s+(?:{_alternatives(german.TIME_UNITS)})(?:e|en|n|es|s)?\b",
+    rf"\s+(?:(?:{_alternatives(german.MAGNITUDES)})\s+)?"
+    rf"(?:{_alternatives(german.TIME_UNITS)})(?:e|en|n|es|s)?\b",
     re.IGNORECASE,
 )
 # A digit or a number word; the indefinite article counts "one", but not its genitive, which

@@ -32,7 +32,7 @@ import numpy as np
 
 from qa_service.analysis.question import QuestionAnalysis, analyse
 from qa_service.answering import answer_types
-from qa_service.answering.alignment import Alignment
+from qa_service.answering.alignment import Aligned, Alignment
 from qa_service.answering.base import AnswerEvent, AnswerRequest, Draft, TextPiece
 from qa_service.answering.compose import (
     MAX_ANSWER_CHARS,
@@ -198,7 +198,7 @@ class ExtractiveAnswerer:
         snapshot = input.snapshot
         assert snapshot is not None
         candidates = self._candidates(input, analysis, snapshot)
-        coverage, uncovered = self._score(input, analysis, candidates)
+        coverage, uncovered, aligned = self._score(input, analysis, candidates)
         names = [n for n in analysis.names if n != analysis.speaker]
         facts = QuestionFacts(
             missing=len(input.missing_names),
@@ -208,6 +208,7 @@ class ExtractiveAnswerer:
             coverage=coverage,
             uncovered=uncovered,
             amount=analysis.amount is not None,
+            aligned_coverage=aligned.coverage,
         )
         return candidates, facts
 
@@ -308,10 +309,10 @@ class ExtractiveAnswerer:
 
     def _score(
         self, input: AnswerRequest, analysis: QuestionAnalysis, candidates: list[_Candidate]
-    ) -> tuple[float, float]:
+    ) -> tuple[float, float, Aligned]:
         """Each candidate's features; returns how much of the question's wording the
         candidates' windows hold (idf-weighted share, and the rarest word they lack as a share
-        of the rarest word's weight)."""
+        of the rarest word's weight), and the question's alignment with them."""
         snapshot = input.snapshot
         assert snapshot is not None
         query = input.query_vector or self.embedder.embed_query(input.question)
@@ -323,7 +324,7 @@ class ExtractiveAnswerer:
         aligned = (
             self.alignment(input.question, [c.unit for c in candidates])
             if self.alignment is not None
-            else np.zeros(len(candidates))
+            else Aligned(np.zeros(len(candidates)))
         )
         idf = snapshot.idf
         terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
@@ -375,7 +376,7 @@ class ExtractiveAnswerer:
                 "cosine": c.cosine,
                 "cosine_gap": c.cosine - best,
                 "cosine_rank": 1 / (1 + order[i]),
-                "alignment": float(aligned[i]),
+                "alignment": float(aligned.per_unit[i]),
                 "lexical": c.lexical,
                 "lexical_window": sum(w for t, w in terms.items() if t in near) / total,
                 "translated": translated(found) if english else c.lexical,
@@ -422,7 +423,7 @@ class ExtractiveAnswerer:
         )
         for i, c in enumerate(newest):
             c.features["newest"] = (1 - i / len(newest)) if analysis.time.latest else 0.0
-        return _coverage(wording, around)
+        return (*_coverage(wording, around), aligned)
 
     def with_role_speaker(
         self, analysis: QuestionAnalysis, input: AnswerRequest, snapshot: CorpusSnapshot

@@ -36,6 +36,7 @@ from qa_service.embedders.token_vectors import (
     TokenProjection,
     kept_rows,
     shipped_projection,
+    word_of_token,
     word_vectors,
 )
 from qa_service.errors import EmbeddingError
@@ -83,6 +84,10 @@ class QueryTokens:
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).tolist()
 
     def __call__(self, question: str) -> np.ndarray:
+        return self.words(question)[1]
+
+    def words(self, question: str) -> tuple[list[str], np.ndarray]:
+        """The question's words as the tokenizer cut them, and their projected vectors."""
         vocabulary, _ = self._loaded()
         ids, outputs = self._encoded(question)
         # the question's own tokens: after <s> and the prompt's (words are tokenized apart)
@@ -90,9 +95,13 @@ class QueryTokens:
         asked = [vocabulary.pieces[t] for t in ids[first:-1]]
         kept = kept_rows(asked)
         if not kept:
-            return np.empty((0, 0), np.float32)
-        words = word_vectors(outputs[[first + i for i in kept]], [asked[i] for i in kept])
-        return self.projection.project(words)
+            return [], np.empty((0, 0), np.float32)
+        pieces = [asked[i] for i in kept]
+        words = word_vectors(outputs[[first + i for i in kept]], pieces)
+        spelled = [""] * len(words)
+        for w, piece in zip(word_of_token(pieces), pieces, strict=True):
+            spelled[w] += piece.lstrip("▁")
+        return spelled, self.projection.project(words)
 
     def forget(self) -> None:
         """Drop the remembered passes (`qa bench` times each question's own)."""

@@ -102,12 +102,13 @@ def unpack(data: bytes) -> np.ndarray:
     return rows / np.where(norms == 0, 1.0, norms)
 
 
-def alignment(question: np.ndarray, sentence: np.ndarray) -> float:
-    """Each question word's closest sentence word (cosine), averaged: how much of the
-    question the sentence says, in any words or language. 0 when either side has none."""
+def closest(question: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """Each question word's closest sentence word (cosine); their mean is the alignment, how
+    much of the question the sentence says in any words or language. Empty when either side
+    has no words."""
     if not len(question) or not len(sentence):
-        return 0.0
-    return float((question @ sentence.T).max(axis=1).mean())
+        return np.empty(0, dtype=np.float32)
+    return (question @ sentence.T).max(axis=1)
 
 
 def kept_rows(tokens: Sequence[str]) -> list[int]:

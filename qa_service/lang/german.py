@@ -32,7 +32,10 @@ TIME_ADVERBS = _words("heute gestern morgen vorgestern zuvor bislang bisher")
 # "Recently": a question asking for the newest statements.
 RECENT = _words("zuletzt jüngst kürzlich")
 # Units of time a span is counted in ("vor einem Jahr", "seit drei Wochen").
-TIME_UNITS = _words("sekunde minute stunde tag woche monat jahr jahrzehnt")
+TIME_UNITS = _words("sekunde minute stunde tag woche wochenende monat jahr jahrzehnt jahrtausend")
+SEASONS = _words("frühjahr frühling sommer herbst winter")
+# Words that round a number ("vor rund 22.000 Jahren", "seit mehr als zehn Jahren").
+HEDGES = _words("rund etwa ungefähr circa ca knapp fast gut über mehr als weniger")
 # Counts too vague for a number word ("vor wenigen Tagen").
 VAGUE_COUNTS = _words("wenigen einigen mehreren vielen paar")
 

@@ -28,6 +28,12 @@ def _unit(text: str) -> SentenceUnit:
         ("Innerhalb eines Monats kamen 40 Anträge.", True),
         ("Sie las in einem Tagebuch.", False),  # "Tag" begins the word, it is no unit
         ("Vor dem Haus warteten Reporter.", False),
+        ("Vor rund 22.000 Jahren lebten dort Jäger.", True),
+        ("Das Tal entstand vor 2,5 Millionen Jahren.", True),
+        ("Am vergangenen Wochenende kamen 400 Gäste.", True),
+        ("In den letzten Jahren wuchs die Stadt.", True),
+        ("Die letzte Strophe fehlte im Druck.", False),  # "letzte" is no time without a unit
+        ("Der letzte Zug fuhr leer ab.", False),
     ],
 )
 def test_a_span_of_time_answers_when(text: str, when: bool) -> None:

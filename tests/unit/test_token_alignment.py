@@ -14,7 +14,7 @@ from qa_service.corpus.attribution import SentenceUnit
 from qa_service.embedders.token_vectors import (
     DIM,
     TokenProjection,
-    alignment,
+    closest,
     shipped_projection,
     unpack,
     word_vectors,
@@ -77,9 +77,9 @@ def test_a_word_is_the_mean_of_its_pieces():
 def test_alignment_is_each_question_tokens_best_match_averaged():
     q = np.eye(3, dtype=np.float32)[:2]
     s = np.asarray([[1, 0, 0], [0, 0.6, 0.8]], dtype=np.float32)
-    assert alignment(q, s) == pytest.approx((1.0 + 0.6) / 2)
-    assert alignment(q, np.empty((0, 0), np.float32)) == 0.0
-    assert alignment(np.empty((0, 0), np.float32), s) == 0.0
+    assert closest(q, s).mean() == pytest.approx((1.0 + 0.6) / 2)
+    assert len(closest(q, np.empty((0, 0), np.float32))) == 0
+    assert len(closest(np.empty((0, 0), np.float32), s)) == 0
 
 
 def test_a_refit_on_the_same_rows_gives_the_same_projection_and_another_sample_another_id():
@@ -174,9 +174,9 @@ def test_stored_tokens_are_read_once_per_document_and_others_encoded_alone():
 class _Words:
     """Question tokens as hashed words, projected as the sentences' are."""
 
-    def __call__(self, question: str) -> np.ndarray:
+    def words(self, question: str) -> tuple[list[str], np.ndarray]:
         words = question.rstrip("?").split()
-        return shipped_projection().project(np.stack([_word_vector(w) for w in words]))
+        return words, shipped_projection().project(np.stack([_word_vector(w) for w in words]))
 
 
 def test_the_sentence_saying_the_questions_words_aligns_best():
@@ -190,5 +190,21 @@ def test_the_sentence_saying_the_questions_words_aligns_best():
     align = Alignment(_Words(), SentenceTokens(store, embedder, projection))
     scores = align(
         "Wann soll der Bau beginnen?", [_unit("d", 0, texts[0]), _unit("d", 40, texts[1], 1)]
-    )
+    ).per_unit
     assert scores[1] > scores[0] and scores[1] > 0.6
+
+
+def test_coverage_is_how_well_the_candidates_say_the_questions_content_words():
+    """Her name is said, her age only where the second sentence is a candidate."""
+    store, embedder = InMemoryStore(), TokenHashEmbedder()
+    texts = ["Maria Lotter besucht heute Bruggenau.", "Maria Lotter ist alt und lebt hier."]
+    store._sentences["d"] = [
+        _stored("d", 0, texts[0], None, ""),
+        _stored("d", 40, texts[1], None, ""),
+    ]
+    align = Alignment(_Words(), SentenceTokens(store, embedder, shipped_projection()))
+    first, second = _unit("d", 0, texts[0]), _unit("d", 40, texts[1], 1)
+    asked = "Wie alt ist Maria Lotter?"  # "Wie", "ist": no content words
+    assert align(asked, [first, second]).coverage > 0.99
+    # "Maria" and "Lotter" said (1 each), "alt" not (a hashed word's cosine to the others)
+    assert 0.6 < align(asked, [first]).coverage < 0.8
