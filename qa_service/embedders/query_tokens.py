@@ -42,9 +42,11 @@ from qa_service.embedders.token_vectors import (
 from qa_service.errors import EmbeddingError
 
 PROMPT = "query:"  # e5's query prompt, "query: " before the question
-# A question's pass on two BLAS threads: 34 -> 21 ms on two cores; more threads do not pay
-# for a few dozen tokens.
-BLAS_THREADS = 2
+# A question's pass on one BLAS thread. Two take it from 34 to 21 ms on an idle 2-core
+# machine, but beside an ingest (torch on both cores) an ask waits for both of its threads:
+# answers during an ingest of the seed articles into a 184-article server went from p50 42 /
+# p95 98 / max 174 ms on one thread to 64-75 / 310-403 / 859-1105 ms on two.
+BLAS_THREADS = 1
 _FORMAT = 1  # of the cached vocabulary: bump when `_Vocabulary` changes
 
 
