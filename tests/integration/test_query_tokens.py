@@ -36,7 +36,7 @@ def test_question_tokens_match_sentence_transformers(embedder, model_path, quest
     rows = [i for i in kept_rows(names) if 4 <= i < len(names) - 1]  # <s> que ry : ... </s>
     assert names[4].lstrip("▁") == question.split()[0][: len(names[4]) - 1]  # the first word
     words = word_vectors(reference[rows], [names[i] for i in rows])
-    got = QueryTokens(model_path)(question)
+    _, got = QueryTokens(model_path).words(question)
     assert got.shape == (len(question.split()), 96)
     assert np.abs(got - shipped_projection().project(words)).max() < 1e-4
 
@@ -99,7 +99,7 @@ def test_an_english_question_aligns_with_the_german_sentence_that_answers_it(emb
     _, _, tokens = embedder.embed_documents_with_span_tokens(
         sentences, [[(0, len(s))] for s in sentences], projection
     )
-    asked = QueryTokens(model_path, projection)("When was the bridge built?")
+    _, asked = QueryTokens(model_path, projection).words("When was the bridge built?")
     scores = [closest(asked, unpack(t[0])).mean() for t in tokens]
     assert scores[1] > scores[0]
 
@@ -122,7 +122,7 @@ def test_one_pass_gives_the_query_vector_and_the_words(embedder, model_path, mon
     assert np.isclose(np.linalg.norm(got), 1.0, atol=1e-5)
     assert got @ np.asarray(embedder.embed_query(question)) > 0.99999
     assert got @ E5().query(normalize_text(question)) > 0.999
-    queries(question)
+    queries.words(question)
     assert len(passes) == 1
-    queries("Wer baut die Brücke?")
+    queries.words("Wer baut die Brücke?")
     assert len(passes) == 2
