@@ -5,7 +5,7 @@ followed by whitespace and a sentence start, at a blank line, or at a line break
 line without final punctuation is a sentence of its own - unless the next line continues in
 lower case (a hard-wrapped sentence). It does not end after abbreviations ("z. B.", "Nr.",
 "Mio."), initials ("Maria E. Lotter"), ordinals ("am 6. Januar", "des 20. Jahrhunderts",
-"im frühen 18. Jahrhundert", "am 18. und 19.", "30. 9. 2015") or inside numbers ("1.400",
+"im frühen 16. Jahrhundert", "am 14. und 15.", "12. 3. 2019") or inside numbers ("1.400",
 "6.11 Uhr"); glued sentences ("teilnehmen.Auch") are split. A closing quote that was pushed
 to the next line ("immer.\\n“Brunner") goes back to the sentence whose quote it closes.
 """
@@ -109,14 +109,14 @@ def _continues(seg: str, dot: int, q: int) -> bool:
     if token.isdigit() and len(token) <= 2:
         if following.lower() in _MONTH_WORDS or _ordinal_noun(following):
             return True
-        if _DAY_MONTH.match(seg, q) or (  # "(APA, 30. 9. 2015)": at "30." and at "9."
+        if _DAY_MONTH.match(seg, q) or (  # "(APA, 12. 3. 2019)": at "12." and at "3."
             _YEAR.match(seg, q) and _DAY.search(seg, 0, dot - len(token))
         ):
             return True
         before = _word_before(seg, dot - len(token))
         if before.lower() in german.ORDINAL_CONTEXT:
             return True
-        # "am 18. und 19.": the second of two ordinals
+        # "am 14. und 15.": the second of two ordinals
         head = seg[: dot - len(token)].rstrip()[: -len(before) or None].rstrip()
         return before.lower() in ("und", "oder") and re.search(r"\b\d{1,2}\.$", head) is not None
     return False

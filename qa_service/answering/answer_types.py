@@ -41,7 +41,7 @@ _WHEN = re.compile(
     rf"|{_WEEKDAYS_DE}|{_MONTHS})\b"
     r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
     # a span of time before, since or after it: "vor einem Jahr", "seit wenigen Wochen",
-    # "vor rund 22.000 Jahren", "vor 2,5 Millionen Jahren"
+    # "vor rund 4.000 Jahren", "vor 2,5 Millionen Jahren"
     r"|\b(?:vor|seit|nach|binnen|innerhalb|in)\s+"
     rf"(?:(?:{_alternatives(german.HEDGES)})\.?\s+){{0,2}}(?:\d[\d.,]*|"
     rf"{_alternatives(german.INDEFINITE_ARTICLES | german.NUMBER_WORDS | german.VAGUE_COUNTS)})"

@@ -34,7 +34,7 @@ RECENT = _words("zuletzt jüngst kürzlich")
 # Units of time a span is counted in ("vor einem Jahr", "seit drei Wochen").
 TIME_UNITS = _words("sekunde minute stunde tag woche wochenende monat jahr jahrzehnt jahrtausend")
 SEASONS = _words("frühjahr frühling sommer herbst winter")
-# Words that round a number ("vor rund 22.000 Jahren", "seit mehr als zehn Jahren").
+# Words that round a number ("vor rund 4.000 Jahren", "seit mehr als zehn Jahren").
 HEDGES = _words("rund etwa ungefähr circa ca knapp fast gut über mehr als weniger")
 # Counts too vague for a number word ("vor wenigen Tagen").
 VAGUE_COUNTS = _words("wenigen einigen mehreren vielen paar")
@@ -179,7 +179,7 @@ ORDINAL_CONTEXT = _words(
     "am im vom zum beim ins ans aufs ums übers fürs durchs vors der die das dem den des ab seit "
     "bis ihr ihre ihrem ihren sein seine seinem seinen jeden jede jeder"
 )
-# Nouns counted with an ordinal ("im frühen 18. Jahrhundert", "in der 17. Runde"): "18." before
+# Nouns counted with an ordinal ("im frühen 16. Jahrhundert", "in der 23. Runde"): "16." before
 # one of them is a number, whatever word comes before it. Matched with an inflection ending.
 ORDINAL_NOUNS = _words(
     "jahrhundert jahrtausend jahrestag geburtstag lebensjahr spieltag runde minute etappe "

@@ -28,7 +28,7 @@ def _unit(text: str) -> SentenceUnit:
         ("Innerhalb eines Monats kamen 40 Anträge.", True),
         ("Sie las in einem Tagebuch.", False),  # "Tag" begins the word, it is no unit
         ("Vor dem Haus warteten Reporter.", False),
-        ("Vor rund 22.000 Jahren lebten dort Jäger.", True),
+        ("Vor rund 4.000 Jahren lebten dort Jäger.", True),
         ("Das Tal entstand vor 2,5 Millionen Jahren.", True),
         ("Am vergangenen Wochenende kamen 400 Gäste.", True),
         ("In den letzten Jahren wuchs die Stadt.", True),

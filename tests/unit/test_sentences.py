@@ -59,25 +59,25 @@ def sentences(text: str) -> list[str]:
             ["Im 20. Jahrhundert war das anders.", "Heute nicht."],
         ),
         (
-            "Im frühen 18. Jahrhundert und ins 19. Jahrhundert hinein wuchs die Stadt. Sie blühte.",
+            "Im frühen 16. Jahrhundert und ins 17. Jahrhundert hinein wuchs die Stadt. Sie blühte.",
             [
-                "Im frühen 18. Jahrhundert und ins 19. Jahrhundert hinein wuchs die Stadt.",
+                "Im frühen 16. Jahrhundert und ins 17. Jahrhundert hinein wuchs die Stadt.",
                 "Sie blühte.",
             ],
         ),
         (
-            "Bauten des 18. und 19. Jahrhunderts stehen am 3. und 4. Mai offen. Die Elf "
-            "verlor in der 17. Runde. Er wurde 18. Die Mannschaft ist 12.",
+            "Bauten des 14. und 15. Jahrhunderts stehen am 3. und 4. Mai offen. Die Elf "
+            "verlor in der 23. Runde. Er wurde 18. Die Mannschaft ist 12.",
             [
-                "Bauten des 18. und 19. Jahrhunderts stehen am 3. und 4. Mai offen.",
-                "Die Elf verlor in der 17. Runde.",
+                "Bauten des 14. und 15. Jahrhunderts stehen am 3. und 4. Mai offen.",
+                "Die Elf verlor in der 23. Runde.",
                 "Er wurde 18.",
                 "Die Mannschaft ist 12.",
             ],
         ),
         (
-            "Er trat zurück. (APA, 30. 9. 2015)",
-            ["Er trat zurück.", "(APA, 30. 9. 2015)"],
+            "Er trat zurück. (APA, 12. 3. 2019)",
+            ["Er trat zurück.", "(APA, 12. 3. 2019)"],
         ),
         (
             "Der Preis stieg um 12. Die Regierung reagierte.",
