@@ -25,6 +25,7 @@ from qa_service.embedders.token_vectors import shipped_projection
 from qa_service.errors import IngestError
 from qa_service.models import (
     Document,
+    DocumentWrite,
     FileReport,
     IngestReport,
     IngestStatus,
@@ -44,6 +45,12 @@ log = logging.getLogger(__name__)
 # collection's running number ("_1026_") no title.
 # 6: each sentence's word vectors stored with it (the answer's alignment feature).
 INDEX_VERSION = 6
+
+# Documents written together (Store.write_documents): a Chroma round trip costs about as much
+# as an article's rows. Eight, or fewer when their encoding took a second: a progress line at
+# least every two seconds, and a crash loses at most the documents of one write.
+WRITE_DOCUMENTS = 8
+WRITE_SECONDS = 1.0
 
 
 def embed_chunks_and_sentences(
@@ -165,19 +172,40 @@ class Indexer:
         prune: bool = False,
         progress: Callable[[FileReport], None] | None = None,
     ) -> IngestReport:
+        """Index `paths`. Documents are written a few at a time (`WRITE_DOCUMENTS`, or what
+        `WRITE_SECONDS` of encoding gave): their files are reported, in order, once written,
+        so a crash loses at most the documents of the write in flight."""
         t0 = time.perf_counter()
         report = IngestReport()
         files = list(iter_files(paths))
-        with self._locked():
-            self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
-            known = {d.id: d for d in self.store.list_documents()}
-            for path in files:
-                file_report = self._ingest_one(
-                    str(path.resolve()), lambda p=path: load_document(p), known
-                )
+        pending: list[tuple[FileReport, DocumentWrite | None]] = []
+
+        def flush() -> None:
+            writes = [w for _, w in pending if w is not None]
+            if writes:
+                self.store.write_documents(writes)
+            for file_report, _ in pending:
                 report.files.append(file_report)
                 if progress:
                     progress(file_report)
+            pending.clear()
+
+        with self._locked():
+            self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
+            known = {d.id: d for d in self.store.list_documents()}
+            since = time.perf_counter()
+            for path in files:
+                if not pending:
+                    since = time.perf_counter()
+                source = str(path.resolve())
+                file_report, write = self._prepare(source, lambda p=path: load_document(p), known)
+                if write is not None and any(w and w.doc.id == write.doc.id for _, w in pending):
+                    flush()  # the same file twice (a folder and a file in it): one write each
+                    since = time.perf_counter()
+                pending.append((file_report, write))
+                if len(pending) >= WRITE_DOCUMENTS or time.perf_counter() - since >= WRITE_SECONDS:
+                    flush()
+            flush()
             if prune:
                 for file_report in self._prune():
                     report.files.append(file_report)
@@ -192,27 +220,32 @@ class Indexer:
         with self._locked():
             self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
             known = {d.id: d for d in self.store.list_documents()}
-            return self._ingest_one(safe, lambda: load_bytes(data, safe), known)
+            file_report, write = self._prepare(safe, lambda: load_bytes(data, safe), known)
+            if write is not None:
+                self.store.write_documents([write])
+            return file_report
 
     def delete(self, doc_id: str) -> bool:
         with self._locked():
             return self.store.delete_document(doc_id)
 
-    def _ingest_one(self, source: str, load: Callable[[], Document], known: dict) -> FileReport:
+    def _prepare(
+        self, source: str, load: Callable[[], Document], known: dict
+    ) -> tuple[FileReport, DocumentWrite | None]:
+        """A file's report, and what to write for it (None: failed or unchanged)."""
         t0 = time.perf_counter()
         try:
             doc = load()
         except IngestError as exc:
             log.warning("ingest failed", extra={"source": source, "error": str(exc)})
-            return FileReport(source, "error", message=str(exc))
+            return FileReport(source, "error", message=str(exc)), None
         except OSError as exc:
-            return FileReport(
-                source, "error", message=f"{source}: cannot read file ({exc.strerror or exc})"
-            )
+            message = f"{source}: cannot read file ({exc.strerror or exc})"
+            return FileReport(source, "error", message=message), None
         key = self.index_key(doc)
         old = known.get(doc.id)
         if old is not None and old.index_key == key:
-            return FileReport(source, "unchanged", doc.id, doc.title, old.chunks)
+            return FileReport(source, "unchanged", doc.id, doc.title, old.chunks), None
         chunks = chunk_document(doc, **self.chunking)
         spans = split_sentences(doc.text)
         chunk_vectors, sentence_vectors, tokens = embed_chunks_and_sentences(
@@ -231,9 +264,8 @@ class Indexer:
             )
             for (s, e), v, t in zip(spans, sentence_vectors, tokens, strict=True)
         ]
-        self.store.write_document(doc, chunks, chunk_vectors, index_key=key, sentences=sentences)
         status: IngestStatus = "updated" if old is not None else "added"
-        return FileReport(
+        file_report = FileReport(
             source,
             status,
             doc.id,
@@ -242,6 +274,7 @@ class Indexer:
             seconds=time.perf_counter() - t0,
             sentences=len(sentences),
         )
+        return file_report, DocumentWrite(doc, chunks, chunk_vectors, key, sentences)
 
     def _prune(self) -> list[FileReport]:
         """Remove documents whose files are gone, and chunks no document record owns."""

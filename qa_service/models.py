@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
@@ -295,6 +296,19 @@ class Answer(_Frozen):
     refusal_reason: RefusalReason | None = None
     filters_applied: Filters | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document as a store takes it: its chunks with their vectors, its sentences, and
+    the index key that says how it was indexed. A dataclass, not a model: the vectors are
+    the encoder's own lists and are not checked again."""
+
+    doc: Document
+    chunks: Sequence[Chunk]
+    vectors: Sequence[Vector]
+    index_key: str = ""
+    sentences: Sequence[StoredSentence] = ()
 
 
 IngestStatus = Literal["added", "updated", "unchanged", "error", "pruned"]

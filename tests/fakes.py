@@ -19,6 +19,7 @@ from qa_service.models import (
     Chunk,
     Document,
     DocumentInfo,
+    DocumentWrite,
     Filters,
     Passage,
     StoredSentence,
@@ -28,6 +29,14 @@ from qa_service.protocols import SentenceVectorPage
 from qa_service.stores.lease import Claim
 
 _WORD = re.compile(r"\w+")
+
+
+def _check(w: DocumentWrite) -> None:
+    """What ChromaStore refuses before it writes anything."""
+    if len(w.chunks) != len(w.vectors):
+        raise ValueError("one vector per chunk")
+    if any(st.doc_id != w.doc.id for st in w.sentences):
+        raise ValueError("sentences of another document")
 
 
 class HashEmbedder:
@@ -105,10 +114,7 @@ class InMemoryStore:
         index_key: str = "",
         sentences: Sequence[StoredSentence] = (),
     ) -> None:
-        if len(chunks) != len(vectors):
-            raise ValueError("one vector per chunk")
-        if any(st.doc_id != doc.id for st in sentences):
-            raise ValueError("sentences of another document")
+        _check(DocumentWrite(doc, chunks, vectors, index_key, sentences))
         with self._lock:
             for cid in [c for c, (ch, _) in self._chunks.items() if ch.doc_id == doc.id]:
                 del self._chunks[cid]
@@ -117,6 +123,15 @@ class InMemoryStore:
             self._sentences[doc.id] = sorted(sentences, key=lambda st: st.start)
             self._docs[doc.id] = (doc, len(chunks), index_key)
             self._generation += 1
+
+    def write_documents(self, writes: Sequence[DocumentWrite]) -> None:
+        for w in writes:
+            _check(w)
+        if len({w.doc.id for w in writes}) != len(writes):
+            raise ValueError("one write per document")
+        # one by one: a test double that overrides write_document sees every document
+        for w in writes:
+            self.write_document(w.doc, w.chunks, w.vectors, w.index_key, w.sentences)
 
     def delete_document(self, doc_id: str) -> bool:
         with self._lock:

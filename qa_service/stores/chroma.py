@@ -35,6 +35,7 @@ from qa_service.models import (
     Chunk,
     Document,
     DocumentInfo,
+    DocumentWrite,
     Filters,
     Passage,
     Section,
@@ -266,22 +267,35 @@ class ChromaStore:
         index_key: str = "",
         sentences: Sequence[StoredSentence] = (),
     ) -> None:
-        if len(chunks) != len(vectors):
-            raise ValueError("one vector per chunk")
-        if any(st.doc_id != doc.id for st in sentences):
-            raise ValueError("sentences of another document")
+        self.write_documents([DocumentWrite(doc, chunks, vectors, index_key, sentences)])
+
+    def write_documents(self, writes: Sequence[DocumentWrite]) -> None:
+        for w in writes:
+            if len(w.chunks) != len(w.vectors):
+                raise ValueError("one vector per chunk")
+            if any(st.doc_id != w.doc.id for st in w.sentences):
+                raise ValueError("sentences of another document")
+        if not writes:
+            return
+        doc_ids = [w.doc.id for w in writes]
+        if len(set(doc_ids)) != len(doc_ids):
+            raise ValueError("one write per document")
+        chunks = [ch for w in writes for ch in w.chunks]
+        vectors = [list(v) for w in writes for v in w.vectors]
+        sentences = [st for w in writes for st in w.sentences]
+        mine = {"doc_id": {"$in": doc_ids}}
         with self._use() as c:
             # Before and after: a writer killed half-way still makes readers reopen.
             self._bump_generation(c)
             if not c.chunks_checked:
                 _save_chunk_index_often(c.chunks)
                 c.chunks_checked = True
-            old_ids = set(c.chunks.get(where={"doc_id": doc.id}, include=[])["ids"])
+            old_ids = set(c.chunks.get(where=mine, include=[])["ids"])
             ids = [ch.id for ch in chunks]
             for part in self._batches(c, len(chunks)):
                 c.chunks.upsert(
                     ids=ids[part],
-                    embeddings=[list(v) for v in vectors[part]],
+                    embeddings=vectors[part],
                     documents=[ch.text for ch in chunks[part]],
                     metadatas=[_chunk_meta(ch) for ch in chunks[part]],
                 )
@@ -290,7 +304,7 @@ class ChromaStore:
                 c.chunks.delete(ids=stale[part])
             # Sentences after the chunks: a crash in between leaves chunks without a record,
             # which prune finds, and removing a document removes its sentences too.
-            old_ids = set(c.sentences.get(where={"doc_id": doc.id}, include=[])["ids"])
+            old_ids = set(c.sentences.get(where=mine, include=[])["ids"])
             ids = [_sentence_id(st) for st in sentences]
             for part in self._batches(c, len(sentences)):
                 c.sentences.upsert(
@@ -302,13 +316,14 @@ class ChromaStore:
             stale = sorted(old_ids - set(ids))
             for part in self._batches(c, len(stale)):
                 c.sentences.delete(ids=stale[part])
-            # The document record goes last: its presence marks a complete write.
-            c.docs.upsert(
-                ids=[doc.id],
-                embeddings=[_DOC_VECTOR],
-                documents=[doc.text],
-                metadatas=[_doc_meta(doc, len(chunks), index_key)],
-            )
+            # The document records go last: a record's presence marks a complete write.
+            for part in self._batches(c, len(writes)):
+                c.docs.upsert(
+                    ids=doc_ids[part],
+                    embeddings=[_DOC_VECTOR] * len(writes[part]),
+                    documents=[w.doc.text for w in writes[part]],
+                    metadatas=[_doc_meta(w.doc, len(w.chunks), w.index_key) for w in writes[part]],
+                )
             self._bump_generation(c)
 
     def delete_document(self, doc_id: str) -> bool:

@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from qa_service.errors import EmbeddingMismatchError
-from qa_service.models import Chunk, Document, Filters, StoredSentence, chunk_id
+from qa_service.models import (
+    Chunk,
+    Document,
+    DocumentWrite,
+    Filters,
+    StoredSentence,
+    chunk_id,
+)
 
 TEXT = "Merz sagte etwas. Großbritannien und Österreich: „Zitat“ mit ß. Dritter Satz hier."
 
@@ -119,6 +126,41 @@ class StoreContract:
         store.write_document(new, chunks, VECTORS[:2], index_key="b")
         assert store.all_chunks() == chunks
         assert store.fingerprint() != fp
+
+    def test_several_documents_in_one_write(self, store):
+        a, b = make_doc("a"), make_doc("b", source="/corpus/b.txt")
+        store.write_document(a, make_chunks(a, SPANS), VECTORS, index_key="a1")
+        new_a = make_doc("a", text=TEXT + " Neu.")
+        a_chunks, b_chunks = make_chunks(new_a, [(0, 17)]), make_chunks(b, SPANS)
+        store.write_documents(
+            [
+                DocumentWrite(new_a, a_chunks, VECTORS[:1], "a2"),
+                DocumentWrite(b, b_chunks, VECTORS, "b1", make_sentences(b, SPANS[:2])),
+            ]
+        )
+        assert store.all_chunks() == a_chunks + b_chunks  # a's stale chunks gone
+        assert {d.id: (d.chunks, d.index_key) for d in store.list_documents()} == {
+            "a": (1, "a2"),
+            "b": (3, "b1"),
+        }
+        assert store.get_document("a") == new_a
+        assert [(st.doc_id, st.start) for st in store.get_sentences(["a", "b"])] == [
+            ("b", 0),
+            ("b", 18),
+        ]
+        assert store.search([0.0, 0.0, 1.0, 0.0], top_k=1)[0].chunk_id == b_chunks[2].id
+
+    @pytest.mark.parametrize("bad", ["vectors", "twice"])
+    def test_a_bad_write_among_several_writes_nothing(self, store, bad):
+        a, b = make_doc("a"), make_doc("b", source="/corpus/b.txt")
+        second = (
+            DocumentWrite(b, make_chunks(b, SPANS), VECTORS[:2])
+            if bad == "vectors"
+            else DocumentWrite(a, make_chunks(a, SPANS[:1]), VECTORS[:1])
+        )
+        with pytest.raises(ValueError):
+            store.write_documents([DocumentWrite(a, make_chunks(a, SPANS), VECTORS), second])
+        assert store.count() == 0 and store.list_documents() == []
 
     def test_delete_document_and_missing_is_noop(self, store):
         a, b = make_doc("a"), make_doc("b", source="/corpus/b.txt")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest import indexing
 from qa_service.container import build_service
 from qa_service.errors import StoreUnavailableError
 from qa_service.settings import Settings
@@ -68,3 +69,69 @@ def test_a_failed_ingest_leaves_no_entry(tmp_path):
     with pytest.raises(StoreUnavailableError):
         service.ingest_uploads([("b.txt", b"Titel\n\nEin Satz steht hier.\n")])
     assert service.ingests.running() == []
+
+
+class BatchRecordingStore(InMemoryStore):
+    """Records how many documents each write held; fails the write holding `fail_on`."""
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+        self.fail_on = fail_on
+
+    def write_documents(self, writes):
+        names = [w.doc.source.rsplit("/", 1)[-1] for w in writes]
+        if self.fail_on in names:
+            raise StoreUnavailableError("the store went away")
+        self.batches.append(names)
+        super().write_documents(writes)
+
+
+def _names(n):
+    return [f"{k:02d}.txt" for k in range(n)]
+
+
+def test_documents_are_written_a_few_at_a_time_and_reported_once_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexing, "WRITE_SECONDS", 3600.0)  # by count only
+    folder = _folder(tmp_path, _names(indexing.WRITE_DOCUMENTS + 2))
+    store = BatchRecordingStore()
+    service = _service(tmp_path, store)
+    reported = []
+
+    def progress(file):
+        reported.append((file.source.rsplit("/", 1)[-1], store.get_document(file.doc_id)))
+
+    service.ingest([folder], progress=progress)
+    names = _names(indexing.WRITE_DOCUMENTS + 2)
+    assert store.batches == [names[: indexing.WRITE_DOCUMENTS], names[indexing.WRITE_DOCUMENTS :]]
+    assert [n for n, _ in reported] == names and all(doc for _, doc in reported)
+
+
+def test_a_slow_batch_is_written_before_it_is_full(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexing, "WRITE_SECONDS", 0.0)  # every document takes "too long"
+    folder = _folder(tmp_path, _names(3))
+    store = BatchRecordingStore()
+    _service(tmp_path, store).ingest([folder])
+    assert store.batches == [[n] for n in _names(3)]
+
+
+def test_a_failed_write_loses_only_its_own_documents(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexing, "WRITE_SECONDS", 3600.0)
+    names = _names(indexing.WRITE_DOCUMENTS + 2)
+    folder = _folder(tmp_path, names)
+    store = BatchRecordingStore(fail_on=names[-1])
+    service = _service(tmp_path, store)
+    reported = []
+    with pytest.raises(StoreUnavailableError):
+        service.ingest([folder], progress=lambda f: reported.append(f.source))
+    kept = names[: indexing.WRITE_DOCUMENTS]
+    assert sorted(d.source.rsplit("/", 1)[-1] for d in store.list_documents()) == kept
+    assert [r.rsplit("/", 1)[-1] for r in reported] == kept
+
+
+def test_the_same_file_twice_is_written_twice_not_in_one_write(tmp_path):
+    folder = _folder(tmp_path, ["a.txt"])
+    store = BatchRecordingStore()
+    report = _service(tmp_path, store).ingest([folder, folder / "a.txt"])
+    assert store.batches == [["a.txt"], ["a.txt"]]
+    assert [f.status for f in report.files] == ["added", "added"]
