@@ -227,3 +227,23 @@ def test_a_rebuild_pauses_the_collector_and_freezes_the_snapshot(
     assert service.ingest_bytes("drei.txt", ARTICLE.replace("Litauen", "Estland").encode())
     assert seen == [False, False]
     assert not gc.isenabled()
+
+
+def test_many_new_documents_are_read_in_two_processes_as_in_one(ingested, monkeypatch) -> None:
+    """From `_SECOND_PROCESS_FROM` new documents, a spawned process reads every other one:
+    the snapshot is the one a single process builds, its units and people in order."""
+    _, store, service = ingested
+    for place in ("Polen", "Lettland", "Estland", "Finnland"):
+        text = ARTICLE.replace("Litauen", place)
+        service.ingest_bytes(f"{place}.txt", text.encode())
+    documents = [store.get_document(d.id) for d in store.list_documents()]
+    alone = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
+    monkeypatch.setattr(snapshot_module, "_SECOND_PROCESS_FROM", 2)
+    here = []
+    real = snapshot_module._read_sentences
+    monkeypatch.setattr(snapshot_module, "_read_sentences", lambda d: here.append(d.id) or real(d))
+    both = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
+    assert here == [d.id for d in documents[0::2]]  # the spawned process (unpatched) the rest
+    assert both.sentences == alone.sentences and both.people_in == alone.people_in
+    assert list(both.sentences) == [d.id for d in documents]
+    assert all(both.people_in.values())  # each names its speaker
