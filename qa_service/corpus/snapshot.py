@@ -312,6 +312,16 @@ class SnapshotCache:
             os.utime(path)
         return snapshot if isinstance(snapshot, CorpusSnapshot) else None
 
+    def latest(self) -> CorpusSnapshot | None:
+        """The snapshot this code wrote last, of whatever store state: a process that holds
+        none yet builds on it, so `qa ingest` of a few files into a thousand reads those few
+        (documents are compared whole, so an older or newer state is as good a start)."""
+        written = ((_mtime(p), p) for p in self.directory.glob(f"*-{code_digest()}.pickle"))
+        for _, path in sorted(((t, p) for t, p in written if t is not None), reverse=True):
+            if (snapshot := self.load(path.name.split("-", 1)[0])) is not None:
+                return snapshot
+        return None
+
     def save(self, snapshot: CorpusSnapshot) -> None:
         path = self._path(snapshot.fingerprint)
         tmp = None
@@ -370,7 +380,7 @@ _OTHER_CODE_KEPT = 2
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def collector_paused():
     """Python's cyclic garbage collector off while a snapshot is built.
 
     A build allocates hundreds of thousands of containers, so the collector made full passes
@@ -459,10 +469,11 @@ class CorpusSnapshots:
             snapshot = self.cache.load(fingerprint) if self.cache else None
             how = "loaded"
             if snapshot is None:
+                previous = self._current or (self.cache.latest() if self.cache else None)
                 documents = self._read_documents()
-                with _collector_paused():
+                with collector_paused():
                     snapshot = build_snapshot(
-                        fingerprint, self.store.all_chunks(), documents, previous=self._current
+                        fingerprint, self.store.all_chunks(), documents, previous=previous
                     )
                 how = "built"
                 # Saved only if the store is still in the state the build began from: a write

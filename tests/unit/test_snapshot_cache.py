@@ -112,6 +112,28 @@ def test_a_rebuild_reads_only_the_documents_that_changed(ingested, monkeypatch) 
     assert "Lettland" in service.snapshots.current().documents[report.doc_id].text
 
 
+def test_a_new_process_builds_on_the_snapshot_it_finds_cached(ingested, monkeypatch) -> None:
+    """`qa ingest` of one file into a large index: its process holds no snapshot yet, the
+    cache holds the one before the write, and only the new document is read."""
+    settings, store, service = ingested
+    (old_id,) = service.snapshots.current().documents
+    read = []
+    real = snapshot_module.read_sentences
+    monkeypatch.setattr(snapshot_module, "read_sentences", lambda d: read.append(d.id) or real(d))
+    fresh = build_service(settings, store=store, embedder=HashEmbedder())
+    report = fresh.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    assert read == [report.doc_id]
+    after = fresh.snapshots.current()
+    assert set(after.documents) == {old_id, report.doc_id}
+    assert after.sentences[old_id] == service.snapshots.current().sentences[old_id]
+
+    # another code's snapshot is no start: everything is read
+    read.clear()
+    monkeypatch.setattr(snapshot_module, "code_digest", lambda: "another-version")
+    build_service(settings, store=store, embedder=HashEmbedder()).snapshots.changed()
+    assert sorted(read) == sorted([old_id, report.doc_id])
+
+
 def _counting_reads(store, monkeypatch) -> list[str]:
     read: list[str] = []
     real = store.get_document
