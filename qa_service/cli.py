@@ -376,6 +376,16 @@ def bench(
             help="--corpus: also serve the index and ingest these files beside it while asking.",
         ),
     ] = None,
+    snapshots: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            help="A folder of articles: the corpus snapshot's build, cache and rebuild after "
+            "one more article, from its size up (copies beyond it).",
+        ),
+    ] = None,
+    articles: Annotated[str, typer.Option(help="--snapshots: corpus sizes.")] = "1000,10000",
 ) -> None:
     """Ingest throughput vs raw encoding, ask latency vs its floor, peak RSS.
 
@@ -384,7 +394,15 @@ def bench(
     --scale: ingest, query latency, memory and disk from 1k to 100k chunks (docs/scaling.md).
     --answerer: time to first token, tokens/s and answer latency of a generative answerer.
     --corpus DIR: what that folder costs (evaluation/corpus_bench.py).
+    --snapshots DIR: the corpus snapshot at 1k and 10k articles (evaluation/snapshot_scale.py).
     """
+    if snapshots is not None:
+        from qa_service.evaluation.snapshot_scale import run_snapshot_scale
+
+        counts = [int(n) for n in articles.split(",")]
+        report = run_snapshot_scale(snapshots, counts, lambda s: typer.echo(s, err=True))
+        typer.echo(report)
+        return
     if corpus is not None:
         from qa_service.evaluation.corpus_bench import run_corpus_bench
 
