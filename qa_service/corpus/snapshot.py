@@ -197,28 +197,29 @@ def _read_people(doc: Document) -> tuple[Person, ...]:
 Reading = tuple[tuple[SentenceUnit, ...], tuple[Person, ...]]  # a document's units, people
 
 
-def _read(documents: Sequence[Document]) -> list[Reading]:
+def read_documents_here(documents: Sequence[Document]) -> list[Reading]:
+    """Each document's sentence units and people, in this process."""
     # a document's two readings one after the other: they share its names
     return [(_read_sentences(d), _read_people(d)) for d in documents]
 
 
 # Reading who says what is pure Python, one core; from this many new documents, a second
-# process reads every other one: 400 GNAD articles 13.3-13.5 s alone, 7.4-7.6 s with one
-# spawned beside (its start, ~1.5 s, included). Spawned, not forked: a server forks threads.
+# process reads every other one: 400 GNAD articles 13.3-13.5 s alone, 7.4-7.6 s with a second
+# (its start, ~1.5 s, included).
 _SECOND_PROCESS_FROM = 200
 
 
 def _read_documents(documents: Sequence[Document]) -> list[Reading]:
     """Each document's sentence units and people, in order."""
     if len(documents) < _SECOND_PROCESS_FROM or (os.cpu_count() or 1) < 2:
-        return _read(documents)
-    import multiprocessing
+        return read_documents_here(documents)
+    from qa_service.corpus.reading_process import ReadingProcess
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        theirs = pool.apply_async(_read, (documents[1::2],))
-        mine = _read(documents[0::2])
-        out: list[Reading] = [((), ())] * len(documents)
-        out[0::2], out[1::2] = mine, theirs.get()
+    other = ReadingProcess(documents[1::2])
+    mine = read_documents_here(documents[0::2])
+    theirs = other.result() or read_documents_here(documents[1::2])
+    out: list[Reading] = [((), ())] * len(documents)
+    out[0::2], out[1::2] = mine, theirs
     return out
 
 

@@ -6,7 +6,7 @@ every copy's sentences are an original's. That makes the near-duplicate groups l
 real corpus's (each sentence in every copy's group) and makes reading a copy cheaper than
 reading a new article (the tagger has seen its words; its cache is per process), so the full
 build beyond DIR's size is a lower bound, the rebuild after one article is not. Per size, in
-this process and the one it spawns (`snapshot._read_documents`):
+this process and the second one it starts (`snapshot._read_documents`):
 
 - the full build: every document read, what `qa ingest` ends with on a new index;
 - the cache written and read back: what a new process (a cold `qa ask`) loads instead;

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from qa_service.container import build_service
+from qa_service.corpus import reading_process
 from qa_service.corpus import snapshot as snapshot_module
 from qa_service.corpus.snapshot import CorpusSnapshots, SnapshotCache
 from qa_service.settings import Settings
@@ -252,7 +253,7 @@ def test_a_rebuild_pauses_the_collector_and_freezes_the_snapshot(
 
 
 def test_many_new_documents_are_read_in_two_processes_as_in_one(ingested, monkeypatch) -> None:
-    """From `_SECOND_PROCESS_FROM` new documents, a spawned process reads every other one:
+    """From `_SECOND_PROCESS_FROM` new documents, a second process reads every other one:
     the snapshot is the one a single process builds, its units and people in order."""
     _, store, service = ingested
     for place in ("Polen", "Lettland", "Estland", "Finnland"):
@@ -265,7 +266,23 @@ def test_many_new_documents_are_read_in_two_processes_as_in_one(ingested, monkey
     real = snapshot_module._read_sentences
     monkeypatch.setattr(snapshot_module, "_read_sentences", lambda d: here.append(d.id) or real(d))
     both = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
-    assert here == [d.id for d in documents[0::2]]  # the spawned process (unpatched) the rest
+    assert here == [d.id for d in documents[0::2]]  # the second process (unpatched) the rest
     assert both.sentences == alone.sentences and both.people_in == alone.people_in
     assert list(both.sentences) == [d.id for d in documents]
     assert all(both.people_in.values())  # each names its speaker
+
+
+@pytest.mark.parametrize("python", ["/bin/false", "/no/such/python"])
+def test_a_failed_second_process_leaves_its_documents_to_this_one(
+    ingested, monkeypatch, caplog, python
+) -> None:
+    _, store, service = ingested
+    for place in ("Polen", "Lettland"):
+        service.ingest_bytes(f"{place}.txt", ARTICLE.replace("Litauen", place).encode())
+    documents = [store.get_document(d.id) for d in store.list_documents()]
+    alone = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
+    monkeypatch.setattr(snapshot_module, "_SECOND_PROCESS_FROM", 2)
+    monkeypatch.setattr(reading_process.sys, "executable", python)
+    both = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
+    assert both.sentences == alone.sentences and both.people_in == alone.people_in
+    assert "second reading process failed" in caplog.text
