@@ -114,16 +114,26 @@ def embed_chunks_and_sentences(
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to ingest: given files as they are, folders recursively (supported types only)."""
+    """Files to ingest: given files as they are, folders recursively (supported types only),
+    each file once (a folder and a file in it, or one file named twice, are one document:
+    its id is its resolved path's)."""
+    seen: set[Path] = set()
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield child
+            children = (
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                and child.suffix.lower() in SUPPORTED_SUFFIXES
+            )
         else:
-            yield path
+            children = iter([path])
+        for child in children:
+            if (key := child.resolve()) not in seen:
+                seen.add(key)
+                yield child
 
 
 class Indexer:
@@ -199,11 +209,7 @@ class Indexer:
                 if not pending:
                     since = time.perf_counter()
                 source = str(path.resolve())
-                file_report, write = self._prepare(source, lambda p=path: load_document(p), known)
-                if write is not None and any(w and w.doc.id == write.doc.id for _, w in pending):
-                    flush()  # the same file twice (a folder and a file in it): one write each
-                    since = time.perf_counter()
-                pending.append((file_report, write))
+                pending.append(self._prepare(source, lambda p=path: load_document(p), known))
                 if len(pending) >= WRITE_DOCUMENTS or time.perf_counter() - since >= WRITE_SECONDS:
                     flush()
             flush()

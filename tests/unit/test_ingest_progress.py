@@ -129,9 +129,10 @@ def test_a_failed_write_loses_only_its_own_documents(tmp_path, monkeypatch):
     assert [r.rsplit("/", 1)[-1] for r in reported] == kept
 
 
-def test_the_same_file_twice_is_written_twice_not_in_one_write(tmp_path):
-    folder = _folder(tmp_path, ["a.txt"])
+def test_the_same_file_named_twice_is_one_document(tmp_path):
+    folder = _folder(tmp_path, ["a.txt", "b.txt"])
     store = BatchRecordingStore()
-    report = _service(tmp_path, store).ingest([folder, folder / "a.txt"])
-    assert store.batches == [["a.txt"], ["a.txt"]]
+    named = [folder, folder / "a.txt", tmp_path / "articles" / ".." / "articles" / "b.txt"]
+    report = _service(tmp_path, store).ingest(named)
+    assert store.batches == [["a.txt", "b.txt"]]
     assert [f.status for f in report.files] == ["added", "added"]
