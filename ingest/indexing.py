@@ -120,6 +120,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     seen: set[Path] = set()
     for path in paths:
         path = Path(path)
+        children: Iterable[Path] = [path]
         if path.is_dir():
             children = (
                 child
@@ -128,8 +129,6 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                 and not any(part.startswith(".") for part in child.relative_to(path).parts)
                 and child.suffix.lower() in SUPPORTED_SUFFIXES
             )
-        else:
-            children = iter([path])
         for child in children:
             if (key := child.resolve()) not in seen:
                 seen.add(key)

@@ -311,6 +311,17 @@ class DocumentWrite:
     sentences: Sequence[StoredSentence] = ()
 
 
+def check_writes(writes: Sequence[DocumentWrite]) -> None:
+    """What every store refuses before it writes anything of `writes`."""
+    for w in writes:
+        if len(w.chunks) != len(w.vectors):
+            raise ValueError("one vector per chunk")
+        if any(st.doc_id != w.doc.id for st in w.sentences):
+            raise ValueError("sentences of another document")
+    if len({w.doc.id for w in writes}) != len(writes):
+        raise ValueError("one write per document")
+
+
 IngestStatus = Literal["added", "updated", "unchanged", "error", "pruned"]
 
 

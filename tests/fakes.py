@@ -24,19 +24,12 @@ from qa_service.models import (
     Passage,
     StoredSentence,
     Vector,
+    check_writes,
 )
 from qa_service.protocols import SentenceVectorPage
 from qa_service.stores.lease import Claim
 
 _WORD = re.compile(r"\w+")
-
-
-def _check(w: DocumentWrite) -> None:
-    """What ChromaStore refuses before it writes anything."""
-    if len(w.chunks) != len(w.vectors):
-        raise ValueError("one vector per chunk")
-    if any(st.doc_id != w.doc.id for st in w.sentences):
-        raise ValueError("sentences of another document")
 
 
 class HashEmbedder:
@@ -114,7 +107,7 @@ class InMemoryStore:
         index_key: str = "",
         sentences: Sequence[StoredSentence] = (),
     ) -> None:
-        _check(DocumentWrite(doc, chunks, vectors, index_key, sentences))
+        check_writes([DocumentWrite(doc, chunks, vectors, index_key, sentences)])
         with self._lock:
             for cid in [c for c, (ch, _) in self._chunks.items() if ch.doc_id == doc.id]:
                 del self._chunks[cid]
@@ -125,10 +118,7 @@ class InMemoryStore:
             self._generation += 1
 
     def write_documents(self, writes: Sequence[DocumentWrite]) -> None:
-        for w in writes:
-            _check(w)
-        if len({w.doc.id for w in writes}) != len(writes):
-            raise ValueError("one write per document")
+        check_writes(writes)
         # one by one: a test double that overrides write_document sees every document
         for w in writes:
             self.write_document(w.doc, w.chunks, w.vectors, w.index_key, w.sentences)

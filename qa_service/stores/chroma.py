@@ -41,6 +41,7 @@ from qa_service.models import (
     Section,
     StoredSentence,
     Vector,
+    check_writes,
     chunk_id,
     source_name,
 )
@@ -270,16 +271,10 @@ class ChromaStore:
         self.write_documents([DocumentWrite(doc, chunks, vectors, index_key, sentences)])
 
     def write_documents(self, writes: Sequence[DocumentWrite]) -> None:
-        for w in writes:
-            if len(w.chunks) != len(w.vectors):
-                raise ValueError("one vector per chunk")
-            if any(st.doc_id != w.doc.id for st in w.sentences):
-                raise ValueError("sentences of another document")
+        check_writes(writes)
         if not writes:
             return
         doc_ids = [w.doc.id for w in writes]
-        if len(set(doc_ids)) != len(doc_ids):
-            raise ValueError("one write per document")
         chunks = [ch for w in writes for ch in w.chunks]
         vectors = [list(v) for w in writes for v in w.vectors]
         sentences = [st for w in writes for st in w.sentences]
