@@ -1,10 +1,13 @@
 """ChromaStore: the only module that imports chromadb.
 
-Three collections: `<name>_chunks` (our own vectors, cosine space), `<name>_sentences`
-(every sentence of every document with its vector, embedded at ingest so answering embeds
-only the question) and `<name>_documents` (full document texts, so a citation can always be
-checked against its source). Chroma's default embedding function is never used: it would
-download a model at run time. `<name>_locks` holds the rows of the ingest lease
+Three collections: `<name>_chunks` (our own vectors, cosine space), `<name>_sentence_packs`
+(one record per document holding all its sentences with their vectors, embedded at ingest so
+answering embeds only the question) and `<name>_documents` (full document texts, so a citation
+can always be checked against its source). A sentence is never searched by vector, so a record
+of its own bought nothing but cost: Chroma writes ~1.3 ms a record (its metadata rows, the
+full-text index of its text, the vector index), 30 s of a 1,000-article ingest; one packed
+record per document costs a fifth of that. Chroma's default embedding function is never
+used: it would download a model at run time. `<name>_locks` holds the rows of the ingest lease
 (`qa_service.stores.lease`), so that writers sharing a Chroma server take turns.
 
 Embedded Chroma keeps each collection's vector index in memory and never re-reads it from
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from qa_service.errors import EmbeddingMismatchError, StoreUnavailableError
 from qa_service.models import (
     Chunk,
@@ -42,7 +47,6 @@ from qa_service.models import (
     StoredSentence,
     Vector,
     check_writes,
-    chunk_id,
     source_name,
 )
 from qa_service.protocols import SentenceVectorPage
@@ -79,8 +83,7 @@ def _datetime(value: str | None) -> dt.datetime | None:
 # replays the vectors written since from its log on each open: with Chroma's 1000, 979 chunk
 # vectors of the 1,017-article index were re-inserted by every new process (0.41-0.68 s of a
 # cold `qa ask`; 0.03 s once saved). 100 is the lowest Chroma takes with its batch_size of
-# 100; a save of the chunk index writes ~1.7 KB a chunk. The sentences keep Chroma's 1000:
-# their index is 15x larger and saved that much more often would cost the ingest more.
+# 100; a save of the chunk index writes ~1.7 KB a chunk.
 _CHUNKS_SYNC_THRESHOLD = 100
 
 _GENERATION = "qa-generation"  # file in the Chroma directory; see the module docstring
@@ -154,16 +157,22 @@ class ChromaStore:
 
     def _bump_generation(self, conn: _Connection) -> None:
         """Tell other processes (and other stores in this one) that the index changed."""
+        token = self._new_generation()
+        if token is None:
+            return
+        with self._lock:
+            if self._conn is conn:
+                conn.generation = token  # our own client already holds this write
+
+    def _new_generation(self) -> str | None:
         marker = self._marker()
         if marker is None:
-            return
+            return None
         token = uuid.uuid4().hex
         tmp = marker.with_name(f"{_GENERATION}.{os.getpid()}.{threading.get_ident()}")
         tmp.write_text(token)
         os.replace(tmp, marker)
-        with self._lock:
-            if self._conn is conn:
-                conn.generation = token  # our own client already holds this write
+        return token
 
     def _open(self) -> _Connection:
         import chromadb
@@ -190,16 +199,21 @@ class ChromaStore:
             docs = client.get_or_create_collection(
                 f"{self._name}_documents", configuration=config, embedding_function=None
             )
-            # Created on first open: an index from before sentence units gets an empty one,
-            # filled as `qa ingest` re-indexes each document (its index key changed).
             sentences = client.get_or_create_collection(
-                f"{self._name}_sentences", configuration=config, embedding_function=None
+                f"{self._name}_sentence_packs", configuration=config, embedding_function=None
             )
             locks = client.get_or_create_collection(
                 f"{self._name}_locks", configuration=config, embedding_function=None
             )
         except Exception as exc:  # chromadb raises many types; the user needs one message
             raise StoreUnavailableError(f"cannot open Chroma at {self.location}: {exc}") from exc
+        # An index from before packed sentences: packed by whichever process opens it first,
+        # reader or writer, so its answers never fall back to embedding sentences per ask.
+        try:
+            if _pack_legacy_sentences(client, sentences, f"{self._name}_sentences"):
+                generation = self._new_generation()
+        except Exception:  # another process packed it meanwhile, or a server refused
+            log.warning("packing an older index's sentences failed", exc_info=True)
         return _Connection(client, chunks, docs, sentences, locks, generation, system)
 
     @contextmanager
@@ -277,7 +291,6 @@ class ChromaStore:
         doc_ids = [w.doc.id for w in writes]
         chunks = [ch for w in writes for ch in w.chunks]
         vectors = [list(v) for w in writes for v in w.vectors]
-        sentences = [st for w in writes for st in w.sentences]
         mine = {"doc_id": {"$in": doc_ids}}
         with self._use() as c:
             # Before and after: a writer killed half-way still makes readers reopen.
@@ -299,18 +312,16 @@ class ChromaStore:
                 c.chunks.delete(ids=stale[part])
             # Sentences after the chunks: a crash in between leaves chunks without a record,
             # which prune finds, and removing a document removes its sentences too.
-            old_ids = set(c.sentences.get(where=mine, include=[])["ids"])
-            ids = [_sentence_id(st) for st in sentences]
-            for part in self._batches(c, len(sentences)):
+            packed = [w for w in writes if w.sentences]
+            for part in self._batches(c, len(packed)):
                 c.sentences.upsert(
-                    ids=ids[part],
-                    embeddings=[list(st.vector) for st in sentences[part]],
-                    documents=[st.text for st in sentences[part]],
-                    metadatas=[_sentence_meta(st) for st in sentences[part]],
+                    ids=[w.doc.id for w in packed[part]],
+                    embeddings=[_DOC_VECTOR] * len(packed[part]),
+                    metadatas=[_pack(w.sentences) for w in packed[part]],
                 )
-            stale = sorted(old_ids - set(ids))
-            for part in self._batches(c, len(stale)):
-                c.sentences.delete(ids=stale[part])
+            unpacked = [w.doc.id for w in writes if not w.sentences]
+            for part in self._batches(c, len(unpacked)):
+                c.sentences.delete(ids=unpacked[part])
             # The document records go last: a record's presence marks a complete write.
             for part in self._batches(c, len(writes)):
                 c.docs.upsert(
@@ -328,7 +339,7 @@ class ChromaStore:
             # Record first, then chunks: a crash in between leaves orphans that prune removes.
             c.docs.delete(ids=[doc_id])
             c.chunks.delete(where={"doc_id": doc_id})
-            c.sentences.delete(where={"doc_id": doc_id})
+            c.sentences.delete(ids=[doc_id])
             self._bump_generation(c)
         return existed
 
@@ -363,35 +374,26 @@ class ChromaStore:
         if not wanted:
             return []
         with self._use() as c:
-            got = c.sentences.get(
-                where={"doc_id": {"$in": wanted}},
-                include=["documents", "metadatas", "embeddings"],
-            )
-        order = {d: i for i, d in enumerate(wanted)}
-        out = [
-            StoredSentence(
-                doc_id=m["doc_id"],
-                start=int(m["start"]),
-                end=int(m["end"]),
-                text=t,
-                vector=[float(x) for x in v],
-                tokens=base64.b64decode(m["tokens"]) if "tokens" in m else None,
-                tokens_id=m.get("tokens_id", ""),
-            )
-            for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True)
-        ]
-        return sorted(out, key=lambda st: (order[st.doc_id], st.start))
+            got = c.sentences.get(ids=wanted, include=["metadatas"])
+        packs = dict(zip(got["ids"], got["metadatas"], strict=True))
+        return [st for d in wanted if d in packs for st in _unpack(d, packs[d])]
 
     def sentence_vectors(self, page: int = 5000) -> Iterator[SentenceVectorPage]:
-        # Metadata and embeddings only: the texts are not needed to look a vector up.
+        # Records of about `page` sentences; the texts and word vectors come along (Chroma
+        # returns every metadata field) but are not decoded.
+        records = max(1, page // _SENTENCES_PER_DOCUMENT)
         with self._use() as c:
             total = c.sentences.count()
-            for offset in range(0, total, page):
-                got = c.sentences.get(
-                    include=["metadatas", "embeddings"], limit=page, offset=offset
-                )
-                keys = [(m["doc_id"], int(m["start"]), int(m["end"])) for m in got["metadatas"]]
-                yield keys, got["embeddings"]
+            for offset in range(0, total, records):
+                got = c.sentences.get(include=["metadatas"], limit=records, offset=offset)
+                keys: list[tuple[str, int, int]] = []
+                vectors: list[np.ndarray] = []
+                for doc_id, m in zip(got["ids"], got["metadatas"], strict=True):
+                    starts, ends, matrix = _unpack_vectors(m)
+                    keys += [(doc_id, int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+                    vectors.append(matrix)
+                if keys:
+                    yield keys, np.concatenate(vectors)
 
     def all_chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
@@ -488,17 +490,96 @@ def _where(filters: Filters | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _sentence_meta(st: StoredSentence) -> dict[str, Any]:
-    """Offsets, and the packed token vectors as text (Chroma keeps no bytes)."""
-    meta: dict[str, Any] = {"doc_id": st.doc_id, "start": st.start, "end": st.end}
-    if st.tokens is not None:
-        meta["tokens"] = base64.b64encode(st.tokens).decode("ascii")
-        meta["tokens_id"] = st.tokens_id
-    return meta
+_SENTENCES_PER_DOCUMENT = 25  # about, in news articles: pages of records by sentences
 
 
-def _sentence_id(sentence: StoredSentence) -> str:
-    return chunk_id(sentence.doc_id, sentence.start, sentence.text)
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def _pack(sentences: Sequence[StoredSentence]) -> dict[str, Any]:
+    """One document's sentences as one record's metadata (Chroma keeps no bytes: base64):
+    offsets as int32, vectors as one float32 matrix (what Chroma stored them as), the texts
+    as a JSON list, the packed word vectors end to end with their sizes (-1: none)."""
+    tokens = [st.tokens for st in sentences]
+    return {
+        "count": len(sentences),
+        "starts": _b64(np.asarray([st.start for st in sentences], dtype=np.int32)),
+        "ends": _b64(np.asarray([st.end for st in sentences], dtype=np.int32)),
+        "vectors": _b64(np.asarray([st.vector for st in sentences], dtype=np.float32)),
+        "texts": json.dumps([st.text for st in sentences], ensure_ascii=False),
+        "tokens": base64.b64encode(b"".join(t for t in tokens if t is not None)).decode(),
+        "token_sizes": _b64(np.asarray([-1 if t is None else len(t) for t in tokens], np.int32)),
+        "tokens_ids": json.dumps([st.tokens_id for st in sentences]),
+    }
+
+
+def _unpack_vectors(m: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = int(m["count"])
+    starts = np.frombuffer(base64.b64decode(m["starts"]), dtype=np.int32)
+    ends = np.frombuffer(base64.b64decode(m["ends"]), dtype=np.int32)
+    vectors = np.frombuffer(base64.b64decode(m["vectors"]), dtype=np.float32).reshape(n, -1)
+    return starts, ends, vectors
+
+
+def _unpack(doc_id: str, m: dict[str, Any]) -> list[StoredSentence]:
+    starts, ends, vectors = _unpack_vectors(m)
+    texts, tokens_ids = json.loads(m["texts"]), json.loads(m["tokens_ids"])
+    blob = base64.b64decode(m["tokens"])
+    out, at = [], 0
+    for i, size in enumerate(np.frombuffer(base64.b64decode(m["token_sizes"]), np.int32)):
+        tokens = None if size < 0 else blob[at : at + size]
+        at += max(0, int(size))
+        out.append(
+            StoredSentence(
+                doc_id=doc_id,
+                start=int(starts[i]),
+                end=int(ends[i]),
+                text=texts[i],
+                vector=vectors[i].tolist(),
+                tokens=tokens,
+                tokens_id=tokens_ids[i],
+            )
+        )
+    return sorted(out, key=lambda st: st.start)
+
+
+def _pack_legacy_sentences(client: Any, packs: Any, legacy: str) -> bool:
+    """An index written before sentences were packed keeps one record per sentence in
+    `legacy`: pack them per document and drop that collection (True). Nothing is
+    re-embedded; packing twice writes the same records."""
+    if legacy not in {getattr(c, "name", c) for c in client.list_collections()}:
+        return False
+    old = client.get_collection(legacy, embedding_function=None)
+    by_doc: dict[str, list[StoredSentence]] = {}
+    total = old.count()
+    for offset in range(0, total, 5000):
+        got = old.get(include=["documents", "metadatas", "embeddings"], limit=5000, offset=offset)
+        for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True):
+            by_doc.setdefault(m["doc_id"], []).append(
+                StoredSentence(
+                    doc_id=m["doc_id"],
+                    start=int(m["start"]),
+                    end=int(m["end"]),
+                    text=t,
+                    vector=[float(x) for x in v],
+                    tokens=base64.b64decode(m["tokens"]) if "tokens" in m else None,
+                    tokens_id=m.get("tokens_id", ""),
+                )
+            )
+    ids = list(by_doc)
+    for i in range(0, len(ids), 100):
+        part = ids[i : i + 100]
+        packs.upsert(
+            ids=part,
+            embeddings=[_DOC_VECTOR] * len(part),
+            metadatas=[_pack(sorted(by_doc[d], key=lambda st: st.start)) for d in part],
+        )
+    client.delete_collection(legacy)
+    log.info(
+        "packed the sentences of an older index", extra={"sentences": total, "documents": len(ids)}
+    )
+    return True
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
