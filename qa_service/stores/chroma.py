@@ -1,12 +1,12 @@
 """ChromaStore: the only module that imports chromadb.
 
 Three collections: `<name>_chunks` (our own vectors, cosine space), `<name>_sentence_packs`
-(one record per document holding all its sentences with their vectors, embedded at ingest so
-answering embeds only the question) and `<name>_documents` (full document texts, so a citation
-can always be checked against its source). A sentence is never searched by vector, so a record
-of its own bought nothing but cost: Chroma writes ~1.3 ms a record (its metadata rows, the
-full-text index of its text, the vector index), 30 s of a 1,000-article ingest; one packed
-record per document costs a fifth of that. Chroma's default embedding function is never
+(every sentence of every document with its vector, embedded at ingest so answering embeds
+only the question, a few consecutive sentences to a record: `_PACK_BYTES`) and
+`<name>_documents` (full document texts, so a citation can always be checked against its
+source). A sentence is never searched by vector, so a record of its own bought nothing but
+cost: Chroma writes ~1.3 ms a record (its metadata rows, the full-text index of its text, the
+vector index). Chroma's default embedding function is never
 used: it would download a model at run time. `<name>_locks` holds the rows of the ingest lease
 (`qa_service.stores.lease`), so that writers sharing a Chroma server take turns.
 
@@ -312,16 +312,19 @@ class ChromaStore:
                 c.chunks.delete(ids=stale[part])
             # Sentences after the chunks: a crash in between leaves chunks without a record,
             # which prune finds, and removing a document removes its sentences too.
-            packed = [w for w in writes if w.sentences]
-            for part in self._batches(c, len(packed)):
+            old_ids = set(c.sentences.get(where=mine, include=[])["ids"])
+            packs = [
+                (f"{w.doc.id}:{k}", p) for w in writes for k, p in enumerate(_packs(w.sentences))
+            ]
+            for part in self._batches(c, len(packs)):
                 c.sentences.upsert(
-                    ids=[w.doc.id for w in packed[part]],
-                    embeddings=[_DOC_VECTOR] * len(packed[part]),
-                    metadatas=[_pack(w.sentences) for w in packed[part]],
+                    ids=[i for i, _ in packs[part]],
+                    embeddings=[_DOC_VECTOR] * len(packs[part]),
+                    metadatas=[p for _, p in packs[part]],
                 )
-            unpacked = [w.doc.id for w in writes if not w.sentences]
-            for part in self._batches(c, len(unpacked)):
-                c.sentences.delete(ids=unpacked[part])
+            stale = sorted(old_ids - {i for i, _ in packs})
+            for part in self._batches(c, len(stale)):
+                c.sentences.delete(ids=stale[part])
             # The document records go last: a record's presence marks a complete write.
             for part in self._batches(c, len(writes)):
                 c.docs.upsert(
@@ -339,7 +342,7 @@ class ChromaStore:
             # Record first, then chunks: a crash in between leaves orphans that prune removes.
             c.docs.delete(ids=[doc_id])
             c.chunks.delete(where={"doc_id": doc_id})
-            c.sentences.delete(ids=[doc_id])
+            c.sentences.delete(where={"doc_id": doc_id})
             self._bump_generation(c)
         return existed
 
@@ -374,23 +377,27 @@ class ChromaStore:
         if not wanted:
             return []
         with self._use() as c:
-            got = c.sentences.get(ids=wanted, include=["metadatas"])
-        packs = dict(zip(got["ids"], got["metadatas"], strict=True))
-        return [st for d in wanted if d in packs for st in _unpack(d, packs[d])]
+            got = c.sentences.get(where={"doc_id": {"$in": wanted}}, include=["metadatas"])
+        by_doc: dict[str, list[StoredSentence]] = {d: [] for d in wanted}
+        for m in got["metadatas"]:
+            by_doc[m["doc_id"]] += _unpack(m)
+        return [st for d in wanted for st in sorted(by_doc[d], key=lambda st: st.start)]
 
     def sentence_vectors(self, page: int = 5000) -> Iterator[SentenceVectorPage]:
         # Records of about `page` sentences; the texts and word vectors come along (Chroma
         # returns every metadata field) but are not decoded.
-        records = max(1, page // _SENTENCES_PER_DOCUMENT)
+        records = max(1, page // _SENTENCES_PER_PACK)
         with self._use() as c:
             total = c.sentences.count()
             for offset in range(0, total, records):
                 got = c.sentences.get(include=["metadatas"], limit=records, offset=offset)
                 keys: list[tuple[str, int, int]] = []
                 vectors: list[np.ndarray] = []
-                for doc_id, m in zip(got["ids"], got["metadatas"], strict=True):
+                for m in got["metadatas"]:
                     starts, ends, matrix = _unpack_vectors(m)
-                    keys += [(doc_id, int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+                    keys += [
+                        (m["doc_id"], int(a), int(b)) for a, b in zip(starts, ends, strict=True)
+                    ]
                     vectors.append(matrix)
                 if keys:
                     yield keys, np.concatenate(vectors)
@@ -490,19 +497,40 @@ def _where(filters: Filters | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-_SENTENCES_PER_DOCUMENT = 25  # about, in news articles: pages of records by sentences
+_SENTENCES_PER_PACK = 5  # about, at `_PACK_BYTES`: pages of records by sentences
+# A pack's bytes before base64 (vectors, word vectors, texts). Chroma's writes slow with the
+# collection's size once records pass some 50 KB: 1,000 GNAD-sized documents in writes of
+# eight, one record each (~100 KB), took longer per write the more were stored (1.1 -> 3.7 s
+# per 200); packs of about five sentences stayed flat and wrote in 8.6 s what one record
+# per sentence wrote in 18.3 s (synthetic sentences of GNAD's sizes, one run each).
+_PACK_BYTES = 16_000
 
 
 def _b64(array: np.ndarray) -> str:
     return base64.b64encode(array.tobytes()).decode("ascii")
 
 
+def _packs(sentences: Sequence[StoredSentence]) -> list[dict[str, Any]]:
+    """A document's sentences in order, in packs of at most `_PACK_BYTES` (or one sentence)."""
+    packs: list[list[StoredSentence]] = []
+    size = _PACK_BYTES
+    for st in sentences:
+        n = 4 * len(st.vector) + len(st.tokens or b"") + len(st.text.encode())
+        if size + n > _PACK_BYTES:
+            packs.append([])
+            size = 0
+        packs[-1].append(st)
+        size += n
+    return [_pack(p) for p in packs]
+
+
 def _pack(sentences: Sequence[StoredSentence]) -> dict[str, Any]:
-    """One document's sentences as one record's metadata (Chroma keeps no bytes: base64):
+    """Sentences of one document as one record's metadata (Chroma keeps no bytes: base64):
     offsets as int32, vectors as one float32 matrix (what Chroma stored them as), the texts
     as a JSON list, the packed word vectors end to end with their sizes (-1: none)."""
     tokens = [st.tokens for st in sentences]
     return {
+        "doc_id": sentences[0].doc_id,
         "count": len(sentences),
         "starts": _b64(np.asarray([st.start for st in sentences], dtype=np.int32)),
         "ends": _b64(np.asarray([st.end for st in sentences], dtype=np.int32)),
@@ -522,7 +550,8 @@ def _unpack_vectors(m: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return starts, ends, vectors
 
 
-def _unpack(doc_id: str, m: dict[str, Any]) -> list[StoredSentence]:
+def _unpack(m: dict[str, Any]) -> list[StoredSentence]:
+    doc_id = m["doc_id"]
     starts, ends, vectors = _unpack_vectors(m)
     texts, tokens_ids = json.loads(m["texts"]), json.loads(m["tokens_ids"])
     blob = base64.b64decode(m["tokens"])
@@ -541,7 +570,7 @@ def _unpack(doc_id: str, m: dict[str, Any]) -> list[StoredSentence]:
                 tokens_id=tokens_ids[i],
             )
         )
-    return sorted(out, key=lambda st: st.start)
+    return out
 
 
 def _pack_legacy_sentences(client: Any, packs: Any, legacy: str) -> bool:
@@ -567,17 +596,22 @@ def _pack_legacy_sentences(client: Any, packs: Any, legacy: str) -> bool:
                     tokens_id=m.get("tokens_id", ""),
                 )
             )
-    ids = list(by_doc)
-    for i in range(0, len(ids), 100):
-        part = ids[i : i + 100]
+    records = [
+        (f"{d}:{k}", pack)
+        for d, sentences in by_doc.items()
+        for k, pack in enumerate(_packs(sorted(sentences, key=lambda st: st.start)))
+    ]
+    for i in range(0, len(records), 100):
+        part = records[i : i + 100]
         packs.upsert(
-            ids=part,
+            ids=[r for r, _ in part],
             embeddings=[_DOC_VECTOR] * len(part),
-            metadatas=[_pack(sorted(by_doc[d], key=lambda st: st.start)) for d in part],
+            metadatas=[m for _, m in part],
         )
     client.delete_collection(legacy)
     log.info(
-        "packed the sentences of an older index", extra={"sentences": total, "documents": len(ids)}
+        "packed the sentences of an older index",
+        extra={"sentences": total, "documents": len(by_doc)},
     )
     return True
 

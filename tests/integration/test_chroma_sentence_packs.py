@@ -7,6 +7,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
+from qa_service.models import StoredSentence
 from qa_service.stores.chroma import ChromaStore
 from tests.contracts.store import SPANS, make_chunks, make_doc, make_sentences
 
@@ -64,3 +65,37 @@ def test_an_older_index_has_its_sentences_packed_when_opened(tmp_path):
     )
     assert [st.doc_id for st in reopened.get_sentences(["new", "old"])] == ["new"] * 3 + ["old"] * 3
     assert _same(reopened.get_sentences(["old"]), sentences)
+
+
+def _many(doc, n: int, tokens: int) -> list:
+    """`n` sentences of `doc`, each with `tokens` bytes of word vectors: several packs."""
+    return [
+        StoredSentence(
+            doc_id=doc.id,
+            start=k,
+            end=k + 1,
+            text=doc.text[k : k + 1],
+            vector=[float(k), 1.0, 0.5],
+            tokens=bytes([k % 256]) * tokens,
+            tokens_id="p1",
+        )
+        for k in range(n)
+    ]
+
+
+def test_a_long_document_spans_several_packs_and_a_shorter_rewrite_leaves_none_behind(tmp_path):
+    path = str(tmp_path / "chroma")
+    store = ChromaStore(path=path)
+    doc = make_doc("long", text="x" * 60)
+    chunks, vectors = make_chunks(doc, [(0, 60)]), [[1.0, 0.0, 0.0]]
+    many = _many(doc, 40, tokens=2000)  # ~80 KB of word vectors: five packs or more
+    store.write_document(doc, chunks, vectors, sentences=many)
+    assert store.get_sentences(["long"]) == many
+    assert _client(path).get_collection("articles_sentence_packs").count() >= 5
+    keys = [k for page, _ in store.sentence_vectors(page=7) for k in page]
+    assert sorted(keys) == [("long", k, k + 1) for k in range(40)]
+    store.write_document(doc, chunks, vectors, sentences=many[:3])
+    assert store.get_sentences(["long"]) == many[:3]
+    assert sum(len(page) for page, _ in store.sentence_vectors()) == 3
+    store.delete_document("long")
+    assert store.get_sentences(["long"]) == []
