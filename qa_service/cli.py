@@ -50,7 +50,9 @@ def ingest(
     to a log (a container, a service, CI) each file gets its line the moment it is done, so a
     slow ingest can be told from a hung one and a crash keeps what was reported."""
     from ingest.indexing import iter_files
+    from qa_service.settings import get_settings, yield_cores_to_answers
 
+    yield_cores_to_answers(get_settings().ingest_niceness)
     service = _service()
     total = sum(1 for _ in iter_files(paths))
     live = sys.stderr.isatty() and not as_json

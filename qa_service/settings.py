@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # With a server: the ingest lease's lifetime, renewed every third of it while held; a
     # writer that died stops blocking the others after this long.
     ingest_lease_seconds: float = Field(30.0, ge=1.0)
+    # `qa ingest` runs at this niceness (or its own, if higher), so a server answering beside
+    # it gets the cores first; alone it runs as fast as ever. 0 keeps the priority it has.
+    ingest_niceness: int = Field(5, ge=0, le=19)
 
     # Chunking
     # About a paragraph: whole paragraphs retrieve best (XQuAD MRR, see README); 1500
@@ -214,6 +217,14 @@ def let_waiting_threads_sleep() -> None:
     unset/PASSIVE/PASSIVE/unset in one run: 915/161/131/825 ms (quiet 369/71/53/331 ms).
     Ingest keeps the default (not measured there)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def yield_cores_to_answers(niceness: int) -> None:
+    """`qa ingest` lowers its priority to `niceness` (never raises it, and twice is once):
+    the encoder takes both cores for minutes, and a server's asks beside it waited for them
+    (README, "during qa ingest")."""
+    if niceness > os.getpriority(os.PRIO_PROCESS, 0):
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
 
 
 # Seconds a thread may hold the GIL while another one waits for it (Python's default: 0.005).

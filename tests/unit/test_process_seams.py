@@ -65,3 +65,25 @@ def test_the_server_lets_a_waiting_thread_take_the_interpreter_sooner():
         assert sys.getswitchinterval() == SWITCH_INTERVAL < before
     finally:
         sys.setswitchinterval(before)
+
+
+def test_qa_ingest_lowers_its_priority_only(tmp_path):
+    """In a child process: its niceness becomes 5 (twice is once), and one already lower
+    in priority (10) stays where it is."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os; from qa_service.settings import yield_cores_to_answers as y; "
+        "y(5); y(5); print(os.getpriority(os.PRIO_PROCESS, 0))"
+    )
+    start = os.getpriority(os.PRIO_PROCESS, 0)
+    for before, expected in ((0, max(5, start)), (10, start + 10)):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            preexec_fn=lambda b=before: os.nice(b) if b else None,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert int(out.stdout) == expected
