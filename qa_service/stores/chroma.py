@@ -6,9 +6,9 @@ only the question, a few consecutive sentences to a record: `_PACK_BYTES`) and
 `<name>_documents` (full document texts, so a citation can always be checked against its
 source). A sentence is never searched by vector, so a record of its own bought nothing but
 cost: Chroma writes ~1.3 ms a record (its metadata rows, the full-text index of its text, the
-vector index). Chroma's default embedding function is never
-used: it would download a model at run time. `<name>_locks` holds the rows of the ingest lease
-(`qa_service.stores.lease`), so that writers sharing a Chroma server take turns.
+vector index). Chroma's default embedding function is never used: it would download a model at
+run time. `<name>_locks` holds the rows of the ingest lease (`qa_service.stores.lease`), so
+that writers sharing a Chroma server take turns.
 
 Embedded Chroma keeps each collection's vector index in memory and never re-reads it from
 disk, so a process that has searched does not see another process's writes (a `qa ingest`
@@ -268,12 +268,6 @@ class ChromaStore:
 
     # -- writes -------------------------------------------------------------------------
 
-    @staticmethod
-    def _batches(c: _Connection, n: int) -> Iterator[slice]:
-        size = max(1, min(c.client.get_max_batch_size(), 1000))
-        for i in range(0, n, size):
-            yield slice(i, i + size)
-
     def write_document(
         self,
         doc: Document,
@@ -300,7 +294,7 @@ class ChromaStore:
                 c.chunks_checked = True
             old_ids = set(c.chunks.get(where=mine, include=[])["ids"])
             ids = [ch.id for ch in chunks]
-            for part in self._batches(c, len(chunks)):
+            for part in _batches(c.client, len(chunks)):
                 c.chunks.upsert(
                     ids=ids[part],
                     embeddings=vectors[part],
@@ -308,7 +302,7 @@ class ChromaStore:
                     metadatas=[_chunk_meta(ch) for ch in chunks[part]],
                 )
             stale = sorted(old_ids - set(ids))
-            for part in self._batches(c, len(stale)):
+            for part in _batches(c.client, len(stale)):
                 c.chunks.delete(ids=stale[part])
             # Sentences after the chunks: a crash in between leaves chunks without a record,
             # which prune finds, and removing a document removes its sentences too.
@@ -316,17 +310,17 @@ class ChromaStore:
             packs = [
                 (f"{w.doc.id}:{k}", p) for w in writes for k, p in enumerate(_packs(w.sentences))
             ]
-            for part in self._batches(c, len(packs)):
+            for part in _batches(c.client, len(packs)):
                 c.sentences.upsert(
                     ids=[i for i, _ in packs[part]],
                     embeddings=[_DOC_VECTOR] * len(packs[part]),
                     metadatas=[p for _, p in packs[part]],
                 )
             stale = sorted(old_ids - {i for i, _ in packs})
-            for part in self._batches(c, len(stale)):
+            for part in _batches(c.client, len(stale)):
                 c.sentences.delete(ids=stale[part])
             # The document records go last: a record's presence marks a complete write.
-            for part in self._batches(c, len(writes)):
+            for part in _batches(c.client, len(writes)):
                 c.docs.upsert(
                     ids=doc_ids[part],
                     embeddings=[_DOC_VECTOR] * len(writes[part]),
@@ -573,6 +567,13 @@ def _unpack(m: dict[str, Any]) -> list[StoredSentence]:
     return out
 
 
+def _batches(client: Any, n: int) -> Iterator[slice]:
+    """Slices of `n` records no larger than the client takes in one call (at most 1,000)."""
+    size = max(1, min(client.get_max_batch_size(), 1000))
+    for i in range(0, n, size):
+        yield slice(i, i + size)
+
+
 def _pack_legacy_sentences(client: Any, packs: Any, legacy: str) -> bool:
     """An index written before sentences were packed keeps one record per sentence in
     `legacy`: pack them per document and drop that collection (True). Nothing is
@@ -582,8 +583,12 @@ def _pack_legacy_sentences(client: Any, packs: Any, legacy: str) -> bool:
     old = client.get_collection(legacy, embedding_function=None)
     by_doc: dict[str, list[StoredSentence]] = {}
     total = old.count()
-    for offset in range(0, total, 5000):
-        got = old.get(include=["documents", "metadatas", "embeddings"], limit=5000, offset=offset)
+    for part in _batches(client, total):
+        got = old.get(
+            include=["documents", "metadatas", "embeddings"],
+            limit=part.stop - part.start,
+            offset=part.start,
+        )
         for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True):
             by_doc.setdefault(m["doc_id"], []).append(
                 StoredSentence(
@@ -601,12 +606,11 @@ def _pack_legacy_sentences(client: Any, packs: Any, legacy: str) -> bool:
         for d, sentences in by_doc.items()
         for k, pack in enumerate(_packs(sorted(sentences, key=lambda st: st.start)))
     ]
-    for i in range(0, len(records), 100):
-        part = records[i : i + 100]
+    for part in _batches(client, len(records)):
         packs.upsert(
-            ids=[r for r, _ in part],
-            embeddings=[_DOC_VECTOR] * len(part),
-            metadatas=[m for _, m in part],
+            ids=[r for r, _ in records[part]],
+            embeddings=[_DOC_VECTOR] * len(records[part]),
+            metadatas=[m for _, m in records[part]],
         )
     client.delete_collection(legacy)
     log.info(

@@ -67,7 +67,7 @@ def test_the_server_lets_a_waiting_thread_take_the_interpreter_sooner():
         sys.setswitchinterval(before)
 
 
-def test_qa_ingest_lowers_its_priority_only(tmp_path):
+def test_qa_ingest_lowers_its_priority_only():
     """In a child process: its niceness becomes 5 (twice is once), and one already lower
     in priority (10) stays where it is."""
     import subprocess
