@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from qa_service.corpus.names import is_lexicon_word, is_role
 from qa_service.lang import english
+from qa_service.lang.tagger import load_tagger
 from qa_service.retrieval.name_match import MIN_KEY, SIMILARITY
 from qa_service.spelling import name_key
 
@@ -35,9 +36,7 @@ ENGLISH_NOT_NAMES = (
 
 @functools.cache
 def _english_tagger():  # noqa: ANN202 - HanTa has no types
-    from HanTa import HanoverTagger
-
-    return HanoverTagger.HanoverTagger("morphmodel_en.pgz")
+    return load_tagger("morphmodel_en.pgz")
 
 
 # HanTa's log score of an English word's best tag: words of its lexicon score above this,

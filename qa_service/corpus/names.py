@@ -13,6 +13,7 @@ import functools
 import re
 
 from qa_service.lang import english, german
+from qa_service.lang.tagger import load_tagger
 from qa_service.spelling import skeleton
 
 _ROLE_ENDINGS = tuple(german.ROLE_NOUNS | english.ROLE_NOUNS)
@@ -29,9 +30,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 @functools.cache
 def _tagger():  # noqa: ANN202 - HanTa has no types
     """HanTa's German model (in the wheel, 0.3 s to load): only when a word must be told."""
-    from HanTa import HanoverTagger
-
-    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+    return load_tagger("morphmodel_ger.pgz")
 
 
 # Tagging a word HanTa's model has not precomputed runs its forward pass over the letters,
