@@ -32,7 +32,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
-from qa_service.corpus.duplicates import near_duplicate_groups
+from qa_service.corpus.duplicates import ShingleIndex, extend_duplicates, find_duplicates
 from qa_service.corpus.names import person_key
 from qa_service.corpus.people import Person, read_people, role_form, role_stem
 from qa_service.models import Document
@@ -86,6 +86,7 @@ class CorpusSnapshot:
     groups: Mapping[int, tuple[SentenceUnit, ...]] = field(default_factory=dict)
     people_in: Mapping[str, tuple[Person, ...]] = field(default_factory=dict)  # by doc id
     people: Mapping[str, PersonEntry] = field(default_factory=dict)  # by person key
+    shingles: ShingleIndex | None = None  # what the next build's near-duplicates extend
 
     @cached_property
     def newest_date(self) -> dt.date | None:
@@ -231,7 +232,8 @@ def build_snapshot(
 ) -> CorpusSnapshot:
     """The snapshot of these documents; a document `previous` holds unchanged keeps its
     sentence units (reading who says what is the costly part), so adding a few articles to a
-    thousand reads only those few again."""
+    thousand reads only those few again; where documents were only added, the keyword index
+    and the near-duplicate groups are extended by them, not built again."""
     docs = {d.id: d for d in documents}
     sentences: dict[str, tuple[SentenceUnit, ...]] = {}
     people_in: dict[str, tuple[Person, ...]] = {}
@@ -244,19 +246,35 @@ def build_snapshot(
             new.append(d)
     for d, (units, people) in zip(new, _read_documents(new), strict=True):
         sentences[d.id], people_in[d.id] = units, people
+    # in the documents' order, however they were read: a build from a previous snapshot is
+    # the build of them all
+    sentences = {d.id: sentences[d.id] for d in documents}
+    people_in = {d.id: people_in[d.id] for d in documents}
     speakers: dict[str, list[SentenceUnit]] = defaultdict(list)
     for units in sentences.values():
         for u in units:
             if u.speaker_key:
                 speakers[u.speaker_key].append(u)
     all_units = [u for units in sentences.values() for u in units]
-    groups = near_duplicate_groups(all_units)
+    grown = (
+        previous is not None
+        and previous.shingles is not None
+        and all(docs.get(i) == d for i, d in previous.documents.items())
+    )
+    if grown:  # documents added, none changed or removed: only the new ones compared
+        added = [i for i in docs if i not in previous.documents]
+        groups, shingles = extend_duplicates(all_units, previous.groups, previous.shingles, added)
+    else:
+        groups, shingles = find_duplicates(all_units)
     duplicates = {(u.doc_id, u.start): g for g, members in groups.items() for u in members}
     return CorpusSnapshot(
         fingerprint=fingerprint,
         # Chunks without their document record are a write still under way (or a crashed
         # one that prune will remove): not searchable until the record marks them complete.
-        bm25=BM25Index([c for c in chunks if c.doc_id in docs]),
+        bm25=BM25Index(
+            [c for c in chunks if c.doc_id in docs],
+            previous=previous.bm25 if previous is not None else None,
+        ),
         documents=docs,
         sentences=sentences,
         speakers={k: tuple(v) for k, v in speakers.items()},
@@ -264,6 +282,7 @@ def build_snapshot(
         groups=groups,
         people_in=people_in,
         people=people_index(people_in),
+        shingles=shingles,
     )
 
 

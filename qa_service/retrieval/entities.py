@@ -51,10 +51,25 @@ class Vocabulary:
         self, stems: Iterable[str], words: Iterable[str], similarity: float = SIMILARITY
     ) -> None:
         self.stems = set(stems)
-        # "UN-Sicherheitsrat" names the Sicherheitsrat too.
-        self.words = {p for w in words for p in (w, *w.split("-")) if p}
         self.similarity = similarity
-        self.skeletons = {s for s in map(skeleton, self.words) if len(s) >= _MIN_SKELETON}
+        self.words: set[str] = set()
+        self.skeletons: set[str] = set()
+        self._add(words)
+
+    def _add(self, words: Iterable[str]) -> None:
+        # "UN-Sicherheitsrat" names the Sicherheitsrat too.
+        new = {p for w in words for p in (w, *w.split("-")) if p} - self.words
+        self.words |= new
+        self.skeletons |= {s for s in map(skeleton, new) if len(s) >= _MIN_SKELETON}
+
+    def extended(self, stems: Iterable[str], words: Iterable[str]) -> Vocabulary:
+        """This vocabulary with more words (an index that documents were added to): only the
+        new words are split and skeletonised."""
+        out = Vocabulary.__new__(Vocabulary)
+        out.stems, out.similarity = set(stems), self.similarity
+        out.words, out.skeletons = set(self.words), set(self.skeletons)
+        out._add(words)
+        return out
 
     @cached_property
     def name_index(self) -> NameIndex:

@@ -6,10 +6,14 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
+
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.duplicates import (
     MIN_WORDS,
     THRESHOLD,
+    extend_duplicates,
+    find_duplicates,
     jaccard,
     near_duplicate_groups,
     shingles,
@@ -51,10 +55,10 @@ def _brute_force(sentences: list[SentenceUnit]) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups if len(g) > 1}
 
 
-def test_the_join_finds_every_pair_a_comparison_of_all_pairs_finds():
+def _edited_sentences(seed: int) -> list[SentenceUnit]:
     """Sentences drawn from a small vocabulary and edited copies of them: many pairs near the
     threshold on both sides, where an approximate search (MinHash LSH) missed some."""
-    rng = random.Random(7)
+    rng = random.Random(seed)
     vocabulary = "rat stadt plan geld jahr woche bahn bau schule wald see berg land amt".split()
     texts = []
     for _ in range(80):
@@ -65,7 +69,30 @@ def test_the_join_finds_every_pair_a_comparison_of_all_pairs_finds():
             for _ in range(rng.randint(1, 4)):
                 edited[rng.randrange(len(edited))] = rng.choice(vocabulary)
             texts.append(" ".join(edited))
-    sentences = units(*texts)
+    return units(*texts)
+
+
+def test_the_join_finds_every_pair_a_comparison_of_all_pairs_finds():
+    sentences = _edited_sentences(7)
     expected = _brute_force(sentences)
     assert len(expected) > 10
     assert grouped(near_duplicate_groups(sentences)) == expected
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_a_build_extended_by_added_documents_is_the_whole_build(seed: int) -> None:
+    """Documents added among the earlier ones (the store's order is not the order written):
+    the groups found from the earlier build's index are those of a build of everything,
+    keys and members' order too; so is extending the extended build again."""
+    sentences = _edited_sentences(seed)
+    rng = random.Random(seed)
+    first = [u for u in sentences if rng.random() < 0.6]
+    second = [u for u in sentences if u in first or rng.random() < 0.5]
+    groups, index = find_duplicates(first)
+    for now, before in ((second, first), (sentences, second)):
+        added = {u.doc_id for u in now} - {u.doc_id for u in before}
+        groups, index = extend_duplicates(now, groups, index, added)
+        whole_groups, whole_index = find_duplicates(now)
+        assert groups == whole_groups
+        assert sorted(index.keys) == sorted(whole_index.keys)
+    assert grouped(groups) == _brute_force(sentences)

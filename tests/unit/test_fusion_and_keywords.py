@@ -77,6 +77,29 @@ def test_bm25_edges():
     assert len(index) == 4
 
 
+def test_an_index_extended_by_added_chunks_is_the_whole_build():
+    """Chunks of added documents among the earlier ones: the index built from the earlier one
+    reads only the new chunks and scores every query as a build of them all, to the bit; a
+    changed chunk text builds it whole."""
+    more = (
+        "Der Gemeinderat von Lorbach beschließt neue Radwege.",
+        "Die Bundeswehr bekommt in Bruggenau einen neuen Standort.",
+        "Hanna Quendlinger kritisiert den Plan für Lorbach.",
+    )
+    every = _chunks(*TEXTS, *more)
+    everything = [every[i] for i in (4, 0, 1, 5, 2, 3, 6)]
+    before = BM25Index([c for c in everything if c.text in TEXTS])
+    whole = BM25Index(everything)
+    for previous in (before, BM25Index(_chunks(*TEXTS[:3], "Ein anderer Text."))):
+        grown = BM25Index(everything, previous=previous)
+        assert grown.idf == whole.idf
+        assert grown.vocabulary.words == whole.vocabulary.words
+        assert grown.vocabulary.skeletons == whole.vocabulary.skeletons
+        for query in ("Wo übt die Bundeswehr?", "Radwege in Lorbach", "Quendlinger Plan"):
+            assert np.array_equal(grown.scores(query), whole.scores(query))
+            assert grown.search(query, 5) == whole.search(query, 5)
+
+
 DING = """\
 Schnee {m} :: snow
 Verkehr {m} | Verkehre {pl} :: traffic; transport
