@@ -33,3 +33,19 @@ def test_forward_pass_is_hantas_own(model: str, words: list[str]) -> None:
             assert [score for _, score in ours] == pytest.approx(
                 [score for _, score in theirs], rel=0, abs=1e-9
             )
+
+
+@pytest.mark.parametrize(("model", "words"), [("morphmodel_ger.pgz", GERMAN),
+                                              ("morphmodel_en.pgz", ENGLISH)])  # fmt: skip
+def test_lemma_pass_is_hantas_own_to_the_bit(model: str, words: list[str]) -> None:
+    """The lemma's pass keeps HanTa's order, so its paths (and lemmas) are the same."""
+    from HanTa.HanoverTagger import HanoverTagger
+
+    tagger = load_tagger(model)
+    assert "analyze_viterbi" in vars(tagger)
+    for word in words:
+        form = word.lower()
+        for tag, _ in tagger.analyze_forward(tagger.normalize(word))[:3]:
+            assert tagger.analyze_viterbi(form, -tag) == HanoverTagger.analyze_viterbi(
+                tagger, form, -tag
+            )
