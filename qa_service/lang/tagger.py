@@ -67,6 +67,13 @@ def _index(tagger) -> tuple[dict, dict, dict, dict]:  # noqa: ANN001
     )
 
 
+def _live(row: dict, lowerbound: float) -> list:
+    """A row's states a pass goes on from, in the row's order: HanTa keeps those within 1 of
+    the row's fourth best."""
+    bound = sorted(row.values(), reverse=True)[3] - 1 if len(row) > 3 else lowerbound
+    return [(state, lp) for state, lp in row.items() if lp >= bound]
+
+
 def _forward(self, word: str) -> list[tuple[int, float]]:  # noqa: C901, PLR0912 - one loop, kept whole as HanTa's
     """HanTa's `HanoverTagger.analyze_forward` (1.2) over an index of the model's tables:
     each part of speech with the log probability of its paths, best first."""
@@ -81,11 +88,7 @@ def _forward(self, word: str) -> list[tuple[int, float]]:  # noqa: C901, PLR0912
     table: list[dict[tuple[int, int], float]] = [{(EMPTY, START): 0}]
     table += [{} for _ in range(wlen + 1)]
     for i in range(wlen + 1):
-        row = table[i]
-        rowbound = sorted(row.values(), reverse=True)[3] - 1 if len(row) > 3 else lowerbound
-        for state, lp in row.items():
-            if lp < rowbound:
-                continue
+        for state, lp in _live(table[i], lowerbound):
             follows = follow_dict.get(state)
             if not follows:
                 continue
@@ -168,11 +171,7 @@ def _viterbi(self, word: str, targetpos: int) -> list[tuple[int, int]]:  # noqa:
         table: list[dict] = [{(EMPTY, START): 0}] + [{} for _ in range(wlen + 1)]
         backpointer: list[dict] = [{} for _ in range(wlen + 2)]
         for i in range(wlen + 1):
-            row = table[i]
-            rowbound = sorted(row.values(), reverse=True)[3] - 1 if len(row) > 3 else lowerbound
-            for state, lp in row.items():
-                if lp < rowbound:
-                    continue
+            for state, lp in _live(table[i], lowerbound):
                 followup = [
                     (t, p) for t, p in self.LP_trans_nonfinal.get(state, []) if t in reachable
                 ]
