@@ -27,7 +27,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -87,6 +87,7 @@ class CorpusSnapshot:
     people_in: Mapping[str, tuple[Person, ...]] = field(default_factory=dict)  # by doc id
     people: Mapping[str, PersonEntry] = field(default_factory=dict)  # by person key
     shingles: ShingleIndex | None = None  # what the next build's near-duplicates extend
+    index_keys: Mapping[str, str] = field(default_factory=dict)  # doc id -> how indexed
 
     @cached_property
     def newest_date(self) -> dt.date | None:
@@ -332,6 +333,9 @@ class SnapshotCache:
             os.utime(path)
         return snapshot if isinstance(snapshot, CorpusSnapshot) else None
 
+    def has(self, fingerprint: str) -> bool:
+        return self._path(fingerprint).is_file()
+
     def latest(self) -> CorpusSnapshot | None:
         """The snapshot this code wrote last, of whatever store state: a process that holds
         none yet builds on it, so `qa ingest` of a few files into a thousand reads those few
@@ -442,6 +446,7 @@ class CorpusSnapshots:
         self._checked_at = 0.0
         self._building = False
         self._read: dict[str, tuple[str, Document]] = {}  # id -> (index key, document)
+        self.save_seconds = 5.0  # a background build is cached after this long unchanged
 
     def current(self) -> CorpusSnapshot:
         snapshot = self._current
@@ -461,11 +466,41 @@ class CorpusSnapshots:
 
     def _rebuild_quietly(self) -> None:
         try:
-            self._rebuild()
+            self._rebuild(background=True)
         except Exception:  # the old snapshot keeps serving; the next check tries again
             log.exception("corpus snapshot rebuild failed")
         finally:
             self._building = False
+
+    def _save_later(self, snapshot: CorpusSnapshot) -> None:
+        """Cache a snapshot built after another process's write once `save_seconds` have
+        passed without a newer one, and only if nobody cached that state meanwhile: during
+        an ingest beside the server each write is rebuilt and most are superseded, and the
+        writer caches the state it leaves itself. Pickling 1,017 articles' snapshot took a
+        third of each such rebuild's time, while the server's asks waited for the cores."""
+
+        def save() -> None:
+            if (
+                self._current is snapshot
+                and self.cache is not None
+                and not self.cache.has(snapshot.fingerprint)
+                and self.store.fingerprint() == snapshot.fingerprint
+            ):
+                self.cache.save(snapshot)
+
+        timer = threading.Timer(self.save_seconds, save)
+        timer.daemon = True
+        timer.start()
+
+    def _remember(self, snapshot: CorpusSnapshot) -> None:
+        """The documents of a snapshot from the cache count as read under the index keys they
+        were built from: the first rebuild after a start (or a `qa ingest` of a few files)
+        reads the new ones only, not every document again (1,017 articles: 1.6 -> 0.6 s)."""
+        self._read = {
+            doc_id: (key, snapshot.documents[doc_id])
+            for doc_id, key in snapshot.index_keys.items()
+            if key and doc_id in snapshot.documents
+        }
 
     def _read_documents(self) -> list[Document]:
         """The store's documents; one read for an earlier build under the same index key is
@@ -480,7 +515,7 @@ class CorpusSnapshots:
         self._read = read
         return [doc for _, doc in read.values()]
 
-    def _rebuild(self) -> CorpusSnapshot:
+    def _rebuild(self, background: bool = False) -> CorpusSnapshot:
         with self._lock:
             fingerprint = self.store.fingerprint()
             if self._current is not None and self._current.fingerprint == fingerprint:
@@ -490,16 +525,24 @@ class CorpusSnapshots:
             how = "loaded"
             if snapshot is None:
                 previous = self._current or (self.cache.latest() if self.cache else None)
+                if previous is not None and not self._read:
+                    self._remember(previous)
                 documents = self._read_documents()
                 with collector_paused():
                     snapshot = build_snapshot(
                         fingerprint, self.store.all_chunks(), documents, previous=previous
                     )
                 how = "built"
+                keys = {doc_id: key for doc_id, (key, _) in self._read.items()}
+                snapshot = replace(snapshot, index_keys=keys)
+                if self.cache and background:
+                    self._save_later(snapshot)
                 # Saved only if the store is still in the state the build began from: a write
                 # during the build may be in the documents read, not in the fingerprint.
-                if self.cache and self.store.fingerprint() == fingerprint:
+                elif self.cache and self.store.fingerprint() == fingerprint:
                     self.cache.save(snapshot)
+            if how == "loaded":
+                self._remember(snapshot)
             self._current = snapshot
             gc.freeze()  # the snapshot lives long: later collections need not walk it again
             self._checked_at = time.monotonic()

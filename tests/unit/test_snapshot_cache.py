@@ -135,6 +135,28 @@ def test_a_new_process_builds_on_the_snapshot_it_finds_cached(ingested, monkeypa
     assert sorted(read) == sorted([old_id, report.doc_id])
 
 
+def test_a_new_process_fetches_only_the_new_documents(ingested, monkeypatch) -> None:
+    """A server started on the cached snapshot, or a `qa ingest` of one file: the documents
+    the cached snapshot holds under their index keys are not fetched from the store again;
+    one indexed another way since is."""
+    settings, store, _ = ingested
+    fetched = _counting_reads(store, monkeypatch)
+    server = build_service(settings, store=store, embedder=HashEmbedder())
+    (old_id,) = server.snapshots.current().documents  # loaded from the cache
+    writer = build_service(settings, store=store, embedder=HashEmbedder())
+    report = writer.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    assert fetched == [report.doc_id]  # the writer built on the cached snapshot
+    fetched.clear()
+    assert set(server.snapshots.changed().documents) == {old_id, report.doc_id}
+    assert fetched == []  # the writer's snapshot, from the cache
+
+    doc, chunks, _ = store._docs[old_id]
+    store._docs[old_id] = (doc, chunks, "indexed another way")
+    fetched.clear()
+    build_service(settings, store=store, embedder=HashEmbedder()).snapshots.changed()
+    assert fetched == [old_id]
+
+
 def _counting_reads(store, monkeypatch) -> list[str]:
     read: list[str] = []
     real = store.get_document
@@ -165,9 +187,10 @@ def test_a_server_start_leaves_the_snapshot_for_the_next_start(tmp_path, monkeyp
 
 def test_a_background_rebuild_leaves_the_snapshot_too(ingested, monkeypatch) -> None:
     """A change made by another process is rebuilt on a background thread; that build is
-    cached as well."""
+    cached as well, once no newer one has come for `save_seconds`."""
     settings, store, service = ingested
     service.snapshots.current()
+    service.snapshots.save_seconds = 0.05
     # Written past the service, as another process writes: no rebuild on this thread.
     service.indexer.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
     service.snapshots.refresh_seconds = 0
@@ -176,9 +199,32 @@ def test_a_background_rebuild_leaves_the_snapshot_too(ingested, monkeypatch) -> 
         if len(service.snapshots.current().documents) == 2:
             break
         time.sleep(0.01)
+    cache = SnapshotCache(settings.snapshots_dir)
+    for _ in range(300):
+        if cache.has(store.fingerprint()):
+            break
+        time.sleep(0.01)
     read = _counting_reads(store, monkeypatch)
-    fresh = CorpusSnapshots(store, cache=SnapshotCache(settings.snapshots_dir)).current()
+    fresh = CorpusSnapshots(store, cache=cache).current()
     assert len(fresh.documents) == 2 and read == []
+
+
+def test_a_background_rebuild_superseded_or_cached_by_its_writer_is_not_saved(
+    ingested, monkeypatch
+) -> None:
+    """During an ingest beside the server most background builds are superseded by the next
+    write, and the writer caches the state it leaves: neither is pickled again."""
+    settings, store, service = ingested
+    snapshots = service.snapshots
+    snapshots.current()
+    snapshots.save_seconds = 0.05
+    saved = []
+    monkeypatch.setattr(snapshots.cache, "save", lambda s: saved.append(s.fingerprint))
+    older = snapshot_module.build_snapshot(store.fingerprint(), store.all_chunks(), [])
+    snapshots._save_later(older)  # no longer the current one when its time comes
+    snapshots._save_later(snapshots.current())  # already cached (by the ingest that wrote it)
+    time.sleep(0.3)
+    assert saved == []
 
 
 def test_two_code_versions_on_one_index_both_keep_their_snapshot(ingested, monkeypatch) -> None:
