@@ -332,3 +332,28 @@ def test_a_failed_second_process_leaves_its_documents_to_this_one(
     both = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
     assert both.sentences == alone.sentences and both.people_in == alone.people_in
     assert "second reading process failed" in caplog.text
+
+
+def test_the_latest_snapshot_is_found_while_another_process_replaces_it(
+    ingested, monkeypatch
+) -> None:
+    """A server saving a newer state removes the file a `qa ingest` has just listed: the
+    ingest lists the folder again instead of reading every document."""
+    settings, store, service = ingested
+    cache = SnapshotCache(settings.snapshots_dir)
+    service.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    newer = service.snapshots.current()
+    (listed,) = settings.snapshots_dir.glob("*.pickle")
+    real = SnapshotCache.load
+    calls = []
+
+    def load(self, fingerprint):
+        if not calls:  # another state replaces the listed file right before it is read
+            listed.rename(listed.with_name(f"0000-{listed.name.split('-', 1)[1]}"))
+        calls.append(fingerprint)
+        return real(self, fingerprint)
+
+    monkeypatch.setattr(SnapshotCache, "load", load)
+    found = cache.latest()
+    assert found is not None and set(found.documents) == set(newer.documents)
+    assert calls == [listed.name.split("-")[0], "0000"]
