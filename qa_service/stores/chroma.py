@@ -138,6 +138,7 @@ class ChromaStore:
         self._path, self._host, self._port, self._name = path, host, port, collection
         self._conn: _Connection | None = None
         self._lock = threading.Lock()
+        self._fingerprint: tuple[str, str] | None = None  # (generation marker, fingerprint)
 
     @property
     def location(self) -> str:
@@ -414,6 +415,20 @@ class ChromaStore:
             return c.chunks.count()
 
     def fingerprint(self) -> str:
+        """A digest of every document's id and index key and the chunk count. Embedded, the
+        generation marker changes with every write (before and after it, by any process), so
+        while it has not changed the last digest holds: reading every document's metadata
+        took 50-100 ms at 1,000 articles, on the ask that checks for a change every 2 s."""
+        generation = self._generation()
+        known = self._fingerprint
+        if generation is not None and known is not None and known[0] == generation:
+            return known[1]
+        value = self._digest()
+        if generation is not None:
+            self._fingerprint = (generation, value)
+        return value
+
+    def _digest(self) -> str:
         with self._use() as c:
             got = c.docs.get(include=["metadatas"])
             count = c.chunks.count()

@@ -1,5 +1,6 @@
 """The chunk index is saved often enough that a new process does not replay hundreds of
-vectors from Chroma's log on open (`_CHUNKS_SYNC_THRESHOLD` in stores/chroma.py)."""
+vectors from Chroma's log on open (`_CHUNKS_SYNC_THRESHOLD` in stores/chroma.py); the
+fingerprint is read again only when the generation marker says another write happened."""
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
@@ -39,3 +40,21 @@ def test_an_index_with_chromas_default_gets_it_at_its_next_write_only(tmp_path):
     assert _sync_threshold(path, "articles_chunks") == 1000
     _write_one(store)
     assert _sync_threshold(path, "articles_chunks") == _CHUNKS_SYNC_THRESHOLD
+
+
+def test_the_fingerprint_is_read_again_only_after_a_write(tmp_path, monkeypatch):
+    path = str(tmp_path / "chroma")
+    reader, writer = ChromaStore(path=path), ChromaStore(path=path)
+    _write_one(writer)
+    before = reader.fingerprint()
+    digests = []
+    real = ChromaStore._digest
+    monkeypatch.setattr(ChromaStore, "_digest", lambda self: digests.append(1) or real(self))
+    assert reader.fingerprint() == before and digests == []
+    doc = make_doc("doc-2", "Ein anderer Text über Lorbach.", source="/corpus/zwei.txt")
+    writer.write_document(doc, make_chunks(doc, [(0, 10)]), [[0.0, 1.0, 0.0]])
+    after = reader.fingerprint()  # another store (another process) wrote
+    assert after != before and digests == [1]
+    assert reader.fingerprint() == after and digests == [1]
+    reader.delete_document(doc.id)
+    assert reader.fingerprint() == before and digests == [1, 1]
