@@ -74,6 +74,24 @@ def _live(row: dict, lowerbound: float) -> list:
     return [(state, lp) for state, lp in row.items() if lp >= bound]
 
 
+def _endings(m: str, wlen: int) -> tuple[tuple[str, ...], int, float]:
+    """What HanTa scores an unknown morpheme `m` of a `wlen`-letter word by: its endings of 4
+    to 1 letters (each shorter than the morpheme), longest first; its length, capped at 24;
+    and -4.6 where it would be the whole word (one unknown morpheme is the likeliest guess
+    otherwise)."""
+    mlen = len(m)
+    ends = (m[-4:], m[-3:], m[-2:], m[-1:])[4 - min(4, mlen - 1) :] if mlen > 1 else ()
+    return ends, min(mlen, 24), -4.6 if wlen == mlen else 0.0
+
+
+def _suffix_score(lp_s: dict[str, float], ends: tuple[str, ...]) -> float:
+    """A tag's score for the longest of the endings it knows, or for none."""
+    for end in ends:
+        if end in lp_s:
+            return lp_s[end]
+    return lp_s[""]
+
+
 def _forward(self, word: str) -> list[tuple[int, float]]:  # noqa: C901, PLR0912 - one loop, kept whole as HanTa's
     """HanTa's `HanoverTagger.analyze_forward` (1.2) over an index of the model's tables:
     each part of speech with the log probability of its paths, best first."""
@@ -112,26 +130,11 @@ def _forward(self, word: str) -> list[tuple[int, float]]:  # noqa: C901, PLR0912
                                 target[new] = lp1
                 if not guessed or not (wlen < 4 or mlen > 2):
                     continue
-                m4 = m[-4:] if mlen > 4 else None
-                m3 = m[-3:] if mlen > 3 else None
-                m2 = m[-2:] if mlen > 2 else None
-                m1 = m[-1:] if mlen > 1 else None
-                length = min(mlen, 24)
-                whole = -4.6 if wlen == mlen else 0.0  # one unknown morpheme for the whole word
+                ends, length, whole = _endings(m, wlen)
                 for tag, lpt in guessed:
                     if known and tag in known:
                         continue
-                    lp_s = lp_s_t[tag]
-                    if m4 is not None and m4 in lp_s:
-                        suffix = lp_s[m4]
-                    elif m3 is not None and m3 in lp_s:
-                        suffix = lp_s[m3]
-                    elif m2 is not None and m2 in lp_s:
-                        suffix = lp_s[m2]
-                    elif m1 is not None and m1 in lp_s:
-                        suffix = lp_s[m1]
-                    else:
-                        suffix = lp_s[""]
+                    suffix = _suffix_score(lp_s_t[tag], ends)
                     lp1 = lp + lpt + (base[tag] + lp_len_t[tag][length] + suffix + whole)
                     if lp1 > lowerbound:
                         new = (previous, tag)
@@ -180,25 +183,16 @@ def _viterbi(self, word: str, targetpos: int) -> list[tuple[int, int]]:  # noqa:
                     mlen = j - i
                     may_guess = not strict and (wlen < 4 or mlen > 2)
                     target, pointers = table[j], backpointer[j]
+                    ends = None  # taken at the segment's first guess
                     for tag, lpt in followup:
                         v = lp_m_t[tag].get(m)
                         if v is None:
                             if not may_guess or tag not in base:
                                 continue  # -inf: never above the lower bound
-                            lp_s = lp_s_t[tag]
-                            if mlen > 4 and m[-4:] in lp_s:
-                                suffix = lp_s[m[-4:]]
-                            elif mlen > 3 and m[-3:] in lp_s:
-                                suffix = lp_s[m[-3:]]
-                            elif mlen > 2 and m[-2:] in lp_s:
-                                suffix = lp_s[m[-2:]]
-                            elif mlen > 1 and m[-1:] in lp_s:
-                                suffix = lp_s[m[-1:]]
-                            else:
-                                suffix = lp_s[""]
-                            v = base[tag] + lp_len_t[tag][min(mlen, 24)] + suffix
-                            if wlen == mlen:
-                                v -= 4.6
+                            if ends is None:
+                                ends, length, whole = _endings(m, wlen)
+                            suffix = _suffix_score(lp_s_t[tag], ends)
+                            v = base[tag] + lp_len_t[tag][length] + suffix + whole
                         lp1 = lp + lpt + v
                         if lp1 > lowerbound:
                             new = (state[1], tag)
