@@ -239,9 +239,13 @@ def build_snapshot(
     sentences: dict[str, tuple[SentenceUnit, ...]] = {}
     people_in: dict[str, tuple[Person, ...]] = {}
     new = []
+    unchanged = (
+        {d.id for d in documents if previous.documents.get(d.id) == d}
+        if previous is not None
+        else set()
+    )
     for d in documents:
-        kept = previous is not None and previous.documents.get(d.id) == d
-        if kept and d.id in previous.people_in:
+        if d.id in unchanged and d.id in previous.people_in:
             sentences[d.id], people_in[d.id] = previous.sentences[d.id], previous.people_in[d.id]
         else:
             new.append(d)
@@ -260,7 +264,7 @@ def build_snapshot(
     grown = (
         previous is not None
         and previous.shingles is not None
-        and all(docs.get(i) == d for i, d in previous.documents.items())
+        and unchanged.issuperset(previous.documents)
     )
     if grown:  # documents added, none changed or removed: only the new ones compared
         added = [i for i in docs if i not in previous.documents]
