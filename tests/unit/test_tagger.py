@@ -12,7 +12,7 @@ from qa_service.lang.tagger import load_tagger
 GERMAN = """Quendlinger Bruggenau Lorbach Kowalenko Brodnik Lotter sagte angekündigt
 Gewerkschaftsvorsitzende Hochwasserschutzanlagen Stellenabbaupläne Vereins-Rekordspieler
 Verkehrsministerin 45-Jährige Betroffenen Quendlingers ab zu x Ö Übergangsfristen
-Bundesverfassungsgericht Tkachenko Selbstständigkeit abgeschlossen Mehrwertsteuererhöhung
+Bundesverfassungsgericht Lorbachs Selbstständigkeit abgeschlossen Mehrwertsteuererhöhung
 Pressesprecherin Zwischenbilanz unverhältnismäßig Klimaschutzgesetz EU-Kommissarin""".split()
 ENGLISH = """quendlinger bruggenau chancellor council announced unprecedented kowalenko
 transport minister shareholders spokeswoman re-election a x counterintelligence""".split()
