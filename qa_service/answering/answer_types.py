@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from qa_service.analysis.question import Amount, QuestionType
 from qa_service.corpus.attribution import SentenceUnit
@@ -49,12 +49,33 @@ _WHEN = re.compile(
     rf"(?:{_alternatives(german.TIME_UNITS)})(?:e|en|n|es|s)?\b",
     re.IGNORECASE,
 )
-# A digit or a number word; the indefinite article counts "one", but not its genitive, which
-# names a thing more than it counts it ("der Vorschlag eines Ministers").
-_NUMBER = re.compile(
-    rf"\d|\b(?:{_alternatives(german.INDEFINITE_ARTICLES - {'eines'} | german.NUMBER_WORDS)})\b",
+# A count: a number in digits or words. Not the indefinite article: "In einem Experiment
+# teilten die Forscher …" says nothing of how many took part, and "ein" is far more often
+# the article than "one". Not the digits of a date or a clock time ("am 16. Juli", "16.7.",
+# "um 20.15 Uhr", "Juli 2015"), which say when, not how many.
+_NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_alternatives(german.NUMBER_WORDS)})\b", re.I)
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b(?:\s+\d{{4}})?|\b(?:{_MONTHS})\s+\d{{4}}\b"
+    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\b\d{1,2}[.:]\d{2}\s*Uhr\b",
     re.IGNORECASE,
 )
+
+
+class _Counts:
+    """The counts of a text: `_NUMBER`'s matches outside its dates and clock times (used
+    where a pattern is: `search`, `finditer`)."""
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        dates = [m.span() for m in _DATE.finditer(text)]
+        for m in _NUMBER.finditer(text):
+            if not any(a <= m.start() and m.end() <= b for a, b in dates):
+                yield m
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
+_COUNT = _Counts()
 # A place: a preposition of place, an article (not the genitive: "vor des Nachbarn Tür"),
 # perhaps an adjective, a capitalised word.
 _PLACE = re.compile(
@@ -128,7 +149,7 @@ def fits(
     if qtype == "when":
         return unit.section_time is not None or bool(_WHEN.search(text))
     if qtype == "how_many":
-        return bool(_NUMBER.search(text))
+        return bool(_COUNT.search(text))
     if qtype == "where":
         return any(fold(m.group().split()[-1]) not in asked for m in _PLACE.finditer(text))
     if qtype in ("who", "who_said"):
@@ -136,7 +157,7 @@ def fits(
     return True
 
 
-_KINDS: dict[str, re.Pattern[str]] = {"when": _WHEN, "how_many": _NUMBER, "where": _PLACE}
+_KINDS: dict[str, re.Pattern[str] | _Counts] = {"when": _WHEN, "how_many": _COUNT, "where": _PLACE}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 NEAR = 4  # words: "Die Studie befragte 1.200 Personen", not a number two clauses away
 

@@ -101,3 +101,32 @@ def test_an_amount_asked_for_must_be_stated(text: str, amount: str, holds: bool)
     # "Wie viel kostete der Umbau?" is not answered by any number of the article.
     assert fits("how_many", _unit(text), amount=amount) is holds
     assert near("how_many", text, tokenize(text), amount=amount) is holds
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Es kamen 250 Angestellte.", True),
+        ("Es kamen zwölf Angestellte.", True),
+        ("2.000 Menschen kamen am 5. März.", True),
+        ("Die Hälfte der Befragten kam.", True),
+        # the article, not "one": nothing says how many took part
+        ("In einem Experiment teilten die Forscher Versuchspersonen auf.", False),
+        # the digits of a date or a clock time say when
+        ("Die Zeitung zitiert aus einem Mitschnitt vom 16. Juli.", False),
+        ("Die Sitzung begann um 20.15 Uhr.", False),
+        ("Im Juli 2015 kamen die Angestellten.", False),
+    ],
+)
+def test_how_many_wants_a_count(text: str, count: bool) -> None:
+    assert fits("how_many", _unit(text)) is count
+    assert (
+        near(
+            "how_many",
+            text,
+            tokenize(
+                "Wie viele Angestellte Menschen Befragten Versuchspersonen Mitschnitt Sitzung kamen"
+            ),
+        )
+        is count
+    )
