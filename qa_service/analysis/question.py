@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from qa_service.analysis.dates import TimeRange, read_time
-from qa_service.corpus.names import is_name_word, is_role, looks_like_noun
+from qa_service.corpus.names import is_name_word, is_role, looks_like_noun, word_class
 from qa_service.lang import english, german
 from qa_service.models import Language
 from qa_service.retrieval.tokens import tokenize
@@ -312,6 +312,51 @@ def _nearest_the_verb(question: str, names: list[str]) -> str | None:
 
 
 _TYPOS = german.QUESTION_WORD_TYPOS | english.QUESTION_WORD_TYPOS
+# "Welcher/Which" and the noun it asks with, up to two words on ("in what year", "Welcher
+# deutsche Herrscher", "What countries").
+# "Welcher/Which" and the words after it: the noun it asks with comes first, or after an
+# adjective ("in what year", "Welcher frühere Minister", "What German ruler").
+_WHICH = re.compile(r"\b(?:welche[rsmn]?|which|what)((?:\s+[^\W\d_][\w-]*){1,3})", re.I)
+_KINDS: dict[Language, tuple[tuple[QuestionType, frozenset[str]], ...]] = {
+    "de": (
+        ("when", german.TIME_NOUNS),
+        ("where", german.PLACE_NOUNS),
+        ("who", german.PERSON_NOUNS),
+    ),
+    "en": (
+        ("when", english.TIME_NOUNS),
+        ("where", english.PLACE_NOUNS),
+        ("who", english.PERSON_NOUNS),
+    ),
+}
+
+
+def _modifier(word: str, language: Language) -> bool:
+    """A word between "welcher/which" and its noun: a German adjective (lower case, inflected:
+    "frühere", "deutschen"), an English adjective of origin ("German", "British")."""
+    if language == "de":
+        return word.islower() and word.endswith(("e", "er", "en", "em", "es"))
+    return word[:1].isupper() and word.lower() not in english.STOPWORDS
+
+
+def _kind_asked(text: str, language: Language) -> QuestionType:
+    """A question no opening types asks by its noun: "… in what year?" when, "Which countries
+    …" where, "Welcher frühere Minister …" who; else what."""
+    for m in _WHICH.finditer(text):
+        for word in m.group(1).split():
+            forms = {word.lower()}
+            if language == "de":
+                forms.add(word_class(word)[0].lower())
+            else:
+                forms |= {word.lower().removesuffix("s"), re.sub(r"ies$", "y", word.lower())}
+            if is_role(word):
+                return "who"
+            for kind, nouns in _KINDS[language]:
+                if forms & nouns:
+                    return kind
+            if not _modifier(word, language):
+                break
+    return "what"
 
 
 def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalysis:
@@ -325,8 +370,7 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
             qtype = name
             break
     else:
-        if _asks_yes_no(text, language):
-            qtype = "yes_no"
+        qtype = "yes_no" if _asks_yes_no(text, language) else _kind_asked(text, language)
     names = _names(text)
     speaker = _speaker(text, names, qtype)
     time = read_time(text, today)

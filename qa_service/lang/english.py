@@ -157,6 +157,11 @@ ROLE_NOUNS = _words(
     "ambassador premier governor rector mayor commissioner expert judge lawyer chairman "
     "chairwoman economist"
 )
+# Nouns a "which …" question asks a time, a place or a person with ("in what year", "Which
+# countries", "What person"), in the singular.
+TIME_NOUNS = _words("year month day week decade century date")
+PLACE_NOUNS = _words("city country town place region state continent village district")
+PERSON_NOUNS = _words("person man woman people")
 # Other capitalised words of titles and offices, no names ("Foreign Secretary", "Head of State",
 # "Council", "Secretary General", "Special Envoy", "White House officials").
 TITLE_WORDS = _words("prime foreign special state states general head official officials council")

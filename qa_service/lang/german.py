@@ -34,6 +34,8 @@ RECENT = _words("zuletzt jüngst kürzlich")
 # Units of time a span is counted in ("vor einem Jahr", "seit drei Wochen").
 TIME_UNITS = _words("sekunde minute stunde tag woche wochenende monat jahr jahrzehnt jahrtausend")
 SEASONS = _words("frühjahr frühling sommer herbst winter")
+# Nouns a "welcher …" question asks a time with ("In welchem Jahrhundert …"), beyond the units.
+TIME_NOUNS = TIME_UNITS | _words("jahrhundert datum zeitpunkt")
 # Words that round a number ("vor rund 4.000 Jahren", "seit mehr als zehn Jahren").
 HEDGES = _words("rund etwa ungefähr circa ca knapp fast gut über mehr als weniger")
 # Counts too vague for a number word ("vor wenigen Tagen").
@@ -406,6 +408,10 @@ PERSON_NOUN_SUFFIXES = tuple(
     "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
     "haupt ling person".split()
 )
+# Nouns a "welche …" question asks a place with ("Welche Stadt …", "In welchem Land …").
+PLACE_NOUNS = _words("stadt land ort region staat gemeinde bundesland kontinent dorf bezirk")
+# Nouns for a person as such, no role ("Welche Person …").
+PERSON_NOUNS = _words("person mensch mann frau")
 # Nouns (and compound endings) for bodies that speak as one ("teilte die Polizei mit").
 INSTITUTION_NOUNS = tuple(
     "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "

@@ -128,6 +128,24 @@ def test_the_year_or_month_of_something_is_a_when_question(question, language):
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "qtype"),
+    [
+        # the noun "which" asks with, wherever it stands (invented questions)
+        ("Brunner gründete die Firma in welchem Jahrhundert?", "de", "when"),
+        ("The mill was built in what decade?", "en", "when"),
+        ("Mit welchen Ländern handelt Lorbach?", "de", "where"),
+        ("What countries does Lorbach trade with?", "en", "where"),
+        ("Welcher frühere Minister gründete die Firma?", "de", "who"),
+        ("Under the direction of what person did they protest?", "en", "who"),
+        ("Welche Farbe hat das Logo?", "de", "what"),
+        ("What material is the bridge made of?", "en", "what"),
+    ],
+)
+def test_which_and_its_noun_ask_for_a_kind(question, language, qtype):
+    assert analyse(question, language, dt.date(2026, 1, 8)).type == qtype
+
+
+@pytest.mark.parametrize(
     ("question", "language", "qtype", "speaker"),
     [
         ("Wie sieht Brunner die Proteste gegen das Abkommen?", "de", "said_what", "Brunner"),
