@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     ingest_lease_seconds: float = Field(30.0, ge=1.0)
     # `qa ingest` runs at this niceness (or its own, if higher), so a server answering beside
     # it gets the cores first; alone it runs as fast as ever. 0 keeps the priority it has.
-    ingest_niceness: int = Field(5, ge=0, le=19)
+    # The lowest priority: asks beside it waited less than at 5 (README, Ingest).
+    ingest_niceness: int = Field(19, ge=0, le=19)
 
     # Chunking
     # About a paragraph: whole paragraphs retrieve best (XQuAD MRR, see README); 1500
