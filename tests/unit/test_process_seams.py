@@ -77,8 +77,10 @@ def test_qa_ingest_lowers_its_priority_only():
         "import os; from qa_service.settings import yield_cores_to_answers as y; "
         "y(5); y(5); print(os.getpriority(os.PRIO_PROCESS, 0))"
     )
+    # The test process itself may run lowered already (an in-process `qa ingest` before);
+    # Linux caps niceness at 19.
     start = os.getpriority(os.PRIO_PROCESS, 0)
-    for before, expected in ((0, max(5, start)), (10, start + 10)):
+    for before, expected in ((0, max(5, start)), (10, max(5, min(19, start + 10)))):
         out = subprocess.run(
             [sys.executable, "-c", code],
             preexec_fn=lambda b=before: os.nice(b) if b else None,
