@@ -312,10 +312,8 @@ def _nearest_the_verb(question: str, names: list[str]) -> str | None:
 
 
 _TYPOS = german.QUESTION_WORD_TYPOS | english.QUESTION_WORD_TYPOS
-# "Welcher/Which" and the noun it asks with, up to two words on ("in what year", "Welcher
-# deutsche Herrscher", "What countries").
 # "Welcher/Which" and the words after it: the noun it asks with comes first, or after an
-# adjective ("in what year", "Welcher frühere Minister", "What German ruler").
+# adjective ("in what year", "Welcher frühere Minister", "What Austrian painter").
 _WHICH = re.compile(r"\b(?:welche[rsmn]?|which|what)((?:\s+[^\W\d_][\w-]*){1,3})", re.I)
 _KINDS: dict[Language, tuple[tuple[QuestionType, frozenset[str]], ...]] = {
     "de": (
