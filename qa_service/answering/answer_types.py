@@ -27,10 +27,14 @@ def _alternatives(words: Iterable[str]) -> str:
 _MONTHS = _alternatives((*german.MONTHS, *english.MONTHS))
 _WEEKDAYS_DE = _alternatives(german.WEEKDAYS)
 _WEEKDAYS_EN = _alternatives(english.WEEKDAYS)
+# A clock time ("20.15 Uhr") and a date in digits ("3.3.", "16.7.2015"): when-answers both,
+# and never a count.
+_CLOCK = r"\b\d{1,2}[.:]\d{2}\s*Uhr\b"
+_NUMERIC_DATE = r"\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
 # A date or time: a month ("5. Januar", "im März"), a clock time, a year, a century, a
 # weekday ("montags", "Dienstagabend"), a day or time adverb, a date in digits.
 _WHEN = re.compile(
-    rf"\b(?:{_MONTHS})\b|\b\d{{1,2}}[.:]\d{{2}}\s*Uhr\b"
+    rf"\b(?:{_MONTHS})\b|{_CLOCK}"
     r"|\b(?:1\d{3}|20\d{2})(?:er)?\b|\b\w*(?:jahrhundert|jahrzehnt|century|decade)\w*"
     rf"|\b(?:{_WEEKDAYS_DE})\w*|\b(?:{_WEEKDAYS_EN})\b"
     rf"|\b(?:{_alternatives(german.TIME_ADVERBS)}|nacht|seit"
@@ -38,8 +42,7 @@ _WHEN = re.compile(
     # "im vergangenen Jahr", "letzte Woche" (not "der letzte Zug", "die letzte Strophe")
     r"|\b(?:vergangene|letzte|nächste|kommende)[nmrs]?\s+"
     rf"(?:(?:{_alternatives(german.TIME_UNITS | german.SEASONS)})(?:e|en|n|es|s)?"
-    rf"|{_WEEKDAYS_DE}|{_MONTHS})\b"
-    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?"
+    rf"|{_WEEKDAYS_DE}|{_MONTHS})\b|{_NUMERIC_DATE}"
     # a span of time before, since or after it: "vor einem Jahr", "seit wenigen Wochen",
     # "vor rund 4.000 Jahren", "vor 2,5 Millionen Jahren"
     r"|\b(?:vor|seit|nach|binnen|innerhalb|in)\s+"
@@ -53,10 +56,10 @@ _WHEN = re.compile(
 # befragte das Institut Passanten" says nothing of how many took part, and "ein" is far more
 # often the article than "one". Not the digits of a date or a clock time ("am 3. März",
 # "3.3.", "um 20.15 Uhr", "März 2019"), which say when, not how many.
-_NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_alternatives(german.NUMBER_WORDS)})\b", re.I)
+_NUMBER = re.compile(german.COUNT_PATTERN, re.IGNORECASE)
 _DATE = re.compile(
     rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b(?:\s+\d{{4}})?|\b(?:{_MONTHS})\s+\d{{4}}\b"
-    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\b\d{1,2}[.:]\d{2}\s*Uhr\b",
+    rf"|{_NUMERIC_DATE}|{_CLOCK}",
     re.IGNORECASE,
 )
 

@@ -7,6 +7,8 @@ says otherwise; tables of forms say why they list forms rather than lemmas.
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -459,9 +461,15 @@ MONEY_QUESTION_PATTERN = (
 PERCENT_QUESTION_PATTERN = r"\b(?:\w*prozent\w*|\w*anteil\w*|quote)\b"
 
 
+# A count in a text: digits ("129", "2.000", "3,5") or a number word ("zwei", "Dutzend").
+COUNT_PATTERN = (
+    r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=lambda w: (-len(w), w))) + r")\b"
+)
+
+
 def is_count(word: str) -> bool:
-    """A number, in digits or words ("129", "2.000", "zwei")."""
-    return word.replace(".", "").replace(",", "").isdigit() or word.lower() in NUMBER_WORDS
+    """A number, in digits or words ("129", "2.000", "zwei"), perhaps before a comma."""
+    return re.fullmatch(COUNT_PATTERN, word.rstrip(".,"), re.IGNORECASE) is not None
 
 
 # --- Search and language detection ------------------------------------------------------
