@@ -86,14 +86,18 @@ class SentenceTokens:
 class Aligned:
     """A question's alignment with its candidates: each candidate's, and over all of them
     how well the question's content words are said, each word by its closest match in any
-    candidate (mean). An on-topic question the articles cannot answer often asks for what no
-    sentence says ("Wie alt ist …" of a person whose age no article gives) in any wording or
-    language; the abstainer reads it beside the idf-weighted word coverage, which needs the
-    words themselves (out of fold: unanswerable questions refused 59.4 -> 61.9 % German,
-    41.3 -> 42.6 % English at the same 2.9 % false refusals; `qa_service/data/selector.md`)."""
+    candidate (mean), and the least well said word's match (`weakest`: the one thing asked
+    that nothing says, which the mean of a long question hides). An on-topic question the
+    articles cannot answer often asks for what no sentence says ("Wie alt ist …" of a person
+    whose age no article gives) in any wording or language; the abstainer reads it beside
+    the idf-weighted word coverage, which needs the words themselves (out of fold:
+    unanswerable questions refused 59.4 -> 61.9 % German, 41.3 -> 42.6 % English at the same
+    2.9 % false refusals with the mean; GNAD's 0.404 -> 0.442 / 0.154 -> 0.173 with the
+    weakest beside it; `qa_service/data/selector.md`)."""
 
     per_unit: np.ndarray
     coverage: float = 1.0
+    weakest: float = 1.0
 
 
 class Alignment:
@@ -117,7 +121,7 @@ class Alignment:
                 means.append(0.0)
         if not len(words):
             return Aligned(np.asarray(means))
-        return Aligned(np.asarray(means), float(best[content].mean()))
+        return Aligned(np.asarray(means), float(best[content].mean()), float(best[content].min()))
 
 
 _NONE = np.empty((0, 0), dtype=np.float32)

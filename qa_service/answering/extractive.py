@@ -209,6 +209,7 @@ class ExtractiveAnswerer:
             uncovered=uncovered,
             amount=analysis.amount is not None,
             aligned_coverage=aligned.coverage,
+            aligned_weakest=aligned.weakest,
         )
         return candidates, facts
 

@@ -76,6 +76,7 @@ QUESTION_FEATURES = (
     "amount_found",  # one of the best candidates states the sum or share asked for (1: none asked)
     "speaker_found",  # the asked speaker speaks or is named near one of the best (1: none asked)
     "aligned_coverage",  # the question's content words' closest match in any candidate, mean
+    "aligned_weakest",  # ... the lowest
 )
 AMOUNT_AMONG = 5  # the best candidates looked at for the amount or speaker a question asks for
 
@@ -175,6 +176,7 @@ class QuestionFacts:
     uncovered: float = 0.0
     amount: bool = False  # the question asks for a sum of money or a share
     aligned_coverage: float = 1.0  # `alignment.Aligned`: its words as the encoder reads them
+    aligned_weakest: float = 1.0  # ... the least well said of them
 
     def to_json(self) -> dict:
         return {k: round(v, 6) if isinstance(v, float) else v for k, v in vars(self).items()}
@@ -216,6 +218,7 @@ def question_features(
         else 1.0,
         # "Wie alt ist …?" where no candidate says anything like "alt", in any language
         "aligned_coverage": facts.aligned_coverage,
+        "aligned_weakest": facts.aligned_weakest,
     }
     return np.asarray([values[f] for f in QUESTION_FEATURES], dtype=np.float64)
 
