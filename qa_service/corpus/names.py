@@ -139,6 +139,11 @@ def is_body_noun(word: str) -> bool:
     return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)
 
 
+def is_media_noun(word: str) -> bool:
+    """A noun for a publication or broadcaster: "Tageszeitung", "Nachrichtenmagazin"."""
+    return word.lower().rsplit("-", 1)[-1].endswith(german.MEDIA_NOUNS)
+
+
 def body_kind(word: str) -> str | None:
     """The institution noun a word ends in, in any case form ("UN-Flüchtlingshilfswerkes" ->
     hilfswerk): an institution the text names once is what "das Hilfswerk" means later."""

@@ -421,6 +421,9 @@ INSTITUTION_NOUNS = tuple(
     "agentur armee militär bank institut rat senat parlament ausschuss vorstand sekretariat "
     "direktion".split()
 )
+# Nouns (and compound endings) for a publication or broadcaster, which speaks under its
+# name ("berichtete die Tageszeitung Tagblatt"), not as the noun alone ("laut Zeitung").
+MEDIA_NOUNS = tuple("zeitung magazin blatt sender".split())
 # Nouns (and compound endings) for texts that state findings or views ("ergab eine Studie",
 # "laut einem Urteil", "so die abschließende Stellungnahme"), in the singular.
 DOCUMENT_NOUNS = tuple(

@@ -27,6 +27,7 @@ from qa_service.corpus.names import (
     is_document_noun,
     is_first_name,
     is_lexicon_word,
+    is_media_noun,
     is_name_word,
     is_person_noun,
     is_role,
@@ -121,6 +122,11 @@ class Reader:
         head = speaker_head(" ".join(words)).split()
         of = " ".join(words[len(head) :])  # whose an unnamed speaker is ("des Ministeriums")
         words = head
+        # "die Tageszeitung Tagblatt", "Das Magazin Profil": the paper by its name
+        media = next((i for i, w in enumerate(words[:-1]) if is_media_noun(w)), None)
+        the = article in DEFINITE or words[0].lower() in DEFINITE
+        if media is not None and the and is_name_word(words[media + 1]):
+            return " ".join(words[media + 1 :]), "verb"
         if len(words) == 1 and _acronym(words[0]) and short_form:
             return words[0], "verb"  # "QVB teilte mit", "teilte die KFZV mit": a body speaks
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
