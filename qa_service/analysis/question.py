@@ -72,14 +72,14 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "how_many",
         re.compile(
-            r"^(?:und\s+|and\s+)?(?:wie\s*viele?|wieviele?|wie\s+(?:hoch|lang|groß|alt|weit|schwer|"
+            r"^(?:und\s+|and\s+)?(?:wie\s*viel(?:e[mnrs]?)?|wie\s+(?:hoch|lang|groß|alt|weit|schwer|"
             r"teuer)|how\s+(?:many|much|long|old|large|big|far|high)|what\s+(?:percentage|"
             r"number|share)|um\s+wie\s+viel)\b",
             re.I,
         ),
     ),
     ("when", re.compile(r"^(?:und\s+|and\s+)?(?:wann|seit\s+wann|bis\s+wann|um\s+wie\s+viel\s+uhr|"
-                        r"an\s+welchem\s+tag|in\s+welchem\s+(?:jahr|monat)|when|what\s+time|"
+                        r"an\s+welchem\s+tag|in\s+welchem\s+(?:jahr|monat)|when|what\s+time|how\s+soon|"
                         r"on\s+what\s+(?:day|date)|in\s+(?:what|which)\s+(?:year|month)|"
                         r"since\s+when)\b", re.I)),
     ("where", re.compile(r"^(?:und\s+|and\s+)?(?:wo|wohin|woher|"
@@ -357,17 +357,38 @@ def _kind_asked(text: str, language: Language) -> QuestionType:
     return "what"
 
 
+def _opening_type(text: str) -> QuestionType | None:
+    return next((name for name, pattern in _RULES if pattern.search(text)), None)
+
+
+# What may stand before a question's opening: a preposition ("Auf wessen Single …", "Vor wie
+# vielen Zuschauern …") or a clause up to a comma ("According to the study, why …"), before a
+# question word that opens on its own ("In what year" and "In welchem Jahr" are typed by
+# their noun); a lead holding a question word is the question ("Welcher Abgeordnete
+# erklärte, wie …").
+_LEAD = re.compile(
+    rf"^(?:und\s+|and\s+)?((?:{'|'.join(sorted(german.PREPOSITIONS | english.PREPOSITIONS))})"
+    r"\s+|[^,?]{3,80},\s*)(?=(?:wer|wen|wem|wessen|wie|wo|wann|warum|weshalb|wieso|who|whom|"
+    r"whose|how|where|when|why)\b)",
+    re.I,
+)
+
+
+def _after_lead(text: str) -> str:
+    """The question after its lead, for the openings to type when none types it whole."""
+    m = _LEAD.match(text)
+    if not m or any(w.lower() in _QUESTION_WORDS for w in _WORD.findall(m.group(1))):
+        return ""
+    return text[m.end() :]
+
+
 def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalysis:
     text = question.strip()
     first, _, rest = text.partition(" ")
     if first.lower() in _TYPOS:
         text = f"{_TYPOS[first.lower()]} {rest}"
-    qtype: QuestionType = "what"
-    for name, pattern in _RULES:
-        if pattern.search(text):
-            qtype = name
-            break
-    else:
+    qtype = _opening_type(text) or _opening_type(_after_lead(text))
+    if qtype is None:
         qtype = "yes_no" if _asks_yes_no(text, language) else _kind_asked(text, language)
     names = _names(text)
     speaker = _speaker(text, names, qtype)

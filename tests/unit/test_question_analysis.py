@@ -146,6 +146,25 @@ def test_which_and_its_noun_ask_for_a_kind(question, language, qtype):
 
 
 @pytest.mark.parametrize(
+    ("question", "language", "qtype"),
+    [
+        # an opening after a preposition or a leading clause (invented questions)
+        ("Auf wessen Einladung reiste Brunner nach Lorbach?", "de", "who"),
+        ("Vor wie vielen Gästen sprach Hugo Stein?", "de", "how_many"),
+        ("Mit wem verhandelt die Stadt Bruggenau?", "de", "who"),
+        ("By how much did the Lorbach council raise the fee?", "en", "how_many"),
+        ("According to the Lorbach council, why was the bridge closed?", "en", "why"),
+        ("How soon after the vote did Brunner resign?", "en", "when"),
+        # a lead that holds the question word is the question; "In what year" its noun's
+        ("Welcher Abgeordnete erklärte, wie die Brücke gebaut werde?", "de", "who"),
+        ("In what year was the mill built?", "en", "when"),
+    ],
+)
+def test_an_opening_after_a_lead_types_the_question(question, language, qtype):
+    assert analyse(question, language, dt.date(2026, 1, 8)).type == qtype
+
+
+@pytest.mark.parametrize(
     ("question", "language", "qtype", "speaker"),
     [
         ("Wie sieht Brunner die Proteste gegen das Abkommen?", "de", "said_what", "Brunner"),
