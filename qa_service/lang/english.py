@@ -99,6 +99,11 @@ REPORTING_VERBS = {
     "promise": ("promised",),
     "describe": ("described",),
     "allege": ("alleged",),
+    "argue": ("argued",),
+    "criticise": ("criticised",),
+    "criticize": ("criticized",),
+    "speak": ("spoke",),
+    "threaten": ("threatened",),
     "characterise": (),
     "characterize": (),
 }

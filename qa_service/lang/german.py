@@ -290,6 +290,7 @@ QUESTION_REPORTING_FORMS = {
     "antworten": ("antwortete", "geantwortet"),
     "erwidern": ("erwiderte",),
     "entgegnen": ("entgegnete", "entgegnet"),
+    "behaupten": ("behauptet", "behauptete", "behaupteten"),
 }
 # Verbs that ask for someone's words without reporting speech in an article: an opinion
 # ("Was hält X von …"). A reaction ("Wie reagierte X auf …") may be a deed: a how-question.
