@@ -166,7 +166,15 @@ ROLE_NOUNS = _words(
 # countries", "What person"), in the singular.
 TIME_NOUNS = _words("year month day week decade century date")
 PLACE_NOUNS = _words("city country town place region state continent village district")
-PERSON_NOUNS = _words("person man woman people")
+PERSON_NOUNS = _words(
+    """
+    person man woman people actor actress player coach manager minister president chancellor
+    mayor judge lawyer researcher scientist expert employee worker official spokesman
+    spokeswoman spokesperson politician mp leader head author writer director singer
+    artist doctor journalist reporter critic economist analyst candidate founder owner
+    chief boss governor senator member members
+    """
+)
 # Other capitalised words of titles and offices, no names ("Foreign Secretary", "Head of State",
 # "Council", "Secretary General", "Special Envoy", "White House officials").
 TITLE_WORDS = _words("prime foreign special state states general head official officials council")

@@ -137,6 +137,8 @@ def test_the_year_or_month_of_something_is_a_when_question(question, language):
         ("What countries does Lorbach trade with?", "en", "where"),
         ("Welcher frühere Minister gründete die Firma?", "de", "who"),
         ("Under the direction of what person did they protest?", "en", "who"),
+        ("Which researchers found the bones near Lorbach?", "en", "who"),
+        ("What actor plays the mayor of Bruggenau?", "en", "who"),
         ("Welche Farbe hat das Logo?", "de", "what"),
         ("What material is the bridge made of?", "en", "what"),
         # an opening after a preposition or a leading clause
