@@ -78,8 +78,8 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("when", re.compile(r"^(?:und\s+|and\s+)?(?:wann|seit\s+wann|bis\s+wann|um\s+wie\s+viel\s+uhr|"
-                        r"an\s+welchem\s+tag|in\s+welchem\s+(?:jahr|monat)|when|what\s+time|how\s+soon|"
+    ("when", re.compile(r"^(?:und\s+|and\s+)?(?:wann|seit\s+wann|bis\s+wann|ab\s+wann|"
+                        r"um\s+wie\s+viel\s+uhr|an\s+welchem\s+tag|in\s+welchem\s+(?:jahr|monat)|when|what\s+time|how\s+soon|"
                         r"on\s+what\s+(?:day|date)|in\s+(?:what|which)\s+(?:year|month)|"
                         r"since\s+when)\b", re.I)),
     ("where", re.compile(r"^(?:und\s+|and\s+)?(?:wo|wohin|woher|"
@@ -92,7 +92,7 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("who", re.compile(r"^(?:und\s+|and\s+)?(?:wer|wen|wem|wessen|who|whom|whose|welche[rs]?\s+"
                        r"(?:politiker|person|präsident|minister)|which\s+(?:politician|person|"
                        r"leader))\b", re.I)),
-    ("how", re.compile(r"^(?:und\s+|and\s+)?(?:wie|how)\b", re.I)),
+    ("how", re.compile(r"^(?:und\s+|and\s+)?(?:wie|womit|wodurch|how)\b", re.I)),
 ]
 # fmt: on
 # A question opening with a finite verb asks yes or no ("Ist …", "Nimmt …", "Does …"); "Was"

@@ -151,6 +151,8 @@ def test_the_year_or_month_of_something_is_a_when_question(question, language):
         # a lead that holds the question word is the question; "In what year" its noun's
         ("Welcher Abgeordnete erklärte, wie die Brücke gebaut werde?", "de", "who"),
         ("In what year was the mill built?", "en", "when"),
+        ("Ab wann gilt die neue Gebühr in Lorbach?", "de", "when"),
+        ("Womit wurde die Brücke in Bruggenau repariert?", "de", "how"),
         # whose words a verb of claiming or arguing asks for
         ("Wer behauptete, der Umbau sei zu teuer?", "de", "who_said"),
         ("Who argued that the fee was too high?", "en", "who_said"),
