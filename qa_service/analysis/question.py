@@ -337,24 +337,37 @@ def _modifier(word: str, language: Language) -> bool:
     return word[:1].isupper() and word.lower() not in english.STOPWORDS
 
 
+def _kind_of(word: str, language: Language) -> QuestionType | None:
+    """The kind a noun asks for: a time, a place or a person (a role is a person)."""
+    forms = {word.lower()}
+    if language == "de":
+        forms.add(word_class(word)[0].lower())
+    else:
+        forms |= {word.lower().removesuffix("s"), re.sub(r"ies$", "y", word.lower())}
+    if is_role(word):
+        return "who"
+    return next((kind for kind, nouns in _KINDS[language] if forms & nouns), None)
+
+
 def _kind_asked(text: str, language: Language) -> QuestionType:
     """A question no opening types asks by its noun: "… in what year?" when, "Which countries
     …" where, "Welcher frühere Minister …" who; else what."""
     for m in _WHICH.finditer(text):
         for word in m.group(1).split():
-            forms = {word.lower()}
-            if language == "de":
-                forms.add(word_class(word)[0].lower())
-            else:
-                forms |= {word.lower().removesuffix("s"), re.sub(r"ies$", "y", word.lower())}
-            if is_role(word):
-                return "who"
-            for kind, nouns in _KINDS[language]:
-                if forms & nouns:
-                    return kind
+            if kind := _kind_of(word, language):
+                return kind
             if not _modifier(word, language):
                 break
     return "what"
+
+
+# "Wie heißt der Arzt, …?", "What is the name of Brunner's wife?": a name asked for, of a
+# person when the noun is one.
+_NAME_OF = re.compile(
+    r"^(?:und\s+|and\s+)?(?:wie\s+hei(?:ß|ss)(?:t|en)\s+(?:der|die|das|den)|what\s+(?:is|was)\s+"
+    r"the\s+name\s+of\s+(?:the\s+)?(?:[\w-]+'s\s+)?)\s*([^\W\d_][\w-]*)",
+    re.I,
+)
 
 
 def _opening_type(text: str) -> QuestionType | None:
@@ -390,6 +403,8 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
     qtype = _opening_type(text) or _opening_type(_after_lead(text))
     if qtype is None:
         qtype = "yes_no" if _asks_yes_no(text, language) else _kind_asked(text, language)
+    if qtype in ("how", "what") and (named := _NAME_OF.match(text)):
+        qtype = "who" if _kind_of(named.group(1), language) == "who" else qtype
     names = _names(text)
     speaker = _speaker(text, names, qtype)
     time = read_time(text, today)

@@ -172,7 +172,8 @@ PERSON_NOUNS = _words(
     mayor judge lawyer researcher scientist expert employee worker official spokesman
     spokeswoman spokesperson politician mp leader head author writer director singer
     artist doctor journalist reporter critic economist analyst candidate founder owner
-    chief boss governor senator member members
+    chief boss governor senator member members wife husband son daughter mother father
+    brother sister
     """
 )
 # Other capitalised words of titles and offices, no names ("Foreign Secretary", "Head of State",

@@ -153,6 +153,11 @@ def test_the_year_or_month_of_something_is_a_when_question(question, language):
         ("In what year was the mill built?", "en", "when"),
         ("Ab wann gilt die neue Gebühr in Lorbach?", "de", "when"),
         ("Womit wurde die Brücke in Bruggenau repariert?", "de", "how"),
+        # a name asked for: a person's where the noun is one
+        ("Wie heißt der Bürgermeister von Lorbach?", "de", "who"),
+        ("Wie heißt das neue Museum in Lorbach?", "de", "how"),
+        ("What is the name of Brunner's wife?", "en", "who"),
+        ("What is the name of the new museum?", "en", "what"),
         # whose words a verb of claiming or arguing asks for
         ("Wer behauptete, der Umbau sei zu teuer?", "de", "who_said"),
         ("Who argued that the fee was too high?", "en", "who_said"),
