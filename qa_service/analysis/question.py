@@ -379,10 +379,12 @@ def _opening_type(text: str) -> QuestionType | None:
 # question word that opens on its own ("In what year" and "In welchem Jahr" are typed by
 # their noun); a lead holding a question word is the question ("Welcher Abgeordnete
 # erklärte, wie …").
+_OPENS_ALONE = {  # not "was"/"what" nor a which-word, whose noun types the question
+    w for w in _QUESTION_WORDS - {"und", "and"} if not w.startswith(("was", "wel", "wha", "whi"))
+}
 _LEAD = re.compile(
     rf"^(?:und\s+|and\s+)?((?:{'|'.join(sorted(german.PREPOSITIONS | english.PREPOSITIONS))})"
-    r"\s+|[^,?]{3,80},\s*)(?=(?:wer|wen|wem|wessen|wie|wo|wann|warum|weshalb|wieso|who|whom|"
-    r"whose|how|where|when|why)\b)",
+    rf"\s+|[^,?]{{3,80}},\s*)(?=(?:{'|'.join(sorted(_OPENS_ALONE))})\b)",
     re.I,
 )
 

@@ -134,14 +134,19 @@ def is_demonym(word: str) -> bool:
     )
 
 
+def _ends_in(word: str, nouns: tuple[str, ...]) -> bool:
+    """A compound's last part ends in one of the nouns ("UN-Regulierungsbehörde")."""
+    return word.lower().rsplit("-", 1)[-1].endswith(nouns)
+
+
 def is_body_noun(word: str) -> bool:
     """A noun for an institution that speaks as one: "Polizei", "Regulierungsbehörde"."""
-    return word.lower().rsplit("-", 1)[-1].endswith(german.INSTITUTION_NOUNS)
+    return _ends_in(word, german.INSTITUTION_NOUNS)
 
 
 def is_media_noun(word: str) -> bool:
     """A noun for a publication or broadcaster: "Tageszeitung", "Nachrichtenmagazin"."""
-    return word.lower().rsplit("-", 1)[-1].endswith(german.MEDIA_NOUNS)
+    return _ends_in(word, german.MEDIA_NOUNS)
 
 
 def body_kind(word: str) -> str | None:

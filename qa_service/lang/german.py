@@ -111,7 +111,7 @@ SOURCE_MARKERS = _words("laut so")
 # Words that give a reason ("weil", "wegen", "deshalb", "aus diesem Grund").
 CAUSAL_WORDS = _words("weil da denn wegen aufgrund angesichts damit daher deshalb grund")
 QUESTION_WORDS = _words(
-    "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen"
+    "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen wessen"
 )
 # Question words as they are mistyped, to their intended word.
 QUESTION_WORD_TYPOS = {"wass": "was", "wer's": "wer"}
@@ -469,11 +469,12 @@ PERCENT_QUESTION_PATTERN = r"\b(?:\w*prozent\w*|\w*anteil\w*|quote)\b"
 COUNT_PATTERN = (
     r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=lambda w: (-len(w), w))) + r")\b"
 )
+_COUNT = re.compile(COUNT_PATTERN, re.IGNORECASE)
 
 
 def is_count(word: str) -> bool:
     """A number, in digits or words ("129", "2.000", "zwei"), perhaps before a comma."""
-    return re.fullmatch(COUNT_PATTERN, word.rstrip(".,"), re.IGNORECASE) is not None
+    return _COUNT.fullmatch(word.rstrip(".,")) is not None
 
 
 # --- Search and language detection ------------------------------------------------------
