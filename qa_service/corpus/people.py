@@ -135,6 +135,18 @@ def role_word(word: str) -> bool:
     return tag == "NN" and word.lower().rsplit("-", 1)[-1].endswith(german.PERSON_NOUN_SUFFIXES)
 
 
+def _genitive_role(word: str) -> bool:
+    """ "seines Mitverhandlers Stein": a person noun in the genitive before a name is the
+    name's role, not its first word (the lexicon does not know every compound). It does not
+    make the name a person's: "des Autobauers Talbote" names a firm."""
+    return (
+        word.endswith("s")
+        and not is_first_name(word)
+        and best_tag(word)[0] == "NN"
+        and role_form(word) != word
+    )
+
+
 # A noun in -er refers back to a person only if it is a role noun: "der Brenner" is a pass,
 # "der Tiroler" anyone from there; "die Forscherin", "der Künstler", "der Professor" are not.
 _REFERRING_SUFFIXES = tuple(s for s in german.PERSON_NOUN_SUFFIXES if s != "er") + ("ler",)
@@ -194,7 +206,10 @@ class Registry:
         Muster Betroffenen")."""
         name_words, roles = strip_roles(words)
         roles = list(roles)
-        while len(name_words) > 1 and not self.is_name(name_words[0]):
+        while len(name_words) > 1 and (
+            not self.is_name(name_words[0])
+            or (_genitive_role(name_words[0]) and self.is_name(name_words[1]))
+        ):
             roles.append(name_words.pop(0))
         # "Ingolstadts Manager Hugo Stein": a name in the genitive and its role noun, before
         # the name whose role it is.
@@ -235,7 +250,7 @@ class Registry:
         ):
             person.name = name  # the fullest form, but not a genitive ("Hugo Steins")
         for role in roles:
-            if role_word(role):
+            if role_word(role) or _genitive_role(role):
                 person.add_role(role)
         person.named = person.named or len(name_words) >= 2 or bool(roles)
         if len(name_words) >= 2:

@@ -121,3 +121,14 @@ def test_a_person_is_named_in_the_nominative() -> None:
         "Die Pläne Hugo Steins wurden bekannt. Brodniks Manager Hugo Stein (55) bestätigte das."
     )
     assert list(people) == ["Hugo Stein"] and people["Hugo Stein"].roles == ("Manager",)
+
+
+def test_a_role_in_the_genitive_is_no_first_name() -> None:
+    """ "seines Mitverhandlers Brodnik": a person noun in the genitive, which the lexicon does
+    not know as a compound, is the role of the name after it, not its first word; a noun
+    after a genitive name ("Brodniks Biografie Von Kopf") is no role, nor a name."""
+    registry = Registry()
+    assert registry.split(["Mitverhandlers", "Brodnik"]) == (["Brodnik"], ["Mitverhandlers"])
+    assert registry.split(["Brodniks", "Biografie", "Von", "Kopf"])[0][0] == "Brodniks"
+    people = _people("Das Buch des Dramatikers Maria Lorbach (40) erschien.")
+    assert people["Maria Lorbach"].roles == ("Dramatiker",)
