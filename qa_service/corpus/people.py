@@ -407,6 +407,10 @@ BACK = 2
 _AHEAD = 30  # characters from "83-jährige" to the name: room for a role and an adjective
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ„\"])|\n")
 # A short form of a party before a role noun: "XPD-Chef", "CDU-Politikerin".
+# "Hans Muster, der Bürgermeister", "…, dem XPD-Bürgermeister von …": a role in apposition.
+_APPOSITION = re.compile(
+    r",\s+(?:der|dem|den)\s+(?:[a-zäöüß]\w*\s+)?([A-ZÄÖÜ][\w-]+)\b(?!\s+[A-ZÄÖÜ])"
+)
 _PREFIX = re.compile(r"^([A-ZÄÖÜ][A-ZÄÖÜa-z]*[A-ZÄÖÜ])-")
 # "…, der Verkehrsminister," or a sentence's "der Professor für …": a definite noun phrase.
 _DEFINITE = re.compile(
@@ -470,6 +474,15 @@ def read_people(doc: Document) -> tuple[Person, ...]:
                 party = _party(role, before_name=role is roles[-1]) if role_word(role) else None
                 if party and person.party is None:
                     person.party = party
+            # "XPD-Chef und Minister Hans Muster", "Hans Muster, dem XPD-Bürgermeister von
+            # …": a role joined to the one before the name, or in apposition after it.
+            joined = _JOINED_ROLE.search(text, max(0, start - 60), start)
+            apposition = _APPOSITION.match(text, end)
+            for m in (joined, apposition):
+                if m and role_word(m.group(1)):
+                    if m is apposition:
+                        person.add_role(m.group(1))
+                    person.party = person.party or _party(m.group(1), before_name=True)
             last, last_end = person, end
             continue
         # A role or an age refers back to a mention at most BACK sentences before.

@@ -132,3 +132,15 @@ def test_a_role_in_the_genitive_is_no_first_name() -> None:
     assert registry.split(["Brodniks", "Biografie", "Von", "Kopf"])[0][0] == "Brodniks"
     people = _people("Das Buch des Dramatikers Maria Lorbach (40) erschien.")
     assert people["Maria Lorbach"].roles == ("Dramatiker",)
+
+
+def test_the_party_of_a_joined_role_and_of_a_role_in_apposition() -> None:
+    people = _people(
+        "Wien – XPD-Chef und Wirtschaftsminister Hugo Brodnik verhandelt. Genauso wenig "
+        "wie mit Maria Lorbach, der YPD-Bürgermeisterin von Bruggenau."
+    )
+    assert people["Hugo Brodnik"].party == "XPD"
+    assert (people["Maria Lorbach"].party, people["Maria Lorbach"].roles) == (
+        "YPD",
+        ("YPD-Bürgermeisterin",),
+    )
