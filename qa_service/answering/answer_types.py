@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from qa_service.analysis.question import Amount, QuestionType
 from qa_service.corpus.attribution import SentenceUnit
-from qa_service.corpus.names import is_name_word, looks_like_noun
+from qa_service.corpus.names import is_common_noun, is_name_word, looks_like_noun
 from qa_service.lang import english, german
 from qa_service.retrieval.tokens import tokenize
 from qa_service.spelling import fold
@@ -86,6 +86,14 @@ _PLACE = re.compile(
     rf"(?:{_alternatives(german.DEFINITE_ARTICLES - {'des'} | {'the'})})?\s*"
     r"(?:[a-zäöü]+e[nrm]?\s+)?[A-ZÄÖÜ][\w-]+"
 )
+
+
+def _names_place(word: str) -> bool:
+    """After a preposition of place, a name ("in Bruggenau") or a noun for a place ("im
+    Stadion", "am Flughafen"); not any noun ("in der Nacht", "auf der Pressekonferenz")."""
+    return not is_common_noun(word) or word.lower().endswith(tuple(german.PLACE_NOUNS))
+
+
 _NUMBER_WORDS = _alternatives(german.NUMBER_WORDS | english.NUMBER_VALUES.keys())
 _MAGNITUDES = _alternatives(german.MAGNITUDES | german.MAGNITUDE_ABBREVIATIONS | english.MAGNITUDES)
 # A sum of money: a number, perhaps a magnitude, a currency ("3,5 Mio. Euro", "zwei
@@ -142,9 +150,10 @@ def fits(
     """Does `unit` hold what a question of type `qtype` asks for, beyond the `asked` words
     (the question's names, compared folded: "Bruggenau" is "Brüggenau")? "Who is directing
     Die Quelle in Bruggenau?" wants a person, not the play's name; "Where did X die?" a place
-    other than one it names. `people`: the names of the persons the sentence's article
-    names. `amount`: the question asks for a sum of money or a share, which the sentence must
-    state ("Wie viel kostete der Umbau?" is not answered by "Der Umbau dauerte drei Jahre")."""
+    other than one it names (a name or a noun for a place: "im Stadion", not "in der
+    Nacht"). `people`: the names of the persons the sentence's article names. `amount`: the
+    question asks for a sum of money or a share, which the sentence must state ("Wie viel
+    kostete der Umbau?" is not answered by "Der Umbau dauerte drei Jahre")."""
     text = unit.text
     if amount is not None:
         return bool(_AMOUNTS[amount].search(text))
@@ -154,7 +163,11 @@ def fits(
     if qtype == "how_many":
         return bool(_COUNT.search(text))
     if qtype == "where":
-        return any(fold(m.group().split()[-1]) not in asked for m in _PLACE.finditer(text))
+        return any(
+            fold(word) not in asked and _names_place(word)
+            for m in _PLACE.finditer(text)
+            if (word := m.group().split()[-1])
+        )
     if qtype in ("who", "who_said"):
         return _has_person(unit, asked, people) if qtype == "who" else unit.speaker is not None
     return True

@@ -47,7 +47,10 @@ COORDINATORS = _words("and or")
 CLAUSE_BREAKS = CONTRAST_CONJUNCTIONS | _words("that after before once if because while which when")
 # "What did Smith say else …": words a question puts after the name it asks about.
 PARTICLES = _words("else")
-CAUSAL_WORDS = frozenset({"because", "due to", "since", "so that", "in order to", "reason"})
+CAUSAL_WORDS = frozenset(
+    {"because", "due to", "since", "so that", "in order to", "reason", "reasons", "owing to",
+     "as a result", "therefore", "cause", "caused"}
+)  # fmt: skip
 QUESTION_WORDS = _words("what who how where when why which whom whose")
 QUESTION_WORD_TYPOS = {"waht": "what", "wat": "what", "whta": "what"}
 # Capitalised at a sentence start, these words never name anyone.

@@ -108,8 +108,13 @@ COMMA_CLAUSE_OPENERS = _words("dass nachdem bevor wodurch weil sobald falls wenn
 CONTRAST_CONJUNCTIONS = _words("sondern aber doch")
 # Words the speaker's name follows ("laut Brunner", "…, so Brunner").
 SOURCE_MARKERS = _words("laut so")
-# Words that give a reason ("weil", "wegen", "deshalb", "aus diesem Grund").
-CAUSAL_WORDS = _words("weil da denn wegen aufgrund angesichts damit daher deshalb grund")
+# Words that give a reason ("weil", "wegen", "deshalb", "aus diesem Grund", "Grund sei …",
+# "begründete", "ist darauf zurückzuführen", "Ursache", "nämlich").
+CAUSAL_WORDS = _words(
+    "weil da denn wegen aufgrund angesichts damit daher deshalb deswegen darum grund gründe "
+    "gründen begründet begründete begründeten begründen begründung ursache ursachen "
+    "zurückzuführen infolge zumal nämlich folglich anlass hintergrund motiv"
+)
 QUESTION_WORDS = _words(
     "was wer wie wo wann warum wieso weshalb welche welcher welches welchen wem wen wessen"
 )
@@ -411,8 +416,12 @@ PERSON_NOUN_SUFFIXES = tuple(
     "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
     "haupt ling person".split()
 )
-# Nouns a "welche …" question asks a place with ("Welche Stadt …", "In welchem Land …").
-PLACE_NOUNS = _words("stadt land ort region staat gemeinde bundesland kontinent dorf bezirk")
+# Nouns for places: a "welche …" question asks a place with them ("Welche Stadt …", "In
+# welchem Land …"), and after a preposition they name where ("im Stadion", "am Flughafen").
+PLACE_NOUNS = _words(
+    "stadt land ort region staat gemeinde bundesland kontinent dorf bezirk stadtteil viertel "
+    "provinz kanton insel küste hafen flughafen bahnhof stadion halle straße gasse grenze"
+)
 # Nouns for a person as such, no role ("Welche Person …").
 PERSON_NOUNS = _words("person mensch mann frau")
 # Nouns (and compound endings) for bodies that speak as one ("teilte die Polizei mit").

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from qa_service.analysis.dates import read_time
-from qa_service.answering.answer_types import fits, near
+from qa_service.answering.answer_types import fits, near, prefers
 from qa_service.answering.extractive import _name_share
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.lang import german
@@ -80,6 +80,24 @@ def test_who_and_where_want_more_than_the_question_names() -> None:
     # Where: a place the question does not already name (in any spelling).
     assert not fits("where", _unit("Die Premiere ist in Brüggenau."), asked)
     assert fits("where", _unit("Die Premiere ist in Basel."), asked)
+    # ... a name or a noun for a place after the preposition, not any noun
+    assert fits("where", _unit("Das Spiel fand im kalifornischen Stadion statt."), asked)
+    assert not fits("where", _unit("Der Streit begann in der Nacht."), asked)
+    assert not fits("where", _unit("Das sagte er auf der Pressekonferenz."), asked)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Grund sei das schwierige Marktumfeld.", True),
+        ("Der Rückzug ist auf die niedrigen Preise zurückzuführen.", True),
+        ("Er begründete den Schritt mit den Kosten.", True),
+        ("The plant closed as a result of the floods.", True),
+        ("Der Rückzug wurde am Montag bekannt.", False),
+    ],
+)
+def test_a_reason_by_its_causal_words(text: str, reason: bool) -> None:
+    assert prefers("why", _unit(text)) is reason
 
 
 @pytest.mark.parametrize(
