@@ -64,6 +64,8 @@ _HIESS_FROM = re.compile(
 # "so seine Einschätzung": the person the possessive means.
 _SO_OWN = re.compile(r"(?:^|[,;–-]\s*)so\s+(sein|ihr)(?:e|er|en|em)?\s+[A-ZÄÖÜ]")
 
+# What a closing "so" phrase may hold up to the sentence's end: a few words, no clause.
+_CLOSING = re.compile(r"[^,;:–]{3,80}[.!?]?\s*")
 _SO = re.compile(
     r"(?:^|[,;–-]\s*|\.\s+)so\s+(?=(?:(?:der|die|das|ein|eine)\s+(?:[a-zäöüß]+e\s+)?)?[A-ZÄÖÜ])"
 )
@@ -180,7 +182,9 @@ class ReportingVerb:
 
 
 class SoOrLaut:
-    """ "…, so Wendelbrunn", "laut X", "nach Angaben von X", "nach den Worten von X"."""
+    """ "…, so Wendelbrunn", "laut X", "nach Angaben von X", "nach den Worten von X". A "so"
+    phrase ending the sentence that names no one we can name ("…, so die Argumentation des
+    offiziellen Österreich") is still someone's words: UNKNOWN, not the speaker before's."""
 
     name = "so_or_laut"
 
@@ -193,6 +197,8 @@ class SoOrLaut:
                 found = reader.speaker_of(words, definite, article=article, short_form=True)
                 if found:
                     return found[0], how
+                if how == "so" and _CLOSING.fullmatch(text, m.end()):
+                    return UNKNOWN
         return None
 
 
