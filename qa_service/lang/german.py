@@ -130,7 +130,7 @@ OPENING_WORDS = _words(
     dabei zudem außerdem so im in am an auf bei nach vor mit seit für zum zur wie was wer wo
     wann warum wenn als nun hier heute gestern morgen jetzt noch bis unter über laut trotz
     während zuvor zugleich gleichzeitig insgesamt allerdings ebenso darin darüber aktuell uhr
-    mir mich uns dir dich euch ihm ihn ihnen
+    mir mich uns dir dich euch ihm ihn ihnen von vom aus durch gegen ohne um zwischen neben
     """
 )
 

@@ -144,3 +144,14 @@ def test_the_party_of_a_joined_role_and_of_a_role_in_apposition() -> None:
         "YPD",
         ("YPD-Bürgermeisterin",),
     )
+
+
+def test_a_preposition_opening_a_sentence_is_no_name_particle() -> None:
+    """ "Von Haus aus …", "Gegen Bruggenau setzte es …": a capitalised preposition opens the
+    sentence; it is no "von" of a name, nor does the place after it become a person."""
+    people = _people(
+        "Von Haus aus war Hugo Brodnik (50) Lehrer. Gegen Bruggenau setzte es eine "
+        "Niederlage. Von Hans Lorbach bis hin zum Verein kritisierten alle den Plan."
+    )
+    assert not any(name.startswith(("Von", "Gegen")) for name in people)
+    assert "Hugo Brodnik" in people
