@@ -147,6 +147,13 @@ def _genitive_role(word: str) -> bool:
     )
 
 
+def _compound_role(word: str) -> bool:
+    """ "Bundesliga-Torhüter Hugo Muster", "Defensive-Line-Spieler Muster": a compound whose
+    last part is a noun for a person is a role before a name."""
+    head = word.rsplit("-", 1)[-1]
+    return head != word and (is_role(head) or is_person_noun(head.capitalize()))
+
+
 # A noun in -er refers back to a person only if it is a role noun: "der Brenner" is a pass,
 # "der Tiroler" anyone from there; "die Forscherin", "der Künstler", "der Professor" are not.
 _REFERRING_SUFFIXES = tuple(s for s in german.PERSON_NOUN_SUFFIXES if s != "er") + ("ler",)
@@ -208,7 +215,10 @@ class Registry:
         roles = list(roles)
         while len(name_words) > 1 and (
             not self.is_name(name_words[0])
-            or (_genitive_role(name_words[0]) and self.is_name(name_words[1]))
+            or (
+                (_genitive_role(name_words[0]) or _compound_role(name_words[0]))
+                and self.is_name(name_words[1])
+            )
         ):
             roles.append(name_words.pop(0))
         # "Ingolstadts Manager Hugo Stein": a name in the genitive and its role noun, before

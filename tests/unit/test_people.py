@@ -156,3 +156,14 @@ def test_a_preposition_opening_a_sentence_is_no_name_particle() -> None:
     )
     assert not any(name.startswith(("Von", "Gegen")) for name in people)
     assert "Hugo Brodnik" in people
+
+
+def test_a_hyphen_compound_for_a_person_before_a_name_is_a_role() -> None:
+    """ "Defensive-Line-Spieler Brodnik": the compound's last part is a noun for a person, so
+    the word is the name's role, not its first word."""
+    assert Registry().split(["Defensive-Line-Spieler", "Brodnik"]) == (
+        ["Brodnik"],
+        ["Defensive-Line-Spieler"],
+    )
+    people = _people("Das bestätigte Bundesliga-Torhüter Hugo Brodnik am Montag.")
+    assert list(people) == ["Hugo Brodnik"]
