@@ -197,7 +197,7 @@ class Registry:
             roles = [r for r in roles if role_word(r)]
             if (
                 roles
-                or text[end : end + 2] == " ("
+                or (text[end : end + 2] == " (" and not _spelled_out(name_words, text, end))
                 or (len(name_words) >= 2 and is_first_name(name_words[0]))
                 or (len(name_words) >= 2 and surname_alone(text, name_words[-1], start))
             ):
@@ -394,6 +394,22 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
 
 _NAME_ARTICLES = frozenset({"der", "den"})  # "von der Brodnik", "van den Berg"
 _IN_NAME = german.NAME_PARTICLES | _NAME_ARTICLES
+
+
+_SHORT_FORM = re.compile(r" \(([A-ZÄÖÜ][A-ZÄÖÜa-z]{1,7})\)")
+
+
+def _spelled_out(name_words: list[str], text: str, end: int) -> bool:
+    """ "Verband Bruggenauer Zeitungen (VBZ)", "Miliz Talbotischer Staat (TS)": the short
+    form in parentheses is the initials of the last words before it, so they name a body, not
+    a person with a party."""
+    m = _SHORT_FORM.match(text, end)
+    if not m:
+        return False
+    short = m.group(1).upper()
+    return any(
+        "".join(w[0] for w in name_words[k:]).upper() == short for k in range(len(name_words) - 1)
+    )
 
 
 def surname_alone(text: str, surname: str, start: int) -> bool:

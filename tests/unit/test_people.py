@@ -167,3 +167,13 @@ def test_a_hyphen_compound_for_a_person_before_a_name_is_a_role() -> None:
     )
     people = _people("Das bestätigte Bundesliga-Torhüter Hugo Brodnik am Montag.")
     assert list(people) == ["Hugo Brodnik"]
+
+
+def test_a_body_spelled_out_before_its_short_form_is_no_person() -> None:
+    """ "Verband Bruggenauer Zeitungen (VBZ)": the initials in parentheses are the body's
+    name's, not a party after a person's name, as in "Hugo Brodnik (XPD)"."""
+    people = _people(
+        "Das kritisierte der Verband Bruggenauer Zeitungen (VBZ). Die Miliz Talbotischer "
+        "Staat (TS) rückte vor. Das bestätigte Hugo Brodnik (XPD)."
+    )
+    assert list(people) == ["Hugo Brodnik"]
