@@ -126,13 +126,17 @@ def role_form(word: str) -> str:
 def role_word(word: str) -> bool:
     """A noun that can stand for a person's role before their name: a role noun, or a noun
     for a person ("Forscherin", "Verwaltungsrechtler" even where the lexicon only guesses
-    it); not a short form ("EU") nor a nominalised adjective ("Unbekannte")."""
+    it); not a short form ("EU") nor a nominalised adjective ("Unbekannte"), nor a firm or
+    a medium ("Autohersteller", "TV-Sender")."""
     if word.isupper():
         return False
     if is_role(word):
         return True
+    head = word.lower().rsplit("-", 1)[-1]
+    if head.endswith(german.FIRM_NOUNS + german.MEDIA_NOUNS):
+        return False
     tag, _ = best_tag(word)
-    return tag == "NN" and word.lower().rsplit("-", 1)[-1].endswith(german.PERSON_NOUN_SUFFIXES)
+    return tag == "NN" and head.endswith(german.PERSON_NOUN_SUFFIXES)
 
 
 def _genitive_role(word: str) -> bool:

@@ -434,6 +434,12 @@ INSTITUTION_NOUNS = tuple(
 # Nouns (and compound endings) for a publication or broadcaster, which speaks under its
 # name ("berichtete die Tageszeitung Tagblatt"), not as the noun alone ("laut Zeitung").
 MEDIA_NOUNS = tuple("zeitung magazin blatt sender".split())
+# Compound endings that look like nouns for a person ("-er") but name a firm or a machine:
+# "Autohersteller Talbote", "der Versicherer Quellspiegel", "Browser X".
+FIRM_NOUNS = tuple(
+    "hersteller autobauer versicherer betreiber anbieter zulieferer diskonter mobilfunker "
+    "browser computer server".split()
+)
 # Nouns (and compound endings) for texts that state findings or views ("ergab eine Studie",
 # "laut einem Urteil", "so die abschließende Stellungnahme"), in the singular.
 DOCUMENT_NOUNS = tuple(

@@ -177,3 +177,13 @@ def test_a_body_spelled_out_before_its_short_form_is_no_person() -> None:
         "Staat (TS) rückte vor. Das bestätigte Hugo Brodnik (XPD)."
     )
     assert list(people) == ["Hugo Brodnik"]
+
+
+def test_a_firm_or_a_medium_before_a_name_makes_no_person() -> None:
+    """ "Autohersteller Brodnik", "der TV-Sender Kranzlmayr": nouns in -er for a firm or a
+    medium, not for a person, so the name after them is no one's."""
+    people = _people(
+        "Der Autohersteller Brodnik kündigte an. Der TV-Sender Kranzlmayr berichtete. "
+        "Das bestätigte Verkehrsminister Hugo Lorbach."
+    )
+    assert list(people) == ["Hugo Lorbach"]
