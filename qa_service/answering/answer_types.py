@@ -88,10 +88,13 @@ _PLACE = re.compile(
 )
 
 
+_PLACE_NOUNS = tuple(german.PLACE_NOUNS)
+
+
 def _names_place(word: str) -> bool:
     """After a preposition of place, a name ("in Bruggenau") or a noun for a place ("im
     Stadion", "am Flughafen"); not any noun ("in der Nacht", "auf der Pressekonferenz")."""
-    return not is_common_noun(word) or word.lower().endswith(tuple(german.PLACE_NOUNS))
+    return not is_common_noun(word) or word.lower().endswith(_PLACE_NOUNS)
 
 
 _NUMBER_WORDS = _alternatives(german.NUMBER_WORDS | english.NUMBER_VALUES.keys())

@@ -149,6 +149,11 @@ def is_media_noun(word: str) -> bool:
     return _ends_in(word, german.MEDIA_NOUNS)
 
 
+def is_firm_noun(word: str) -> bool:
+    """A noun in -er for a firm or a machine, not a person: "Autohersteller", "Browser"."""
+    return _ends_in(word, german.FIRM_NOUNS)
+
+
 def body_kind(word: str) -> str | None:
     """The institution noun a word ends in, in any case form ("UN-Flüchtlingshilfswerkes" ->
     hilfswerk): an institution the text names once is what "das Hilfswerk" means later."""

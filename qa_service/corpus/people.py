@@ -25,8 +25,10 @@ from qa_service.corpus.names import (
     best_tag,
     is_adjective_noun,
     is_common_noun,
+    is_firm_noun,
     is_first_name,
     is_lexicon_word,
+    is_media_noun,
     is_name_word,
     is_person_noun,
     is_role,
@@ -132,11 +134,10 @@ def role_word(word: str) -> bool:
         return False
     if is_role(word):
         return True
-    head = word.lower().rsplit("-", 1)[-1]
-    if head.endswith(german.FIRM_NOUNS + german.MEDIA_NOUNS):
+    if is_firm_noun(word) or is_media_noun(word):
         return False
     tag, _ = best_tag(word)
-    return tag == "NN" and head.endswith(german.PERSON_NOUN_SUFFIXES)
+    return tag == "NN" and word.lower().rsplit("-", 1)[-1].endswith(german.PERSON_NOUN_SUFFIXES)
 
 
 def _genitive_role(word: str) -> bool:
@@ -154,8 +155,7 @@ def _genitive_role(word: str) -> bool:
 def _compound_role(word: str) -> bool:
     """ "Bundesliga-Torhüter Hugo Muster", "Defensive-Line-Spieler Muster": a compound whose
     last part is a noun for a person is a role before a name."""
-    head = word.rsplit("-", 1)[-1]
-    return head != word and (is_role(head) or is_person_noun(head.capitalize()))
+    return "-" in word and (is_role(word) or is_person_noun(word))
 
 
 # A noun in -er refers back to a person only if it is a role noun: "der Brenner" is a pass,
