@@ -335,7 +335,7 @@ def _ends_name(name_words: list[str], i: int) -> bool:
     """Does the name of a run end before its `i`th word? A nominalised adjective ends it ("rät
     Muster Betroffenen"), unless it is a surname right after a first name ("Maria Lotter");
     so does a common noun closing the run after a name in the genitive ("Brodniks Daten",
-    "Maria Steins Arbeiten", "Pilz’ Vorwurf"): the name's possession, not its part ("Brodniks
+    "Maria Steins Arbeiten", "Brodniz’ Vorwurf"): the name's possession, not its part ("Brodniks
     Manager Hugo Stein" goes on to a name)."""
     word, before = name_words[i], name_words[i - 1]
     if is_first_name(before):

@@ -184,7 +184,7 @@ class ReportingVerb:
 class SoOrLaut:
     """ "…, so Wendelbrunn", "laut X", "nach Angaben von X", "nach den Worten von X". A "so"
     phrase ending the sentence that names no one we can name ("…, so die Argumentation des
-    offiziellen Österreich") is still someone's words: UNKNOWN, not the speaker before's."""
+    offiziellen Bruggenau") is still someone's words: UNKNOWN, not the speaker before's."""
 
     name = "so_or_laut"
 
