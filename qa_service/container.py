@@ -17,7 +17,10 @@ def build_embedder(settings: Settings):
         from qa_service.embedders.st import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(
-            settings.embedding_model, settings.embedding_batch_size, settings.embedding_quantize
+            settings.embedding_model,
+            settings.embedding_batch_size,
+            settings.embedding_quantize,
+            settings.embedding_dtype,
         )
     from qa_service.embedders.bundled import BundledE5Embedder
 
@@ -26,6 +29,7 @@ def build_embedder(settings: Settings):
         settings.embedding_batch_size,
         numpy_queries=settings.embedding_backend == "auto",
         quantize=settings.embedding_quantize,
+        dtype=settings.embedding_dtype,
     )
 
 

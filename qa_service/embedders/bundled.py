@@ -35,9 +35,10 @@ class BundledE5Embedder:
         batch_size: int = 16,
         numpy_queries: bool = True,
         quantize: bool = False,
+        dtype: str = "auto",
     ) -> None:
         self._models_dir, self._batch_size = Path(models_dir), batch_size
-        self._quantize = quantize
+        self._quantize, self._dtype = quantize, dtype
         self._numpy_queries = numpy_queries and not quantize
         self._queries: QueryTokens | None = None
         self._passages: SentenceTransformerEmbedder | None = None
@@ -84,7 +85,9 @@ class BundledE5Embedder:
         with self._lock:
             if self._passages is None:
                 path = ensure_default_model(self._models_dir)
-                self._passages = SentenceTransformerEmbedder(path, self._batch_size, self._quantize)
+                self._passages = SentenceTransformerEmbedder(
+                    path, self._batch_size, self._quantize, self._dtype
+                )
             return self._passages
 
     def release(self) -> None:

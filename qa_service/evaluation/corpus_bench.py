@@ -6,7 +6,8 @@ cannot warm the next one's caches:
 - ingest: `QAService.ingest` into a fresh data dir (chunks, sentence vectors, records, the
   snapshot at the end);
 - peer: the plain LangChain pipeline (RecursiveCharacterTextSplitter 1000/150 +
-  langchain_chroma on disk, the same encoder), chunk vectors only;
+  langchain_chroma on disk, the same encoder in float32, as sentence-transformers loads it),
+  chunk vectors only; where our encoder runs in bfloat16, the peer again on that encoder;
 - snapshot: building the corpus snapshot from the store, against loading its cache;
 - cold ask: `qa ask` as a new process, wall time;
 - ask: a warm service wired as the server is (every sentence vector in memory, timed once
@@ -65,6 +66,7 @@ def _count_tokens(embedder, texts: list[str]) -> int:
 def _stage_encoder(corpus: str, settings: Settings) -> dict:
     from ingest.chunking import chunk_document
     from qa_service.container import build_embedder
+    from qa_service.embedders.st import encoder_dtype
 
     embedder = build_embedder(settings)
     embedder.warm_up()
@@ -86,6 +88,7 @@ def _stage_encoder(corpus: str, settings: Settings) -> dict:
         "chunks": len(texts),
         "tokens": tokens,
         "model": embedder.model_id,
+        "dtype": encoder_dtype(settings.embedding_dtype, settings.embedding_quantize),
     }
 
 
@@ -293,8 +296,13 @@ def run_corpus_bench(
         progress(f"  {enc['seconds']:.0f} s; ingest")
         ing = _in_child(_stage_ingest, str(corpus), settings)
         progress(f"  {ing['seconds']:.0f} s; peer")
-        peer = _in_child(_stage_peer, str(corpus), settings, str(work / "peer"))
-        progress(f"  {peer['seconds']:.0f} s; snapshot")
+        plain = settings.model_copy(update={"embedding_dtype": "float32"})
+        peer = _in_child(_stage_peer, str(corpus), plain, str(work / "peer"))
+        peer_ours = None
+        if enc["dtype"] != "float32":
+            progress(f"  {peer['seconds']:.0f} s; peer on our {enc['dtype']} encoder")
+            peer_ours = _in_child(_stage_peer, str(corpus), settings, str(work / "peer-ours"))
+        progress(f"  {(peer_ours or peer)['seconds']:.0f} s; snapshot")
         snap = _in_child(_stage_snapshot, settings)
         docs = sorted(
             (d for d in _documents(corpus) if d.title),
@@ -319,7 +327,7 @@ def run_corpus_bench(
     p50, floor = statistics.median(ask["ask_ms"]), statistics.median(ask["floor_ms"])
     rows = [
         f"qa bench --corpus {corpus}: {n} documents ({ing['failed']} failed), "
-        f"{len(qs)} questions (titles), model {enc['model']}",
+        f"{len(qs)} questions (titles), model {enc['model']} in {enc['dtype']}",
         _line(
             "encoder alone",
             f"{enc['seconds']:.0f} s",
@@ -336,13 +344,26 @@ def run_corpus_bench(
         _line(
             "LangChain peer",
             f"{peer['seconds']:.0f} s",
-            f"{peer['chunks']} chunks, chunk vectors only, peak RSS {peer['peak_rss_mb']:.0f} MB",
+            f"{peer['chunks']} chunks, chunk vectors only, float32, "
+            f"peak RSS {peer['peak_rss_mb']:.0f} MB",
         ),
         _line(
             "ingest / peer",
             f"{ing['seconds'] / peer['seconds']:.2f}x",
             f"ingest / encoder {ing['seconds'] / enc['seconds']:.2f}x",
         ),
+    ]
+    if peer_ours is not None:
+        rows += [
+            _line(
+                f"peer in {enc['dtype']}",
+                f"{peer_ours['seconds']:.0f} s",
+                f"the peer on our encoder: ingest / it "
+                f"{ing['seconds'] / peer_ours['seconds']:.2f}x, "
+                f"peak RSS {peer_ours['peak_rss_mb']:.0f} MB",
+            )
+        ]
+    rows += [
         _line(
             "snapshot build",
             f"{snap['build_s']:.1f} s",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from qa_service.embedders import convert
 from qa_service.embedders.convert import DEFAULT_MODEL_ID, ensure_default_model
@@ -267,6 +268,30 @@ def test_an_int8_encoder_keeps_its_vectors_near_and_its_own_model_id(converted, 
         assert scores.argmax(axis=1).tolist() == list(range(len(queries)))
     first, spans = int8.embed_documents_with_spans([DE_PASSAGES[0]], [[(0, 20)]])
     assert len(first) == 1 and len(spans[0]) == 1
+
+
+def test_a_bfloat16_encoder_keeps_the_float32_vectors_and_model_id(converted, st_embedder):
+    """QA_EMBEDDING_DTYPE on the real model: bfloat16 (what "auto" picks on CPUs with bf16
+    arithmetic) and float32 are twins of one vector space, so they share the model_id and
+    their vectors, pooled and late-chunked, agree far inside what retrieval notices."""
+    bf16 = SentenceTransformerEmbedder(converted, dtype="bfloat16")
+    fp32 = SentenceTransformerEmbedder(converted, dtype="float32")
+    assert bf16.model_id == fp32.model_id == DEFAULT_MODEL_ID
+    assert bf16.model is not fp32.model
+    assert {p.dtype for p in bf16.model[0].parameters()} == {torch.bfloat16}
+    assert {p.dtype for p in fp32.model[0].parameters()} == {torch.float32}
+    assert st_embedder.model in (bf16.model, fp32.model)  # "auto" is one of the two
+    texts = DE_PASSAGES + EN_PASSAGES
+    ours, theirs = bf16.embed_documents(texts), fp32.embed_documents(texts)
+    assert np.asarray(ours).dtype == np.float64  # float32 out: lists of Python floats
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert cosines(ours, theirs).min() > 0.9998
+    spans = [[(0, 40), (41, len(DE_PASSAGES[0]))]]
+    _, bf_spans = bf16.embed_documents_with_spans(DE_PASSAGES[:1], spans)
+    _, fp_spans = fp32.embed_documents_with_spans(DE_PASSAGES[:1], spans)
+    assert cosines(bf_spans[0], fp_spans[0]).min() > 0.9998
+    bf16.release()
+    fp32.release()
 
 
 def test_a_released_encoder_loads_again_with_the_same_vectors(converted, st_embedder):
