@@ -432,8 +432,14 @@ class ExtractiveAnswerer:
         """ "Was sagte die Vorsitzende Richterin?", "What did the transport minister say?": the
         person the articles name with that role (the corpus name index, read at ingest),
         preferring the retrieved articles, when the articles quote them. The whole role
-        phrase first, then its head noun; an English one through the bilingual word list."""
+        phrase first, then its head noun; an English one through the bilingual word list. An
+        organisation asked by one form and quoted under another is asked by that one."""
         said = analysis.speaker
+        if analysis.type == "said_what" and said and person_key(said) not in snapshot.speakers:
+            # "Was sagte der VBZ?" where the articles quote it under its full name, or back
+            forms = snapshot.organisation_forms(said)
+            if quoted := [f for f in forms if person_key(f) in snapshot.speakers]:
+                return dataclasses.replace(analysis, speaker=quoted[0])
         if analysis.type != "said_what" or (
             said
             and (person_key(said) in snapshot.speakers or not _role_phrase(said, input.language))

@@ -34,6 +34,7 @@ from pathlib import Path
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.corpus.duplicates import ShingleIndex, extend_duplicates, find_duplicates
 from qa_service.corpus.names import person_key
+from qa_service.corpus.organisations import Organisation, organisation_key, read_organisations
 from qa_service.corpus.people import Person, read_people, role_form, role_stem
 from qa_service.models import Document
 from qa_service.protocols import Store
@@ -75,6 +76,46 @@ def people_index(people_in: Mapping[str, tuple[Person, ...]]) -> dict[str, Perso
     }
 
 
+@dataclass(frozen=True, slots=True)
+class OrganisationEntry:
+    """One organisation across the corpus: its fullest name, every short form a document
+    gives it ("VBZ" for "Verband Bruggenauer Zeitungen"), and the documents naming it."""
+
+    name: str
+    short: tuple[str, ...]
+    docs: tuple[str, ...]
+
+
+def organisations_index(
+    organisations_in: Mapping[str, tuple[Organisation, ...]],
+) -> dict[str, OrganisationEntry]:
+    """The organisations of the name index, under every key of every form: a short form one
+    document spells out is the same body in a document that only uses the short form."""
+    forms: dict[str, set[str]] = defaultdict(set)  # key -> keys of the same body
+    seen: dict[str, list[tuple[str, Organisation]]] = defaultdict(list)
+    for doc_id in sorted(organisations_in):
+        for org in organisations_in[doc_id]:
+            keys = org.keys
+            for key in keys:
+                forms[key].update(keys)
+                seen[key].append((doc_id, org))
+    index: dict[str, OrganisationEntry] = {}
+    for key in forms:
+        together = forms[key] | {k for f in forms[key] for k in forms[f]}
+        orgs = [(d, o) for k in sorted(together) for d, o in seen.get(k, ())]
+        index[key] = OrganisationEntry(
+            name=max((o.name for _, o in orgs), key=len),
+            short=tuple(sorted({s for _, o in orgs for s in o.short} | _shorts(orgs))),
+            docs=tuple(dict.fromkeys(sorted(d for d, _ in orgs))),
+        )
+    return index
+
+
+def _shorts(orgs: list[tuple[str, Organisation]]) -> set[str]:
+    """Names in capitals standing alone: a short form too ("VBZ" read on its own)."""
+    return {o.name for _, o in orgs if o.name.isupper() and " " not in o.name}
+
+
 @dataclass(frozen=True)
 class CorpusSnapshot:
     fingerprint: str
@@ -86,6 +127,8 @@ class CorpusSnapshot:
     groups: Mapping[int, tuple[SentenceUnit, ...]] = field(default_factory=dict)
     people_in: Mapping[str, tuple[Person, ...]] = field(default_factory=dict)  # by doc id
     people: Mapping[str, PersonEntry] = field(default_factory=dict)  # by person key
+    organisations_in: Mapping[str, tuple[Organisation, ...]] = field(default_factory=dict)
+    organisations: Mapping[str, OrganisationEntry] = field(default_factory=dict)  # any form's key
     shingles: ShingleIndex | None = None  # what the next build's near-duplicates extend
     index_keys: Mapping[str, str] = field(default_factory=dict)  # doc id -> how indexed
 
@@ -166,6 +209,13 @@ class CorpusSnapshot:
         key = person_key(name)
         return key if key in self.people else None
 
+    def organisation_forms(self, name: str) -> tuple[str, ...]:
+        """Every form the corpus gives the organisation `name` is one of: its full name and
+        its short forms ("VBZ" -> "Verband Bruggenauer Zeitungen", "VBZ"); none if no
+        document names it as one."""
+        entry = self.organisations.get(organisation_key(name))
+        return (entry.name, *(s for s in entry.short if s != entry.name)) if entry else ()
+
 
 def _part_of(token: str, role: str) -> bool:
     """A German token in a role, or its first six letters: the word list has compounds
@@ -187,22 +237,24 @@ def _read_sentences(doc: Document) -> tuple[SentenceUnit, ...]:
         return tuple(SentenceUnit(doc.id, i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(spans))
 
 
-def _read_people(doc: Document) -> tuple[Person, ...]:
-    """The people the document names; none where reading them fails (logged, as above)."""
+def _read_names(doc: Document) -> tuple[tuple[Person, ...], tuple[Organisation, ...]]:
+    """The people and organisations the document names; none where reading them fails
+    (logged, as above)."""
     try:
-        return read_people(doc)
+        return read_people(doc), read_organisations(doc)
     except Exception:
-        log.exception("name index failed: document kept without people", extra={"doc_id": doc.id})
-        return ()
+        log.exception("name index failed: document kept without names", extra={"doc_id": doc.id})
+        return (), ()
 
 
-Reading = tuple[tuple[SentenceUnit, ...], tuple[Person, ...]]  # a document's units, people
+# a document's units, people, organisations
+Reading = tuple[tuple[SentenceUnit, ...], tuple[Person, ...], tuple[Organisation, ...]]
 
 
 def read_documents_here(documents: Sequence[Document]) -> list[Reading]:
-    """Each document's sentence units and people, in this process."""
-    # a document's two readings one after the other: they share its names
-    return [(_read_sentences(d), _read_people(d)) for d in documents]
+    """Each document's sentence units, people and organisations, in this process."""
+    # a document's readings one after the other: they share its names
+    return [(_read_sentences(d), *_read_names(d)) for d in documents]
 
 
 # Reading who says what is pure Python, one core; from this many new documents, a second
@@ -220,7 +272,7 @@ def _read_documents(documents: Sequence[Document]) -> list[Reading]:
     other = ReadingProcess(documents[1::2])
     mine = read_documents_here(documents[0::2])
     theirs = other.result() or read_documents_here(documents[1::2])
-    out: list[Reading] = [((), ())] * len(documents)
+    out: list[Reading] = [((), (), ())] * len(documents)
     out[0::2], out[1::2] = mine, theirs
     return out
 
@@ -238,6 +290,7 @@ def build_snapshot(
     docs = {d.id: d for d in documents}
     sentences: dict[str, tuple[SentenceUnit, ...]] = {}
     people_in: dict[str, tuple[Person, ...]] = {}
+    organisations_in: dict[str, tuple[Organisation, ...]] = {}
     new = []
     unchanged = (
         {d.id for d in documents if previous.documents.get(d.id) == d}
@@ -245,16 +298,18 @@ def build_snapshot(
         else set()
     )
     for d in documents:
-        if d.id in unchanged and d.id in previous.people_in:
+        if d.id in unchanged and d.id in previous.organisations_in:
             sentences[d.id], people_in[d.id] = previous.sentences[d.id], previous.people_in[d.id]
+            organisations_in[d.id] = previous.organisations_in[d.id]
         else:
             new.append(d)
-    for d, (units, people) in zip(new, _read_documents(new), strict=True):
-        sentences[d.id], people_in[d.id] = units, people
+    for d, (units, people, orgs) in zip(new, _read_documents(new), strict=True):
+        sentences[d.id], people_in[d.id], organisations_in[d.id] = units, people, orgs
     # in the documents' order, however they were read: a build from a previous snapshot is
     # the build of them all
     sentences = {d.id: sentences[d.id] for d in documents}
     people_in = {d.id: people_in[d.id] for d in documents}
+    organisations_in = {d.id: organisations_in[d.id] for d in documents}
     speakers: dict[str, list[SentenceUnit]] = defaultdict(list)
     for units in sentences.values():
         for u in units:
@@ -287,6 +342,8 @@ def build_snapshot(
         groups=groups,
         people_in=people_in,
         people=people_index(people_in),
+        organisations_in=organisations_in,
+        organisations=organisations_index(organisations_in),
         shingles=shingles,
     )
 

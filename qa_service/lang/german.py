@@ -434,6 +434,31 @@ INSTITUTION_NOUNS = tuple(
 # Nouns (and compound endings) for a publication or broadcaster, which speaks under its
 # name ("berichtete die Tageszeitung Tagblatt"), not as the noun alone ("laut Zeitung").
 MEDIA_NOUNS = tuple("zeitung magazin blatt sender".split())
+# Nouns (and compound endings) that stand before an organisation's name without speaking as
+# the noun alone: "die Initiative X", "die Stiftung X", "der Branchendienst X".
+ORGANISATION_NOUNS = tuple(
+    "initiative stiftung verein organisation fonds portal dienst netzwerk plattform "
+    "universität uni hochschule akademie institut klub club".split()
+)
+# Of these, the nouns that are the first word of the name they stand before ("Universität
+# Bruggenau", "Institut für …"), unlike "die Tageszeitung X", whose name is X.
+NAME_OWNING_NOUNS = tuple(
+    "universität uni hochschule akademie institut initiative stiftung".split()
+)
+# Small words inside an organisation's name ("Institut für …", "Universität der Künste",
+# "Bank of …"), German and English.
+NAME_CONNECTORS = frozenset("für der des von und de of for the".split())
+# Institution nouns whose compounds name one body ("Verkehrsministerium", "Weltbank",
+# "Presserat"), unlike "Familienunternehmen" or "Regierungspartei".
+NAMED_BODY_NOUNS = frozenset(
+    "ministerium gericht gerichtshof behörde kommission hilfswerk amt kammer gewerkschaft "
+    "staatsanwaltschaft agentur bank institut rat senat parlament polizei".split()
+)
+# Legal forms and their like that end a firm's or a body's name: "Talbote AG".
+LEGAL_FORMS = frozenset(
+    "ag gmbh se kg og inc ltd llc corp group holding industries university college "
+    "foundation institute".split()
+)
 # Compound endings that look like nouns for a person ("-er") but name a firm or a machine:
 # "Autohersteller Talbote", "der Versicherer Quellspiegel", "Browser X".
 FIRM_NOUNS = tuple(

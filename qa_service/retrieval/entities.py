@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 
 from qa_service.lang import english
+from qa_service.lang.english_names import english_names
 from qa_service.models import Language
 from qa_service.retrieval.name_match import SIMILARITY, NameIndex
 from qa_service.retrieval.name_translations import MAX_WORDS, NameTranslations, shared_translations
@@ -28,20 +28,9 @@ from qa_service.retrieval.tokens import STOPWORDS, tokenize
 from qa_service.settings import get_settings
 from qa_service.spelling import fold, skeleton
 
-_NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names_en_de.tsv"
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"„“]\s*)$")
 _MIN_SKELETON = 4
-
-
-@lru_cache(maxsize=1)
-def _names() -> dict[str, tuple[str, ...]]:
-    out = {}
-    for line in _NAMES_FILE.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            en, forms = line.split("\t")
-            out[en] = tuple(forms.split())
-    return out
 
 
 class Vocabulary:
@@ -110,8 +99,8 @@ class Vocabulary:
         lowered = word.lower()
         if fold(lowered) in self.words:
             return True
-        if language == "en" and lowered in _names():
-            return any(self.has(form, "de") for form in _names()[lowered])
+        if language == "en" and lowered in english_names():
+            return any(self.has(form, "de") for form in english_names()[lowered])
         parts = [p for p in lowered.split("-") if p]
         if len(parts) > 1:
             return all(self.has(p, language) for p in parts)

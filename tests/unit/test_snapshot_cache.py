@@ -314,6 +314,7 @@ def test_many_new_documents_are_read_in_two_processes_as_in_one(ingested, monkey
     both = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
     assert here == [d.id for d in documents[0::2]]  # the second process (unpatched) the rest
     assert both.sentences == alone.sentences and both.people_in == alone.people_in
+    assert both.organisations_in == alone.organisations_in
     assert list(both.sentences) == [d.id for d in documents]
     assert all(both.people_in.values())  # each names its speaker
 
@@ -331,6 +332,7 @@ def test_a_failed_second_process_leaves_its_documents_to_this_one(
     monkeypatch.setattr(reading_process.sys, "executable", python)
     both = snapshot_module.build_snapshot("fp", store.all_chunks(), documents)
     assert both.sentences == alone.sentences and both.people_in == alone.people_in
+    assert both.organisations_in == alone.organisations_in
     assert "second reading process failed" in caplog.text
 
 

@@ -84,6 +84,7 @@ def test_an_unchanged_document_keeps_its_people(snapshot, monkeypatch) -> None:
                            previous=snapshot)  # fmt: skip
     assert read == ["neu"]
     assert newer.people == snapshot.people
+    assert newer.organisations_in["verkehr"] == snapshot.organisations_in["verkehr"]
 
 
 def test_the_name_index_survives_the_disk_cache(snapshot, tmp_path) -> None:
@@ -92,6 +93,7 @@ def test_the_name_index_survives_the_disk_cache(snapshot, tmp_path) -> None:
     loaded = cache.load(snapshot.fingerprint)
     assert loaded is not None
     assert loaded.people == snapshot.people and loaded.people_in == snapshot.people_in
+    assert loaded.organisations == snapshot.organisations
     assert loaded.people_by_role(["Richterin"]) == snapshot.people_by_role(["Richterin"])
 
 
@@ -226,3 +228,30 @@ def test_a_topic_named_in_english_is_found_in_a_german_compound(english) -> None
 
     assert on_topic("What did Hugo Stein say about the Chamber of Labour?")
     assert not on_topic("What did Hugo Stein say about the Tax Office?")
+
+
+def test_an_organisation_asked_by_its_short_form_is_asked_as_the_articles_quote_it() -> None:
+    """The name index holds organisations under every form: "VBZ", which one article spells
+    out and another only uses, is the body the articles quote under its full name."""
+    spelled = _doc(
+        "verband",
+        "Bruggenau – Der Verband Bruggenauer Zeitungen (VBZ) kritisierte das Mediengesetz. Das "
+        "Gesetz sei verfehlt, teilte der Verband Bruggenauer Zeitungen am Montag mit.",
+    )
+    short = _doc("klage", "Lorbach – Der VBZ will gegen das Mediengesetz klagen.")
+    snapshot = build_snapshot("f2", [], [spelled, short])
+    entry = snapshot.organisations["vbz"]
+    assert (entry.name, entry.short, entry.docs) == (
+        "Verband Bruggenauer Zeitungen",
+        ("VBZ",),
+        ("klage", "verband"),
+    )
+    assert snapshot.organisation_forms("VBZ") == ("Verband Bruggenauer Zeitungen", "VBZ")
+    assert snapshot.organisation_forms("Bruggenau") == ()
+    question = "Was sagte der VBZ zum Mediengesetz?"
+    request = AnswerRequest(question=question, language="de", passages=(), snapshot=snapshot)
+    analysis = analyse(question, "de", dt.date(2026, 1, 1))
+    answerer = ExtractiveAnswerer(prompts=None, embedder=None)
+    assert answerer.with_role_speaker(analysis, request, snapshot).speaker == (
+        "Verband Bruggenauer Zeitungen"
+    )
