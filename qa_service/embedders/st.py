@@ -331,9 +331,12 @@ class SentenceTransformerEmbedder:
         text_vectors: list[Vector] = [[] for _ in texts]
         span_vectors: list[list[Vector | None]] = [[None] * len(s) for s in spans]
         span_tokens: list[list[bytes | None]] = [[None] * len(s) for s in spans]
-        for batch in same_length_batches(lengths, self._batch_size):
-            # one length: the batch's tensors need no padding
-            inputs = {k: torch.tensor([encoded[k][i] for i in batch]) for k in encoded}
+        padded = _is_bfloat16(model)
+        batches = (length_sorted_batches if padded else same_length_batches)(
+            lengths, self._batch_size
+        )
+        for batch in batches:
+            inputs = _batch_tensors(encoded, batch, model.tokenizer.pad_token_id or 0)
             offsets = inputs.pop("offset_mapping")
             with torch.inference_mode():
                 out = model.forward(inputs)
@@ -341,13 +344,14 @@ class SentenceTransformerEmbedder:
             for row, i in enumerate(batch):
                 text_vectors[i] = pooled[row]
                 if spans[i] and normal[i] == texts[i]:
+                    tokens = out["token_embeddings"][row][: lengths[i]]  # without the padding
                     span_vectors[i] = _span_means(
-                        out["token_embeddings"][row], offsets[row] - len(prompt), spans[i]
+                        tokens, offsets[row][: lengths[i]] - len(prompt), spans[i]
                     )
                     if projection is not None:
                         span_tokens[i] = _span_tokens(
-                            out["token_embeddings"][row],
-                            offsets[row] - len(prompt),
+                            tokens,
+                            offsets[row][: lengths[i]] - len(prompt),
                             model.tokenizer.convert_ids_to_tokens(encoded["input_ids"][i]),
                             spans[i],
                             projection,
@@ -387,6 +391,39 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         assert self._model is not None
         return self._model
+
+
+def length_sorted_batches(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """Indices of texts in batches of `size`, sorted by length so that little is padded: the
+    bfloat16 encoder's matrix units run a batch of 16 chunks padded to the longest faster than
+    its chunks one length at a time (a document's chunks, 85 GNAD articles: 8.8-10.3 s against
+    11.9-12.3 s), where the float32 encoder runs it slower (`same_length_batches`)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[k : k + size] for k in range(0, len(order), size)]
+
+
+def _batch_tensors(encoded: Any, batch: list[int], pad_id: int) -> dict[str, Any]:
+    """The tokenizer's lists for `batch` as tensors, the shorter ones padded at the end (an
+    attention mask of 0 and offsets of (0, 0) there)."""
+    import torch
+
+    width = max(len(encoded["input_ids"][i]) for i in batch)
+    pads = {"input_ids": pad_id, "offset_mapping": (0, 0)}
+    return {
+        key: torch.tensor(
+            [
+                list(encoded[key][i]) + [pads.get(key, 0)] * (width - len(encoded[key][i]))
+                for i in batch
+            ]
+        )
+        for key in encoded
+    }
+
+
+def _is_bfloat16(model: SentenceTransformer) -> bool:
+    import torch
+
+    return next(model[0].parameters()).dtype == torch.bfloat16
 
 
 def same_length_batches(lengths: Sequence[int], size: int) -> list[list[int]]:

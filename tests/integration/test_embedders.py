@@ -290,6 +290,15 @@ def test_a_bfloat16_encoder_keeps_the_float32_vectors_and_model_id(converted, st
     _, bf_spans = bf16.embed_documents_with_spans(DE_PASSAGES[:1], spans)
     _, fp_spans = fp32.embed_documents_with_spans(DE_PASSAGES[:1], spans)
     assert cosines(bf_spans[0], fp_spans[0]).min() > 0.9998
+    # bfloat16 runs a document's chunks padded to the longest in one batch: the padding
+    # changes no chunk's vector nor its sentences'
+    texts = [DE_PASSAGES[0], DE_PASSAGES[1][:50], DE_PASSAGES[2]]
+    spans = [[(0, 30)] for _ in texts]
+    together, together_spans = bf16.embed_documents_with_spans(texts, spans)
+    for k, text in enumerate(texts):
+        alone, alone_spans = bf16.embed_documents_with_spans([text], [spans[k]])
+        assert cosines([together[k]], alone)[0] > 0.9998
+        assert cosines(together_spans[k], alone_spans[0])[0] > 0.9998
     bf16.release()
     fp32.release()
 
