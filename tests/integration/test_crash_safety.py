@@ -43,7 +43,7 @@ QA = Path(sys.executable).with_name("qa")
 API_KEY = "crash-test-key"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 SEED = 20260106
-PIECES = 24  # ~700-character slices of the corpus: ~7 s of embedding on an idle machine
+PIECES = 40  # ~700-character slices of the corpus: ~12 s of embedding on an idle machine
 TIMEOUT = 300
 ARTIFACTS = Path(
     os.environ.get("QA_ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "artifacts")
@@ -113,8 +113,12 @@ def _env(data_dir: Path, model_path: Path) -> dict[str, str]:
     env.update(QA_DATA_DIR=str(data_dir), QA_EMBEDDING_MODEL=str(model_path))
     # Sentences encoded on their own (the slower path): the ingest must last long enough
     # to be killed at several moments and to overlap uploads and questions; with late
-    # chunking these 25 small files take about a second once the model is loaded.
+    # chunking these 41 small files take about a second once the model is loaded.
     env["QA_LATE_CHUNKING"] = "false"
+    # and in float32: the bfloat16 encoder ("auto" on CPUs with bf16 arithmetic) wrote all 25
+    # files of a run before the poller, which looks every 5 ms and misses writes that follow
+    # closer, had counted ten (float32 runs had left 3-4 of 25; now 40 files)
+    env["QA_EMBEDDING_DTYPE"] = "float32"
     return env
 
 
