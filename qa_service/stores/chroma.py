@@ -457,9 +457,13 @@ class ChromaStore:
             got["distances"][0],
             strict=True,
         )
+        # A chunk another process removes while we search (re-ingesting its document) can
+        # still be in the vector index this client loaded, its record gone: no metadata. An
+        # ask beside `qa ingest` of changed files failed with a 500 on it (1 in ~300 asks).
+        found = [(i, t, m, d) for i, t, m, d in rows if m is not None and t is not None]
         return [
             Passage.from_chunk(_chunk_from(i, t, m), score=1.0 - d, via="dense", rank=r)
-            for r, (i, t, m, d) in enumerate(rows, start=1)
+            for r, (i, t, m, d) in enumerate(found, start=1)
         ]
 
     # -- the ingest lease's rows (ClaimTable); not index content, so no generation bump ------

@@ -58,3 +58,19 @@ def test_the_fingerprint_is_read_again_only_after_a_write(tmp_path, monkeypatch)
     assert reader.fingerprint() == after and digests == [1]
     reader.delete_document(doc.id)
     assert reader.fingerprint() == before and digests == [1, 1]
+
+
+def test_a_search_skips_a_chunk_another_writer_removed_meanwhile(tmp_path, monkeypatch):
+    """The reader's client has loaded the vector index; before it notices the other writer
+    (the generation marker, held still here), that writer removes a document: its chunk is
+    still in the loaded index, its record gone. The search leaves it out, it does not fail."""
+    path = str(tmp_path / "chroma")
+    reader, writer = ChromaStore(path=path), ChromaStore(path=path)
+    _write_one(writer)
+    doc = make_doc("doc-2", "Ein anderer Text über Lorbach.", source="/corpus/zwei.txt")
+    writer.write_document(doc, make_chunks(doc, [(0, 10)]), [[0.0, 1.0, 0.0]])
+    assert {p.doc_id for p in reader.search([0.0, 1.0, 0.0], 2)} == {"doc-1", "doc-2"}
+    monkeypatch.setattr(reader, "_generation", lambda: reader._conn.generation)
+    writer.delete_document(doc.id)
+    found = reader.search([0.0, 1.0, 0.0], 2)
+    assert [(p.doc_id, p.rank) for p in found] == [("doc-1", 1)]
