@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -88,6 +90,39 @@ _CHUNKS_SYNC_THRESHOLD = 100
 
 _GENERATION = "qa-generation"  # file in the Chroma directory; see the module docstring
 _OPEN_LOCK = threading.Lock()  # Chroma's per-process client cache is not thread-safe
+
+
+_R = TypeVar("_R")
+# Waits before a read is tried again on a fresh client (see `_read`): ~0.75 s in all.
+_READ_RETRIES = (0.05, 0.2, 0.5)
+
+
+def _read(method: Any) -> Any:
+    """A read that meets another process's write half done is tried again on a fresh client.
+
+    Embedded Chroma reads a collection's vector index from files that a writing process
+    replaces as it saves: beside `qa ingest` of the GNAD articles, about one run in three of
+    ~300 asks met "Error deserializing pickle file: EOF while parsing" (a 500). A moment
+    later the files are whole. After the last retry the error is a StoreUnavailableError.
+    """
+
+    @functools.wraps(method)
+    def read(self: ChromaStore, *args: Any, **kwargs: Any) -> Any:
+        from chromadb.errors import ChromaError
+
+        for delay in _READ_RETRIES if self._path is not None else ():
+            try:
+                return method(self, *args, **kwargs)
+            except ChromaError as exc:
+                log.warning("Chroma read failed; trying again", extra={"error": str(exc)})
+                self._retire()
+                time.sleep(delay)
+        try:
+            return method(self, *args, **kwargs)
+        except ChromaError as exc:
+            raise StoreUnavailableError(f"Chroma at {self.location}: {exc}") from exc
+
+    return read
 
 
 @dataclass
@@ -239,6 +274,14 @@ class ChromaStore:
                 conn.users -= 1
                 self._release(conn)
 
+    def _retire(self) -> None:
+        """Open a fresh client for the next operation (this one's view may be broken)."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                conn.retired = True
+                self._release(conn)
+
     @staticmethod
     def _release(conn: _Connection) -> None:
         if conn.retired and conn.users == 0 and conn.system is not None:
@@ -343,6 +386,7 @@ class ChromaStore:
 
     # -- reads --------------------------------------------------------------------------
 
+    @_read
     def get_document(self, doc_id: str) -> Document | None:
         with self._use() as c:
             got = c.docs.get(ids=[doc_id], include=["documents", "metadatas"])
@@ -350,12 +394,14 @@ class ChromaStore:
             return None
         return _doc_from(doc_id, got["documents"][0], got["metadatas"][0])
 
+    @_read
     def list_documents(self) -> list[DocumentInfo]:
         with self._use() as c:
             got = c.docs.get(include=["metadatas"])
         infos = [_info_from(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
         return sorted(infos, key=lambda d: d.source)
 
+    @_read
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         if not ids:
             return []
@@ -367,6 +413,7 @@ class ChromaStore:
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    @_read
     def get_sentences(self, doc_ids: Sequence[str]) -> list[StoredSentence]:
         wanted = list(dict.fromkeys(doc_ids))
         if not wanted:
@@ -397,6 +444,7 @@ class ChromaStore:
                 if keys:
                     yield keys, np.concatenate(vectors)
 
+    @_read
     def all_chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
         page = 5000
@@ -410,6 +458,7 @@ class ChromaStore:
                 )
         return sorted(out, key=lambda ch: (ch.doc_id, ch.index))
 
+    @_read
     def count(self) -> int:
         with self._use() as c:
             return c.chunks.count()
@@ -428,6 +477,7 @@ class ChromaStore:
             self._fingerprint = (generation, value)
         return value
 
+    @_read
     def _digest(self) -> str:
         with self._use() as c:
             got = c.docs.get(include=["metadatas"])
@@ -440,6 +490,7 @@ class ChromaStore:
         h.update(str(count).encode())
         return h.hexdigest()[:16]
 
+    @_read
     def search(self, vector: Vector, top_k: int, filters: Filters | None = None) -> list[Passage]:
         with self._use() as c:
             if top_k <= 0 or not c.chunks.count():

@@ -1,10 +1,16 @@
 """The chunk index is saved often enough that a new process does not replay hundreds of
 vectors from Chroma's log on open (`_CHUNKS_SYNC_THRESHOLD` in stores/chroma.py); the
-fingerprint is read again only when the generation marker says another write happened."""
+fingerprint is read again only when the generation marker says another write happened; reads
+survive another process's write in flight."""
 
 import chromadb
+import pytest
+from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import InternalError
 
+from qa_service.errors import StoreUnavailableError
+from qa_service.stores import chroma as chroma_store
 from qa_service.stores.chroma import _CHUNKS_SYNC_THRESHOLD, ChromaStore
 from tests.contracts.store import make_chunks, make_doc
 
@@ -74,3 +80,24 @@ def test_a_search_skips_a_chunk_another_writer_removed_meanwhile(tmp_path, monke
     writer.delete_document(doc.id)
     found = reader.search([0.0, 1.0, 0.0], 2)
     assert [(p.doc_id, p.rank) for p in found] == [("doc-1", 1)]
+
+
+def test_a_read_that_meets_a_half_written_index_is_tried_again(tmp_path, monkeypatch):
+    """Embedded Chroma fails a read whose vector index file another process is replacing;
+    the store opens a fresh client and reads again, and says the store is unavailable only
+    when that keeps failing."""
+    path = str(tmp_path / "chroma")
+    store = ChromaStore(path=path)
+    _write_one(store)
+    monkeypatch.setattr(chroma_store, "_READ_RETRIES", (0.0, 0.0))
+    broken = store._conn
+
+    def half_written(*args, **kwargs):
+        raise InternalError("Error deserializing pickle file: EOF while parsing")
+
+    monkeypatch.setattr(broken.chunks, "query", half_written)
+    assert [p.doc_id for p in store.search([1.0, 0.0, 0.0], 1)] == ["doc-1"]
+    assert store._conn is not broken and broken.retired
+    monkeypatch.setattr(Collection, "count", half_written)
+    with pytest.raises(StoreUnavailableError, match="deserializing"):
+        store.count()
