@@ -503,9 +503,9 @@ class CorpusSnapshots:
 
     A change made through this process (`changed()`) is rebuilt on the writer's thread before
     the write returns, so its own next question sees it; a change made by another process is
-    noticed by the fingerprint at most `refresh_seconds` late and rebuilt on a background
-    thread. Readers never wait for a rebuild: they keep the snapshot they have until the new
-    one is swapped in.
+    noticed by the fingerprint at most `refresh_seconds` late, checked and rebuilt on a
+    background thread. Readers never wait for a check or a rebuild: they keep the snapshot
+    they have until the new one is swapped in.
     """
 
     def __init__(
@@ -525,10 +525,11 @@ class CorpusSnapshots:
             return self._rebuild()
         now = time.monotonic()
         if now - self._checked_at > self.refresh_seconds and not self._building:
+            # The check too runs beside the ask: after another process's write, reading
+            # every document's metadata for the fingerprint took 50-60 ms at 1,000 articles.
             self._checked_at = now
-            if self.store.fingerprint() != snapshot.fingerprint:
-                self._building = True
-                threading.Thread(target=self._rebuild_quietly, daemon=True).start()
+            self._building = True
+            threading.Thread(target=self._rebuild_quietly, daemon=True).start()
         return snapshot
 
     def changed(self) -> CorpusSnapshot:
