@@ -58,11 +58,12 @@ def organisation_key(name: str) -> str:
 
 _WORD = r"[A-ZÄÖÜ][\w.&’'-]*"
 # A short form: two or more capitals, maybe a small letter between them ("VwGH"), 2-8 long.
-_SHORT = re.compile(r"(?<![\w-])([A-ZÄÖÜ](?:[a-zäöü]?[A-ZÄÖÜ]){1,7})(?![\w-])")
+_SHORT_FORM = r"[A-ZÄÖÜ](?:[a-zäöü]?[A-ZÄÖÜ]){1,7}"
+_SHORT = re.compile(rf"(?<![\w-])({_SHORT_FORM})(?![\w-])")
 # Spelled out, then its initials: "Verband Bruggenauer Zeitungen (VBZ)".
 _SPELLED = re.compile(
     rf"((?:{_WORD}\s+(?:(?:{'|'.join(german.NAME_CONNECTORS)})\s+)?){{1,6}}){_WORD}"
-    r"\s+\(([A-ZÄÖÜ](?:[a-zäöü]?[A-ZÄÖÜ]){1,7})\)"
+    rf"\s+\(({_SHORT_FORM})\)"
 )
 _TOKEN = re.compile(r"[^\W\d_][\w.&’'-]*[\w]|[^\W\d_]|\S")
 _ROMAN = re.compile(r"^[IVXLC]+$")
