@@ -264,11 +264,9 @@ class ChromaStore:
             conn = self._conn
             stale = conn is not None and self._path is not None
             if conn is None or (stale and self._generation() != conn.generation):
-                self._conn = None
                 if conn is not None:
                     log.info("index changed by another writer; reopening Chroma")
-                    conn.retired = True
-                    self._release(conn)
+                    self._drop_client()
                 conn = self._conn = self._open()
             conn.users += 1
         try:
@@ -281,10 +279,14 @@ class ChromaStore:
     def _retire(self) -> None:
         """Open a fresh client for the next operation (this one's view may be broken)."""
         with self._lock:
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                conn.retired = True
-                self._release(conn)
+            self._drop_client()
+
+    def _drop_client(self) -> None:
+        """Retire the current client (held `_lock`): stopped once no operation uses it."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.retired = True
+            self._release(conn)
 
     @staticmethod
     def _release(conn: _Connection) -> None:
