@@ -11,13 +11,15 @@ datasketch's MinHash LSH (64 permutations) did this before: on the 22,667 senten
 the 1,017 GNAD and seed articles it took 5.6-6.6 s against 1.1 s and found 30 of the 45
 groups whole, 2 in part and 13 not at all.
 
-Documents added to a corpus (`extend_duplicates`) are compared with it through a
-`ShingleIndex` the previous build left: every candidate sentence's shingles as CRC-32 hashes
-in flat arrays. A new sentence S can reach Jaccard t with R only if R holds one of any
-|S| - ceil(t |S|) + 1 of S's shingles (otherwise they share fewer than t |S|), so S looks up
-its rarest that many, and each sentence found is compared on its shingles themselves: the
-same pairs as a whole build, as the groups are the same (a hash collision only adds a
-sentence to compare).
+A build after documents were added, changed or removed (`update_duplicates`) starts from the
+previous build: a `ShingleIndex` of every candidate sentence's shingles as CRC-32 hashes in
+flat arrays, and its groups. A removed sentence leaves the index and its group; the rest of a
+group it was in are compared among themselves again (a group is a connected component, so
+none of them pairs with a sentence outside it). A new sentence S can reach Jaccard t with R
+only if R holds one of any |S| - ceil(t |S|) + 1 of S's shingles (otherwise they share fewer
+than t |S|), so S looks up its rarest that many, and each sentence found is compared on its
+shingles themselves: the same pairs as a whole build, so the same groups (a hash collision
+only adds a sentence to compare). A changed document is removed and added.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 
@@ -65,6 +68,19 @@ class ShingleIndex:
             (*self.keys, *keys),
             np.concatenate((self.hashes, hashes)),
             np.concatenate((self.owners, owners)),
+        )
+
+    def without(self, removed: set[str]) -> ShingleIndex:
+        """The index less the sentences of the documents `removed`."""
+        kept = np.asarray([doc_id not in removed for doc_id, _ in self.keys], dtype=bool)
+        if kept.all():
+            return self
+        renumbered = np.cumsum(kept) - 1
+        rows = kept[self.owners]
+        return ShingleIndex(
+            tuple(k for k, keep in zip(self.keys, kept.tolist(), strict=True) if keep),
+            self.hashes[rows],
+            renumbered[self.owners[rows]],
         )
 
 
@@ -107,26 +123,35 @@ def find_duplicates(units: Sequence[SentenceUnit]) -> tuple[Groups, ShingleIndex
     return _groups(candidates, parent), ShingleIndex(keys, hashes, owners)
 
 
-def extend_duplicates(
+def update_duplicates(
     units: Sequence[SentenceUnit],
     previous: Groups,
     index: ShingleIndex,
+    removed: Iterable[str],
     added: Iterable[str],
 ) -> tuple[Groups, ShingleIndex]:
-    """The groups of `units` when they are the previous build's units (of the documents
-    `index` holds, unchanged) and those of the documents `added`: only pairs with a new
-    sentence are looked for; the same groups as `find_duplicates`."""
-    added = set(added)
+    """The groups of `units` when they are the previous build's units less those of the
+    documents `removed` plus those of the documents `added` (a changed document is in both):
+    only the pairs a change can make or break are compared; the same groups as
+    `find_duplicates`. On the 1,017 GNAD and seed articles with one of them changed: 0.1 s
+    against 1.4 s for a whole build."""
+    removed, added = set(removed), set(added)
     candidates = _candidates(units)
     position = {(u.doc_id, u.start): k for k, u in enumerate(candidates)}
     parent = list(range(len(candidates)))
     for members in previous.values():
-        first = position[(members[0].doc_id, members[0].start)]
-        for u in members[1:]:
-            _union(parent, first, position[(u.doc_id, u.start)])
+        kept = [position[(u.doc_id, u.start)] for u in members if u.doc_id not in removed]
+        if len(kept) == len(members):
+            for k in kept[1:]:
+                _union(parent, kept[0], k)
+        else:  # a member left: the others may no longer be connected
+            sets = {k: shingles(candidates[k].text) for k in kept}
+            for a, b in combinations(kept, 2):
+                if jaccard(sets[a], sets[b]) >= THRESHOLD:
+                    _union(parent, a, b)
     new = [k for k, u in enumerate(candidates) if u.doc_id in added]
     sets = {k: shingles(candidates[k].text) for k in new}
-    grown = index.extended(
+    grown = index.without(removed).extended(
         [(candidates[k].doc_id, candidates[k].start) for k in new], list(sets.values())
     )
     at = np.asarray([position[key] for key in grown.keys], dtype=np.int64)  # key -> candidate

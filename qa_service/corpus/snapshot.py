@@ -32,7 +32,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
-from qa_service.corpus.duplicates import ShingleIndex, extend_duplicates, find_duplicates
+from qa_service.corpus.duplicates import ShingleIndex, find_duplicates, update_duplicates
 from qa_service.corpus.names import person_key
 from qa_service.corpus.organisations import Organisation, organisation_key, read_organisations
 from qa_service.corpus.people import Person, read_people, role_form, role_stem
@@ -285,8 +285,9 @@ def build_snapshot(
 ) -> CorpusSnapshot:
     """The snapshot of these documents; a document `previous` holds unchanged keeps its
     sentence units (reading who says what is the costly part), so adding a few articles to a
-    thousand reads only those few again; where documents were only added, the keyword index
-    and the near-duplicate groups are extended by them, not built again."""
+    thousand reads only those few again; the near-duplicate groups compare only the
+    sentences of documents added or changed (and regroup those a removal leaves), and where
+    documents were only added, the keyword index reads only their chunks."""
     docs = {d.id: d for d in documents}
     sentences: dict[str, tuple[SentenceUnit, ...]] = {}
     people_in: dict[str, tuple[Person, ...]] = {}
@@ -316,14 +317,14 @@ def build_snapshot(
             if u.speaker_key:
                 speakers[u.speaker_key].append(u)
     all_units = [u for units in sentences.values() for u in units]
-    grown = (
-        previous is not None
-        and previous.shingles is not None
-        and unchanged.issuperset(previous.documents)
-    )
-    if grown:  # documents added, none changed or removed: only the new ones compared
-        added = [i for i in docs if i not in previous.documents]
-        groups, shingles = extend_duplicates(all_units, previous.groups, previous.shingles, added)
+    if previous is not None and previous.shingles is not None:  # only the changes compared
+        groups, shingles = update_duplicates(
+            all_units,
+            previous.groups,
+            previous.shingles,
+            removed=set(previous.documents) - unchanged,
+            added=set(docs) - unchanged,
+        )
     else:
         groups, shingles = find_duplicates(all_units)
     duplicates = {(u.doc_id, u.start): g for g, members in groups.items() for u in members}

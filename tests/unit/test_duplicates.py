@@ -12,11 +12,11 @@ from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.duplicates import (
     MIN_WORDS,
     THRESHOLD,
-    extend_duplicates,
     find_duplicates,
     jaccard,
     near_duplicate_groups,
     shingles,
+    update_duplicates,
 )
 
 
@@ -79,20 +79,49 @@ def test_the_join_finds_every_pair_a_comparison_of_all_pairs_finds():
     assert grouped(near_duplicate_groups(sentences)) == expected
 
 
+def _edited(unit: SentenceUnit, rng: random.Random) -> SentenceUnit:
+    words = unit.text.split()
+    words[rng.randrange(len(words))] = rng.choice(["rat", "see", "amt", "neu"])
+    return SentenceUnit(unit.doc_id, 0, 0, len(" ".join(words)), " ".join(words))
+
+
 @pytest.mark.parametrize("seed", [7, 8, 9])
-def test_a_build_extended_by_added_documents_is_the_whole_build(seed: int) -> None:
-    """Documents added among the earlier ones (the store's order is not the order written):
-    the groups found from the earlier build's index are those of a build of everything,
-    keys and members' order too; so is extending the extended build again."""
+def test_a_build_updated_by_the_documents_changed_is_the_whole_build(seed: int) -> None:
+    """Documents added among the earlier ones (the store's order is not the order written),
+    then some removed and some edited: each build from the one before has the groups of a
+    build of everything, keys and members' order too, and its index holds the same
+    sentences."""
     sentences = _edited_sentences(seed)
     rng = random.Random(seed)
     first = [u for u in sentences if rng.random() < 0.6]
     second = [u for u in sentences if u in first or rng.random() < 0.5]
+    third = [u for u in sentences if rng.random() < 0.8]  # removed: a fifth, some in groups
+    fourth = [_edited(u, rng) if rng.random() < 0.2 else u for u in third]
+    assert len(third) < len(sentences) and fourth != third
     groups, index = find_duplicates(first)
-    for now, before in ((second, first), (sentences, second)):
-        added = {u.doc_id for u in now} - {u.doc_id for u in before}
-        groups, index = extend_duplicates(now, groups, index, added)
+    for now, before in ((second, first), (sentences, second), (third, sentences), (fourth, third)):
+        ids = {u.doc_id for u in before}
+        unchanged = {u.doc_id for u in now if u in before}
+        groups, index = update_duplicates(
+            now, groups, index, removed=ids - unchanged, added={u.doc_id for u in now} - unchanged
+        )
         whole_groups, whole_index = find_duplicates(now)
         assert groups == whole_groups
         assert sorted(index.keys) == sorted(whole_index.keys)
-    assert grouped(groups) == _brute_force(sentences)
+        assert sorted(index.hashes.tolist()) == sorted(whole_index.hashes.tolist())
+        assert grouped(groups) == _brute_force(now)
+
+
+def test_removing_the_sentence_that_joined_two_others_splits_their_group() -> None:
+    """A group is a chain: A pairs with B and B with C, A not with C. Without B, A and C are
+    two sentences on their own, not a group."""
+    chain = units(
+        "die stadt plant im kommenden jahr neue radwege am see und im wald",
+        "die stadt plant im kommenden jahr neue radwege am see und eine schule am berg",
+        "im kommenden jahr neue radwege am see und eine schule am berg baut das land",
+    )
+    groups, index = find_duplicates(chain)
+    assert grouped(groups) == {frozenset({"doc-0", "doc-1", "doc-2"})}
+    without = [chain[0], chain[2]]
+    groups, index = update_duplicates(without, groups, index, removed={"doc-1"}, added=set())
+    assert groups == {} and [doc_id for doc_id, _ in index.keys] == ["doc-0", "doc-2"]
