@@ -236,14 +236,16 @@ def yield_cores_to_answers(niceness: int) -> None:
 
 
 # Seconds a thread may hold the GIL while another one waits for it (Python's default: 0.005).
-SWITCH_INTERVAL = 0.001
+SWITCH_INTERVAL = 0.0002
 
 
 def switch_threads_often() -> None:
     """The server sets this: an ask gives up and takes back the GIL at every call into
     Chroma, numpy or the encoder, and each time a thread that holds it (a snapshot rebuilding
     after another process's write) keeps it for up to the switch interval. On the 1,017-article
-    index with `qa ingest` adding five articles beside the server, three alternating runs of
-    the default and 1 ms: ask max 390/371/352 against 280/290/279 ms, p95 117/134/130 against
-    120/121/122 ms, quiet p50 48/44/41 against 37/44/46 ms."""
+    index with `qa ingest` writing five articles beside the server, all asks during it, default
+    against 1 ms: max 390/371/352 against 280/290/279 ms. The asks that overlapped a rebuild
+    while five articles were re-written, 1 ms against 0.2 ms: max 373/486 against
+    241/239/258 ms, p50 185/157 against 134/150/141 ms (the others' p50 57-61 ms either way;
+    the rebuild 1.5-2.3 against 2.5-2.7 s); 0.05 ms did no better (max 202/252 ms)."""
     sys.setswitchinterval(SWITCH_INTERVAL)

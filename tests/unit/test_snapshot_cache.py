@@ -359,3 +359,50 @@ def test_the_latest_snapshot_is_found_while_another_process_replaces_it(
     found = cache.latest()
     assert found is not None and set(found.documents) == set(newer.documents)
     assert calls == [listed.name.split("-")[0], "0000"]
+
+
+def test_another_process_writes_are_taken_up_once_they_settle(ingested, monkeypatch) -> None:
+    """A writer beside the server (a `qa ingest` of many files) changes the store between
+    every two checks: the background check waits for a check that finds the store as the one
+    before left it, or for `settle_limit` after the first change, instead of rebuilding for
+    each write; a state its writer already cached is taken at once."""
+    settings, store, service = ingested
+    snapshots = service.snapshots
+    start = snapshots.current()
+    clock = [1000.0]
+    monkeypatch.setattr(snapshot_module.time, "monotonic", lambda: clock[0])
+    snapshots.settle_limit = 30.0
+    snapshots.refresh_seconds = float("inf")  # checks only where this test makes them
+    cache = SnapshotCache(settings.snapshots_dir)
+    monkeypatch.setattr(cache, "save", lambda _snapshot: None)  # the writer caches nothing
+    snapshots.cache = cache
+
+    def written(name: str) -> None:  # past the service, as another process writes
+        service.indexer.ingest_bytes(name, ARTICLE.replace("Litauen", name).encode())
+
+    def check(seconds: float) -> int:
+        clock[0] += seconds
+        snapshots._follow()
+        return len(snapshots.current().documents)
+
+    written("a.txt")
+    assert check(2) == 1  # first seen
+    written("b.txt")
+    assert check(2) == 1  # still being written
+    assert check(2) == 3  # as the check before left it
+    for k in range(15):
+        written(f"c{k}.txt")
+        assert check(2) == 3  # 2-28 s after the first change seen
+    written("d.txt")
+    assert check(2) == 19  # 30 s: taken up although the writes go on
+
+    written("e.txt")
+    SnapshotCache(settings.snapshots_dir).save(
+        snapshot_module.build_snapshot(
+            store.fingerprint(),
+            store.all_chunks(),
+            [store.get_document(i.id) for i in store.list_documents()],
+        )
+    )
+    assert check(2) == 20  # cached by its writer: taken at the first check
+    assert start.fingerprint != snapshots.current().fingerprint
