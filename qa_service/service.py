@@ -26,6 +26,7 @@ from qa_service.answering.refusal import Refusal, refusal_draft
 from qa_service.answering.verify import verify_citations
 from qa_service.corpus.snapshot import CorpusSnapshots
 from qa_service.errors import QuestionError
+from qa_service.foreground import answering
 from qa_service.ingest_progress import IngestsInFlight
 from qa_service.language import detect_language
 from qa_service.models import (
@@ -154,7 +155,12 @@ class QAService:
     ) -> tuple[str, Language, Retrieval]:
         text = clean_question(question, self.max_question_chars)
         language = detect_language(text)
-        return text, language, self.retriever.retrieve(text, k or self.k, filters, language, mode)
+        with answering():
+            return (
+                text,
+                language,
+                self.retriever.retrieve(text, k or self.k, filters, language, mode),
+            )
 
     def ask(
         self,
@@ -177,6 +183,16 @@ class QAService:
     ) -> Iterator[StreamEvent]:
         """Answer pieces as they become certain, a Reset if a fallback replaces them, then the
         verified citations and Done with the whole Answer (which is what counts)."""
+        with answering():  # the server's background work waits meanwhile
+            yield from self._stream(question, k, filters, history)
+
+    def _stream(
+        self,
+        question: str,
+        k: int | None,
+        filters: Filters | None,
+        history: Sequence[Turn],
+    ) -> Iterator[StreamEvent]:
         t0 = time.perf_counter()
         text = clean_question(question, self.max_question_chars)
         language = detect_language(text)

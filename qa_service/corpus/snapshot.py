@@ -36,6 +36,7 @@ from qa_service.corpus.duplicates import ShingleIndex, find_duplicates, update_d
 from qa_service.corpus.names import person_key
 from qa_service.corpus.organisations import Organisation, organisation_key, read_organisations
 from qa_service.corpus.people import Person, read_people, role_form, role_stem
+from qa_service.foreground import in_background
 from qa_service.models import Document
 from qa_service.protocols import Store
 from qa_service.retrieval.bm25 import BM25Index
@@ -505,14 +506,17 @@ class CorpusSnapshots:
     A change made through this process (`changed()`) is rebuilt on the writer's thread before
     the write returns, so its own next question sees it. A change made by another process is
     noticed by the fingerprint, checked on a background thread every `refresh_seconds`, and
-    taken up once it has settled: when a check finds the store as the check before left it
-    (the writer has paused or finished, and has usually cached the state it leaves), or
-    `settle_limit` seconds after the first change seen if the writes go on. A rebuild beside
-    the asks shares the GIL with them: on the 1,017-article index, while `qa ingest` re-wrote
-    five of its articles beside the server, the asks that overlapped a rebuild took up to
-    584-630 ms against 170-223 ms for the others, and each write was rebuilt (2-3 rebuilds
-    of 2.1-2.6 s, against 1-2 of 1.4-1.7 s once settled). Readers never wait for a check or
-    a rebuild: they keep the snapshot they have until the new one is swapped in.
+    taken up once it has settled: at once if its writer has cached that state (`qa ingest`
+    caches the state it leaves: a load, not a build), else once the checks have found the
+    store unchanged for `settle_seconds` (a writer that stopped without caching), or
+    `settle_limit` seconds after the first change seen if the writes go on; the check and the
+    build pause while a question is answered (`foreground`). A rebuild beside the asks shares
+    the GIL with them: on the 1,017-article index, while `qa ingest` re-wrote five of its
+    articles beside the server, each write was rebuilt (2-3 rebuilds of 2.1-2.6 s) and the
+    asks that overlapped one took up to 552-692 ms against a p95 of 79-95 ms; settled and
+    paused, one load of the writer's state, its asks at most 91-125 ms. Readers never wait
+    for a check or a rebuild: they keep the snapshot they have until the new one is swapped
+    in.
     """
 
     def __init__(
@@ -525,8 +529,10 @@ class CorpusSnapshots:
         self._building = False
         self._read: dict[str, tuple[str, Document]] = {}  # id -> (index key, document)
         self.save_seconds = 5.0  # a background build is cached after this long unchanged
-        self.settle_limit = 30.0  # the longest another process's writes wait to be taken up
-        self._unsettled: tuple[str, float] | None = None  # (last fingerprint seen, first seen)
+        self.settle_seconds = 5.0  # another process's state is built once unchanged this long
+        self.settle_limit = 30.0  # or once this long after its first change seen
+        # (fingerprint, when first seen, when the first change since the snapshot was seen)
+        self._unsettled: tuple[str, float, float] | None = None
 
     def current(self) -> CorpusSnapshot:
         snapshot = self._current
@@ -546,9 +552,12 @@ class CorpusSnapshots:
         return self._rebuild()
 
     def _follow(self) -> None:
-        """The background check: rebuild for another process's writes once they settled."""
+        """The background check: rebuild for another process's writes once they settled;
+        paused while a question is answered (`foreground`)."""
         try:
-            if self._settled(self.store.fingerprint()):
+            with in_background():
+                if not self._settled(self.store.fingerprint()):
+                    return
                 self._rebuild(background=True)
                 self._unsettled = None
         except Exception:  # the old snapshot keeps serving; the next check tries again
@@ -562,15 +571,16 @@ class CorpusSnapshots:
         if current is not None and current.fingerprint == fingerprint:
             self._unsettled = None
             return False
+        if self.cache is not None and self.cache.has(fingerprint):
+            return True  # its writer is done with it and left it: a load, not a build
         now = time.monotonic()
         seen = self._unsettled
         if seen is None:
-            self._unsettled = (fingerprint, now)
-            return self.cache is not None and self.cache.has(fingerprint)
-        if seen[0] == fingerprint or now - seen[1] >= self.settle_limit:
-            return True
-        self._unsettled = (fingerprint, seen[1])
-        return False
+            seen = (fingerprint, now, now)
+        elif seen[0] != fingerprint:
+            seen = (fingerprint, now, seen[2])
+        self._unsettled = seen
+        return now - seen[1] >= self.settle_seconds or now - seen[2] >= self.settle_limit
 
     def _save_later(self, snapshot: CorpusSnapshot) -> None:
         """Cache a snapshot built after another process's write once `save_seconds` have
@@ -580,13 +590,14 @@ class CorpusSnapshots:
         third of each such rebuild's time, while the server's asks waited for the cores."""
 
         def save() -> None:
-            if (
-                self._current is snapshot
-                and self.cache is not None
-                and not self.cache.has(snapshot.fingerprint)
-                and self.store.fingerprint() == snapshot.fingerprint
-            ):
-                self.cache.save(snapshot)
+            with in_background():
+                if (
+                    self._current is snapshot
+                    and self.cache is not None
+                    and not self.cache.has(snapshot.fingerprint)
+                    and self.store.fingerprint() == snapshot.fingerprint
+                ):
+                    self.cache.save(snapshot)
 
         timer = threading.Timer(self.save_seconds, save)
         timer.daemon = True

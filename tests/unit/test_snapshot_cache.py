@@ -193,7 +193,7 @@ def test_a_background_rebuild_leaves_the_snapshot_too(ingested, monkeypatch) -> 
     service.snapshots.save_seconds = 0.05
     # Written past the service, as another process writes: no rebuild on this thread.
     service.indexer.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
-    service.snapshots.refresh_seconds = 0
+    service.snapshots.refresh_seconds = service.snapshots.settle_seconds = 0
     service.snapshots.current()  # notices the change and rebuilds in the background
     for _ in range(300):
         if len(service.snapshots.current().documents) == 2:
@@ -363,18 +363,18 @@ def test_the_latest_snapshot_is_found_while_another_process_replaces_it(
 
 def test_another_process_writes_are_taken_up_once_they_settle(ingested, monkeypatch) -> None:
     """A writer beside the server (a `qa ingest` of many files) changes the store between
-    every two checks: the background check waits for a check that finds the store as the one
-    before left it, or for `settle_limit` after the first change, instead of rebuilding for
-    each write; a state its writer already cached is taken at once."""
+    checks: the background check builds once the store has stayed as it is for
+    `settle_seconds`, or `settle_limit` after the first change it saw, instead of at every
+    write; a state its writer has cached is taken at once."""
     settings, store, service = ingested
     snapshots = service.snapshots
     start = snapshots.current()
     clock = [1000.0]
     monkeypatch.setattr(snapshot_module.time, "monotonic", lambda: clock[0])
-    snapshots.settle_limit = 30.0
+    snapshots.settle_seconds, snapshots.settle_limit = 5.0, 30.0
     snapshots.refresh_seconds = float("inf")  # checks only where this test makes them
     cache = SnapshotCache(settings.snapshots_dir)
-    monkeypatch.setattr(cache, "save", lambda _snapshot: None)  # the writer caches nothing
+    monkeypatch.setattr(cache, "save", lambda _snapshot: None)  # this writer caches nothing
     snapshots.cache = cache
 
     def written(name: str) -> None:  # past the service, as another process writes
@@ -388,11 +388,11 @@ def test_another_process_writes_are_taken_up_once_they_settle(ingested, monkeypa
     written("a.txt")
     assert check(2) == 1  # first seen
     written("b.txt")
-    assert check(2) == 1  # still being written
-    assert check(2) == 3  # as the check before left it
+    assert [check(2), check(2), check(2)] == [1, 1, 1]  # unchanged 0, 2, 4 s
+    assert check(2) == 3  # unchanged 6 s
     for k in range(15):
         written(f"c{k}.txt")
-        assert check(2) == 3  # 2-28 s after the first change seen
+        assert check(2) == 3  # 0-28 s after the first change seen, never 5 s unchanged
     written("d.txt")
     assert check(2) == 19  # 30 s: taken up although the writes go on
 
