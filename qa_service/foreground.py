@@ -10,8 +10,8 @@ pauses for at most `PATIENCE` seconds at a time and then runs as long before it 
 under a constant load the background work runs at half speed.
 
 The check is a profile hook on that thread only (`sys.setprofile`): it costs the background
-work time on every call (a snapshot rebuild takes about twice as long), and nothing anywhere
-else.
+work time on every call (the rebuild after one changed article of 1,017: 0.90 -> 1.30-1.34 s
+with no question asked), and nothing anywhere else.
 """
 
 from __future__ import annotations

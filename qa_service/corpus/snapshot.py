@@ -142,6 +142,14 @@ class CorpusSnapshot:
     def vocabulary(self) -> Vocabulary:
         return self.bm25.vocabulary
 
+    def warm(self) -> CorpusSnapshot:
+        """Build now what the first question would otherwise wait for: the name index of the
+        corpus words (0.28 s at 1,017 articles, on the first ask with a name the corpus
+        does not have as written). A server warms each snapshot before it answers from it;
+        a one-question `qa ask` needs it only if its question has such a name."""
+        _ = self.vocabulary.name_index
+        return self
+
     @property
     def idf(self) -> Mapping[str, float]:
         return self.bm25.idf
@@ -654,6 +662,8 @@ class CorpusSnapshots:
                     self.cache.save(snapshot)
             if how == "loaded":
                 self._remember(snapshot)
+            if background:
+                snapshot.warm()
             self._current = snapshot
             gc.freeze()  # the snapshot lives long: later collections need not walk it again
             self._checked_at = time.monotonic()

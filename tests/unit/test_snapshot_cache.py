@@ -406,3 +406,16 @@ def test_another_process_writes_are_taken_up_once_they_settle(ingested, monkeypa
     )
     assert check(2) == 20  # cached by its writer: taken at the first check
     assert start.fingerprint != snapshots.current().fingerprint
+
+
+def test_a_server_answers_from_a_warmed_snapshot_only(ingested) -> None:
+    """The name index (built on the first name the corpus lacks as written) is built before
+    a server answers: at its start and in a background rebuild, not on an ask."""
+    settings, store, service = ingested
+    service.warm_up()
+    assert "name_index" in vars(service.snapshots.current().vocabulary)
+    service.indexer.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
+    service.snapshots.settle_seconds = 0
+    service.snapshots._follow()
+    snapshot = service.snapshots.current()
+    assert len(snapshot.documents) == 2 and "name_index" in vars(snapshot.vocabulary)
