@@ -141,7 +141,7 @@ class QAService:
         """Load the model and build the corpus snapshot now rather than on the first question."""
         self.embedder.warm_up()
         self.store.check_embedding(self.embedder.model_id, self.embedder.dim)
-        self.snapshots.current().warm()
+        self.snapshots.keep_warm()
         self.answerer.warm_up()
 
     # -- asking ------------------------------------------------------------------------

@@ -541,6 +541,13 @@ class CorpusSnapshots:
         self.settle_limit = 30.0  # or once this long after its first change seen
         # (fingerprint, when first seen, when the first change since the snapshot was seen)
         self._unsettled: tuple[str, float, float] | None = None
+        self._warm = False
+
+    def keep_warm(self) -> CorpusSnapshot:
+        """Warm the current snapshot and every later one before it answers (`warm`): for a
+        process that answers many questions (the server, MCP), whoever wrote the change."""
+        self._warm = True
+        return self.current().warm()
 
     def current(self) -> CorpusSnapshot:
         snapshot = self._current
@@ -662,7 +669,7 @@ class CorpusSnapshots:
                     self.cache.save(snapshot)
             if how == "loaded":
                 self._remember(snapshot)
-            if background:
+            if self._warm:
                 snapshot.warm()
             self._current = snapshot
             gc.freeze()  # the snapshot lives long: later collections need not walk it again

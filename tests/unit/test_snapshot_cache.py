@@ -410,10 +410,16 @@ def test_another_process_writes_are_taken_up_once_they_settle(ingested, monkeypa
 
 def test_a_server_answers_from_a_warmed_snapshot_only(ingested) -> None:
     """The name index (built on the first name the corpus lacks as written) is built before
-    a server answers: at its start and in a background rebuild, not on an ask."""
+    a server answers: at its start, after its own upload and in a background rebuild, not on
+    an ask."""
     settings, store, service = ingested
+    assert "name_index" not in vars(service.snapshots.current().vocabulary)  # not warmed
     service.warm_up()
     assert "name_index" in vars(service.snapshots.current().vocabulary)
+    service.ingest_bytes("drei.txt", ARTICLE.replace("Litauen", "Estland").encode())
+    snapshot = service.snapshots.current()
+    assert len(snapshot.documents) == 2 and "name_index" in vars(snapshot.vocabulary)
+    service.delete_document(next(d for d in snapshot.documents if "drei" in d))
     service.indexer.ingest_bytes("zwei.txt", ARTICLE.replace("Litauen", "Polen").encode())
     service.snapshots.settle_seconds = 0
     service.snapshots._follow()
