@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 
+from qa_service.clip import clip
 from qa_service.sentences import split_sentences
 
 MAX_HEADLINE_CHARS = 200
 MAX_HEADLINE_WORDS = 30
-MAX_LEAD_TITLE_CHARS = 120
+MAX_LEAD_TITLE_CHARS = 120  # with the "…" of a shortened one
 _NOT_A_HEADLINE_END = ".,;:"
 _CLOSING = "\"'“”»«’)"
 _LEAD_DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ./' -]{1,40}\([^()\n]{1,30}\)[^\S\n]*[-–—][^\S\n]*")
@@ -67,19 +68,12 @@ def title_from_lead(text: str) -> str | None:
     if not spans:
         return None
     sentence = paragraph[slice(*spans[0])].rstrip(".")
-    return _shorten(sentence, MAX_LEAD_TITLE_CHARS)
+    return clip(sentence, MAX_LEAD_TITLE_CHARS)
 
 
 def _dateline_end(paragraph: str) -> int:
     match = _LEAD_DATELINE.match(paragraph)
     return match.end() if match else 0
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit].rstrip(" ,;:-–") + "…"
 
 
 def _stem(name: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from qa_service.clip import clip
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.snapshot import CorpusSnapshot
 from qa_service.date_words import clock_time, day_month, long_date
@@ -136,8 +137,7 @@ def format_when(date: dt.date | None, moment: dt.datetime | None, language: Lang
 def outlet(doc: Document) -> str:
     if doc.publisher:
         return doc.publisher
-    title = doc.title if len(doc.title) <= 60 else doc.title[:57].rstrip() + "…"
-    return f"„{title}“"
+    return f"„{clip(doc.title, 60)}“"
 
 
 def citation(

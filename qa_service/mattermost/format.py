@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import PurePath
 
 from qa_service.chat.display import source_line
+from qa_service.clip import clip
 from qa_service.models import Answer
 
 MAX_MESSAGE = 16383  # Mattermost's post message limit
@@ -18,14 +19,10 @@ MAX_CITATIONS = 20
 COLOR = "#1f6feb"
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def attachments(answer: Answer, today: dt.date) -> list[dict]:
     out = []
     for c in answer.citations[:MAX_CITATIONS]:
-        quote = _clip(" ".join(c.quote.split()), MAX_QUOTE)
+        quote = clip(" ".join(c.quote.split()), MAX_QUOTE)
         meta = " · ".join(
             m for m in (source_line(c, today, answer.language), PurePath(c.source).name) if m
         )
@@ -54,12 +51,12 @@ def answer_post(
     return {
         "channel_id": channel_id,
         "root_id": root_id,
-        "message": _clip(message, MAX_MESSAGE),
+        "message": clip(message, MAX_MESSAGE),
         "props": {
             "attachments": attachments(answer, today),
             "qa_answer_id": answer.id,
             "qa_question": answer.question,
-            "qa_answer": _clip(answer.answer, 4000),
+            "qa_answer": clip(answer.answer, 4000),
         },
     }
 

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from qa_service.chat.display import Clock, source_line
 from qa_service.chat.outbox import Outbox, PermanentError
+from qa_service.clip import clip
 from qa_service.errors import QAError
 from qa_service.logging import request_id
 from qa_service.models import Answer, Turn
@@ -55,10 +56,6 @@ _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailab
 def escape(text: str) -> str:
     """Slack mrkdwn needs only &, < and > escaped; everything else is literal."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def citation_line(citation: Any, today: dt.date, lang: str = "de") -> str:
