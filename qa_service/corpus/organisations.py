@@ -279,14 +279,34 @@ _PLACE = re.compile(r"\b(?:in|aus|nach) (?:den |die )?([A-ZÄÖÜ][\w-]*?)(?![\w
 def _initials_name(words: list[str], short: str) -> str | None:
     """The last words before "(VBZ)" whose capitals' initials spell it (small connecting
     words skipped), the longest such run: "Verband Bruggenauer Zeitungen"; of two words or
-    more, a compound may give two letters ("Institut für Angewandte Wellenkunde (IAWK)")."""
+    more, a compound may give up to two more letters in order ("Institut für Angewandte
+    Wellenkunde (IAWK)", "Kraftfahrclub Bruggenau (KCB)")."""
+    capitals = "".join(c for c in short if c.isupper())  # "EuGH": EGH
     for k in range(len(words)):
         part = words[k:]
         if part[0] in _CONNECTORS:
             continue
-        initials = "".join(w[0] for w in part if w not in _CONNECTORS).upper()
-        capitals = "".join(c for c in short if c.isupper())  # "EuGH": EGH
-        loose = len(part) >= 2 and capitals.startswith(initials)
-        if initials == capitals or (loose and len(capitals) - len(initials) <= 2):
+        named = [w for w in part if w not in _CONNECTORS]
+        if _spells(named, capitals, 0 if len(named) >= 2 else 2):
             return " ".join(part)
     return None
+
+
+def _spells(words: list[str], capitals: str, extra: int = 0) -> bool:
+    """Do `words` spell `capitals`: each word its first letter, then perhaps later letters
+    of its own (up to two in all, `extra` used so far: "Kraftfahrclub" gives K and C)?"""
+    if not words:
+        return not capitals
+    word = words[0]
+    if not capitals or word[0].upper() != capitals[0]:
+        return False
+    rest, at = word[1:].upper(), 0
+    for n in range(0, 3 - extra):
+        if _spells(words[1:], capitals[1 + n :], extra + n):
+            return True
+        if n + 1 >= len(capitals):
+            return False
+        at = rest.find(capitals[1 + n], at) + 1
+        if not at:
+            return False
+    return False

@@ -68,3 +68,12 @@ def test_the_key_folds_a_genitive_of_a_noun_for_a_body():
     assert organisation_key("Europäischen Gerichtshofs") == organisation_key(
         "Europäischen Gerichtshof"
     )
+
+
+def test_a_compound_gives_a_letter_of_its_own_to_the_short_form() -> None:
+    """ "Kraftfahrclub Bruggenau (KCB)": K and C from the compound, in order, so the name is
+    the body's and not the place's; letters the words do not hold in order spell nothing."""
+    assert _read("Der Kraftfahrclub Bruggenau (KCB) warnt.") == {
+        "Kraftfahrclub Bruggenau": ("KCB",)
+    }
+    assert "Kraftfahrclub Bruggenau" not in _read("Der Kraftfahrclub Bruggenau (KXB) warnt.")

@@ -127,8 +127,9 @@ class Reader:
         the = article in DEFINITE or words[0].lower() in DEFINITE
         if media is not None and the and is_name_word(words[media + 1]):
             return " ".join(words[media + 1 :]), "verb"
-        if len(words) == 1 and _acronym(words[0]) and short_form:
-            return words[0], "verb"  # "QVB teilte mit", "teilte die KFZV mit": a body speaks
+        if short_form and _acronym(words[-1]) and (len(words) == 1 or words[0].lower() == article):
+            # "QVB teilte mit", "Der KFZV forderte", "teilte die KFZV mit": a body speaks
+            return words[-1], "verb"
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if len(words) > 1 and is_demonym(words[0]) and not self.people.is_name(words[1]):

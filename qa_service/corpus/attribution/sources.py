@@ -89,6 +89,13 @@ _APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
 
 # Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
 _NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
+# "…, betonte der KFZV." / "… der KFZV in einer Aussendung": a short form after "der" that
+# closes the clause, or only a prepositional phrase follows, is its subject; "sagte der KFZV
+# ein Sprecher" (dative) has another after it.
+_SUBJECT_SHORT_FORM = re.compile(
+    r"\s*der\s+[A-ZÄÖÜ][A-ZÄÖÜ-]+(?:\s*[.!?,;:–]|\s*$"
+    rf"|\s+(?:{'|'.join(sorted(german.PREPOSITIONS, key=len, reverse=True))})\s+[^,.;:]*[.!?]?$)"
+)
 
 
 @dataclass
@@ -167,9 +174,10 @@ class ReportingVerb:
             names = strip_roles(appos.group(1).split())[0] if appos else []
             if names and all(reader.people.is_name(w) for w in names):
                 words, definite, article = [*words, *names], False, ""
+        short_form = _NOMINATIVE_NEXT.match(text, end) or _SUBJECT_SHORT_FORM.match(text, end)
         found = reader.speaker_of(
             words + complement(text, end, words), definite, subject=False,
-            article=article, short_form=bool(_NOMINATIVE_NEXT.match(text, end)),
+            article=article, short_form=bool(short_form),
         )  # fmt: skip
         if found is None and not framing(m):
             before, article = subject_before(text, m.start())
