@@ -216,7 +216,7 @@ REPORTING_VERBS = _words(
     verurteilen beschreiben entgegnen antworten widersprechen kontern einräumen zugeben
     verlangen plädieren deponieren vorwerfen hinzufügen ausführen erwidern durchblicken
     verlauten erläutern dementieren hervorheben anmerken beteuern einwenden präzisieren
-    begründen
+    begründen verdeutlichen schildern monieren bemängeln beanstanden resümieren bilanzieren
     """
 )
 # Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X": the subject
@@ -240,8 +240,9 @@ REPORTING_PARTICLES = {
     "kündigen": ("an",),
     "führen": ("aus",),
     "fügen": ("hinzu",),
-    "machen": ("deutlich", "klar"),
-    "stellen": ("klar",),
+    "machen": ("deutlich", "klar", "aufmerksam"),
+    "stellen": ("klar", "fest"),
+    "sichern": ("zu",),
     "räumen": ("ein",),
     "geben": ("an", "zu bedenken", "zu", "bekannt"),
     "werfen": ("vor",),
