@@ -37,6 +37,7 @@ from qa_service.corpus.names import (
     strip_roles,
     word_class,
 )
+from qa_service.corpus.organisations import read_organisations
 from qa_service.corpus.people import PersonRecord, Registry, name_runs_at, role_gender
 from qa_service.lang import english, german
 from qa_service.models import Document
@@ -99,6 +100,8 @@ class Reader:
         self.named: PersonRecord | None = None  # the person the last sentence read named
         self.sources: dict[str, str] = {}  # unnamed speakers by their noun ("sprecher")
         self.bodies = _named_bodies(doc.text)  # "hilfswerk" -> ("QVB", stands alone)
+        # names of two words or more, as read at ingest: "Verband Bruggenauer Zeitungen"
+        self.organisations = [o.name for o in read_organisations(doc) if len(o.name.split()) > 1]
 
     def speaker_of(
         self,
@@ -130,6 +133,8 @@ class Reader:
         if short_form and _acronym(words[-1]) and (len(words) == 1 or words[0].lower() == article):
             # "QVB teilte mit", "Der KFZV forderte", "teilte die KFZV mit": a body speaks
             return words[-1], "verb"
+        if body := self._organisation(words):
+            return body, "verb"  # "laut Verkehrsclub Bruggenau": not the club, nor the place
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if len(words) > 1 and is_demonym(words[0]) and not self.people.is_name(words[1]):
@@ -185,6 +190,11 @@ class Reader:
         if bodies and (article in DEFINITE or subject):
             return self._body(bodies[-1:]) if article in DEFINITE else bodies[-1], "verb"
         return None
+
+    def _organisation(self, words: list[str]) -> str | None:
+        """The organisation the text names whose whole name the phrase holds."""
+        phrase = f" {' '.join(words)} "
+        return next((name for name in self.organisations if f" {name} " in phrase), None)
 
     def _body(self, words: list[str]) -> str:
         """ "das UN-Hilfswerk" -> the body the text named as "Flüchtlingshilfswerk QVB"; a
