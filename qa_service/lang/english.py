@@ -154,6 +154,15 @@ CONDITION_PATTERN = (
     r"\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b"
 )
 ORDER_PATTERNS = {"before": r"\bbefore\b|\bprior to\b", "after": r"\bafter\b"}
+RISING_PATTERN = (
+    r"\b(?:higher|larger|bigger|greater|better|stronger)\b|\bris(?:e|es|en|ing)\b|\brose\b|"
+    r"\bincreas\w*|\bgr(?:ow|ows|ew|own|owing)\b|\bgain(?:s|ed|ing)?\b|\bw(?:in|ins|on|inning)\b"
+)
+FALLING_PATTERN = (
+    r"\b(?:lower|smaller|worse|weaker|cheaper)\b|\bf(?:all|alls|ell|allen|alling)\b|"
+    r"\bdecreas\w*|\bdrop(?:s|ped|ping)?\b|\bshr(?:ink|inks|ank|unk|inking)\b|"
+    r"\blos(?:e|es|ing|t)\b"
+)
 
 # --- Nouns -------------------------------------------------------------------------------
 

@@ -362,6 +362,21 @@ CONDITION_PATTERN = (
     r"\bim fall(?:e)? (?:eines|einer)\b|"
     r"\bnach (?:einem|einer)\b|\bvor (?:einem|einer)\b|\bunter der bedingung"
 )
+# Which way an amount or a standing goes: up ("höher", "gestiegen", "gewinnen") or down
+# ("geringer", "sank", "verlieren"). Not "mehr"/"weniger", which more often count or end
+# something ("nicht mehr") than compare.
+_COMPARED = r"(?:e[nmrs]?)?\b"
+RISING_PATTERN = (
+    rf"\b(?:höher|größer|besser|stärker|teurer){_COMPARED}|\b(?:an)?steig(?:en|t|end\w*)\b|"
+    r"\b(?:an)?stieg(?:en)?\b|\bgestiegen\b|\bzunehm\w*|\bzugenommen\b|\bwächst\b|"
+    r"\b(?:ge)?wachsen\b|\bzuleg(?:en|t)\b|\bzugelegt\b|\bgewinn(?:en|t)\b|\bgewann(?:en)?\b|"
+    r"\bgewonnen\b"
+)
+FALLING_PATTERN = (
+    rf"\b(?:geringer|niedriger|schlechter|schwächer|billiger){_COMPARED}|\bsink(?:en|t|end\w*)\b|"
+    r"\bsank(?:en)?\b|\bgesunken\b|\b(?:ge)?schrumpf\w*|\babnehm\w*|\babgenommen\b|"
+    r"\brückläufig\w*|\bzurückge(?:gangen|hen|ht)\b|\bverlier(?:en|t)\b|\bverlor(?:en)?\b"
+)
 # Order in time: before ("bevor", "vor dem …") and after ("nachdem", "nach dem …").
 ORDER_PATTERNS = {
     "before": r"\bbevor\b|\bvor (?:dem|der|einem|einer|seinem|seiner|ihrem)\b",

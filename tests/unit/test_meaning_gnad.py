@@ -10,11 +10,12 @@ floors and ceilings at what the check reaches (issue 18), so a change that loses
 | names, roles and places read from the text only | 27/41 | 21/60 |
 | the same, with hedges, scales, units and the tables of 2026-12-05 | 34/41 | 15/60 |
 | the same, with a German sentence's nouns the quote's (rule `Nouns`) | 34/41 | 9/60 |
+| the same, with an amount's direction the quote's (rule `Direction`, 2026-12-07) | 34/41 | 8/60 |
 
 These pairs have been looked at while those rules were written (2026-12-05): the figures
 are no longer an untouched measure. Distortions still kept, by kind: addition 3/5, object
 2/5, unit 2/7 (a counted noun changed in English: "inhabitants" for "Erwerbstätige"),
-condition 1/5, negation 1/5 ("higher" for "geringer": an antonym, no negation); modality,
+condition 1/5, negation 0/5 ("higher" for "geringer" is the Direction rule's since); modality,
 number, place, speaker, subject and time 0.
 """
 
@@ -29,7 +30,7 @@ from qa_service.answering.meaning import MeaningCheck
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs_gnad.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
 FAITHFUL_KEPT = 34
-DISTORTIONS_KEPT = 9
+DISTORTIONS_KEPT = 8
 
 
 # A second set, 80 pairs over 16 other GNAD articles, written and committed (695e0cd) before
@@ -37,10 +38,12 @@ DISTORTIONS_KEPT = 9
 # faithful and 17 of 48 distortions kept (the code before those rules: 20 and 19; without
 # the Nouns rule 19 and 18). Two faults seen there were then mended (a speech frame now
 # covers a speaker's first name; a quote's "er" no longer lets the Nouns rule pass another
-# noun): 19 and 17, so the set is no longer untouched either.
+# noun): 19 and 17, so the set is no longer untouched either. The Direction rule (an amount
+# going the quote's way: "better" is not "schlechter", "still losing" not "gewinnen
+# wieder") then caught two more of its distortions and dropped no faithful sentence: 19, 15.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
 FRESH_FAITHFUL_KEPT = 19
-FRESH_DISTORTIONS_KEPT = 17
+FRESH_DISTORTIONS_KEPT = 15
 
 
 def _kept(pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:

@@ -18,6 +18,8 @@ has, words, numbers, units, times - no person, city or organisation of any corpu
 - numbers and what they count ("40 Drohnen" is not "40 missiles");
 - negation: what the quote negates is not stated, and nothing the quote states is negated
   ("rejected", "ruled out", "criticised" count as negations);
+- direction: an amount goes the quote's way ("higher" is not "geringer", "losing" not
+  "gewinnen");
 - modality: no firmer than the quote (könnte < wollen/sollen < fact);
 - condition: the quote's condition is kept and is the same ("nach einem Waffenstillstand"
   is not "in the event of a war"); none is invented; "before" is not "after";

@@ -285,6 +285,31 @@ class Negation:
         return out
 
 
+_RISING = re.compile(f"{german.RISING_PATTERN}|{english.RISING_PATTERN}")
+_FALLING = re.compile(f"{german.FALLING_PATTERN}|{english.FALLING_PATTERN}")
+
+
+def _directions(text: Text) -> set[str]:
+    return {way for way, p in (("rising", _RISING), ("falling", _FALLING)) if p.search(text.low)}
+
+
+class Direction:
+    """An amount or a standing goes the quote's way: "higher" is not "geringer", "still
+    losing" not "gewinnen wieder". Only where neither negates ("nicht höher" may well be
+    "geringer"), and a quote that goes both ways lets either pass."""
+
+    name = "direction"
+
+    def check(self, r: Reading) -> list[str]:
+        s, q = r.sentence, r.quote
+        if s.negations or q.negations:
+            return []
+        said, quoted = _directions(s), _directions(q)
+        if said and quoted and not said & quoted:
+            return [f"direction: {min(said)} where the quote's is {min(quoted)}"]
+        return []
+
+
 class Modality:
     """No firmer than the quote: possible (könnte) < intended (wollen, sollen) < fact."""
 
@@ -438,6 +463,7 @@ RULES: tuple[Rule, ...] = (
     Roles(),
     Numbers(),
     Negation(),
+    Direction(),
     Modality(),
     Hedges(),
     Conditions(),
