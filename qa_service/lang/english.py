@@ -154,6 +154,12 @@ CONDITION_PATTERN = (
     r"\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b"
 )
 ORDER_PATTERNS = {"before": r"\bbefore\b|\bprior to\b", "after": r"\bafter\b"}
+LOWER_BOUNDS = ("more than", "over", "at least", "above", "upwards of")
+UPPER_BOUNDS = ("up to", "less than", "fewer than", "at most", "under", "below", "no more than")
+MULTIPLES = {
+    "doubl": 2.0, "twice": 2.0, "tripl": 3.0, "threefold": 3.0, "quadrupl": 4.0,
+    "fourfold": 4.0, "tenfold": 10.0, "halv": 0.5,
+}  # fmt: skip
 RISING_PATTERN = (
     r"\b(?:higher|larger|bigger|greater|better|stronger)\b|\bris(?:e|es|en|ing)\b|\brose\b|"
     r"\bincreas\w*|\bgr(?:ow|ows|ew|own|owing)\b|\bgain(?:s|ed|ing)?\b|\bw(?:in|ins|on|inning)\b"

@@ -377,6 +377,15 @@ FALLING_PATTERN = (
     r"\bsank(?:en)?\b|\bgesunken\b|\b(?:ge)?schrumpf\w*|\babnehm\w*|\babgenommen\b|"
     r"\brückläufig\w*|\bzurückge(?:gangen|hen|ht)\b|\bverlier(?:en|t)\b|\bverlor(?:en)?\b"
 )
+# A bound right before a number: from below ("mehr als 5.000", "mindestens") or from above
+# ("bis zu 5.000", "höchstens"), as words.
+LOWER_BOUNDS = ("mehr als", "über", "mindestens", "wenigstens")
+UPPER_BOUNDS = ("bis zu", "weniger als", "höchstens", "maximal", "unter", "nicht mehr als")
+# A change by a factor: word stems over lower-case text, and the factor ("verdoppelt": 2).
+MULTIPLES = {
+    "verdopp": 2.0, "doppelt": 2.0, "verdreifach": 3.0, "dreifach": 3.0, "vervierfach": 4.0,
+    "vierfach": 4.0, "verzehnfach": 10.0, "zehnfach": 10.0, "halbier": 0.5,
+}  # fmt: skip
 # Order in time: before ("bevor", "vor dem …") and after ("nachdem", "nach dem …").
 ORDER_PATTERNS = {
     "before": r"\bbevor\b|\bvor (?:dem|der|einem|einer|seinem|seiner|ihrem)\b",

@@ -40,10 +40,12 @@ DISTORTIONS_KEPT = 8
 # covers a speaker's first name; a quote's "er" no longer lets the Nouns rule pass another
 # noun): 19 and 17, so the set is no longer untouched either. The Direction rule (an amount
 # going the quote's way: "better" is not "schlechter", "still losing" not "gewinnen
-# wieder") then caught two more of its distortions and dropped no faithful sentence: 19, 15.
+# wieder") then caught two more of its distortions and dropped no faithful sentence: 19, 15;
+# the Bounds and Multiples rules ("more than 5,000" for "bis zu 5.000", "tripled" for
+# "verdoppelt") two more: 19, 13.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
 FRESH_FAITHFUL_KEPT = 19
-FRESH_DISTORTIONS_KEPT = 15
+FRESH_DISTORTIONS_KEPT = 13
 
 
 def _kept(pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:

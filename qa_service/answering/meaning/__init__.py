@@ -15,7 +15,9 @@ has, words, numbers, units, times - no person, city or organisation of any corpu
   clause the quote puts them in;
 - roles: "the chancellor", "Vizekanzler" only where the quote or its speaker's line gives that
   role (no role is taken to name a person: who is "Kanzler" depends on the corpus);
-- numbers and what they count ("40 Drohnen" is not "40 missiles");
+- numbers and what they count ("40 Drohnen" is not "40 missiles"), bounded the quote's way
+  ("more than 5,000" is not "bis zu 5.000"), a change by the quote's factor ("tripled" is
+  not "verdoppelt");
 - negation: what the quote negates is not stated, and nothing the quote states is negated
   ("rejected", "ruled out", "criticised" count as negations);
 - direction: an amount goes the quote's way ("higher" is not "geringer", "losing" not

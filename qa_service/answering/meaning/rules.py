@@ -24,6 +24,7 @@ from qa_service.answering.meaning.reader import (
 )
 from qa_service.answering.name_words import is_role_word
 from qa_service.lang import english, german
+from qa_service.spelling import fold
 
 # A German sentence over a German quote: at least this share of its content words (stems or
 # word-list concepts) must be the quote's. Faithful paraphrases in the labelled set: >= 0.56.
@@ -263,6 +264,66 @@ class Numbers:
         return out
 
 
+# Longest first: "nicht mehr als" is a bound from above, "mehr als" one from below.
+_BOUNDS = sorted(
+    [(tuple(fold(b).split()), "from below") for b in german.LOWER_BOUNDS + english.LOWER_BOUNDS]
+    + [(tuple(fold(b).split()), "from above") for b in german.UPPER_BOUNDS + english.UPPER_BOUNDS],
+    key=lambda bound: -len(bound[0]),
+)
+
+
+def _bounds(text: Text) -> dict[float, str]:
+    """Each number's bound, by the words right before it ("bis zu 5.000": from above)."""
+    out = {}
+    for value, _, i in text.numbers:
+        before = tuple(t.w for t in text.tokens[max(0, i - 3) : i])
+        bound = next(
+            (b for words, b in _BOUNDS if before[len(before) - len(words) :] == words), None
+        )
+        if bound:
+            out[value] = bound
+    return out
+
+
+class Bounds:
+    """A number bounded as the quote bounds it: "more than 5,000" is not "bis zu 5.000"."""
+
+    name = "bounds"
+
+    def check(self, r: Reading) -> list[str]:
+        quoted = _bounds(r.quote)
+        return [
+            f"bounds: {value:g} {bound}, the quote's {quoted[value]}"
+            for value, bound in _bounds(r.sentence).items()
+            if quoted.get(value, bound) != bound
+        ]
+
+
+_MULTIPLES = re.compile(
+    "|".join(rf"\b{re.escape(stem)}\w*" for stem in (*german.MULTIPLES, *english.MULTIPLES))
+)
+_FACTOR = {**german.MULTIPLES, **english.MULTIPLES}
+
+
+def _factors(text: Text) -> set[float]:
+    return {
+        next(f for stem, f in _FACTOR.items() if m.group().startswith(stem))
+        for m in _MULTIPLES.finditer(text.low)
+    }
+
+
+class Multiples:
+    """A change by the quote's factor: "tripled" is not "verdoppelt"."""
+
+    name = "multiples"
+
+    def check(self, r: Reading) -> list[str]:
+        said, quoted = _factors(r.sentence), _factors(r.quote)
+        if said and quoted and not said & quoted:
+            return [f"multiples: by {min(said):g}, the quote by {min(quoted):g}"]
+        return []
+
+
 class Negation:
     """What the quote negates is not stated, and nothing the quote states is negated
     ("rejected", "ruled out", "criticised" count as negations)."""
@@ -462,6 +523,8 @@ RULES: tuple[Rule, ...] = (
     Who(),
     Roles(),
     Numbers(),
+    Bounds(),
+    Multiples(),
     Negation(),
     Direction(),
     Modality(),
