@@ -154,6 +154,7 @@ CONDITION_PATTERN = (
     r"\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b"
 )
 ORDER_PATTERNS = {"before": r"\bbefore\b|\bprior to\b", "after": r"\bafter\b"}
+REASON_PATTERN = r"\b(?:because|due to|thanks to|owing to|as a result of)\b"
 LOWER_BOUNDS = ("more than", "over", "at least", "above", "upwards of")
 UPPER_BOUNDS = ("up to", "less than", "fewer than", "at most", "under", "below", "no more than")
 MULTIPLES = {

@@ -386,6 +386,9 @@ MULTIPLES = {
     "verdopp": 2.0, "doppelt": 2.0, "verdreifach": 3.0, "dreifach": 3.0, "vervierfach": 4.0,
     "vierfach": 4.0, "verzehnfach": 10.0, "zehnfach": 10.0, "halbier": 0.5,
 }  # fmt: skip
+# Words that give a reason without doubt ("weil", "wegen", "dank"; not "da", which is more
+# often "there" or "then"): a claim giving one needs a reason in its quote (`CAUSAL_WORDS`).
+REASON_PATTERN = r"\b(?:weil|wegen|aufgrund|dank|infolge|zumal)\b"
 # Order in time: before ("bevor", "vor dem …") and after ("nachdem", "nach dem …").
 ORDER_PATTERNS = {
     "before": r"\bbevor\b|\bvor (?:dem|der|einem|einer|seinem|seiner|ihrem)\b",

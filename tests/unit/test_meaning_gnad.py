@@ -11,6 +11,7 @@ floors and ceilings at what the check reaches (issue 18), so a change that loses
 | the same, with hedges, scales, units and the tables of 2026-12-05 | 34/41 | 15/60 |
 | the same, with a German sentence's nouns the quote's (rule `Nouns`) | 34/41 | 9/60 |
 | the same, with an amount's direction the quote's (rule `Direction`, 2026-12-07) | 34/41 | 8/60 |
+| the same, with no reason the quote does not give (rule `Reasons`) | 34/41 | 7/60 |
 
 These pairs have been looked at while those rules were written (2026-12-05): the figures
 are no longer an untouched measure. Distortions still kept, by kind: addition 3/5, object
@@ -30,7 +31,7 @@ from qa_service.answering.meaning import MeaningCheck
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs_gnad.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
 FAITHFUL_KEPT = 34
-DISTORTIONS_KEPT = 8
+DISTORTIONS_KEPT = 7
 
 
 # A second set, 80 pairs over 16 other GNAD articles, written and committed (695e0cd) before
@@ -42,10 +43,11 @@ DISTORTIONS_KEPT = 8
 # going the quote's way: "better" is not "schlechter", "still losing" not "gewinnen
 # wieder") then caught two more of its distortions and dropped no faithful sentence: 19, 15;
 # the Bounds and Multiples rules ("more than 5,000" for "bis zu 5.000", "tripled" for
-# "verdoppelt") two more: 19, 13.
+# "verdoppelt") two more: 19, 13; the Reasons rule (no "because" the quote does not give)
+# two more: 19, 11.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
 FRESH_FAITHFUL_KEPT = 19
-FRESH_DISTORTIONS_KEPT = 13
+FRESH_DISTORTIONS_KEPT = 11
 
 
 def _kept(pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:

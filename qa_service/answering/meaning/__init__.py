@@ -23,6 +23,7 @@ has, words, numbers, units, times - no person, city or organisation of any corpu
 - direction: an amount goes the quote's way ("higher" is not "geringer", "losing" not
   "gewinnen");
 - modality: no firmer than the quote (könnte < wollen/sollen < fact);
+- reasons: none the quote does not give ("thanks to …", "because …");
 - condition: the quote's condition is kept and is the same ("nach einem Waffenstillstand"
   is not "in the event of a war"); none is invented; "before" is not "after";
 - place: "in X" only where the quote has X as a location, negated alike;

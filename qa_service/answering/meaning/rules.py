@@ -324,6 +324,23 @@ class Multiples:
         return []
 
 
+_REASON = re.compile(f"{german.REASON_PATTERN}|{english.REASON_PATTERN}")
+_CAUSAL = re.compile(any_word(german.CAUSAL_WORDS | english.CAUSAL_WORDS | {"dank", "thanks"}))
+
+
+class Reasons:
+    """A reason only where the quote gives one: "thanks to a faster rise …" or "because he
+    lacked training" added to a quote that says no why is an invented cause."""
+
+    name = "reasons"
+
+    def check(self, r: Reading) -> list[str]:
+        said = _REASON.search(r.sentence.low)
+        if said and not (_CAUSAL.search(r.quote.low) or _CAUSAL.search(r.extra.low)):
+            return [f"reasons: '{said.group()}' gives a reason the quote does not"]
+        return []
+
+
 class Negation:
     """What the quote negates is not stated, and nothing the quote states is negated
     ("rejected", "ruled out", "criticised" count as negations)."""
@@ -525,6 +542,7 @@ RULES: tuple[Rule, ...] = (
     Numbers(),
     Bounds(),
     Multiples(),
+    Reasons(),
     Negation(),
     Direction(),
     Modality(),
