@@ -85,7 +85,12 @@ _ANONYMOUS = re.compile(
 
 _ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
 
-_APPOSITION = re.compile(r"^[^,.;:]{0,60},\s+((?:[A-ZÄÖÜ][\w-]+\s?){2,3})")
+# A name set off by commas after a role ("der Leiter der Stadtverwaltung, Jurij Balakow,";
+# "Zeid Raad al-Hussein"): two to four words, closed by punctuation.
+_NAME_WORD = rf"(?:[A-ZÄÖÜ][\w-]+|(?:{'|'.join(sorted(german.NAME_PARTICLES))})(?:-[\w-]+)?)"
+_APPOSITION = re.compile(
+    rf"^[^,.;:]{{0,100}},\s+([A-ZÄÖÜ][\w-]+(?:\s{_NAME_WORD}){{1,3}})(?=\s*(?:[,.;:]|$))"
+)
 
 # Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
 _NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
@@ -172,7 +177,7 @@ class ReportingVerb:
             at = text.find(words[-1], end)
             appos = _APPOSITION.match(text[at:])
             names = strip_roles(appos.group(1).split())[0] if appos else []
-            if names and all(reader.people.is_name(w) for w in names):
+            if names and all(reader.people.is_name(w) for w in names if w[:1].isupper()):
                 words, definite, article = [*words, *names], False, ""
         short_form = _NOMINATIVE_NEXT.match(text, end) or _SUBJECT_SHORT_FORM.match(text, end)
         found = reader.speaker_of(
