@@ -86,7 +86,7 @@ _ANONYMOUS = re.compile(
 _ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
 
 # A name set off by commas after a role ("der Leiter der Stadtverwaltung, Jurij Balakow,";
-# "Zeid Raad al-Hussein"): two to four words, closed by punctuation.
+# "Hugo Raad al-Stein"): two to four words, closed by punctuation.
 _NAME_WORD = rf"(?:[A-ZÄÖÜ][\w-]+|(?:{'|'.join(sorted(german.NAME_PARTICLES))})(?:-[\w-]+)?)"
 _APPOSITION = re.compile(
     rf"^[^,.;:]{{0,100}},\s+([A-ZÄÖÜ][\w-]+(?:\s{_NAME_WORD}){{1,3}})(?=\s*(?:[,.;:]|$))"
