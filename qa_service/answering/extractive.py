@@ -362,6 +362,7 @@ class ExtractiveAnswerer:
         )
         term_tokens = frozenset(t for _, ts in wording for t in ts)
         local: dict[str, list[float]] = {}
+        in_article: dict[str, float] = {}  # doc id -> share of the question's names it holds
         around: set[str] = set()
         for i, (c, cos) in enumerate(zip(candidates, cosines, strict=True)):
             found = set(tokenize(c.unit.text))
@@ -373,6 +374,8 @@ class ExtractiveAnswerer:
             units = snapshot.sentences.get(c.unit.doc_id, ())
             if c.unit.doc_id not in local:
                 local[c.unit.doc_id] = _local_weights(wording, units)
+                doc = snapshot.documents.get(c.unit.doc_id)
+                in_article[c.unit.doc_id] = _name_share(spellings, doc.text) if doc else 0.0
             c.features = {
                 "cosine": c.cosine,
                 "cosine_gap": c.cosine - best,
@@ -387,6 +390,7 @@ class ExtractiveAnswerer:
                 "distinctive": _distinctive(wording, local[c.unit.doc_id], found),
                 "names": _name_share(spellings, c.unit.text),
                 "names_window": _name_share(spellings, window),
+                "names_article": in_article[c.unit.doc_id],
                 "passage_rank": 1 / (1 + c.rank) if c.rank < len(input.passages) else 0.0,
                 "ends": float(c.ends),
                 "fits": float(

@@ -41,6 +41,7 @@ SENTENCE_FEATURES = (
     "translated_top",
     "names",  # share of the question's names (any spelling) in the sentence
     "names_window",
+    "names_article",  # ... in its article: a question about someone is answered from their news
     "passage_rank",  # 1 / (1 + rank of its passage); 0 for statements from elsewhere
     "ends",  # a sentence, not a headline
     "fits",  # holds the kind of thing the question's type asks for
