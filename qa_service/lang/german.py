@@ -247,7 +247,7 @@ REPORTING_PARTICLES = {
     "geben": ("an", "zu bedenken", "zu", "bekannt"),
     "werfen": ("vor",),
     "gehen": ("aus",),
-    "weisen": ("hin",),
+    "weisen": ("hin", "zurück"),
     "halten": ("fest",),
     "rufen": ("auf",),
     "finden": ("heraus",),
