@@ -49,13 +49,7 @@ from qa_service.answering.selection import QuestionFacts, Selector, question_fea
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.bilingual import Dictionary
 from qa_service.corpus.attribution import SentenceUnit
-from qa_service.corpus.names import (
-    is_common_noun,
-    is_lexicon_word,
-    is_person_noun,
-    is_role,
-    person_key,
-)
+from qa_service.corpus.names import is_person_noun, is_role, person_key
 from qa_service.corpus.snapshot import CorpusSnapshot
 from qa_service.lang import english
 from qa_service.models import Language
@@ -524,14 +518,10 @@ class ExtractiveAnswerer:
         return True
 
     def _spellings(self, name: str, language: str) -> list[tuple[str, ...]]:
-        """A name as the folded words that count as it in German text: its last word, but
-        not a common noun after a name the lexicon does not know ("Wibisonos Nachfolger"
-        names Wibisono; "Rotes Kreuz" is still "Kreuz"), and for an English name its German
-        forms from the dictionary ("Syria" -> Syrien, "European Central Bank" -> EZB);
-        two-letter country codes are left out."""
-        words = name.split()
-        owner = len(words) > 1 and is_common_noun(words[-1]) and not is_lexicon_word(words[-2])
-        out = [(fold(words[-2 if owner else -1].lower()),)]
+        """A name as the folded words that count as it in German text: its last word, and
+        for an English name its German forms from the dictionary ("Syria" -> Syrien,
+        "European Central Bank" -> EZB); two-letter country codes are left out."""
+        out = [(fold(name.split()[-1].lower()),)]
         if language == "en" and self.dictionary is not None:
             table = shared_translations(self.dictionary.source)
             for form in {*table.forms(name), *table.forms(name.split()[-1])}:
@@ -660,8 +650,7 @@ def _window(unit: SentenceUnit, snapshot: CorpusSnapshot, width: int = 2) -> str
 def _name_share(spellings: list[list[tuple[str, ...]]], text: str) -> float:
     """The share of the names (each as its `_spellings`) that occur in `text`: a spelling's
     words all there, folded, or a one-word spelling with the same consonant skeleton
-    (Zavadsky/Sawadskyj), starting a word ("Syrien" in "Syriens") or a word with its
-    genitive "s" ("Wibisonos" for "Wibisono")."""
+    (Zavadsky/Sawadskyj) or starting a word ("Syrien" in "Syriens")."""
     if not spellings:
         return 0.0
     words = {fold(w.lower()) for w in _WORDS.findall(text)}
@@ -675,9 +664,6 @@ def _name_share(spellings: list[list[tuple[str, ...]]], text: str) -> float:
             w in words
             or len(w) >= 4
             and (skeleton(w) in skeletons or len(w) >= 5 and any(v.startswith(w) for v in words))
-            or len(w) >= 6
-            and w.endswith("s")
-            and w[:-1] in words
         )
 
     return sum(any(map(found, forms)) for forms in spellings) / len(spellings)
