@@ -457,7 +457,8 @@ INSTITUTION_NOUNS = tuple(
     "polizei regierung ministerium gericht gerichtshof behörde kommission partei verband "
     "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
     "agentur armee militär bank institut rat senat parlament ausschuss vorstand sekretariat "
-    "direktion".split()
+    "direktion wache exekutive präsidentschaft feuerwehr rettung gemeinde opposition fraktion "
+    "präsidium anstalt zentrale bundesheer botschaft".split()
 )
 # Nouns (and compound endings) for a publication or broadcaster, which speaks under its
 # name ("berichtete die Tageszeitung Tagblatt"), not as the noun alone ("laut Zeitung").
