@@ -66,6 +66,8 @@ GOVERNING_WORDS = _words(
     "von vom des mit auf an für über bei beim nach aus gegen zwischen durch um unter in im "
     "zu zum zur eines"
 )
+# Conjunctions that join two main clauses ("teilte … mit und sprach …"): a clause ends before them.
+CLAUSE_CONJUNCTIONS = _words("und oder aber sowie")
 # Prepositions of place and direction: "in Wien", "nach Berlin", "aus der Ukraine".
 PLACE_PREPOSITIONS = _words("in im nach aus bei beim auf an vor über")
 # Those after which a name is a place ("in Dornbach", "aus Wien"), not a person ("bei Haberl").

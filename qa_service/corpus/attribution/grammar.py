@@ -25,8 +25,10 @@ from qa_service.lang import english, german
 
 
 def _clause_end(particle: str) -> str:
-    """A separable particle stands at the end of its clause: before punctuation or the end."""
-    return r"(?<![\w-])(?:" + particle + r")(?=\s*(?:[,.;:!?–]|$))"
+    """A separable particle stands at the end of its clause: before punctuation, the end or
+    a conjunction joining the next clause ("teilte die Polizei mit und sprach von …")."""
+    joining = "|".join(sorted(german.CLAUSE_CONJUNCTIONS))
+    return r"(?<![\w-])(?:" + particle + rf")(?=\s*(?:[,.;:!?–]|$|(?:{joining})\b))"
 
 
 # Particle verbs count only with their particle later in the clause ("teilte … mit"); some
