@@ -146,6 +146,8 @@ class Reader:
             return None
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
             return _with(nominative(words[0]), of), "verb"  # "ein Vertreter": no one named
+        if article in ("ein", "eine") and is_body_noun(words[0]):
+            return _with(words[0], of), "verb"  # "stellte ein Untersuchungsausschuss fest"
         if article in DEFINITE and is_body_noun(words[0]):
             return self._body(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
