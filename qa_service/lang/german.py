@@ -85,8 +85,14 @@ PARTICLES = _words("erst noch denn eigentlich genau konkret sonst")
 # Minister hingegen meinte …").
 INTERPOSED_ADVERBS = _words(
     "auch jedoch zudem dann nun aber bereits zuletzt erneut noch weiter ebenfalls später zuvor "
-    "hingegen dagegen indes allerdings wiederum seinerseits ihrerseits"
+    "hingegen dagegen indes allerdings wiederum seinerseits ihrerseits einst etwa "
+    "beispielsweise damals kürzlich jüngst schon sogar außerdem"
 )
+# Possessive determiners, which stand before a noun as an article does ("sein Kollege").
+POSSESSIVES = frozenset(
+    stem + ending for stem in ("mein", "dein", "sein", "ihr", "unser", "euer")
+    for ending in ("", "e", "en", "em", "er", "es")
+)  # fmt: skip
 # Conjunctions and relative pronouns that open a subordinate clause: a subjunctive there
 # ("hatte verfügt, dass … seien") is the main clause's, not reported speech of its own.
 SUBORDINATORS = _words(

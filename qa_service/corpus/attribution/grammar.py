@@ -105,7 +105,10 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
             continue
         if not word.islower():
             continue
-        before = words[i - 1].group().lower() if i else ""
+        # the word right before, in the same phrase ("mische sich nicht ein, sagte …": no
+        # article "ein" before "sagte")
+        joined = i and not text[words[i - 1].end() : m.start()].strip()
+        before = words[i - 1].group().lower() if joined else ""
         after = words[i + 1].group() if i + 1 < len(words) else ""
         if before in german.ARTICLES and after[:1].isupper() and not _closes(word, text[m.end() :]):
             continue  # "das erklärte Ziel"; but "Das kündigte Quendlinger an" reports
@@ -162,7 +165,7 @@ def subjunctive_form(word: str) -> bool:
 
 
 # Words that may stand between a verb and its subject ("sagte jedoch der britische …").
-_FILLER = german.ARTICLES | german.INTERPOSED_ADVERBS | english.ARTICLES
+_FILLER = german.ARTICLES | german.POSSESSIVES | german.INTERPOSED_ADVERBS | english.ARTICLES
 
 DEFINITE = german.DEFINITE_ARTICLES | {"the"}
 
