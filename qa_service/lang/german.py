@@ -88,6 +88,9 @@ INTERPOSED_ADVERBS = _words(
     "hingegen dagegen indes allerdings wiederum seinerseits ihrerseits einst etwa "
     "beispielsweise damals kürzlich jüngst schon sogar außerdem"
 )
+# Academic and professional titles before a name, abbreviated with a period ("Dr. Hugo
+# Stein", "Mag. Maria Lotter"): part of no name, and no end of the phrase.
+NAME_TITLES = _words("dr prof mag ing di univ med phil jur rer nat")
 # Possessive determiners, which stand before a noun as an article does ("sein Kollege").
 POSSESSIVES = frozenset(
     stem + ending for stem in ("mein", "dein", "sein", "ihr", "unser", "euer")

@@ -268,6 +268,9 @@ def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
             continue
         if words and _weekday_time(tok):
             break  # "kündigte Vizekanzler Hans Quendlinger Montagmittag an"
+        if low in german.NAME_TITLES and toks[i + 1 : i + 2] == ["."]:
+            skip = i + 2  # "meint Dr. Hugo Stein": the title and its period
+            continue
         if (tok[0].isupper() and tok[0].isalpha()) or is_person_noun(tok):
             definite = definite or i == 0
             words.append(tok)
