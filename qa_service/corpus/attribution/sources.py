@@ -54,6 +54,8 @@ GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON)
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
 # "hieß es im Ministerium": where it was said, before the words that name it.
 _HIESS_AT = re.compile(r"\s*(?:im|aus|in|von|vom|beim)\s+(?:\w+\s+){0,3}?")
+# "hieß es (am Freitag) seitens des Ministeriums": whose statement, in the genitive.
+_HIESS_ON_BEHALF = re.compile(r"\s*(?:\S+\s+){0,3}?(?:seitens|vonseiten|von seiten)\s+")
 
 # "Von der Landesregierung hieß es": the body a statement came from, before it.
 _HIESS_FROM = re.compile(
@@ -300,7 +302,7 @@ class HiessEs:
             source = _HIESS_FROM.search(text[: m.start()])
             if source and is_body_noun(source.group(1)):  # "Von der Regierung hieß es"
                 return source.group(1), "verb"
-            place = _HIESS_AT.match(text, m.end())
+            place = _HIESS_ON_BEHALF.match(text, m.end()) or _HIESS_AT.match(text, m.end())
             if place:
                 words = run_after(text, place.end())[0]
                 owner = _owner(reader, words)
