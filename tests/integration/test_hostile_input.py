@@ -357,7 +357,13 @@ def test_an_article_that_says_answer_hacked_is_only_ever_quoted(
             assert text.count("HACKED") <= quoted.count("HACKED"), (question, text)
             assert any(c["doc_id"] == outcome["doc_id"] for c in answer["citations"])
 
+    # The other article's answer quotes the same passages: their order may follow the
+    # corpus's word statistics, which any new document shifts, but nothing of this one.
     merz_after = client.post("/api/v1/ask", json={"question": MERZ}).json()
-    for key in ("answer", "answered", "citations"):
-        assert merz_after[key] == merz_before[key], key
-    assert merz_after["answered"]
+    assert merz_after["answered"] and merz_before["answered"]
+    assert _passages(merz_after) == _passages(merz_before)
+    assert "HACKED" not in merz_after["answer"]
+
+
+def _passages(answer: dict[str, Any]) -> set[tuple[str, int, int, str]]:
+    return {(c["doc_id"], c["start"], c["end"], c["quote"]) for c in answer["citations"]}
