@@ -325,7 +325,7 @@ class Multiples:
 
 
 _REASON = re.compile(f"{german.REASON_PATTERN}|{english.REASON_PATTERN}")
-_CAUSAL = re.compile(any_word(german.CAUSAL_WORDS | english.CAUSAL_WORDS | {"dank", "thanks"}))
+_CAUSAL = re.compile(f"{any_word(german.CAUSAL_WORDS | english.CAUSAL_WORDS)}|{_REASON.pattern}")
 
 
 class Reasons:

@@ -96,11 +96,12 @@ _APPOSITION = re.compile(
 
 # Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
 _NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
-# "…, betonte der KFZV." / "… der KFZV in einer Aussendung": a short form after "der" that
-# closes the clause, or only a prepositional phrase follows, is its subject; "sagte der KFZV
-# ein Sprecher" (dative) has another after it.
+# "…, betonte der KFZV." / "… der KFZV in einer Aussendung": a word after "der" that closes
+# the clause, or only a prepositional phrase follows, is its subject; "sagte der KFZV ein
+# Sprecher" (dative) has another after it. Whether the word is a short form, `speaker_of`
+# tells.
 _SUBJECT_SHORT_FORM = re.compile(
-    r"\s*der\s+[A-ZÄÖÜ][A-ZÄÖÜ-]+(?:\s*[.!?,;:–]|\s*$"
+    r"\s*der\s+[\w-]+(?:\s*[.!?,;:–]|\s*$"
     rf"|\s+(?:{'|'.join(sorted(german.PREPOSITIONS, key=len, reverse=True))})\s+[^,.;:]*[.!?]?$)"
 )
 
