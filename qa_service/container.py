@@ -170,6 +170,8 @@ def build_service(
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     if chat_model is not None:
         from qa_service.answering.generative import GenerativeAnswerer  # imports LangChain
+        from qa_service.answering.meaning import MeaningCheck
+        from qa_service.retrieval.name_translations import shared_translations
 
         answerer = GenerativeAnswerer(
             chat_model,
@@ -178,6 +180,7 @@ def build_service(
             model_name=_model_name(settings, chat_model),
             min_support=settings.citation_min_support,
             min_supported=settings.generated_min_supported,
+            meaning=MeaningCheck(translate=shared_translations(settings.dictionary).forms),
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     indexer = Indexer(

@@ -150,8 +150,8 @@ REJECTION_PATTERN = (
     r"\bcondemn|\bdismiss|\boppos(?:e|es|ed)\b"
 )
 CONDITION_PATTERN = (
-    r"\bif\b|\bonce\b(?! (?:again|more))|\bin the event of\b|\bin case of\b|\bas soon as\b|"
-    r"\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b"
+    r"(?<!even )\bif\b|\bonce\b(?! (?:again|more))|\bin the event of\b|\bin case of\b|"
+    r"\bas soon as\b|\bprovided\b|\bafter an?\b|\bbefore an?\b|\bunless\b"
 )
 ORDER_PATTERNS = {"before": r"\bbefore\b|\bprior to\b", "after": r"\bafter\b"}
 REASON_PATTERN = r"\b(?:because|due to|thanks to|owing to|as a result of)\b"

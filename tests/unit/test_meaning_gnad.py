@@ -12,12 +12,19 @@ floors and ceilings at what the check reaches (issue 18), so a change that loses
 | the same, with a German sentence's nouns the quote's (rule `Nouns`) | 34/41 | 9/60 |
 | the same, with an amount's direction the quote's (rule `Direction`, 2026-12-07) | 34/41 | 8/60 |
 | the same, with no reason the quote does not give (rule `Reasons`) | 34/41 | 7/60 |
+| the same, with role nouns of both languages ("lawyers": "Anwälten") | 35/41 | 7/60 |
+| the same, with an English name's German forms ("GDP": "BIP") | 35/41 | 8/60 |
+
+The last row keeps one distortion more: g084 ("expects federal funds as a share of GDP to
+fall", the quote's condition dropped) had been caught only because "GDP" was not found in
+the quote; with the name read right, no rule sees the dropped condition (the words it governs
+are said in English).
 
 These pairs have been looked at while those rules were written (2026-12-05): the figures
 are no longer an untouched measure. Distortions still kept, by kind: addition 3/5, object
 2/5, unit 2/7 (a counted noun changed in English: "inhabitants" for "Erwerbstätige"),
-condition 1/5, negation 0/5 ("higher" for "geringer" is the Direction rule's since); modality,
-number, place, speaker, subject and time 0.
+condition 2/5 (g084, below), negation 0/5 ("higher" for "geringer" is the Direction rule's
+since); modality, number, place, speaker, subject and time 0.
 """
 
 from __future__ import annotations
@@ -26,12 +33,16 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from qa_service.answering.meaning import MeaningCheck
+from qa_service.retrieval.name_translations import shared_translations
+from qa_service.settings import get_settings
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs_gnad.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
-FAITHFUL_KEPT = 34
-DISTORTIONS_KEPT = 7
+FAITHFUL_KEPT = 35
+DISTORTIONS_KEPT = 8
 
 
 # A second set, 80 pairs over 16 other GNAD articles, written and committed (695e0cd) before
@@ -44,15 +55,27 @@ DISTORTIONS_KEPT = 7
 # wieder") then caught two more of its distortions and dropped no faithful sentence: 19, 15;
 # the Bounds and Multiples rules ("more than 5,000" for "bis zu 5.000", "tripled" for
 # "verdoppelt") two more: 19, 13; the Reasons rule (no "because" the quote does not give)
-# two more: 19, 11.
+# two more: 19, 11. Role nouns of both languages, "beiden" as two, "mittlerweile" as now and
+# "even if" as no condition (as "auch wenn" is none) kept three more faithful sentences: 22,
+# 11; an English name's German forms ("Egypt": "Ägypten", "UN": "Uno") two more, and one
+# distortion caught only by the name it had misread (h018, an expectation stated as done): 24,
+# 12.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
-FRESH_FAITHFUL_KEPT = 19
-FRESH_DISTORTIONS_KEPT = 11
+FRESH_FAITHFUL_KEPT = 24
+FRESH_DISTORTIONS_KEPT = 12
 
 
-def _kept(pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:
+@pytest.fixture(scope="module")
+def check() -> MeaningCheck:
+    """The check as the service builds it, with the bilingual dictionary's names."""
+    source = get_settings().dictionary
+    if not source.is_file():
+        pytest.skip(f"no bilingual dictionary at {source} (make dictionary)")
+    return MeaningCheck(translate=shared_translations(source).forms)
+
+
+def _kept(check: MeaningCheck, pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:
     """(label, kind) -> how many the check keeps."""
-    check = MeaningCheck()
     kept: Counter[tuple[str, str]] = Counter()
     for p in pairs:
         verdict = check.check(p["sentence"], p["quote"], speaker=p["speaker"], language=p["lang"])
@@ -60,10 +83,10 @@ def _kept(pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:
     return kept
 
 
-def test_the_check_keeps_its_figures_on_news_it_was_not_written_for():
+def test_the_check_keeps_its_figures_on_news_it_was_not_written_for(check):
     labels = Counter(p["label"] for p in PAIRS)
     assert labels == {"faithful": 41, "distortion": 60}
-    kept = _kept()
+    kept = _kept(check)
     faithful = sum(n for (label, _), n in kept.items() if label == "faithful")
     distortions = sum(n for (label, _), n in kept.items() if label == "distortion")
     assert faithful >= FAITHFUL_KEPT
@@ -73,10 +96,10 @@ def test_the_check_keeps_its_figures_on_news_it_was_not_written_for():
         assert kept[("distortion", kind)] == 0, kind
 
 
-def test_the_check_keeps_its_figures_on_the_set_written_after_it():
+def test_the_check_keeps_its_figures_on_the_set_written_after_it(check):
     pairs = [json.loads(line) for line in FRESH.read_text(encoding="utf-8").splitlines()]
     assert Counter(p["label"] for p in pairs) == {"faithful": 32, "distortion": 48}
-    kept = _kept(pairs)
+    kept = _kept(check, pairs)
     assert sum(n for (label, _), n in kept.items() if label == "faithful") >= FRESH_FAITHFUL_KEPT
     distortions = sum(n for (label, _), n in kept.items() if label == "distortion")
     assert distortions <= FRESH_DISTORTIONS_KEPT

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa_service.answering.meaning.reader import LEXICON
+from qa_service.answering.meaning.reader import LEXICON, Translate
 from qa_service.answering.meaning.rules import RULES, Reading, Rule
 
 __all__ = ["LEXICON", "MeaningCheck", "Verdict"]
@@ -58,8 +58,10 @@ class MeaningCheck:
     """Is what `sentence` claims in `quote`? `speaker` is who the article says spoke the
     quote; `context` is other text the claim may rest on (the citation's date)."""
 
-    def __init__(self, rules: tuple[Rule, ...] = RULES) -> None:
-        self.rules = rules
+    def __init__(self, rules: tuple[Rule, ...] = RULES, translate: Translate | None = None) -> None:
+        """`translate`: an English name's German forms (the bilingual dictionary's), so
+        "Egypt" in an English sentence is the quote's "Ägypten"."""
+        self.rules, self.translate = rules, translate
 
     def check(
         self,
@@ -70,6 +72,6 @@ class MeaningCheck:
         context: str = "",
         language: str | None = None,
     ) -> Verdict:
-        reading = Reading.of(sentence, quote, speaker, context, language)
+        reading = Reading.of(sentence, quote, speaker, context, language, self.translate)
         reasons = [reason for rule in self.rules for reason in rule.check(reading)]
         return Verdict(not reasons, tuple(reasons))

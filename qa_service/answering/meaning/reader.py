@@ -10,6 +10,7 @@ read tokens' raw text themselves.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -73,6 +74,9 @@ _OPENERS = frozenset('.:!?"“„«»')
 _PLACE_PREPOSITIONS = {"de": german.PLACE_NAME_PREPOSITIONS, "en": english.PLACE_NAME_PREPOSITIONS}
 # Names read from the text are entities with this prefix and their last word's name key.
 NAME = "name:"
+# An English name's German forms (`retrieval.name_translations.NameTranslations.forms`).
+Translate = Callable[[str], Sequence[str]]
+MIN_FORM = 3  # shorter forms are country codes ("eg"), not names a text uses
 _DE_AUF_DATIVE = re.compile(german.AUF_LOCATIVE_PATTERN)
 _DIRECTIONAL = {"de": german.DIRECTIONAL_PREPOSITIONS, "en": english.DIRECTIONAL_PREPOSITIONS}
 _FRAGMENT_WORDS = german.FRAGMENT_WORDS | english.FRAGMENT_WORDS
@@ -518,11 +522,12 @@ class Text:
                 return t.i
         return None
 
-    def align(self, *others: Text) -> None:
+    def align(self, *others: Text, translate: Translate | None = None) -> None:
         """Give each name of this text the id of the same name in `others` ("Zavadsky" is
-        the quote's "Sawadskyj"), and what one text tells of it to all (a place after "in",
-        a person by a first name); a name the others have only as a plain word ("Gärtner", a
-        noun too) is noted in `quoted_names`."""
+        the quote's "Sawadskyj"; an English name also by its German forms in `translate`,
+        the dictionary's: "Egypt" is "Ägypten", "UN" "Uno"), and what one text tells of it to
+        all (a place after "in", a person by a first name); a name the others have only as a
+        plain word ("Gärtner", a noun too) is noted in `quoted_names`."""
         theirs = [
             (o, m.id, [t.raw for t in o.tokens[m.start : m.end]])
             for o in others
@@ -534,6 +539,8 @@ class Text:
             if not m.id.startswith(NAME):
                 continue
             mine = [t.raw for t in self.tokens[m.start : m.end]]
+            if translate is not None and self.language == "en":
+                mine += [f for f in translate(" ".join(mine)) if len(f) >= MIN_FORM]
             match = next(
                 (
                     (o, key)

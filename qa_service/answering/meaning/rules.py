@@ -18,6 +18,7 @@ from qa_service.answering.meaning.reader import (
     NAME,
     Text,
     Token,
+    Translate,
     affiliation,
     any_word,
     lexicon,
@@ -48,16 +49,23 @@ class Reading:
 
     @classmethod
     def of(
-        cls, sentence: str, quote: str, speaker: str | None, context: str, language: str | None
+        cls,
+        sentence: str,
+        quote: str,
+        speaker: str | None,
+        context: str,
+        language: str | None,
+        translate: Translate | None = None,
     ) -> Reading:
         """Read the three together: the speaker is a name wherever it appears, and so is
-        every name of the quote; the sentence's names take the ids of the quote's."""
+        every name of the quote; the sentence's names take the ids of the quote's (an English
+        one by its German forms in `translate`)."""
         spoke = tuple(w for w in re.findall(r"[^\W\d_]+", speaker or "") if w[:1].isupper())
         q = Text(quote, speakers=spoke)
         extra = Text(f"{speaker or ''} {context}".strip() or ".", q.language, speakers=spoke)
         named = tuple(t.raw for x in (q, extra) for t in x.tokens if t.entity)
         s = Text(sentence, language, known=named, speakers=spoke)
-        s.align(q, extra)
+        s.align(q, extra, translate=translate)
         return cls(s, q, extra, speaker)
 
     @cached_property
