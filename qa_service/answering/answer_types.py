@@ -52,11 +52,12 @@ _WHEN = re.compile(
     rf"(?:{_alternatives(german.TIME_UNITS)})(?:e|en|n|es|s)?\b",
     re.IGNORECASE,
 )
-# A count: a number in digits or words. Not the indefinite article: "In einem Versuch
+# A count: a number in digits or words, or inside an adjective of measure ("dreiminütigen
+# Referaten"). Not the indefinite article: "In einem Versuch
 # befragte das Institut Passanten" says nothing of how many took part, and "ein" is far more
 # often the article than "one". Not the digits of a date or a clock time ("am 3. März",
 # "3.3.", "um 20.15 Uhr", "März 2019"), which say when, not how many.
-_NUMBER = re.compile(german.COUNT_PATTERN, re.IGNORECASE)
+_NUMBER = re.compile(f"{german.COUNT_PATTERN}|{german.COUNT_COMPOUND_PATTERN}", re.IGNORECASE)
 _DATE = re.compile(
     rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b(?:\s+\d{{4}})?|\b(?:{_MONTHS})\s+\d{{4}}\b"
     rf"|{_NUMERIC_DATE}|{_CLOCK}",

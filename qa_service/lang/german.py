@@ -550,6 +550,18 @@ COUNT_PATTERN = (
     r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=lambda w: (-len(w), w))) + r")\b"
 )
 _COUNT = re.compile(COUNT_PATTERN, re.IGNORECASE)
+# A count inside an adjective of measure: "dreiminütigen", "zweistündige", "fünfköpfige",
+# "zehnjährige", "dreifache" (a number word, then what it measures).
+MEASURE_SUFFIXES = _words(
+    "minütig stündig tägig wöchig monatig jährig köpfig fach stellig teilig seitig stöckig"
+)
+COUNT_COMPOUND_PATTERN = (
+    r"\b(?:"
+    + "|".join(sorted(frozenset(NUMBER_VALUES) - {"ein", "einem"}, key=lambda w: (-len(w), w)))
+    + r"|hundert|tausend)(?:"
+    + "|".join(sorted(MEASURE_SUFFIXES))
+    + r")\w*"
+)
 
 
 def is_count(word: str) -> bool:

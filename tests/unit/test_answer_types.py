@@ -128,6 +128,9 @@ def test_an_amount_asked_for_must_be_stated(text: str, amount: str, holds: bool)
         ("Es kamen zwölf Angestellte.", True),
         ("2.000 Menschen kamen am 5. März.", True),
         ("Die Hälfte der Befragten kam.", True),
+        # a number word inside an adjective of measure
+        ("Die Angestellten hielten dreiminütige Referate.", True),
+        ("Die Angestellten zweifelten an der Sitzung.", False),
         # the article, not "one": nothing says how many took part
         ("In einem Versuch befragte das Institut Passanten.", False),
         # the digits of a date or a clock time say when
