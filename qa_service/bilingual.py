@@ -25,7 +25,10 @@ from qa_service.retrieval.tokens import tokenize
 log = logging.getLogger(__name__)
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa-service"
-MAX_TRANSLATIONS = 12  # per English word, in the dictionary's order
+MAX_TRANSLATIONS = 12  # per English word asked: the corpus's commonest, else the first
+# Kept per English word from the dictionary, in its order (by German headword, so a common
+# sense may come late: "lead" -> ableiten, Anrisstext, … before leiten and führen).
+STORED_TRANSLATIONS = 64
 # The dictionary's notes: gender, usage, explanations ("Gouverneur {m} [pol.]").
 NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
 # Abbreviations after a word ("governor /Gov./", "European Central Bank /ECB/").
@@ -34,7 +37,7 @@ _WORD = re.compile(r"^[^\W\d_][\w-]*$")
 # The dictionary's stand-ins for a verb's objects ("etw. erkennen :: to detect sth.", "sich
 # erinnern :: to remember"): without them a transitive verb is the single word it is.
 _OBJECTS = re.compile(r"(?<!\S)(?:etw|jdn|jdm|jds|jd|sth|sb)\.(?!\S)|(?<!\S)(?:sich|oneself)(?!\S)")
-_FORMAT = 4  # of the cached entries: bump when `parse` changes
+_FORMAT = 5  # of the cached entries: bump when `parse` changes
 
 
 def parse(lines: Iterable[str]) -> dict[str, list[str]]:
@@ -53,7 +56,7 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
             for en in _single_words(en_part, english=True):
                 known = out.setdefault(en.lower(), [])
                 for t in tokens:
-                    if t not in known and len(known) < MAX_TRANSLATIONS:
+                    if t not in known and len(known) < STORED_TRANSLATIONS:
                         known.append(t)
     return out
 
@@ -77,8 +80,15 @@ class Dictionary:
         self._entries: Mapping[str, list[str]] | None = None
         self._lock = threading.Lock()
 
-    def translations(self, word: str) -> list[str]:
-        return self.entries.get(word.lower(), [])
+    def translations(self, word: str, idf: Mapping[str, float] | None = None) -> list[str]:
+        """A word's German index tokens: with the corpus's `idf`, those the corpus uses, its
+        commonest first ("lead" -> führen, leiten, Führung, … over Anschlussdraht); else the
+        dictionary's first."""
+        found = self.entries.get(word.lower(), [])
+        if idf is None:
+            return found[:MAX_TRANSLATIONS]
+        used = sorted((t for t in found if t in idf), key=idf.__getitem__)
+        return used[:MAX_TRANSLATIONS]
 
     @property
     def entries(self) -> Mapping[str, list[str]]:

@@ -514,8 +514,7 @@ class ExtractiveAnswerer:
         idf = snapshot.idf
         for name in missing:
             for word in name.split():
-                found = self.dictionary.translations(word) if self.dictionary else []
-                if any(t in idf for t in found):
+                if self.dictionary is not None and self.dictionary.translations(word, idf):
                     return False
         return True
 
@@ -535,8 +534,9 @@ class ExtractiveAnswerer:
         """The English question's content words and their German index tokens."""
         if self.dictionary is None:
             return {}
+        idf = input.snapshot.idf if input.snapshot is not None else None
         words = (w.lower() for _, w in content_words(input.question))
-        return {w: ts for w in words if (ts := self.dictionary.translations(w))}
+        return {w: ts for w in words if (ts := self.dictionary.translations(w, idf))}
 
     def _on_topic(
         self, analysis: QuestionAnalysis, candidates: list[_Candidate], snapshot: CorpusSnapshot
@@ -554,7 +554,7 @@ class ExtractiveAnswerer:
             # the word list holds ("Regional Forestry Office") as its German words.
             names = [n for n in analysis.names if n != analysis.speaker]
             topic = [
-                {t, *(self.dictionary.translations(w) if self.dictionary else ())}
+                {t, *(self.dictionary.translations(w, idf) if self.dictionary else ())}
                 for n in names
                 for w in n.split()
                 for t in tokenize(w)

@@ -10,6 +10,7 @@ themselves; a capitalised word the list knows ("Bank", "Green") stands for both.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from qa_service.bilingual import Dictionary
 from qa_service.lang import english
@@ -33,11 +34,14 @@ def content_words(question: str) -> list[tuple[int, str]]:
     return out
 
 
-def keyword_groups(question: str, dictionary: Dictionary) -> list[list[str]]:
-    """One group of alternative German index tokens per content word of the question."""
+def keyword_groups(
+    question: str, dictionary: Dictionary, idf: Mapping[str, float] | None = None
+) -> list[list[str]]:
+    """One group of alternative German index tokens per content word of the question (with
+    the index's `idf`: the translations it holds, its commonest first)."""
     groups: list[list[str]] = []
     for position, word in content_words(question):
-        group = list(dictionary.translations(word.lower()))
+        group = list(dictionary.translations(word.lower(), idf))
         if not group or (position > 0 and word[:1].isupper()):
             group += [t for t in tokenize(word) if t not in group]
         if group:

@@ -90,7 +90,7 @@ class HybridRetriever:
         same = (language or self.corpus_language) == self.corpus_language
         query = question
         if not same and self.dictionary is not None:
-            query = keyword_groups(question, self.dictionary)
+            query = keyword_groups(question, self.dictionary, index.idf)
         hits = index.search(query, n, allowed) if mode != "dense" else []
         timings["bm25_ms"] = (time.perf_counter() - t) * 1000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa_service.bilingual import Dictionary
+from qa_service.bilingual import MAX_TRANSLATIONS, Dictionary
 from qa_service.models import Chunk, chunk_id
 from qa_service.retrieval.bm25 import BM25Index
 from qa_service.retrieval.cross_language import keyword_groups
@@ -133,6 +133,24 @@ def test_english_words_become_groups_of_german_terms(dictionary):
     ]
     # A capitalised word the list knows stands for its translations and for itself.
     assert keyword_groups("Who leads the Bank?", dictionary)[-1] == tokenize("Bank Ufer")
+
+
+def test_the_corpus_picks_and_orders_a_words_many_translations(tmp_path):
+    # The dictionary lists a word's senses by German headword, so a common one comes late:
+    # more than MAX_TRANSLATIONS come before "leiten" and "führen".
+    rare = [f"Anschlussdraht{chr(97 + i)}" for i in range(MAX_TRANSLATIONS + 2)]
+    lines = [f"{w} {{m}} :: lead" for w in rare] + ["leiten :: to lead", "führen :: to lead"]
+    path = tmp_path / "de-en"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dictionary = Dictionary(path, cache_dir=None)
+    assert len(dictionary.translations("lead")) == MAX_TRANSLATIONS
+    assert "leit" not in dictionary.translations("lead")
+    # With the corpus's idf: only the words it uses, its commonest first.
+    idf = {"leit": 3.0, "fuhr": 1.5, tokenize(rare[0])[0]: 7.0}
+    assert dictionary.translations("lead", idf) == ["fuhr", "leit", tokenize(rare[0])[0]]
+    assert keyword_groups("Who will lead?", dictionary, idf) == [
+        ["fuhr", "leit", *tokenize(rare[0])]
+    ]
 
 
 def test_transitive_and_reflexive_verbs_are_single_words(dictionary):
