@@ -540,7 +540,16 @@ class Text:
                 continue
             mine = [t.raw for t in self.tokens[m.start : m.end]]
             if translate is not None and self.language == "en":
-                mine += [f for f in translate(" ".join(mine)) if len(f) >= MIN_FORM]
+                # with the capitalised word before it: "South Korea" read as "Korea"
+                before = self.tokens[m.start - 1].raw if m.start > 0 else ""
+                wider = [before, *mine] if before[:1].isupper() else []
+                mine += [
+                    f
+                    for phrase in (mine, wider)
+                    if phrase
+                    for f in translate(" ".join(phrase))
+                    if len(f) >= MIN_FORM
+                ]
             match = next(
                 (
                     (o, key)
