@@ -333,12 +333,14 @@ class ExtractiveAnswerer:
         best = float(np.max(cosines))
         order = {i: r for r, i in enumerate(np.argsort(-cosines))}
         names = [n for n in analysis.names if n != analysis.speaker]
-        asked = {w for n in analysis.names for w in n.split()}
-
         def people(unit: SentenceUnit) -> list[str]:
             return [p.name for p in snapshot.people_in.get(unit.doc_id, ())]
 
         spellings = [self._spellings(n, input.language) for n in names]
+        # The question's names, an English one in its German forms too: "From which country
+        # does Slovakia …" does not ask for "in der Slowakei".
+        asked = {w for n in analysis.names for w in n.split()}
+        asked |= {w for forms in spellings for form in forms for w in form}
         key = person_key(analysis.speaker) if analysis.speaker else None
         said = [self._spellings(analysis.speaker, input.language)] if key else []
         english = float(input.language == "en")

@@ -149,3 +149,12 @@ def test_how_many_wants_a_count(text: str, count: bool) -> None:
         )
         is count
     )
+
+
+def test_a_place_the_question_names_in_english_is_no_answer_in_german() -> None:
+    """ "From which country does Talvoria take the chair?": "in Talvorien" is the place it
+    names, once its German form (the answerer adds its dictionary forms) is among the asked
+    words; "von Kvantra" would answer. Invented names."""
+    unit = _unit("Das darf in Talvorien nicht passieren, sagte Lorbach.")
+    assert fits("where", unit, {"Talvoria"})  # the English name alone misses the German form
+    assert not fits("where", unit, {"Talvoria", "talvorien"})
