@@ -333,6 +333,7 @@ class ExtractiveAnswerer:
         best = float(np.max(cosines))
         order = {i: r for r, i in enumerate(np.argsort(-cosines))}
         names = [n for n in analysis.names if n != analysis.speaker]
+
         def people(unit: SentenceUnit) -> list[str]:
             return [p.name for p in snapshot.people_in.get(unit.doc_id, ())]
 
