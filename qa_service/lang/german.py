@@ -8,6 +8,7 @@ says otherwise; tables of forms say why they list forms rather than lemmas.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
 def _words(text: str) -> frozenset[str]:
@@ -521,13 +522,10 @@ NUMBER_VALUES = {
 MAGNITUDES = _words("tausend million millionen milliarde milliarden")
 MAGNITUDE_ABBREVIATIONS = _words("mio mrd")
 FRACTIONS = _words("hälfte drittel viertel")
+# Number words that only count ("ein" is far more often the article than "one").
+COUNTING_WORDS = frozenset(NUMBER_VALUES) - {"ein", "einem"}
 # Words that count or measure (with the indefinite article, "one").
-NUMBER_WORDS = (
-    frozenset(NUMBER_VALUES) - {"ein", "einem"}
-    | MAGNITUDES
-    | FRACTIONS
-    | _words("hundert dutzend prozent")
-)
+NUMBER_WORDS = COUNTING_WORDS | MAGNITUDES | FRACTIONS | _words("hundert dutzend prozent")
 
 # Amounts a question may ask for (`analysis.question.amount`) and a sentence may state
 # (`answering.answer_types`, with MAGNITUDES and FRACTIONS above): a sum of money ("3,5
@@ -546,9 +544,12 @@ PERCENT_QUESTION_PATTERN = r"\b(?:\w*prozent\w*|\w*anteil\w*|quote)\b"
 
 
 # A count in a text: digits ("129", "2.000", "3,5") or a number word ("zwei", "Dutzend").
-COUNT_PATTERN = (
-    r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=lambda w: (-len(w), w))) + r")\b"
-)
+def _longest_first(words: Iterable[str]) -> str:
+    """Regex alternatives, the longer of two words sharing a start tried first."""
+    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
+
+
+COUNT_PATTERN = r"\d+(?:[.,]\d+)*|\b(?:" + _longest_first(NUMBER_WORDS) + r")\b"
 _COUNT = re.compile(COUNT_PATTERN, re.IGNORECASE)
 # A count inside an adjective of measure: "dreiminütigen", "zweistündige", "fünfköpfige",
 # "zehnjährige", "dreifache" (a number word, then what it measures).
@@ -557,8 +558,8 @@ MEASURE_SUFFIXES = _words(
 )
 COUNT_COMPOUND_PATTERN = (
     r"\b(?:"
-    + "|".join(sorted(frozenset(NUMBER_VALUES) - {"ein", "einem"}, key=lambda w: (-len(w), w)))
-    + r"|hundert|tausend)(?:"
+    + _longest_first(COUNTING_WORDS | {"hundert", "tausend"})
+    + r")(?:"
     + "|".join(sorted(MEASURE_SUFFIXES))
     + r")\w*"
 )
