@@ -339,7 +339,7 @@ class ExtractiveAnswerer:
 
         spellings = [self._spellings(n, input.language) for n in names]
         # The question's names, an English one in its German forms too: "From which country
-        # does Slovakia …" does not ask for "in der Slowakei".
+        # does Talvoria …" does not ask for "in Talvorien".
         asked = {w for n in analysis.names for w in n.split()}
         asked |= {w for forms in spellings for form in forms for w in form}
         key = person_key(analysis.speaker) if analysis.speaker else None
