@@ -209,7 +209,26 @@ class Registry:
                 joined = _JOINED_ROLE.search(text, max(0, start - 60), start)
                 if person is not None and joined and is_role(joined.group(1)):
                     person.add_role(joined.group(1))
+        for person in list(registry.persons):
+            registry._family_name_first(person, text)
         return registry
+
+    @property
+    def persons(self) -> list[PersonRecord]:
+        """Each person once (a family name first is a second key of its person)."""
+        return list({id(p): p for p in self.by_key.values()}.values())
+
+    def _family_name_first(self, person: PersonRecord, text: str) -> None:
+        """ "Lin Quanmei" called "Lin" alone and never "Quanmei": a name that puts the family
+        name first (or a person the text calls by the first name), which is then a key of
+        its person too."""
+        words = person.name.split()
+        if (
+            len(words) == 2
+            and surname_alone(text, words[0], -1)
+            and not surname_alone(text, words[1], -1)
+        ):
+            self.by_key.setdefault(person_key(words[0]), person)
 
     def split(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Name words and role words of a run: role nouns, and common nouns before a name
@@ -299,9 +318,7 @@ class Registry:
     def by_role(self, role: str) -> PersonRecord | None:
         """The last-named person who holds `role` ("Kanzler" fits "Bundeskanzler")."""
         stem = role_stem(role)
-        fits = [
-            p for p in self.by_key.values() if any(role_stem(r).endswith(stem) for r in p.roles)
-        ]
+        fits = [p for p in self.persons if any(role_stem(r).endswith(stem) for r in p.roles)]
         if self.last in fits:
             return self.last
         return fits[-1] if fits else None
@@ -526,7 +543,7 @@ def read_people(doc: Document) -> tuple[Person, ...]:
             party = _party(str(value), before_name=False)
             if party and last.party is None:
                 last.party = party
-    return tuple(p.freeze() for p in registry.by_key.values() if p.named)
+    return tuple(p.freeze() for p in registry.persons if p.named)
 
 
 def _is_party(word: str) -> bool:

@@ -89,6 +89,8 @@ INTERPOSED_ADVERBS = _words(
     "hingegen dagegen indes allerdings wiederum seinerseits ihrerseits einst etwa "
     "beispielsweise damals kürzlich jüngst schon sogar außerdem"
 )
+# Focus particles, which may stand before a subordinator ("auch wenn", "selbst wenn").
+FOCUS_PARTICLES = _words("auch selbst sogar nur erst gerade")
 # Academic and professional titles before a name, abbreviated with a period ("Dr. Hugo
 # Stein", "Mag. Maria Lotter"): part of no name, and no end of the phrase.
 NAME_TITLES = _words("dr prof mag ing di univ med phil jur rer nat")
@@ -163,6 +165,9 @@ FIRST_PERSON = _words(
     "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "
     "unserem unserer unseres"
 )
+# Modal particles of speech, not of report ("Man braucht ja nur …", "Das ist halt so"): a
+# sentence holding one inside is someone's words, quoted without marks.
+SPOKEN_PARTICLES = _words("ja halt eh")
 # "Und: …" opening a sentence: the speaker before goes on.
 GOING_ON = _words("und aber außerdem zudem nur doch allerdings trotzdem dennoch")
 # "Demnach …" opening a sentence: according to the source of the sentence before.

@@ -276,3 +276,23 @@ def test_a_place_adjective_before_a_body_or_a_noun_is_no_speaker() -> None:
 )
 def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected) -> None:
     assert _speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # "– auch wenn …" is a subordinate clause: its subjunctive reports nobody's words
+            "Die Bahn sei zu teuer, sagte Hans Quendlinger. Der Zug fuhr ab. Das Wetter "
+            "blieb kalt. Für Premier Karl Brodnik ist das ein Signal – auch wenn er weiter "
+            "auf Gespräche setze.",
+            ["Hans Quendlinger", None, None, None],
+        ),
+        (  # a modal particle of speech goes on; a first "Ja, …" is no such particle
+            "Die Bahn ist zu teuer, sagte Hans Quendlinger. Ja, der Zug fuhr pünktlich ab. "
+            "Es ist halt so.",
+            ["Hans Quendlinger", None, "Hans Quendlinger"],
+        ),
+    ],
+)
+def test_what_goes_on_in_the_voice_before_and_what_does_not(text, expected) -> None:
+    assert _speakers(text) == expected

@@ -187,3 +187,13 @@ def test_a_firm_or_a_medium_before_a_name_makes_no_person() -> None:
         "Das bestätigte Verkehrsminister Hugo Lorbach."
     )
     assert list(people) == ["Hugo Lorbach"]
+
+
+def test_a_family_name_first_is_its_person_once() -> None:
+    # "Ai Weiwei" called "Ai": the text never uses the second word alone.
+    text = (
+        "Der Künstler Lin Quanmei kehrte nach Bruggenau zurück. Dort ließ Lin einen Eimer "
+        "holen. Wir lieben Feuerwerk zu allen Anlässen."
+    )
+    assert [p.name for p in read_people(document(text))] == ["Lin Quanmei"]
+    assert speakers(text) == [None, None, "Lin Quanmei"]

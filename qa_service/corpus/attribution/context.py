@@ -19,7 +19,7 @@ from qa_service.corpus.attribution.grammar import subjunctive_form
 from qa_service.corpus.attribution.reader import Reader
 from qa_service.corpus.attribution.sources import GOES_ON, Found
 from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN
-from qa_service.corpus.names import person_key, same_person, strip_roles
+from qa_service.corpus.names import is_verb, person_key, same_person, strip_roles
 from qa_service.corpus.people import PersonRecord
 from qa_service.lang import english, german
 from qa_service.models import Section
@@ -35,16 +35,20 @@ def _main_clause_words(sentence: str) -> set[str]:
     """The words of a sentence's main clauses: a clause after a comma that opens with a
     conjunction or a relative pronoun ("…, dass …", "…, die …", "…, in der …") is left out."""
     words: set[str] = set()
-    for i, clause in enumerate(re.split(r"[,;:–]\s*", sentence)):
+    opening = True  # the clause holds the sentence's start: an article there is no relative
+    for clause in re.split(r"[,;:–]\s*", sentence):
         opener = [w.lower() for w in clause.split()[:2]]
-        # A sentence opens with an article, never with a relative pronoun.
         openers = (
-            german.SUBORDINATORS - german.DEFINITE_ARTICLES if i == 0 else german.SUBORDINATORS
+            german.SUBORDINATORS - german.DEFINITE_ARTICLES if opening else german.SUBORDINATORS
         )
+        # "Im Gegenteil, die Bahn werde …": a short phrase with no verb before the comma
+        # leaves the main clause to open after it.
+        opening = opening and len(clause.split()) <= 3 and not any(map(is_verb, clause.split()))
         if opener and (
             opener[0] in openers
-            or (len(opener) == 2 and opener[0] in german.PREPOSITIONS
-                and opener[1] in openers)  # "…, mit der …"; "Mit der Mannschaft …" opens one
+            or (len(opener) == 2 and opener[0] in german.PREPOSITIONS | german.FOCUS_PARTICLES
+                and opener[1] in openers)  # "…, mit der …", "– auch wenn …"; "Mit der
+                                           # Mannschaft …" opens one
         ):  # fmt: skip
             continue
         words |= {w.strip(',.;:!?"„“‘’()') for w in clause.split()}
@@ -177,6 +181,12 @@ class At:
         return bool({w.lower() for w in words} & german.FIRST_PERSON)  # "Wir …" too
 
     @cached_property
+    def spoken(self) -> bool:
+        """A modal particle of speech inside the sentence (a first "Ja, …" answers)."""
+        words = [w.strip(',.;:!?"„“‘’').lower() for w in self.text.split()[1:]]
+        return bool(set(words) & german.SPOKEN_PARTICLES)
+
+    @cached_property
     def main(self) -> set[str]:
         return _main_clause_words(self.text)
 
@@ -273,7 +283,7 @@ class CarriedReport:
         ):
             section = at.section
             same_section = section is None or section.start <= ctx.last_start
-            if (at.reported or at.first_person) and same_section:
+            if (at.reported or at.first_person or at.spoken) and same_section:
                 return last[0], "continued"
         return speaker
 

@@ -246,7 +246,8 @@ class Reader:
     def colon_speaker(self, text: str) -> tuple[str, How] | None:
         """ "Anna Quendlinger, Sprecherin des Verbands, verteidigt den Plan: Wir …", "Quendlinger:
         Die …", "Dazu meint er: …": the subject of the clause before a colon speaks the clause
-        after it: a person named first or right after the finite verb, or its pronoun."""
+        after it: a person named first or right after the finite verb, or its pronoun; a text
+        alone before it ("Studie: …") states it."""
         head, colon, tail = text.partition(": ")
         if not colon or len(tail.split()) < _COLON_CLAUSE or not tail[:1].isupper():
             return None
@@ -255,6 +256,8 @@ class Reader:
                 person = self.pronoun(word, head[:start])
                 return (person.name, "colon") if person else None
         person = self.subject_person(head) or self._statement_of(head)
+        if person is None and len(head.split()) == 1 and is_document_noun(head):
+            return head, "colon"  # "Studie: Wer sich engagiert, …": the study's finding
         if person is None:
             return self._so_frame(head)
         return (person.name, "colon")
