@@ -269,6 +269,7 @@ REPORTING_PARTICLES = {
     "rufen": ("auf",),
     "finden": ("heraus",),
     "streichen": ("heraus",),
+    "wiegeln": ("ab",),
 }
 # Verbs of knowing, believing and showing: they report only right after the content they
 # frame ("…, wusste der Trainer", "…, ergab eine Studie", "– das zeigt eine Umfrage"), since

@@ -63,6 +63,9 @@ _HIESS_FROM = re.compile(
     r"(?:[a-zäöü]+\s+)*([A-ZÄÖÜ][\w-]+)\s*$"
 )
 
+# "betonte man": the impersonal subject right after a verb.
+_MAN = re.compile(r"\s+man\b")
+
 # "so seine Einschätzung": the person the possessive means.
 _SO_OWN = re.compile(r"(?:^|[,;–-]\s*)so\s+(sein|ihr)(?:e|er|en|em)?\s+[A-ZÄÖÜ]")
 
@@ -290,12 +293,19 @@ class Zufolge:
 
 
 class HiessEs:
-    """ "hieß es im Ministerium", "Von der Regierung hieß es", "hieß es weiter"."""
+    """ "hieß es im Ministerium", "Von der Regierung hieß es", "hieß es weiter"; "Bei den
+    Behörden wiegelte man ab": a body, in the plural too, before the impersonal "man"."""
 
     name = "hiess_es"
 
     def find(self, reader: Reader, s: Sentence) -> Found | None:
         text = s.text
+        for verb in s.reports:
+            if _MAN.match(text, verb.end()):
+                source = _HIESS_FROM.search(text[: verb.start()])
+                body = source.group(1) if source else ""
+                if body and (is_body_noun(body) or is_body_noun(word_class(body)[0])):
+                    return body, "verb"  # "Bei den Behörden wiegelte man ab"
         m = _HIESS.search(text)
         if m and "weiter" in m.group():
             return CONTINUES
