@@ -223,11 +223,14 @@ class Registry:
         name first (or a person the text calls by the first name), which is then a key of
         its person too."""
         words = person.name.split()
-        if (
-            len(words) == 2
-            and surname_alone(text, words[0], -1)
-            and not surname_alone(text, words[1], -1)
-        ):
+        if len(words) != 2 or not all(map(self.is_name, words)):
+            return
+        first = re.compile(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])(?!\s+{re.escape(words[1])})")
+        alone = any(
+            not _NAME_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+            for m in first.finditer(text)
+        )
+        if alone and not surname_alone(text, words[1], -1):
             self.by_key.setdefault(person_key(words[0]), person)
 
     def split(self, words: list[str]) -> tuple[list[str], list[str]]:
@@ -443,6 +446,8 @@ def surname_alone(text: str, surname: str, start: int) -> bool:
     )
 
 
+# A capitalised word right before a position: the name there goes on from it.
+_NAME_BEFORE = re.compile(r"[A-ZÄÖÜ][\w-]+\s$")
 # What a person's name may be followed by: "(70, CDU)", "(45)", "(XPD)".
 _AFTER_NAME = re.compile(r"\s?\((?:(\d{1,3})(?:,\s*)?)?([A-ZÄÖÜ][\w-]{0,15})?\)")
 # "der 45-Jährige", "die 83-jährige Mutter": an age the text gives a person.

@@ -292,6 +292,16 @@ def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected)
             "Es ist halt so.",
             ["Hans Quendlinger", None, "Hans Quendlinger"],
         ),
+        (  # ", ja sogar" heightens; an interviewer's label asks
+            "Die Bahn ist zu teuer, sagte Hans Quendlinger. Der Roman ist klug, ja sogar "
+            "witzig. STANDARD: Es gibt ja schon einen Plan?",
+            ["Hans Quendlinger", None, None],
+        ),
+        (  # a colon in parentheses introduces no one's words
+            "Der Agent Martin Rauch reist nach Bonn. Fortan wird Martin als Moritz (Deckname: "
+            "Kolibri) den Konflikt zwischen Auftrag und Gewissen leben.",
+            [None, None],
+        ),
     ],
 )
 def test_what_goes_on_in_the_voice_before_and_what_does_not(text, expected) -> None:

@@ -182,9 +182,16 @@ class At:
 
     @cached_property
     def spoken(self) -> bool:
-        """A modal particle of speech inside the sentence (a first "Ja, …" answers)."""
-        words = [w.strip(',.;:!?"„“‘’').lower() for w in self.text.split()[1:]]
-        return bool(set(words) & german.SPOKEN_PARTICLES)
+        """A modal particle of speech inside the sentence: not first ("Ja, …" answers), nor
+        after a comma (", ja sogar" heightens), nor in an interviewer's labelled question."""
+        if _LABEL.match(self.text):
+            return False
+        words = self.text.split()
+        return any(
+            word.strip(',.;:!?"„“‘’').lower() in german.SPOKEN_PARTICLES
+            and not words[i - 1].endswith((",", ":", ";", "–"))
+            for i, word in enumerate(words[1:], 1)
+        )
 
     @cached_property
     def main(self) -> set[str]:

@@ -251,6 +251,8 @@ class Reader:
         head, colon, tail = text.partition(": ")
         if not colon or len(tail.split()) < _COLON_CLAUSE or not tail[:1].isupper():
             return None
+        if head.count("(") > head.count(")"):
+            return None  # "(Deckname: Kolibri)": a label in parentheses
         for start, word, after_verb in subject_starts(head):
             if word.lower() in PRONOUNS and after_verb:
                 person = self.pronoun(word, head[:start])
