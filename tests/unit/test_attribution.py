@@ -48,10 +48,10 @@ def test_speakers_match_the_table(units):
         ok = got is None if expected is None else same_person(expected, got)
         if not ok:
             wrong.append((row["sentence"][:60], expected, got))
-    # Measured: 109 of 112 right; the misses are a relative pronoun ("der danach sagte"), an
-    # anonymous "heißt es" and a subjunctive named only later. Nothing reporting is given a
-    # speaker it does not have (next test).
-    assert len(wrong) <= 3, wrong
+    # Measured: 110 of 112 right (109 before a relative pronoun subject, "der danach
+    # sagte:"); the misses are an anonymous "heißt es" and a subjunctive named only later.
+    # Nothing reporting is given a speaker it does not have (next test).
+    assert len(wrong) <= 2, wrong
 
 
 def test_no_sentence_gets_a_speaker_the_text_does_not_name(units):

@@ -306,3 +306,11 @@ def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected)
 )
 def test_what_goes_on_in_the_voice_before_and_what_does_not(text, expected) -> None:
     assert _speakers(text) == expected
+
+
+def test_a_relative_pronoun_speaks_only_as_a_finite_verb_ends_its_clause() -> None:
+    text = (
+        "Entscheidend wird die Aussage des Gutachters Hugo Stein, der erklären soll, wie der "
+        "Bruch entstand."
+    )
+    assert _speakers(text) == [None]

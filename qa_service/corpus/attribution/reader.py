@@ -56,6 +56,8 @@ _BODY_NAME = re.compile(r"([A-ZÄÖÜ][\w-]+)(?=\s+(\(?)([A-ZÄÖÜ][\w-]+))")
 _UNNAMED = re.compile(r"\s*(?:[Ee]in|[Ee]ine)\s+([A-ZÄÖÜ][\w-]+)")
 
 _GENDER = german.PRONOUN_GENDER | english.PRONOUN_GENDER
+# ", der danach sagte": a relative pronoun as the subject, lower-case adverbs, the verb next.
+_RELATIVE_SUBJECT = re.compile(r",\s+(der|die)\s+(?:[a-zäöüß]+\s+){0,3}$")
 
 
 def _thing(words: list[str]) -> bool:
@@ -152,6 +154,8 @@ class Reader:
             return self._body(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
             return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
+        if len(words) == 1 and (paper := self._paper(words[0])):
+            return paper, "verb"  # "laut Krone": the "Kronen Zeitung" the text names
         known = self.people.by_key.get(person_key(words[-1]))
         if _thing(words) and not (known and known.named):
             return None  # "Neue App versprach": a thing says nothing
@@ -192,6 +196,13 @@ class Reader:
         if bodies and (article in DEFINITE or subject):
             return self._body(bodies[-1:]) if article in DEFINITE else bodies[-1], "verb"
         return None
+
+    def _paper(self, word: str) -> str | None:
+        """The paper a text names by a word and a media noun ("Kronen Zeitung", "Kleine
+        Zeitung") that a phrase calls by the word alone."""
+        nouns = "|".join(n.capitalize() for n in german.MEDIA_NOUNS)
+        m = re.search(rf"(?<![\w-]){re.escape(word)}\w{{0,2}}[ -](?:{nouns})\b", self.doc.text)
+        return m.group() if m else None
 
     def _organisation(self, words: list[str]) -> str | None:
         """The organisation the text names whose whole name the phrase holds."""
@@ -242,6 +253,20 @@ class Reader:
             if person is not None and person.named and person.gender in (None, gender):
                 return person
         return self.people.by_pronoun(gender)
+
+    def relative(self, before: str) -> PersonRecord | None:
+        """ "Sie informierte Hugo Stein über den Plan, der danach sagte": the person nearest
+        before the comma whose relative pronoun is the subject ("der" a man, "die" a woman)."""
+        m = _RELATIVE_SUBJECT.search(before)
+        if not m:
+            return None
+        gender = "m" if m.group(1) == "der" else "f"
+        clause = re.split(r"[,;:–]", before[: m.start()])[-1]
+        for words, _, _ in reversed(name_runs_at(clause, self.people.places)):
+            person = self.people.lookup(words)
+            if person is not None and person.named:  # the nearest person; a thing says nothing
+                return person if person.gender in (None, gender) else None
+        return None
 
     def colon_speaker(self, text: str) -> tuple[str, How] | None:
         """ "Anna Quendlinger, Sprecherin des Verbands, verteidigt den Plan: Wir …", "Quendlinger:

@@ -165,6 +165,9 @@ class ReportingVerb:
             if found is None and first.lower() not in PRONOUNS:
                 found = self._after_verb(reader, text, m, end)
             lead = text[: m.start()]
+            finite = text[m.end() :].lstrip()[:1] in ",:;.!?"  # a relative clause's verb ends it
+            if found is None and finite and (person := reader.relative(lead)):
+                return person.name, "pronoun"  # "…, der danach sagte:", not "der erklären soll"
             pronoun_before = lead.rstrip().lower().endswith(tuple(PRONOUNS))
             if found is None and not framing(m) and pronoun_before:
                 found = reader.speaker_of([lead.split()[-1]], before=lead)
