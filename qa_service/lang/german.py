@@ -287,7 +287,7 @@ VIEW_VERBS = _words("sehen erwarten glauben befürchten fürchten vermuten bezwe
 # Verbs that report with a prepositional object anywhere after them ("verwies darauf, dass").
 REPORTING_OBJECTS = {
     "verweisen": ("darauf",),
-    "sprechen": ("von", "davon"),
+    "sprechen": ("von", "vom", "davon"),
     "erinnern": ("daran",),
 }
 # The inflected forms of the reporting verbs (and reflexive ones) questions ask with ("Was
@@ -476,7 +476,7 @@ INSTITUTION_NOUNS = tuple(
     "konzern unternehmen hilfswerk amt kammer gewerkschaft staatsanwaltschaft verwaltung "
     "agentur armee militär bank institut rat senat parlament ausschuss vorstand sekretariat "
     "direktion wache exekutive präsidentschaft feuerwehr rettung gemeinde opposition fraktion "
-    "präsidium anstalt zentrale bundesheer botschaft".split()
+    "präsidium anstalt zentrale bundesheer botschaft bund".split()
 )
 # Nouns (and compound endings) for a publication or broadcaster, which speaks under its
 # name ("berichtete die Tageszeitung Tagblatt"), not as the noun alone ("laut Zeitung").

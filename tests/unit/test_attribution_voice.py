@@ -314,3 +314,20 @@ def test_a_relative_pronoun_speaks_only_as_a_finite_verb_ends_its_clause() -> No
         "Bruch entstand."
     )
     assert _speakers(text) == [None]
+
+
+def test_a_singular_pronoun_subject_is_not_the_group_before() -> None:
+    text = (
+        "Der Künstler Hugo Stein fand Wanzen. Die Nachricht machte unter den Mikrobloggern "
+        "die Runde. Sie sprachen vom Leben der Anderen. Seither ist der Künstler stiller. Er "
+        "fühle sich wie auf einem langsamen Fluss. Der Bund Deutscher Kriminalbeamter spricht "
+        "von einer alten Masche."
+    )
+    assert _speakers(text) == [
+        None,
+        None,
+        "Mikroblogger",
+        None,
+        "Hugo Stein",
+        "Bund Deutscher Kriminalbeamter",
+    ]

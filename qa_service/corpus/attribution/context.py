@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, Protocol
 
-from qa_service.corpus.attribution.grammar import subjunctive_form
+from qa_service.corpus.attribution.grammar import first_word, subjunctive_form
 from qa_service.corpus.attribution.reader import Reader
 from qa_service.corpus.attribution.sources import GOES_ON, Found
 from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN
@@ -180,6 +180,11 @@ class At:
         words = {w.strip(',.;:!?"„“‘’') for w in self.text.split()}
         return bool({w.lower() for w in words} & german.FIRST_PERSON)  # "Wir …" too
 
+    @property
+    def pronoun_subject(self) -> bool:
+        """ "Er fühle sich …": the person its pronoun means speaks, not a group before."""
+        return first_word(self.text) in german.SUBJECT_PRONOUNS
+
     @cached_property
     def spoken(self) -> bool:
         """A modal particle of speech inside the sentence: not first ("Ja, …" answers), nor
@@ -287,6 +292,7 @@ class CarriedReport:
             and ctx.since <= CARRY
             and not at.says_unknown
             and not _someone_else(at.subject, last)
+            and not (at.pronoun_subject and _someone_else(at.voice, last))
         ):
             section = at.section
             same_section = section is None or section.start <= ctx.last_start

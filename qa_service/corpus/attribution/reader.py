@@ -100,6 +100,7 @@ class Reader:
         self.doc = doc
         self.people = Registry.of(doc)
         self.named: PersonRecord | None = None  # the person the last sentence read named
+        self.group: str | None = None  # the people the last sentence named by a plural noun
         self.sources: dict[str, str] = {}  # unnamed speakers by their noun ("sprecher")
         self.bodies = _named_bodies(doc.text)  # "hilfswerk" -> ("QVB", stands alone)
         # names of two words or more, as read at ingest: "Verband Bruggenauer Zeitungen"
@@ -375,6 +376,9 @@ class Reader:
         the one meant ("Mit zwei Siegen zog er mit seinem Bruder Lorbach gleich. Dann gab er
         bekannt …": not Lorbach)."""
         self.named = None
+        self.group = next(
+            (nominative(w) for w in reversed(_plural_people(text))), None
+        )  # "unter den Mikrobloggern": whom a plural "sie" next means
         subject = next(
             (self.pronoun(word, text[:start]) for start, word, _ in subject_starts(text)
              if word.lower() in _GENDER),
@@ -394,6 +398,15 @@ class Reader:
                 self.people.mention(person)
                 self.named = person
                 return
+
+
+def _plural_people(text: str) -> list[str]:
+    """Nouns for people in the plural ("Mikrobloggern", "Experten"), not opening the text."""
+    words = [w.strip(',.;:!?"„“()') for w in text.split()[1:]]
+    return [
+        w for w in words
+        if w[:1].isupper() and (lemma := word_class(w)[0]) != w and is_person_noun(lemma)
+    ]  # fmt: skip
 
 
 def _named_bodies(text: str) -> dict[str, tuple[str, bool]]:

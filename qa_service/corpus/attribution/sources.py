@@ -154,6 +154,13 @@ class ReportingVerb:
             after = text[end:].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
             found = None
+            lead = text[: m.start()]
+            if m.group().endswith("en") and (first == "sie" or lead.endswith(("Sie ", " sie "))):
+                # "Sie sprachen von …", "sagten sie": the people a plural noun named before,
+                # never one person
+                if reader.group:
+                    return reader.group, "pronoun"
+                continue
             at = past_relative(text, past_adverbs(text, m.start()), first)  # subject's end
             if first.lower() in PRONOUNS:
                 found = reader.speaker_of([first], before=text[: m.start()])
@@ -164,7 +171,6 @@ class ReportingVerb:
                 )
             if found is None and first.lower() not in PRONOUNS:
                 found = self._after_verb(reader, text, m, end)
-            lead = text[: m.start()]
             finite = text[m.end() :].lstrip()[:1] in ",:;.!?"  # a relative clause's verb ends it
             if found is None and finite and (person := reader.relative(lead)):
                 return person.name, "pronoun"  # "…, der danach sagte:", not "der erklären soll"
