@@ -236,11 +236,10 @@ REPORTING_VERBS = _words(
     begründen verdeutlichen schildern monieren bemängeln beanstanden resümieren bilanzieren
     """
 )
-# Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X": the subject
-# after "sich"); any other verb used so reports nothing ("bestätigte sich der Verdacht").
-# Questions ask with "äußern"; attribution does not read it (not in REPORTING_VERBS: it would
-# take a word after "sich" for the speaker, "äußert sich in der Abendzeitung").
-REFLEXIVE_REPORTING_VERBS = _words("äußern beklagen")
+# Verbs that report speech used reflexively ("beklagte sich X", "äußerte sich X", "fragt sich
+# X, ob …": the subject after "sich"), and only so ("fragte den Minister" asks no words of
+# its own); any other verb used so reports nothing ("bestätigte sich der Verdacht").
+REFLEXIVE_REPORTING_VERBS = _words("äußern beklagen fragen")
 # Verbs of feeling that report only reflexively right after the words they frame ("Das war
 # miserabel, ärgerte sich der Trainer", "…, freute sich X"); elsewhere they report nothing.
 FEELING_REPORTING_VERBS = _words("ärgern freuen")

@@ -32,13 +32,14 @@ Then 133 (organisations 10): "wie das UN-Hilfswerk … mitteilte" is the body th
 ("Kurz hingegen meinte"), a pronoun subject keeping its person past a name in an object,
 "begründete er". Then 136 (wrong 0): a demonym ("erklärte der Italiener") is not the person
 named last. Then invented 1 -> 0: a closing "so" phrase that names no one we can name.
-Then 143 -> 152 (wrong 0): a modal particle of speech ("Man braucht ja nur …") carries the
+Then 143 -> 153 (wrong 0): a modal particle of speech ("Man braucht ja nur …") carries the
 speaker before, "– auch wenn …" is a subordinate clause, a verbless phrase before the comma
 ("Im Gegenteil, die … werde") leaves the main clause after it, a family name first ("Ai"
 alone for "Ai Weiwei") is its person, a text alone before a colon ("IIASA-Studie: …"), a
 body before an impersonal "man" ("Bei den Behörden wiegelte man ab"), a paper by the first
 word of its name ("Laut Krone" for the "Kronen Zeitung" the text names), a plural "sie"
-with a plural verb as the people a plural noun named before ("Sie sprachen vom …").
+with a plural verb as the people a plural noun named before ("Sie sprachen vom …"), a
+verb that reports only reflexively ("Der Atlantic fragt sich …: …").
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def test_speakers_right_at_the_measured_floor(figures):
     # ("Hauer sieht …", "Biswas erwartet …"); 141 before attribute phrases ("eine auf einer
     # Umfrage basierende Studie"); 142 before a paper by its name ("die Tageszeitung X");
     # 143 before modal particles, family names first and a text before a colon.
-    assert figures["all"]["right"] >= 152
+    assert figures["all"]["right"] >= 153
 
 
 def test_a_wrong_person_stays_rare(figures):
@@ -133,6 +134,6 @@ def test_each_kind_holds_its_floor(figures):
     # Before: person 40, unnamed 7, organisation 1, document 2 (a "Website" now missed);
     # person 79 before the rules of the second round (docstring).
     # person 96, unnamed 12, organisation 4, document 1 before the third round.
-    floors = {"person": 111, "unnamed": 19, "organisation": 13, "document": 9}
+    floors = {"person": 111, "unnamed": 19, "organisation": 14, "document": 9}
     reached = {kind: figures[kind]["right"] for kind in floors}
     assert all(reached[kind] >= floor for kind, floor in floors.items()), reached

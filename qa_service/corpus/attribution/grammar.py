@@ -138,6 +138,7 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
         )
         if (
             lemma in german.REPORTING_VERBS
+            or (after == "sich" and lemma in german.REFLEXIVE_REPORTING_VERBS)  # "fragt sich"
             or framing
             or (particle and re.search(particle, text[m.end() :]))
         ):
