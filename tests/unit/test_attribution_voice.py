@@ -297,6 +297,11 @@ def test_who_speaks_past_an_apposition_a_first_person_and_a_view(text, expected)
             "witzig. STANDARD: Es gibt ja schon einen Plan?",
             ["Hans Quendlinger", None, None],
         ),
+        (  # "ja" in a sentence about someone else is not the speaker before's
+            "Die Bahn ist zu teuer, sagte Hans Quendlinger. Für Karl Brodnik ist es ja keine "
+            "Werbung, wenn die Bahn teurer wird.",
+            ["Hans Quendlinger", None],
+        ),
         (  # a colon in parentheses introduces no one's words
             "Der Agent Martin Rauch reist nach Bonn. Fortan wird Martin als Moritz (Deckname: "
             "Kolibri) den Konflikt zwischen Auftrag und Gewissen leben.",

@@ -186,6 +186,10 @@ class At:
         return first_word(self.text) in german.SUBJECT_PRONOUNS
 
     @cached_property
+    def mentioned(self) -> list[PersonRecord]:
+        return self.reader.named_people(self.text)
+
+    @cached_property
     def spoken(self) -> bool:
         """A modal particle of speech inside the sentence: not first ("Ja, …" answers), nor
         after a comma (", ja sogar" heightens), nor in an interviewer's labelled question."""
@@ -296,7 +300,9 @@ class CarriedReport:
         ):
             section = at.section
             same_section = section is None or section.start <= ctx.last_start
-            if (at.reported or at.first_person or at.spoken) and same_section:
+            # "ja" in a sentence about someone else ("Für Hugo Stein ist es ja …") is theirs
+            spoken = at.spoken and not any(_someone_else(p, last) for p in at.mentioned)
+            if (at.reported or at.first_person or spoken) and same_section:
                 return last[0], "continued"
         return speaker
 

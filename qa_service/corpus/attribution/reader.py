@@ -255,6 +255,11 @@ class Reader:
                 return person
         return self.people.by_pronoun(gender)
 
+    def named_people(self, text: str) -> list[PersonRecord]:
+        """The named people a sentence mentions anywhere, subject or not."""
+        found = (self.people.lookup(words) for words in _name_runs(text, self.people.places))
+        return [person for person in found if person is not None and person.named]
+
     def relative(self, before: str) -> PersonRecord | None:
         """ "Sie informierte Hugo Stein über den Plan, der danach sagte": the person nearest
         before the comma whose relative pronoun is the subject ("der" a man, "die" a woman)."""
