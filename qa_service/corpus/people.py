@@ -223,7 +223,9 @@ class Registry:
         name first (or a person the text calls by the first name), which is then a key of
         its person too."""
         words = person.name.split()
-        if len(words) != 2 or not all(map(self.is_name, words)):
+        if len(words) != 2 or text.count(words[0]) <= text.count(" ".join(words)):
+            return  # the first word only ever stands before the second (most names)
+        if not all(map(self.is_name, words)):
             return
         first = re.compile(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])(?!\s+{re.escape(words[1])})")
         alone = any(

@@ -56,6 +56,12 @@ _BODY_NAME = re.compile(r"([A-ZÄÖÜ][\w-]+)(?=\s+(\(?)([A-ZÄÖÜ][\w-]+))")
 _UNNAMED = re.compile(r"\s*(?:[Ee]in|[Ee]ine)\s+([A-ZÄÖÜ][\w-]+)")
 
 _GENDER = german.PRONOUN_GENDER | english.PRONOUN_GENDER
+# A word and a media noun: a paper's name ("Kronen Zeitung"), which "laut Krone" shortens.
+_PAPER = re.compile(
+    r"(?<![\w-])([A-ZÄÖÜ][\w-]*)[ -](?:"
+    + "|".join(n.capitalize() for n in german.MEDIA_NOUNS)
+    + r")\b"
+)
 # ", der danach sagte": a relative pronoun as the subject, lower-case adverbs, the verb next.
 _RELATIVE_SUBJECT = re.compile(r",\s+(der|die)\s+(?:[a-zäöüß]+\s+){0,3}$")
 
@@ -100,11 +106,12 @@ class Reader:
         self.doc = doc
         self.people = Registry.of(doc)
         self.named: PersonRecord | None = None  # the person the last sentence read named
-        self.group: str | None = None  # the people the last sentence named by a plural noun
+        self.last_text = ""  # the last sentence read, for the plural noun a "sie" may mean
         self.sources: dict[str, str] = {}  # unnamed speakers by their noun ("sprecher")
         self.bodies = _named_bodies(doc.text)  # "hilfswerk" -> ("QVB", stands alone)
         # names of two words or more, as read at ingest: "Verband Bruggenauer Zeitungen"
         self.organisations = [o.name for o in read_organisations(doc) if len(o.name.split()) > 1]
+        self.papers = list(_PAPER.finditer(doc.text))  # "Kronen Zeitung", "Kleine Zeitung"
 
     def speaker_of(
         self,
@@ -201,9 +208,14 @@ class Reader:
     def _paper(self, word: str) -> str | None:
         """The paper a text names by a word and a media noun ("Kronen Zeitung", "Kleine
         Zeitung") that a phrase calls by the word alone."""
-        nouns = "|".join(n.capitalize() for n in german.MEDIA_NOUNS)
-        m = re.search(rf"(?<![\w-]){re.escape(word)}\w{{0,2}}[ -](?:{nouns})\b", self.doc.text)
-        return m.group() if m else None
+        return next(
+            (
+                m.group()
+                for m in self.papers
+                if m[1].startswith(word) and len(m[1]) - len(word) <= 2
+            ),
+            None,
+        )
 
     def _organisation(self, words: list[str]) -> str | None:
         """The organisation the text names whose whole name the phrase holds."""
@@ -254,6 +266,12 @@ class Reader:
             if person is not None and person.named and person.gender in (None, gender):
                 return person
         return self.people.by_pronoun(gender)
+
+    def group(self) -> str | None:
+        """The people the last sentence read named by a plural noun ("unter den
+        Mikrobloggern"), whom a plural "sie" next means. Read when asked: the lexicon's
+        pass over every capitalised word costs ingest a third more."""
+        return next((nominative(w) for w in reversed(_plural_people(self.last_text))), None)
 
     def named_people(self, text: str) -> list[PersonRecord]:
         """The named people a sentence mentions anywhere, subject or not."""
@@ -381,9 +399,7 @@ class Reader:
         the one meant ("Mit zwei Siegen zog er mit seinem Bruder Lorbach gleich. Dann gab er
         bekannt …": not Lorbach)."""
         self.named = None
-        self.group = next(
-            (nominative(w) for w in reversed(_plural_people(text))), None
-        )  # "unter den Mikrobloggern": whom a plural "sie" next means
+        self.last_text = text
         subject = next(
             (self.pronoun(word, text[:start]) for start, word, _ in subject_starts(text)
              if word.lower() in _GENDER),

@@ -158,8 +158,9 @@ class ReportingVerb:
             if m.group().endswith("en") and (first == "sie" or lead.endswith(("Sie ", " sie "))):
                 # "Sie sprachen von …", "sagten sie": the people a plural noun named before,
                 # never one person
-                if reader.group:
-                    return reader.group, "pronoun"
+                group = reader.group()
+                if group:
+                    return group, "pronoun"
                 continue
             at = past_relative(text, past_adverbs(text, m.start()), first)  # subject's end
             if first.lower() in PRONOUNS:
