@@ -275,7 +275,11 @@ class Registry:
         first = next((i for i, w in enumerate(name_words) if self.is_name(w)), None)
         if first is None:
             return None
-        name_words = [w for w in name_words[first:] if w not in self.places]
+        # a place, in the genitive too ("ein Vertreter Kaliforniens" after "in Kalifornien")
+        name_words = [
+            w for w in name_words[first:]
+            if w not in self.places and not (w.endswith("s") and w[:-1] in self.places)
+        ]  # fmt: skip
         if not name_words:
             return None
         name = " ".join(name_words)

@@ -197,3 +197,12 @@ def test_a_family_name_first_is_its_person_once() -> None:
     )
     assert [p.name for p in read_people(document(text))] == ["Lin Quanmei"]
     assert speakers(text) == [None, None, "Lin Quanmei"]
+
+
+def test_a_place_in_the_genitive_is_no_person() -> None:
+    # "in Talvorien" makes it a place: "ein Vertreter Talvoriens" names no one
+    text = (
+        "Die Behörde in Talvorien prüft den Fall. Zuvor hatte ein Vertreter Talvoriens "
+        "Bedenken geäußert. Talvoriens Regierung schweigt."
+    )
+    assert _people(text) == {}

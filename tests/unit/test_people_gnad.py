@@ -81,10 +81,11 @@ def figures() -> dict[str, Counter[str]]:
 def test_persons_found_at_the_measured_floor(figures):
     # All 18 articles: 58 of 101 labelled persons found (45 of the 46 in one football
     # article's line-ups, named by surname alone, are the bulk of the misses), 58 of 72 read;
-    # 60 of 74 since a particle goes on a name ("Thomas de Maizière" was "Thomas").
+    # 60 of 74 since a particle goes on a name ("Thomas de Maizière" was "Thomas"); 60 of 73
+    # since a place in the genitive is none ("ein Vertreter Kaliforniens").
     c = figures["all"]
     assert c["found_right"] >= 60
-    assert c["found"] - c["found_right"] <= 14
+    assert c["found"] - c["found_right"] <= 13
 
 
 def test_roles_parties_and_ages_at_the_measured_floor(figures):
