@@ -227,11 +227,7 @@ class Registry:
             return  # the first word only ever stands before the second (most names)
         if not all(map(self.is_name, words)):
             return
-        first = re.compile(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])(?!\s+{re.escape(words[1])})")
-        alone = any(
-            not _NAME_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
-            for m in first.finditer(text)
-        )
+        alone = surname_alone(text, words[0], -1, not_before=words[1])
         if alone and not surname_alone(text, words[1], -1):
             self.by_key.setdefault(person_key(words[0]), person)
 
@@ -442,11 +438,15 @@ def _spelled_out(name_words: list[str], text: str, end: int) -> bool:
     )
 
 
-def surname_alone(text: str, surname: str, start: int) -> bool:
-    """Does the text use `surname` without its first name somewhere else?"""
-    pattern = re.compile(r"(?<![\w-])(?<![A-ZÄÖÜ][\w-] )" + re.escape(surname) + r"(?![\w-])")
+def surname_alone(text: str, surname: str, start: int, not_before: str = "") -> bool:
+    """Does the text use `surname` without its first name somewhere else (than at `start`),
+    and, given `not_before`, without that word after it?"""
+    after = rf"(?!\s+{re.escape(not_before)})" if not_before else ""
+    pattern = re.compile(
+        r"(?<![\w-])(?<![A-ZÄÖÜ][\w-] )" + re.escape(surname) + r"(?![\w-])" + after
+    )
     return any(
-        not re.search(r"[A-ZÄÖÜ][\w-]+\s$", text[max(0, m.start() - 30) : m.start()])
+        not _NAME_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
         for m in pattern.finditer(text)
         if m.start() != start
     )
