@@ -164,12 +164,10 @@ class ReportingVerb:
                 continue
             at = past_relative(text, past_adverbs(text, m.start()), first)  # subject's end
             if first.lower() in PRONOUNS:
-                found = reader.speaker_of([first], before=text[: m.start()])
+                found = reader.speaker_of([first], before=lead)
             elif opens_clause(text, at) and (not framing(m) or states_view(text, m)):
                 words, article = subject_before(text, at)
-                found = reader.speaker_of(
-                    words, article=article, before=text[: m.start()], short_form=True
-                )
+                found = reader.speaker_of(words, article=article, before=lead, short_form=True)
             if found is None and first.lower() not in PRONOUNS:
                 found = self._after_verb(reader, text, m, end)
             finite = text[m.end() :].lstrip()[:1] in ",:;.!?"  # a relative clause's verb ends it
