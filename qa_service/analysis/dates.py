@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 
 from qa_service.date_words import MONTH_NUMBERS, WEEKDAY_NUMBERS
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 
-_MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
+_MONTH = alternatives(MONTH_NUMBERS)
 _WEEKDAY = "|".join(WEEKDAY_NUMBERS)
 _DAY = re.compile(
     rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH})\.?(?:\s+(\d{{4}}))?\b"

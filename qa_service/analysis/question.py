@@ -16,7 +16,7 @@ from typing import Literal
 
 from qa_service.analysis.dates import TimeRange, read_time
 from qa_service.corpus.names import is_name_word, is_role, looks_like_noun, word_class
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 from qa_service.models import Language
 from qa_service.retrieval.tokens import tokenize
 
@@ -48,7 +48,7 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "who_said",
         re.compile(
             r"^(?:und\s+|and\s+)?(?:wer|who)\s+(?:hat\s+|has\s+|had\s+)?(?:\w+\s+)?"
-            r"(?:" + "|".join(sorted(_SAY, key=len, reverse=True)) + r")\b",
+            r"(?:" + alternatives(_SAY) + r")\b",
             re.I,
         ),
     ),
@@ -62,7 +62,7 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"wie\s+(?:sieht|sehen|beurteilt|beurteilen|bewertet|bewerten)\b(?!.*\baus\W*$)|"
             r"what\s+(?:did|does|do|has|have)\s+.*\bcall\s+(?:on|for)\b|"  # "What did X call on …?"
             r"(?:was|what)\b.*\b(?:"
-            + "|".join(sorted(_SAY, key=len, reverse=True))
+            + alternatives(_SAY)
             + r")\b)",
             re.I,
         ),

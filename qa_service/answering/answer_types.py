@@ -15,13 +15,14 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from qa_service.analysis.question import Amount, QuestionType
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import is_common_noun, is_name_word, looks_like_noun
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 from qa_service.retrieval.tokens import tokenize
 from qa_service.spelling import fold
 
 
 def _alternatives(words: Iterable[str]) -> str:
-    return "|".join(sorted({w.lower() for w in words}, key=len, reverse=True))
+    """The words lower-cased, as regex alternatives (`lang.alternatives`)."""
+    return alternatives(w.lower() for w in words)
 
 
 _MONTHS = _alternatives((*german.MONTHS, *english.MONTHS))

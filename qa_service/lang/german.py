@@ -8,7 +8,8 @@ says otherwise; tables of forms say why they list forms rather than lemmas.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+
+from qa_service.lang import alternatives
 
 
 def _words(text: str) -> frozenset[str]:
@@ -549,12 +550,7 @@ PERCENT_QUESTION_PATTERN = r"\b(?:\w*prozent\w*|\w*anteil\w*|quote)\b"
 
 
 # A count in a text: digits ("129", "2.000", "3,5") or a number word ("zwei", "Dutzend").
-def _longest_first(words: Iterable[str]) -> str:
-    """Regex alternatives, the longer of two words sharing a start tried first."""
-    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
-
-
-COUNT_PATTERN = r"\d+(?:[.,]\d+)*|\b(?:" + _longest_first(NUMBER_WORDS) + r")\b"
+COUNT_PATTERN = r"\d+(?:[.,]\d+)*|\b(?:" + alternatives(NUMBER_WORDS) + r")\b"
 _COUNT = re.compile(COUNT_PATTERN, re.IGNORECASE)
 # A count inside an adjective of measure: "dreiminütigen", "zweistündige", "fünfköpfige",
 # "zehnjährige", "dreifache" (a number word, then what it measures).
@@ -563,7 +559,7 @@ MEASURE_SUFFIXES = _words(
 )
 COUNT_COMPOUND_PATTERN = (
     r"\b(?:"
-    + _longest_first(COUNTING_WORDS | {"hundert", "tausend"})
+    + alternatives(COUNTING_WORDS | {"hundert", "tausend"})
     + r")(?:"
     + "|".join(sorted(MEASURE_SUFFIXES))
     + r")\w*"

@@ -41,7 +41,7 @@ from qa_service.corpus.names import (
     strip_roles,
     word_class,
 )
-from qa_service.lang import german
+from qa_service.lang import alternatives, german
 
 Found = tuple[str, How]
 
@@ -105,7 +105,7 @@ _NOMINATIVE_NEXT = re.compile(r"\s*(?:die|das)\s")
 # tells.
 _SUBJECT_SHORT_FORM = re.compile(
     r"\s*der\s+[\w-]+(?:\s*[.!?,;:–]|\s*$"
-    rf"|\s+(?:{'|'.join(sorted(german.PREPOSITIONS, key=len, reverse=True))})\s+[^,.;:]*[.!?]?$)"
+    rf"|\s+(?:{alternatives(german.PREPOSITIONS)})\s+[^,.;:]*[.!?]?$)"
 )
 
 
