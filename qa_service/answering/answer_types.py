@@ -53,8 +53,8 @@ _WHEN = re.compile(
     rf"(?:{_alternatives(german.TIME_UNITS)})(?:e|en|n|es|s)?\b",
     re.IGNORECASE,
 )
-# A count: a number in digits or words, or inside an adjective of measure ("dreiminütigen
-# Referaten"). Not the indefinite article: "In einem Versuch
+# A count: a number in digits or words, or inside an adjective of measure ("zweistündigen
+# Sitzungen"). Not the indefinite article: "In einem Versuch
 # befragte das Institut Passanten" says nothing of how many took part, and "ein" is far more
 # often the article than "one". Not the digits of a date or a clock time ("am 3. März",
 # "3.3.", "um 20.15 Uhr", "März 2019"), which say when, not how many.

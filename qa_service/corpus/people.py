@@ -271,7 +271,7 @@ class Registry:
         first = next((i for i, w in enumerate(name_words) if self.is_name(w)), None)
         if first is None:
             return None
-        # a place, in the genitive too ("ein Vertreter Kaliforniens" after "in Kalifornien")
+        # a place, in the genitive too ("ein Vertreter Talvoriens" after "in Talvorien")
         name_words = [
             w for w in name_words[first:]
             if w not in self.places and not (w.endswith("s") and w[:-1] in self.places)

@@ -166,7 +166,7 @@ FIRST_PERSON = _words(
     "ich mir mich mein meine meinen meinem meiner meines wir uns unser unsere unseren "
     "unserem unserer unseres"
 )
-# Modal particles of speech, not of report ("Man braucht ja nur …", "Das ist halt so"): a
+# Modal particles of speech, not of report ("Man muss ja nur hinsehen", "Das ist halt so"): a
 # sentence holding one inside is someone's words, quoted without marks.
 SPOKEN_PARTICLES = _words("ja halt eh")
 # "Und: …" opening a sentence: the speaker before goes on.

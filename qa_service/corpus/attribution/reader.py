@@ -56,7 +56,7 @@ _BODY_NAME = re.compile(r"([A-ZÄÖÜ][\w-]+)(?=\s+(\(?)([A-ZÄÖÜ][\w-]+))")
 _UNNAMED = re.compile(r"\s*(?:[Ee]in|[Ee]ine)\s+([A-ZÄÖÜ][\w-]+)")
 
 _GENDER = german.PRONOUN_GENDER | english.PRONOUN_GENDER
-# A word and a media noun: a paper's name ("Kronen Zeitung"), which "laut Krone" shortens.
+# A word and a media noun: a paper's name ("Quendels Zeitung"), which "laut Quendel" shortens.
 _PAPER = re.compile(
     r"(?<![\w-])([A-ZÄÖÜ][\w-]*)[ -](?:"
     + "|".join(n.capitalize() for n in german.MEDIA_NOUNS)
@@ -111,7 +111,7 @@ class Reader:
         self.bodies = _named_bodies(doc.text)  # "hilfswerk" -> ("QVB", stands alone)
         # names of two words or more, as read at ingest: "Verband Bruggenauer Zeitungen"
         self.organisations = [o.name for o in read_organisations(doc) if len(o.name.split()) > 1]
-        self.papers = list(_PAPER.finditer(doc.text))  # "Kronen Zeitung", "Kleine Zeitung"
+        self.papers = list(_PAPER.finditer(doc.text))  # "Quendels Zeitung", "Lorbacher Blatt"
 
     def speaker_of(
         self,
@@ -163,7 +163,7 @@ class Reader:
         if is_document_noun(words[-1]):
             return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
         if len(words) == 1 and (paper := self._paper(words[0])):
-            return paper, "verb"  # "laut Krone": the "Kronen Zeitung" the text names
+            return paper, "verb"  # "laut Quendel": the "Quendels Zeitung" the text names
         known = self.people.by_key.get(person_key(words[-1]))
         if _thing(words) and not (known and known.named):
             return None  # "Neue App versprach": a thing says nothing
@@ -206,8 +206,8 @@ class Reader:
         return None
 
     def _paper(self, word: str) -> str | None:
-        """The paper a text names by a word and a media noun ("Kronen Zeitung", "Kleine
-        Zeitung") that a phrase calls by the word alone."""
+        """The paper a text names by a word and a media noun ("Quendels Zeitung", "Lorbacher
+        Blatt") that a phrase calls by the word alone."""
         return next(
             (
                 m.group()
@@ -269,7 +269,7 @@ class Reader:
 
     def group(self) -> str | None:
         """The people the last sentence read named by a plural noun ("unter den
-        Mikrobloggern"), whom a plural "sie" next means. Read only when asked: looking up
+        Anrainern"), whom a plural "sie" next means. Read only when asked: looking up
         every capitalised word's lemma for every sentence made ingest's reading 1.5 times
         as slow."""
         return next((nominative(w) for w in reversed(_plural_people(self.last_text))), None)
@@ -302,14 +302,14 @@ class Reader:
         if not colon or len(tail.split()) < _COLON_CLAUSE or not tail[:1].isupper():
             return None
         if head.count("(") > head.count(")"):
-            return None  # "(Deckname: Kolibri)": a label in parentheses
+            return None  # "(Codename: Amsel)": a label in parentheses
         for start, word, after_verb in subject_starts(head):
             if word.lower() in PRONOUNS and after_verb:
                 person = self.pronoun(word, head[:start])
                 return (person.name, "colon") if person else None
         person = self.subject_person(head) or self._statement_of(head)
         if person is None and len(head.split()) == 1 and is_document_noun(head):
-            return head, "colon"  # "Studie: Wer sich engagiert, …": the study's finding
+            return head, "colon"  # "Studie: Wer Sport treibt, …": the study's finding
         if person is None:
             return self._so_frame(head)
         return (person.name, "colon")
@@ -423,7 +423,7 @@ class Reader:
 
 
 def _plural_people(text: str) -> list[str]:
-    """Nouns for people in the plural ("Mikrobloggern", "Experten"), not opening the text."""
+    """Nouns for people in the plural ("Anrainern", "Experten"), not opening the text."""
     words = [w.strip(',.;:!?"„“()') for w in text.split()[1:]]
     return [
         w for w in words

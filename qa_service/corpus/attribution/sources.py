@@ -302,7 +302,7 @@ class Zufolge:
 
 class HiessEs:
     """ "hieß es im Ministerium", "Von der Regierung hieß es", "hieß es weiter"; "Bei den
-    Behörden wiegelte man ab": a body, in the plural too, before the impersonal "man"."""
+    Ämtern wiegelte man ab": a body, in the plural too, before the impersonal "man"."""
 
     name = "hiess_es"
 
@@ -313,7 +313,7 @@ class HiessEs:
                 source = _HIESS_FROM.search(text[: verb.start()])
                 body = source.group(1) if source else ""
                 if body and (is_body_noun(body) or is_body_noun(word_class(body)[0])):
-                    return body, "verb"  # "Bei den Behörden wiegelte man ab"
+                    return body, "verb"  # "Bei den Ämtern wiegelte man ab"
         m = _HIESS.search(text)
         if m and "weiter" in m.group():
             return CONTINUES
