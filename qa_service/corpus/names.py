@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from qa_service.lang import english, german
+from qa_service.lang import english, first_names, german
 from qa_service.lang.tagger import load_tagger
 from qa_service.spelling import skeleton
 
@@ -77,12 +77,11 @@ def is_lexicon_word(word: str) -> bool:
     return tag != "NE" and score > _KNOWN_WORD
 
 
+@functools.lru_cache(maxsize=_WORDS)
 def is_first_name(word: str) -> bool:
-    """A name the German lexicon knows ("Barbara", "Wolfgang"): before a surname it guesses
-    ("Barbara Muster"), the pair names a person. Known places pass too; a place is rarely
-    followed by a word the lexicon does not know."""
-    tag, score = best_tag(word)
-    return tag == "NE" and score > _KNOWN_WORD and word[:1].isupper() and not word.isupper()
+    """A first name of the name dictionary ("Barbara", "Wolfgang", "Peyton"): before another
+    name ("Barbara Muster") the pair names a person."""
+    return word[:1].isupper() and not word.isupper() and first_names.is_first_name(word)
 
 
 def is_common_noun(word: str) -> bool:

@@ -206,3 +206,13 @@ def test_a_place_in_the_genitive_is_no_person() -> None:
         "Bedenken geäußert. Talvoriens Regierung schweigt."
     )
     assert _people(text) == {}
+
+
+def test_a_first_name_is_one_the_name_dictionary_knows() -> None:
+    # HanTa tags "National" and "Global" as names, and "Jayden" as a noun: the dictionary
+    # of first names tells a body's English name from a person's.
+    people = _people(
+        "Der Fonds National Trust kaufte das Haus, beraten von Global Partners. "
+        "Jayden Morlock, der den Verkauf betreute, zeigte sich zufrieden."
+    )
+    assert list(people) == ["Jayden Morlock"]
