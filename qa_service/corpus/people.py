@@ -36,7 +36,7 @@ from qa_service.corpus.names import (
     person_key,
     strip_roles,
 )
-from qa_service.lang import german
+from qa_service.lang import first_names, german
 from qa_service.models import Document
 
 _ARTICLES = german.DEFINITE_ARTICLES
@@ -72,9 +72,13 @@ class PersonRecord:
     @property
     def gender(self) -> str | None:
         """ "f" for a person the text gives a feminine role ("Ministerin", "Mutter"), "m" for
-        a masculine one ("Minister"), None when it does not tell (no role, "Vorsitzende")."""
+        a masculine one ("Minister"); else the first name's ("Maria Lotter"); None when
+        neither tells ("Vorsitzende", "Kim Lotter", a surname alone)."""
         genders = {role_gender(r) for r in self.roles} - {None}
-        return genders.pop() if len(genders) == 1 else None
+        if genders:
+            return genders.pop() if len(genders) == 1 else None
+        words = self.name.split()
+        return first_names.gender(words[0]) if len(words) >= 2 else None
 
     def freeze(self) -> Person:
         return Person(self.name, self.key, tuple(self.roles), self.party, self.age)

@@ -20,24 +20,38 @@ from qa_service.errors import ConfigError
 _DATA = "gender_guesser/data/nam_dict.txt"
 
 
+# The dictionary's sex codes: male, and male as a first part; the same for female. "?M" and
+# "?F" (a name for both, mostly men's or women's) and "?" tell none: a pronoun may mean either.
+_GENDERS = {"M": "m", "1M": "m", "F": "f", "1F": "f"}
+
+
 @lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """The dictionary's names as written ("Barbara", "Jean-Pierre", "Lin"); a "+" in one joins
-    its parts with a hyphen or nothing ("Jean+Pierre")."""
+def first_names() -> dict[str, str | None]:
+    """The dictionary's names as written ("Barbara", "Jean-Pierre", "Lin"), with "m" or "f"
+    where the dictionary gives the name to one sex only; a "+" in one joins its parts with a
+    hyphen or nothing ("Jean+Pierre")."""
     try:
         path = distribution("gender-guesser").locate_file(_DATA)
     except PackageNotFoundError as exc:
         raise ConfigError("the name dictionary is missing: pip install gender-guesser") from exc
-    names: set[str] = set()
+    names: dict[str, set[str | None]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line[:1] in ("#", "=", ""):
             continue  # comments, and "=" lines that pair a short form with its full name
-        name = line.split()[1]
-        names.update({name.replace("+", "-"), name.replace("+", "")} if "+" in name else {name})
-    return frozenset(names)
+        code, name = line.split()[:2]
+        forms = {name.replace("+", "-"), name.replace("+", "")} if "+" in name else {name}
+        for form in forms:
+            names.setdefault(form, set()).add(_GENDERS.get(code))
+    return {name: g.pop() if len(g) == 1 else None for name, g in names.items()}
 
 
 def is_first_name(word: str) -> bool:
     """ "Barbara", "Anna-Lena" (each part), "Jayden"; not "National" or "Global"."""
     names = first_names()
     return all(part in names for part in word.split("-"))
+
+
+def gender(word: str) -> str | None:
+    """ "f" for "Barbara" and "Anna-Lena", "m" for "Hugo"; None for a name given to both
+    ("Kim") or no first name. A double name takes its first part's."""
+    return first_names().get(word.split("-")[0])

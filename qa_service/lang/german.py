@@ -244,6 +244,9 @@ REFLEXIVE_REPORTING_VERBS = _words("äußern beklagen fragen")
 # Verbs of feeling that report only reflexively right after the words they frame ("Das war
 # miserabel, ärgerte sich der Trainer", "…, freute sich X"); elsewhere they report nothing.
 FEELING_REPORTING_VERBS = _words("ärgern freuen")
+# Verbs that report only right after the words they frame ("…, kommentierte X"); elsewhere
+# they take an object ("ein Reporter kommentiert das Spiel").
+FRAMING_ONLY_REPORTING_VERBS = _words("kommentieren")
 # Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt"); the
 # participle of a verb of judging does not ("hatte … kritisiert").
 SAYING_VERBS = _words(

@@ -336,3 +336,11 @@ def test_a_singular_pronoun_subject_is_not_the_group_before() -> None:
         "Hugo Stein",
         "Bund Deutscher Kriminalbeamter",
     ]
+
+
+def test_she_is_the_woman_her_first_name_tells() -> None:
+    speakers = _speakers(
+        "Maria Lotter besuchte am Montag die Schule. Hugo Stein begleitete den Besuch. "
+        "Die Reform komme sicher, sagte sie danach."
+    )
+    assert speakers[-1] == "Maria Lotter"

@@ -100,3 +100,13 @@ def test_an_answer_in_the_asked_speakers_words_quotes_no_one_else() -> None:
 )
 def test_a_role_is_asked_for_whoever_holds_it(said: str, language: str, role: bool) -> None:
     assert _role_phrase(said, language) is role
+
+
+def test_a_verb_that_reports_only_after_the_words_it_frames() -> None:
+    """ "…, kommentierte X" reports; "kommentiert das Spiel" takes an object."""
+    text = (
+        "Die Bahn komme zu spät, kommentierte Lorenz Brodnik. "
+        "Ein Reporter kommentiert das Spiel live."
+    )
+    doc = Document(id="d", title="d", text=text, source="d.txt", content_hash="d")
+    assert [u.speaker for u in read_sentences(doc)] == ["Lorenz Brodnik", None]

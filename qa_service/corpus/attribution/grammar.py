@@ -122,6 +122,10 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
         if after == "sich" and lemma in german.FEELING_REPORTING_VERBS and inverted:
             found.append(m)
             continue
+        if lemma in german.FRAMING_ONLY_REPORTING_VERBS:
+            if inverted and after != "sich":
+                found.append(m)
+            continue
         if after == "sich" and lemma not in german.REFLEXIVE_REPORTING_VERBS:
             continue  # "bestätigte sich der Verdacht", "zeigte sich zufrieden": no one speaks
         # "…, attestiert Muster": a form in -t right after the content is finite, whatever

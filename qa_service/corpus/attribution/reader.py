@@ -154,10 +154,18 @@ class Reader:
             words = words[1:]
         if not words:
             return None
+        if len(words) == 2 and words[0].endswith("s") and is_body_noun(words[1]):
+            return " ".join(words), "verb"  # "Talvoriens Verkehrsministerium": the body
         if article in german.INDEFINITE_ARTICLES and is_person_noun(words[0]):
             return _with(nominative(words[0]), of), "verb"  # "ein Vertreter": no one named
         if article in ("ein", "eine") and is_body_noun(words[0]):
             return _with(words[0], of), "verb"  # "stellte ein Untersuchungsausschuss fest"
+        if (
+            article in german.INDEFINITE_ARTICLES
+            and len(words) > 1
+            and not any(test(words[-1]) for test in (is_document_noun, is_body_noun))
+        ):
+            return None  # "als eine Art Beweis": a name takes no indefinite article
         if article in DEFINITE and is_body_noun(words[0]):
             return self._body(words), "verb"  # "der Verband Steirischer Bäcker"
         if is_document_noun(words[-1]):
