@@ -265,12 +265,15 @@ def _stored_vectors(data_dir: Path) -> dict[str, list[float]]:
 
 
 def _assert_searchable(store, vectors: dict[str, list[float]]) -> None:
-    """The vector index holds every chunk: its own vector finds it first."""
-    missing = [
-        chunk_id
-        for chunk_id, vector in vectors.items()
-        if (hits := store.search(vector, 1)) == [] or hits[0].chunk_id != chunk_id
-    ]
+    """The vector index holds every chunk: its own vector finds it first, or tied for first
+    with a chunk of the same text in another piece (one vector; which of them comes first is
+    the index's choice: this failed on a new machine with both at score 1.0)."""
+
+    def found(chunk_id: str, vector: list[float]) -> bool:
+        hits = store.search(vector, 5)
+        return any(h.chunk_id == chunk_id and h.score >= hits[0].score - 1e-6 for h in hits)
+
+    missing = [chunk_id for chunk_id, vector in vectors.items() if not found(chunk_id, vector)]
     assert not missing, f"{len(missing)} of {len(vectors)} chunks not found by their vector"
 
 
