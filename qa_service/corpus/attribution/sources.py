@@ -49,7 +49,7 @@ Found = tuple[str, How]
 _REFLEXIVE = re.compile(r"(?:\s+sich\b)?")
 
 # "Und: …" goes on with the last speaker's words.
-GOES_ON = re.compile(r"^(?:" + "|".join(w.capitalize() for w in german.GOING_ON) + r"):\s")
+GOES_ON = re.compile(r"^(?:" + alternatives(w.capitalize() for w in german.GOING_ON) + r"):\s")
 
 _HIESS = re.compile(r"(?<!\w)(hieß|heißt) es\b(?:\s+(?:weiter|ausdrücklich|zudem|auch))*")
 # "hieß es im Ministerium": where it was said, before the words that name it.
@@ -92,9 +92,12 @@ _ZUFOLGE = re.compile(r"([A-ZÄÖÜ][\w-]+)\s+zufolge\b")
 
 # A name set off by commas after a role ("der Leiter der Stadtverwaltung, Jurij Balakow,";
 # "Hugo Raad al-Stein"): two to four words, closed by punctuation.
-_NAME_WORD = rf"(?:[A-ZÄÖÜ][\w-]+|(?:{'|'.join(sorted(german.NAME_PARTICLES))})(?:-[\w-]+)?)"
+_NAME_WORD = rf"(?:[A-ZÄÖÜ][\w-]+|(?:{alternatives(german.NAME_PARTICLES)})(?:-[\w-]+)?)"
+# The name a role goes on to: after a comma ("der Leiter der Stadtverwaltung, Hugo Stein") or
+# after a second role joined by "und" ("der Vizepräsident des Senats und Parteichef Hugo Stein").
 _APPOSITION = re.compile(
-    rf"^[^,.;:]{{0,100}},\s+([A-ZÄÖÜ][\w-]+(?:\s{_NAME_WORD}){{1,3}})(?=\s*(?:[,.;:]|$))"
+    rf"^[^,.;:]{{0,100}}(?:,|\s+und)\s+([A-ZÄÖÜ][\w-]+(?:\s{_NAME_WORD}){{1,3}})"
+    r"(?=\s*(?:[,.;:]|$))"
 )
 
 # Right after a reporting verb, a nominative article: "teilte die QVB mit", "berichtet das KFZV".
