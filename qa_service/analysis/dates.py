@@ -17,7 +17,7 @@ from qa_service.date_words import MONTH_NUMBERS, WEEKDAY_NUMBERS
 from qa_service.lang import alternatives, english, german
 
 _MONTH = alternatives(MONTH_NUMBERS)
-_WEEKDAY = "|".join(WEEKDAY_NUMBERS)
+_WEEKDAY = alternatives(WEEKDAY_NUMBERS)
 _DAY = re.compile(
     rf"\b(\d{{1,2}})\.?\s*(?:of\s+)?({_MONTH})\.?(?:\s+(\d{{4}}))?\b"
     rf"|\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"

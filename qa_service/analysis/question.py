@@ -57,7 +57,7 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"^(?:und\s+|and\s+)?(?:welche\s+(?:forderungen|aussagen|äußerungen|worte|"
             r"warnungen)\b|.*\b\w+'s\s+(?:\w+\s+)?(?:statement|remarks|words|comments|response|reaction)\b|"
-            r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:" + "|".join(_DESCRIBE) + r")\b|"
+            r"(?:wie|how)\s+(?:\w+\s+){0,3}?(?:" + alternatives(_DESCRIBE) + r")\b|"
             # "Wie sieht X die Proteste?": a view ("Wie sieht die Lage aus?" is none)
             r"wie\s+(?:sieht|sehen|beurteilt|beurteilen|bewertet|bewerten)\b(?!.*\baus\W*$)|"
             r"what\s+(?:did|does|do|has|have)\s+.*\bcall\s+(?:on|for)\b|"  # "What did X call on …?"
@@ -291,7 +291,7 @@ def _nearest_the_verb(question: str, names: list[str]) -> str | None:
     question names its speaker before the verb ("What did the EU commissioner say about …
     Europe?": no one by name), after "by", or as the owner of views ("… describe Hugo's
     views")."""
-    verb = re.search(r"\b(" + "|".join(_SAY | {"react"}) + r")\b", question,
+    verb = re.search(r"\b(" + alternatives(_SAY | {"react"}) + r")\b", question,
                      re.I)  # fmt: skip
     if verb:
         after = [n for n in names if question.find(n) > verb.start()]
@@ -383,8 +383,8 @@ _OPENS_ALONE = {  # not "was"/"what" nor a which-word, whose noun types the ques
     w for w in _QUESTION_WORDS - {"und", "and"} if not w.startswith(("was", "wel", "wha", "whi"))
 }
 _LEAD = re.compile(
-    rf"^(?:und\s+|and\s+)?((?:{'|'.join(sorted(german.PREPOSITIONS | english.PREPOSITIONS))})"
-    rf"\s+|[^,?]{{3,80}},\s*)(?=(?:{'|'.join(sorted(_OPENS_ALONE))})\b)",
+    rf"^(?:und\s+|and\s+)?((?:{alternatives(german.PREPOSITIONS | english.PREPOSITIONS)})"
+    rf"\s+|[^,?]{{3,80}},\s*)(?=(?:{alternatives(_OPENS_ALONE)})\b)",
     re.I,
 )
 

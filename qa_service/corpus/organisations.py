@@ -32,7 +32,7 @@ from qa_service.corpus.names import (
     is_media_noun,
     is_role,
 )
-from qa_service.lang import german
+from qa_service.lang import alternatives, german
 from qa_service.lang.english_names import place_short_forms
 from qa_service.models import Document
 from qa_service.spelling import fold
@@ -62,7 +62,7 @@ _SHORT_FORM = r"[A-ZÄÖÜ](?:[a-zäöü]?[A-ZÄÖÜ]){1,7}"
 _SHORT = re.compile(rf"(?<![\w-])({_SHORT_FORM})(?![\w-])")
 # Spelled out, then its initials: "Verband Bruggenauer Zeitungen (VBZ)".
 _SPELLED = re.compile(
-    rf"((?:{_WORD}\s+(?:(?:{'|'.join(german.NAME_CONNECTORS)})\s+)?){{1,6}}){_WORD}"
+    rf"((?:{_WORD}\s+(?:(?:{alternatives(german.NAME_CONNECTORS)})\s+)?){{1,6}}){_WORD}"
     rf"\s+\(({_SHORT_FORM})\)"
 )
 _TOKEN = re.compile(r"[^\W\d_][\w.&’'-]*[\w]|[^\W\d_]|\S")

@@ -564,7 +564,7 @@ COUNT_COMPOUND_PATTERN = (
     r"\b(?:"
     + alternatives(COUNTING_WORDS | {"hundert", "tausend"})
     + r")(?:"
-    + "|".join(sorted(MEASURE_SUFFIXES))
+    + alternatives(MEASURE_SUFFIXES)
     + r")\w*"
 )
 

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa_service.answering.name_words import ENGLISH_NOT_NAMES, is_name, is_role_word, same_name
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 from qa_service.language import detect_language
 from qa_service.spelling import fold, name_key
 
@@ -38,7 +38,7 @@ def _folded(*tables: frozenset[str]) -> frozenset[str]:
 
 def any_word(words: frozenset[str]) -> str:
     """A regex for any of the words, whole."""
-    return r"\b(?:" + "|".join(sorted(words)) + r")\b"
+    return r"\b(?:" + alternatives(words) + r")\b"
 
 
 STOPWORDS = _folded(german.CLAIM_STOPWORDS, english.CLAIM_STOPWORDS)

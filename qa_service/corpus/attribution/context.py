@@ -21,7 +21,7 @@ from qa_service.corpus.attribution.sources import GOES_ON, Found
 from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN
 from qa_service.corpus.names import is_verb, person_key, same_person, strip_roles
 from qa_service.corpus.people import PersonRecord
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 from qa_service.models import Section
 
 # Subjunctive I marks reported speech on its own; subjunctive II ("würden") only right after
@@ -67,7 +67,7 @@ def _reported(words: set[str]) -> bool:
 
 REFERS_BACK = re.compile(
     r"^(?:"
-    + "|".join(
+    + alternatives(
         w[:1].upper() + w[1:]
         for w in german.BACK_REFERENCE_OPENERS | english.BACK_REFERENCE_OPENERS
     )

@@ -21,23 +21,23 @@ from qa_service.corpus.names import (
     word_class,
 )
 from qa_service.corpus.people import tokens
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 
 
 def _clause_end(particle: str) -> str:
     """A separable particle stands at the end of its clause: before punctuation, the end or
     a conjunction joining the next clause ("teilte die Polizei mit und sprach von …")."""
-    joining = "|".join(sorted(german.CLAUSE_CONJUNCTIONS))
+    joining = alternatives(german.CLAUSE_CONJUNCTIONS)
     return r"(?<![\w-])(?:" + particle + rf")(?=\s*(?:[,.;:!?–]|$|(?:{joining})\b))"
 
 
 # Particle verbs count only with their particle later in the clause ("teilte … mit"); some
 # verbs with a prepositional object anywhere after them ("verwies darauf, dass …").
 _PARTICLE = {
-    lemma: _clause_end("|".join(particles))
+    lemma: _clause_end(alternatives(particles))
     for lemma, particles in german.REPORTING_PARTICLES.items()
 } | {
-    lemma: r"\b(?:" + "|".join(objects) + r")\b"
+    lemma: r"\b(?:" + alternatives(objects) + r")\b"
     for lemma, objects in german.REPORTING_OBJECTS.items()
 }
 
@@ -356,14 +356,14 @@ def opens_clause(text: str, pos: int) -> bool:
 # bestätigte …"): the subject stands before it. The clause ends in its verb, in lower case; an
 # apposition ("Berta Quendlinger, die grüne Stadträtin, widerspricht …") in a noun.
 _RELATIVE_BEFORE = re.compile(
-    rf",\s+(?:{'|'.join(sorted(german.RELATIVE_PRONOUNS))})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
+    rf",\s+(?:{alternatives(german.RELATIVE_PRONOUNS)})\s[^,;:–]*\s[a-zäöüß]+,\s*$"
 )
 
 _APPOSITION_BEFORE = re.compile(
-    rf",\s+(?:{'|'.join(sorted(german.ARTICLES))})\s[^,;:–]*\s[A-ZÄÖÜ][\w-]+(,\s*)?$"
+    rf",\s+(?:{alternatives(german.ARTICLES)})\s[^,;:–]*\s[A-ZÄÖÜ][\w-]+(,\s*)?$"
 )
 
-_ADVERBS_BEFORE = re.compile(rf"(?:\s(?:{'|'.join(sorted(german.INTERPOSED_ADVERBS))}))+\s*$")
+_ADVERBS_BEFORE = re.compile(rf"(?:\s(?:{alternatives(german.INTERPOSED_ADVERBS)}))+\s*$")
 
 
 def past_adverbs(text: str, pos: int) -> int:

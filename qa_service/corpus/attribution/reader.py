@@ -39,7 +39,7 @@ from qa_service.corpus.names import (
 )
 from qa_service.corpus.organisations import read_organisations
 from qa_service.corpus.people import PersonRecord, Registry, name_runs_at, role_gender
-from qa_service.lang import english, german
+from qa_service.lang import alternatives, english, german
 from qa_service.models import Document
 
 # Words a clause after a colon has at least, to be a statement rather than a list or a title.
@@ -59,7 +59,7 @@ _GENDER = german.PRONOUN_GENDER | english.PRONOUN_GENDER
 # A word and a media noun: a paper's name ("Quendels Zeitung"), which "laut Quendel" shortens.
 _PAPER = re.compile(
     r"(?<![\w-])([A-ZÄÖÜ][\w-]*)[ -](?:"
-    + "|".join(n.capitalize() for n in german.MEDIA_NOUNS)
+    + alternatives(n.capitalize() for n in german.MEDIA_NOUNS)
     + r")\b"
 )
 # ", der danach sagte": a relative pronoun as the subject, lower-case adverbs, the verb next.
