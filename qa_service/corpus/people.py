@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from qa_service.corpus.names import (
     best_tag,
     is_adjective_noun,
+    is_body_noun,
     is_common_noun,
     is_firm_noun,
     is_first_name,
@@ -38,6 +39,7 @@ from qa_service.corpus.names import (
 )
 from qa_service.lang import first_names, german
 from qa_service.models import Document
+from qa_service.spelling import fold
 
 _ARTICLES = german.DEFINITE_ARTICLES
 
@@ -182,6 +184,8 @@ class Registry:
 
     def __init__(self) -> None:
         self.by_key: dict[str, PersonRecord] = {}
+        # Other persons under a key taken ("Hugo Kickl" beside "Anna Khol": one skeleton)
+        self.twins: dict[str, list[PersonRecord]] = {}
         self.last: PersonRecord | None = None
         self.recent: list[PersonRecord] = []  # named persons, the last mentioned last
         self.places: set[str] = set()
@@ -201,8 +205,16 @@ class Registry:
         registry = cls()
         registry.places = {m.group(1) for m in PLACE.finditer(text)} - _surnames(text)
         for words, start, end in name_runs_at(text, registry.places):
-            name_words, roles = registry.split(words)
-            roles = [r for r in roles if role_word(r)]
+            name_words, nouns = registry.split(words)
+            roles = [r for r in nouns if role_word(r)]
+            if (
+                nouns
+                and name_words
+                and not roles
+                and is_body_noun(nouns[-1])
+                and not is_first_name(name_words[0])
+            ):
+                continue  # "der Agentur Rosso Blu": the body's name, no one's
             if (
                 roles
                 or (text[end : end + 2] == " (" and not _spelled_out(name_words, text, end))
@@ -220,7 +232,19 @@ class Registry:
     @property
     def persons(self) -> list[PersonRecord]:
         """Each person once (a family name first is a second key of its person)."""
-        return list({id(p): p for p in self.by_key.values()}.values())
+        everyone = [*self.by_key.values(), *(p for ps in self.twins.values() for p in ps)]
+        return list({id(p): p for p in everyone}.values())
+
+    def get(self, name: str) -> PersonRecord | None:
+        """The person a name or a surname means: by its `person_key`, and where two persons
+        of the text share that key, the one whose surname is written so."""
+        key = person_key(name)
+        person = self.by_key.get(key)
+        if key in self.twins:
+            written = _surname(name)
+            same = (p for p in (person, *self.twins[key]) if p and _surname(p.name) == written)
+            return next(same, person)
+        return person
 
     def _family_name_first(self, person: PersonRecord, text: str) -> None:
         """ "Lin Quanmei" called "Lin" alone and never "Quanmei": a name that puts the family
@@ -284,8 +308,11 @@ class Registry:
             return None
         name = " ".join(name_words)
         key = person_key(name)
-        person = self.by_key.get(key)
-        if person is None:
+        person = self.get(name)
+        if person is not None and _another(person.name.split(), name_words):
+            person = None  # one skeleton, two people: the key stays the first's
+            self.twins.setdefault(key, []).append(person := PersonRecord(name, key))
+        elif person is None:
             person = self.by_key[key] = PersonRecord(name, key)
         elif person.name == name + "s" or (
             len(name) > len(person.name) and name != person.name + "s"
@@ -335,7 +362,24 @@ class Registry:
     def lookup(self, words: list[str]) -> PersonRecord | None:
         """The person a run of capitalised words names, if the registry knows them."""
         name_words = strip_roles(words)[0]
-        return self.by_key.get(person_key(" ".join(name_words) or words[-1]))
+        return self.get(" ".join(name_words) or words[-1])
+
+
+def _surname(name: str) -> str:
+    """A name's last word as written, folded, without a genitive's s."""
+    return fold(name.split()[-1]).rstrip("s'’") if name.split() else ""
+
+
+def _another(known: list[str], name_words: list[str]) -> bool:
+    """Two full names whose first names and surnames differ are two people, though their
+    surnames share a consonant skeleton ("Hugo Kickl", "Anna Khol"); a spelling variant
+    keeps one of them ("Hugo Kikl"), and a surname alone can mean either."""
+    return (
+        len(known) >= 2
+        and len(name_words) >= 2
+        and fold(known[0]) != fold(name_words[0])
+        and _surname(" ".join(known)) != _surname(" ".join(name_words))
+    )
 
 
 @functools.lru_cache(maxsize=4)

@@ -216,3 +216,20 @@ def test_a_first_name_is_one_the_name_dictionary_knows() -> None:
         "Jayden Morlock, der den Verkauf betreute, zeigte sich zufrieden."
     )
     assert list(people) == ["Jayden Morlock"]
+
+
+def test_two_people_whose_surnames_share_a_skeleton_stay_two() -> None:
+    # "Kickl" and "Khol" are both "kl" without vowels; a spelling variant is still one person
+    text = (
+        "Innenminister Hugo Kickl besuchte die Stadt. Auch Ex-Präsidentin Anna Khol kam. "
+        "„Wir bleiben“, sagte Khol. „Wir gehen“, sagte Kickl. Hugo Kikl blieb."
+    )
+    assert [p.name for p in read_people(document(text))] == ["Hugo Kickl", "Anna Khol"]
+    assert speakers(text)[2:4] == ["Anna Khol", "Hugo Kickl"]
+
+
+def test_a_name_after_a_body_noun_is_the_bodys() -> None:
+    # "Rosso" is no first name, and "Vera" stands without a first name before it elsewhere:
+    # still the agency's name, no one's
+    text = "Vera Lotter gründete 2011 die Agentur Rosso Vera. Seither wuchs die Agentur."
+    assert [p.name for p in read_people(document(text))] == ["Vera Lotter"]

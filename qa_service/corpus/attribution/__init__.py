@@ -73,7 +73,7 @@ def read_sentences(
         voices.append(reader.own_voice(sentence))
         reader.note_mentions(sentence)
         if found[-1] and found[-1] not in MARKERS:
-            reader.people.mention(reader.people.by_key.get(person_key(found[-1][0])))
+            reader.people.mention(reader.people.get(found[-1][0]))
 
     units: list[SentenceUnit] = []
     ctx = Context()

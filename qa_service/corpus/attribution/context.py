@@ -19,7 +19,7 @@ from qa_service.corpus.attribution.grammar import first_word, subjunctive_form
 from qa_service.corpus.attribution.reader import Reader
 from qa_service.corpus.attribution.sources import GOES_ON, Found
 from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN
-from qa_service.corpus.names import is_verb, person_key, same_person, strip_roles
+from qa_service.corpus.names import is_verb, same_person, strip_roles
 from qa_service.corpus.people import PersonRecord
 from qa_service.lang import alternatives, english, german
 from qa_service.models import Section
@@ -104,8 +104,7 @@ def _name_line(text: str, start: int, end: int, reader: Reader) -> str | None:
     name_words, _ = strip_roles(words)
     if not name_words or not all(reader.people.is_name(w) for w in name_words):
         return None
-    key = person_key(" ".join(name_words))
-    known = reader.people.by_key.get(key)
+    known = reader.people.get(" ".join(name_words))
     if known is None and len(name_words) < 2:
         return None
     return known.name if known else " ".join(name_words)

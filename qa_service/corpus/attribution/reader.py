@@ -33,7 +33,6 @@ from qa_service.corpus.names import (
     is_role,
     is_verb,
     noun_by_ending,
-    person_key,
     strip_roles,
     word_class,
 )
@@ -172,7 +171,7 @@ class Reader:
             return words[-1], "verb"  # "ergab eine Grazer Studie": the text states it
         if len(words) == 1 and (paper := self._paper(words[0])):
             return paper, "verb"  # "laut Quendel": the "Quendels Zeitung" the text names
-        known = self.people.by_key.get(person_key(words[-1]))
+        known = self.people.get(words[-1])
         if _thing(words) and not (known and known.named):
             return None  # "Neue App versprach": a thing says nothing
         name_words, roles = self.people.split(words)
@@ -372,8 +371,7 @@ class Reader:
             if found:
                 return found
         for words in _name_runs(clause, set()):
-            key = person_key(" ".join(strip_roles(words)[0]) or words[-1])
-            person = self.people.by_key.get(key)
+            person = self.people.get(" ".join(strip_roles(words)[0]) or words[-1])
             if person is not None and person.named:
                 return person.name, "verb"
         opening = re.match(r"(Der |Die |Das )?([A-ZÄÖÜ][\w-]+)\s+(?:hat|hatte|hatten|haben)\b",
@@ -420,8 +418,7 @@ class Reader:
             return
         for words in _name_runs(text, self.people.places):
             name_words, roles = strip_roles(words)
-            key = person_key(" ".join(name_words)) if name_words else None
-            person = self.people.by_key.get(key) if key else None
+            person = self.people.get(" ".join(name_words)) if name_words else None
             if person is None and roles and any(w.lower() in DEFINITE for w in text.split()):
                 person = self.people.by_role(roles[-1])
             if person is not None and person.named:
