@@ -184,7 +184,7 @@ class Registry:
 
     def __init__(self) -> None:
         self.by_key: dict[str, PersonRecord] = {}
-        # Other persons under a key taken ("Hugo Kickl" beside "Anna Khol": one skeleton)
+        # Other persons under a key taken ("Hugo Brodnik" beside "Anna Bredenek": one skeleton)
         self.twins: dict[str, list[PersonRecord]] = {}
         self.last: PersonRecord | None = None
         self.recent: list[PersonRecord] = []  # named persons, the last mentioned last
@@ -372,8 +372,8 @@ def _surname(name: str) -> str:
 
 def _another(known: list[str], name_words: list[str]) -> bool:
     """Two full names whose first names and surnames differ are two people, though their
-    surnames share a consonant skeleton ("Hugo Kickl", "Anna Khol"); a spelling variant
-    keeps one of them ("Hugo Kikl"), and a surname alone can mean either."""
+    surnames share a consonant skeleton ("Hugo Brodnik", "Anna Bredenek"); a spelling variant
+    keeps one of them ("Hugo Brodnyk"), and a surname alone can mean either."""
     return (
         len(known) >= 2
         and len(name_words) >= 2
