@@ -504,6 +504,7 @@ def surname_alone(text: str, surname: str, start: int, not_before: str = "") -> 
 _NAME_BEFORE = re.compile(r"[A-ZÄÖÜ][\w-]+\s$")
 # What a person's name may be followed by: "(70, CDU)", "(45)", "(XPD)".
 _AFTER_NAME = re.compile(r"\s?\((?:(\d{1,3})(?:,\s*)?)?([A-ZÄÖÜ][\w-]{0,15})?\)")
+_OLDEST = 120  # a number in parentheses after a name above this is no age
 # "der 45-Jährige", "die 83-jährige Mutter": an age the text gives a person.
 _AGE = re.compile(r"(?<!\w)(\d{1,3})-[Jj]ährigen?\b")
 # Sentence ends a role noun or an age may be from the person's last mention. Measured on the
@@ -571,7 +572,9 @@ def read_people(doc: Document) -> tuple[Person, ...]:
             ahead = None
             after = _AFTER_NAME.match(text, end)
             if after:
-                person.age = person.age or (int(after.group(1)) if after.group(1) else None)
+                number = int(after.group(1) or 0)
+                # "Hugo Stein (202)" in a table: points, not years
+                person.age = person.age or (number if 0 < number <= _OLDEST else None)
                 if _is_party(after.group(2) or ""):
                     person.party = after.group(2)
             roles = registry.split(words)[1]

@@ -26,6 +26,12 @@ def test_age_and_party_in_one_parenthesis() -> None:
     assert (person.age, person.party) == (70, "CDU")
 
 
+def test_a_number_no_one_lives_to_is_no_age() -> None:
+    # a standings table: "Hugo Stein (202)" has points
+    people = _people("Weltmeister Hugo Stein (202) führt vor Jayden Morlock (98).")
+    assert [p.age for p in people.values()] == [None, 98]
+
+
 def test_a_party_prefix_on_the_role() -> None:
     (person,) = _people("Das bestätigte FPÖ-Chef Hubert Kranzlmayr am Abend.").values()
     assert person.party == "FPÖ"
