@@ -470,17 +470,20 @@ class ExtractiveAnswerer:
         else:
             roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
             found = [snapshot.people_by_role(p, docs) for p in (roles, roles[-1:]) if roles]
-        for keys in found:
-            quoted = [k for k in keys if k in snapshot.speakers]
-            # Those of the best-ranked retrieved article that names any (its "Gouverneur",
-            # not a "Chef" further down, the word list's looser sense of "governor"), else anyone:
-            # one person, or "the minister" of two is no one.
-            here = next(
-                (ks for d in docs if (ks := [k for k in quoted if d in snapshot.people[k].docs])),
-                quoted,
-            )
-            if len(here) == 1:
-                return dataclasses.replace(analysis, speaker=snapshot.people[here[0]].name)
+        quoted = [[k for k in keys if k in snapshot.speakers] for keys in found]
+        # Those of the best-ranked retrieved article that names any (its "Gouverneur", not a
+        # "Chef" further down, the word list's looser sense of "governor"), the fullest phrase
+        # first; only then anyone the articles quote: a holder of the fuller phrase in an
+        # article not retrieved ("bank governor" -> a "Gruppen-Chef") loses to the one the
+        # retrieved article names. One person, or "the minister" of two is no one.
+        for pool in ("retrieved", "all"):
+            for keys in quoted:
+                here = next(
+                    (ks for d in docs if (ks := [k for k in keys if d in snapshot.people[k].docs])),
+                    keys if pool == "all" else [],
+                )
+                if len(here) == 1:
+                    return dataclasses.replace(analysis, speaker=snapshot.people[here[0]].name)
         # A role no one quoted holds is no one to look for: the answer is on the topic.
         return dataclasses.replace(analysis, speaker=None)
 
@@ -627,7 +630,8 @@ def _english_roles(words: list[str]) -> list[list[str]]:
     """An English role phrase with the word before its role noun, then the role noun alone:
     "the transport minister" -> [transport, minister], [minister]; "the vice-rector" ->
     [vice, rector], [rector]."""
-    words = [part for w in words for part in w.split("-") if part]
+    # "Ferrari's president": the owner is the modifier ("Ferrari-Präsident")
+    words = [part for w in words for part in re.sub(r"['’]s$", "", w).split("-") if part]
     for i, w in enumerate(words):
         if is_role(w.lower()) and w.lower() not in english.ROLE_PREFIXES:
             before = words[i - 1].lower() if i else ""

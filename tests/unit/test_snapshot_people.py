@@ -22,6 +22,18 @@ def _doc(doc_id: str, text: str) -> Document:
     return Document(id=doc_id, title=doc_id, text=text, source=f"{doc_id}.txt", content_hash=doc_id)
 
 
+def _role_speaker(answerer, snap, question: str, retrieved: list[Document]) -> str | None:
+    """The speaker an English said-what question asks for, with `retrieved` as its passages."""
+    passages = tuple(
+        Passage(chunk_id=d.id, doc_id=d.id, title=d.title, source=d.source, text=d.text,
+                start=0, end=len(d.text), score=1.0)
+        for d in retrieved
+    )  # fmt: skip
+    request = AnswerRequest(question=question, language="en", passages=passages, snapshot=snap)
+    analysis = analyse(question, "en", dt.date(2026, 1, 1))
+    return answerer.with_role_speaker(analysis, request, snap).speaker
+
+
 VERKEHR = _doc(
     "verkehr",
     "Wien – Verkehrsminister Gustav Wendelbrunn (SPÖ) verteidigte die Reform. "
@@ -179,19 +191,10 @@ def test_a_role_asks_for_its_holder_in_the_best_ranked_article_that_names_one(en
         "Gewerkschaftschef Hugo Brodnik verlangte mehr Lohn. Brodnik sagte, es reiche nicht.",
     )
     both = _doc("both", f"{bank.text} {union.text}")
-    answerer = english
     question = "What did the governor say about house prices?"
 
     def speaker(docs: list[Document]) -> str | None:
-        snap = build_snapshot("f5", [], docs)
-        passages = tuple(
-            Passage(chunk_id=d.id, doc_id=d.id, title=d.title, source=d.source, text=d.text,
-                    start=0, end=len(d.text), score=1.0)
-            for d in docs
-        )  # fmt: skip
-        request = AnswerRequest(question=question, language="en", passages=passages, snapshot=snap)
-        analysis = analyse(question, "en", dt.date(2026, 1, 1))
-        return answerer.with_role_speaker(analysis, request, snap).speaker
+        return _role_speaker(english, build_snapshot("f5", [], docs), question, docs)
 
     assert speaker([bank, union]) == "Ewald Quendlinger"
     assert speaker([both]) is None
@@ -255,3 +258,33 @@ def test_an_organisation_asked_by_its_short_form_is_asked_as_the_articles_quote_
     assert answerer.with_role_speaker(analysis, request, snapshot).speaker == (
         "Verband Bruggenauer Zeitungen"
     )
+
+
+def test_a_role_holder_the_retrieved_article_names_comes_before_one_elsewhere(english) -> None:
+    """ "the bank governor": the Gouverneur of the retrieved article, not a "Bankenverbands-
+    Chef" of an article not retrieved, though that role holds both words (the word list's
+    "Chef" for "governor"). "Lorbach's president" is the "Lorbach-Präsident"."""
+    bank = _doc(
+        "bank",
+        "Gouverneur Ewald Quendlinger warnte vor einer Blase. "
+        "Quendlinger sagte, die Preise stiegen zu schnell.",
+    )
+    union = _doc(
+        "verband",
+        "Bankenverbands-Chef Hugo Brodnik verlangte weniger Abgaben. Brodnik sagte, es reiche.",
+    )
+    club = _doc(
+        "club",
+        "Lorbach-Präsident Hugo Stein lobte den Trainer. Stein sagte, er sei zufrieden. "
+        "Vereinspräsidentin Anna Lotter schwieg. Lotter sagte, sie warte ab.",
+    )
+    snap = build_snapshot("f7", [], [bank, union, club])
+
+    def speaker(question: str, retrieved: list[Document]) -> str | None:
+        return _role_speaker(english, snap, question, retrieved)
+
+    assert speaker("What did the bank governor say about house prices?", [bank]) == (
+        "Ewald Quendlinger"
+    )
+    assert speaker("What did Lorbach's president say about the coach?", [club]) == "Hugo Stein"
+    assert speaker("What did the president say about the coach?", [club]) is None
