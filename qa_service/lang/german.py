@@ -247,6 +247,12 @@ FEELING_REPORTING_VERBS = _words("ärgern freuen")
 # Verbs that report only right after the words they frame ("…, kommentierte X"); elsewhere
 # they take an object ("ein Reporter kommentiert das Spiel").
 FRAMING_ONLY_REPORTING_VERBS = _words("kommentieren")
+# Texts a person or a body issues: the verb of a clause that says it is in one is a verb of
+# saying ("zeigt sich in einer Aussendung zufrieden", "warnt in einer Stellungnahme vor …").
+RELEASE_NOUNS = _words(
+    "aussendung presseaussendung mitteilung pressemitteilung erklärung presseerklärung "
+    "stellungnahme"
+)
 # Verbs of saying whose perfect participle reports speech too ("hatte … angekündigt"); the
 # participle of a verb of judging does not ("hatte … kritisiert").
 SAYING_VERBS = _words(

@@ -91,12 +91,35 @@ def _in_condition(text: str, pos: int) -> bool:
     return bool(first) and first[0].lower() in german.CONDITIONAL_SUBORDINATORS
 
 
+# "in einer Aussendung", "in seiner Stellungnahme": the clause states someone's words.
+_IN_STATEMENT = re.compile(
+    r"\b[Ii]n\s+(?:einer|der|seiner|ihrer)\s+(?:[a-zäöüß]+e[nr]?\s+)?(?:"
+    + alternatives(n.capitalize() for n in german.RELEASE_NOUNS)
+    + r")\b"
+)
+
+
+_JOINED = re.compile(r"\b(?:und|oder|sowie)\b")
+
+
+def _statement_clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses (between , ; : –) that say they are in a press release or statement."""
+    spans = []
+    for m in _IN_STATEMENT.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in ",;:–") + 1
+        ends = [i for c in ",;:–" if (i := text.find(c, m.end())) >= 0]
+        spans.append((start, min(ends, default=len(text))))
+    return spans
+
+
 def reporting_verbs(text: str) -> list[re.Match[str]]:
     """The reporting verbs of a sentence, in order. A participle between an article and a
     noun is an adjective ("das erklärte Ziel"); a perfect participle reports speech only for
     verbs of saying ("hatte … angekündigt", not "hatte … kritisiert"); a separable particle
     closes its clause ("teilte … mit.", not "gebe … Zweifel an der …")."""
     found: list[re.Match[str]] = []
+    statements = _statement_clauses(text)
+    released: list[tuple[tuple[int, int], re.Match[str]]] = []
     words = list(re.finditer(r"[^\W\d_]+", text))
     for i, m in enumerate(words):
         word = m.group()
@@ -119,6 +142,11 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
         lemma, tag = word_class(word)
         # "…, ärgerte sich der Trainer": a feeling framing the words before it
         inverted = text[: m.start()].rstrip().endswith(",")
+        clause = next(((a, b) for a, b in statements if a <= m.start() < b), None)
+        # finite: "X zeigt sich in einer Aussendung zufrieden", "…, informiert X in einer …"
+        finite = tag == "VV(FIN)" or (tag == "VV(PP)" and inverted)
+        if clause and finite and lemma != "heißen":  # "wie es … heißt": HiessEs's
+            released.append((clause, m))
         if after == "sich" and lemma in german.FEELING_REPORTING_VERBS and inverted:
             found.append(m)
             continue
@@ -147,7 +175,17 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
             or (particle and re.search(particle, text[m.end() :]))
         ):
             found.append(m)
-    return found
+    # A clause in a press release reports by its verb, and by each verb joined to a verb of
+    # saying ("verwies in einer Aussendung auf … und bezeichnete …"); not by one that stands
+    # beside it unjoined ("Verband distanziert sich X teilte in einer Aussendung mit": a
+    # heading run into the sentence).
+    for (start, end), m in released:
+        beside = (f for f in found if start <= f.start() < end)
+        if all(
+            _JOINED.search(text, min(m.end(), f.end()), max(m.start(), f.start())) for f in beside
+        ):
+            found.append(m)
+    return sorted(found, key=lambda f: f.start())
 
 
 # Whose an unnamed speaker after the verb is: "sagte ein Sprecher des Ministeriums" (a

@@ -133,8 +133,9 @@ class Sentence:
 
 def framing(verb: re.Match[str]) -> bool:
     """A verb of knowing or showing, which names its subject right after it or frames
-    nothing."""
-    return word_class(verb.group())[0] in german.FRAMING_VERBS
+    nothing; not used reflexively ("zeigt sich zufrieden" shows no finding)."""
+    reflexive = _REFLEXIVE.match(verb.string, verb.end()).group()
+    return word_class(verb.group())[0] in german.FRAMING_VERBS and not reflexive
 
 
 class SourceRule(Protocol):
