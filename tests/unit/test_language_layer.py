@@ -100,3 +100,18 @@ def test_tables_are_lower_case_words():
                 and name not in ("MONTHS", "WEEKDAYS")
             ):
                 assert all(w == w.lower() for w in table), name
+
+
+def test_each_table_is_defined_once_per_language():
+    """A second table under a name taken replaces the first for every reader of it (a new
+    table of press-release nouns once overwrote the colon rule's nouns of conclusions)."""
+    for module in (german, english):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        names = [
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        ]
+        assert sorted({n for n in names if names.count(n) > 1}) == [], module.__name__
