@@ -50,7 +50,7 @@ from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenc
 from qa_service.bilingual import Dictionary
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.corpus.names import is_person_noun, is_role, person_key
-from qa_service.corpus.snapshot import CorpusSnapshot
+from qa_service.corpus.snapshot import CorpusSnapshot, RoleHolder
 from qa_service.lang import english
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
@@ -462,28 +462,30 @@ class ExtractiveAnswerer:
             if english_role:
                 phrases = [said.split(), said.split()[-1:], *phrases]
             found = [
-                keys
+                holders
                 for phrase in phrases
                 for tokens in [*self._german_roles(phrase), self._german_tokens(phrase)]
-                if (keys := snapshot.people_by_role_tokens(tokens, docs))
+                if (holders := snapshot.people_by_role_tokens(tokens, docs))
             ]
         else:
             roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
             found = [snapshot.people_by_role(p, docs) for p in (roles, roles[-1:]) if roles]
-        quoted = [[k for k in keys if k in snapshot.speakers] for keys in found]
-        # Those of the best-ranked retrieved article that names any (its "Gouverneur", not a
+        quoted = [[h for h in holders if h.key in snapshot.speakers] for holders in found]
+        # Those the best-ranked retrieved article gives the role (its "Gouverneur", not a
         # "Chef" further down, the word list's looser sense of "governor"), the fullest phrase
         # first; only then anyone the articles quote: a holder of the fuller phrase in an
         # article not retrieved ("bank governor" -> a "Gruppen-Chef") loses to the one the
         # retrieved article names. One person, or "the minister" of two is no one.
         for pool in ("retrieved", "all"):
-            for keys in quoted:
+            for holders in quoted:
                 here = next(
-                    (ks for d in docs if (ks := [k for k in keys if d in snapshot.people[k].docs])),
-                    keys if pool == "all" else [],
-                )
+                    ([h._replace(docs=frozenset({d})) for h in holders if d in h.docs]
+                     for d in docs if any(d in h.docs for h in holders)),
+                    holders if pool == "all" else [],
+                )  # fmt: skip
                 if len(here) == 1:
-                    return dataclasses.replace(analysis, speaker=snapshot.people[here[0]].name)
+                    speaker = _holder_name(here[0], snapshot)
+                    return dataclasses.replace(analysis, speaker=speaker)
         # A role no one quoted holds is no one to look for: the answer is on the topic.
         return dataclasses.replace(analysis, speaker=None)
 
@@ -607,6 +609,17 @@ class ExtractiveAnswerer:
             ),
         ]
         return _reading_order(chosen[: self.max_sentences])
+
+
+def _holder_name(holder: RoleHolder, snapshot: CorpusSnapshot) -> str:
+    """A role's holder as an article giving them the role names them: one entry of the name
+    index may hold two people whose surnames share a skeleton ("Hugo Fischer" the mayor,
+    "Anna Fischer" the president)."""
+    for doc in sorted(holder.docs):
+        for person in snapshot.people_in.get(doc, ()):
+            if person.key == holder.key:
+                return person.name
+    return snapshot.people[holder.key].name
 
 
 def _english_role(said: str | None, language: Language) -> bool:

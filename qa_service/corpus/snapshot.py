@@ -30,6 +30,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from qa_service.corpus.attribution import SentenceUnit, read_sentences
 from qa_service.corpus.duplicates import ShingleIndex, find_duplicates, update_duplicates
@@ -57,6 +58,15 @@ class PersonEntry:
     roles: tuple[tuple[str, str], ...]  # (role, doc id)
     party: str | None
     docs: tuple[str, ...]
+
+
+class RoleHolder(NamedTuple):
+    """A person a role phrase names, and the documents that give them that role: "the
+    mayor" of one article is not the Fischer another article calls mayor, though the two
+    Fischers share one entry."""
+
+    key: str
+    docs: frozenset[str]
 
 
 def people_index(people_in: Mapping[str, tuple[Person, ...]]) -> dict[str, PersonEntry]:
@@ -177,7 +187,7 @@ class CorpusSnapshot:
 
     def people_by_role(
         self, role_words: Sequence[str], doc_ids: Sequence[str] | None = None
-    ) -> list[str]:
+    ) -> list[RoleHolder]:
         """The persons a role noun phrase names ("Verkehrsminister", "die Vorsitzende
         Richterin"), best first. Each role word must fit one of the person's roles: the same
         role in any form ("Ministerin", "Ministers"), or its head noun ("Minister" fits
@@ -189,15 +199,15 @@ class CorpusSnapshot:
         docs = set(doc_ids or ())
         fits = []
         for entry in self.people.values():
-            stems = {role_stem(r): d for r, d in entry.roles}
-            if all(any(s.endswith(w) for s in stems) for w in wanted):
-                in_docs = any(d in docs for s, d in stems.items() if s.endswith(wanted[-1]))
-                fits.append((not in_docs, -len(entry.docs), entry.key))
-        return [key for *_, key in sorted(fits)]
+            stems = [(role_stem(r), d) for r, d in entry.roles]
+            if all(any(s.endswith(w) for s, _ in stems) for w in wanted):
+                held = frozenset(d for s, d in stems if s.endswith(wanted[-1]))
+                fits.append((not held & docs, -len(entry.docs), entry.key, held))
+        return [RoleHolder(key, held) for *_, key, held in sorted(fits)]
 
     def people_by_role_tokens(
         self, words: Sequence[Collection[str]], doc_ids: Sequence[str] | None = None
-    ) -> list[str]:
+    ) -> list[RoleHolder]:
         """The persons whose role holds, for every word of a role phrase given as the index
         tokens it may be in German, one of them as part of one role ("transport minister":
         {verkehr, transport, ...}, {minist} -> "Verkehrsminister"), in the order of
@@ -208,10 +218,12 @@ class CorpusSnapshot:
         fits = []
         for entry in self.people.values():
             roles = [(" ".join(tokenize(r)), d) for r, d in entry.roles]
-            held = [d for r, d in roles if all(any(_part_of(t, r) for t in ts) for ts in words)]
+            held = frozenset(
+                d for r, d in roles if all(any(_part_of(t, r) for t in ts) for ts in words)
+            )
             if held:
-                fits.append((not docs.intersection(held), -len(entry.docs), entry.key))
-        return [key for *_, key in sorted(fits)]
+                fits.append((not docs & held, -len(entry.docs), entry.key, held))
+        return [RoleHolder(key, held) for *_, key, held in sorted(fits)]
 
     def resolve(self, name: str) -> str | None:
         """The person key a surname or a fuller name means, if the corpus names them."""

@@ -22,15 +22,17 @@ def _doc(doc_id: str, text: str) -> Document:
     return Document(id=doc_id, title=doc_id, text=text, source=f"{doc_id}.txt", content_hash=doc_id)
 
 
-def _role_speaker(answerer, snap, question: str, retrieved: list[Document]) -> str | None:
-    """The speaker an English said-what question asks for, with `retrieved` as its passages."""
+def _role_speaker(
+    answerer, snap, question: str, retrieved: list[Document], language: str = "en"
+) -> str | None:
+    """The speaker a said-what question asks for, with `retrieved` as its passages."""
     passages = tuple(
         Passage(chunk_id=d.id, doc_id=d.id, title=d.title, source=d.source, text=d.text,
                 start=0, end=len(d.text), score=1.0)
         for d in retrieved
     )  # fmt: skip
-    request = AnswerRequest(question=question, language="en", passages=passages, snapshot=snap)
-    analysis = analyse(question, "en", dt.date(2026, 1, 1))
+    request = AnswerRequest(question=question, language=language, passages=passages, snapshot=snap)
+    analysis = analyse(question, language, dt.date(2026, 1, 1))
     return answerer.with_role_speaker(analysis, request, snap).speaker
 
 
@@ -73,13 +75,16 @@ def test_the_index_holds_each_person_with_roles_party_and_documents(snapshot) ->
 
 def test_a_role_finds_its_person_and_a_head_noun_finds_all_who_hold_it(snapshot) -> None:
     wendelbrunn, quendlinger = snapshot.resolve("Wendelbrunn"), snapshot.resolve("Quendlinger")
-    assert snapshot.people_by_role(["Verkehrsminister"]) == [wendelbrunn]
-    assert snapshot.people_by_role(["Ministerin"]) == sorted([wendelbrunn, quendlinger])
-    assert snapshot.people_by_role(["Minister"], doc_ids=["finanz"])[0] == quendlinger
-    assert snapshot.people_by_role(["Vorsitzende", "Richterin"]) == [
-        snapshot.resolve("Olga Brandstetter")
-    ]
-    assert snapshot.people_by_role(["Botschafter"]) == []
+
+    def by_role(roles: list[str], doc_ids: list[str] | None = None) -> list[str]:
+        return [h.key for h in snapshot.people_by_role(roles, doc_ids)]
+
+    assert by_role(["Verkehrsminister"]) == [wendelbrunn]
+    assert by_role(["Ministerin"]) == sorted([wendelbrunn, quendlinger])
+    assert by_role(["Minister"], doc_ids=["finanz"])[0] == quendlinger
+    assert snapshot.people_by_role(["Minister"], ["finanz"])[0].docs == {"finanz"}
+    assert by_role(["Vorsitzende", "Richterin"]) == [snapshot.resolve("Olga Brandstetter")]
+    assert by_role(["Botschafter"]) == []
 
 
 def test_a_name_resolves_by_surname_or_in_full_and_an_unknown_one_does_not(snapshot) -> None:
@@ -288,3 +293,24 @@ def test_a_role_holder_the_retrieved_article_names_comes_before_one_elsewhere(en
     )
     assert speaker("What did Lorbach's president say about the coach?", [club]) == "Hugo Stein"
     assert speaker("What did the president say about the coach?", [club]) is None
+
+
+def test_a_role_is_its_holders_in_the_article_that_gives_it() -> None:
+    """Two Fischers share one entry of the name index: "the mayor" of the retrieved article
+    is the Fischer it calls mayor, named as it names him, not the president of another."""
+    mayor = _doc(
+        "stadt", "Bürgermeister Hugo Fischer eröffnete die Brücke. Fischer sagte, sie hält."
+    )
+    president = _doc(
+        "verband", "Präsidentin Anna Fischer lobte den Verband. Fischer sagte, er wachse."
+    )
+    snap = build_snapshot("f8", [], [mayor, president])
+    question = "Was sagte der Bürgermeister zur Brücke?"
+
+    answerer = ExtractiveAnswerer(prompts=None, embedder=None)
+
+    def speaker(retrieved: list[Document]) -> str | None:
+        return _role_speaker(answerer, snap, question, retrieved, language="de")
+
+    assert speaker([president, mayor]) == "Hugo Fischer"
+    assert speaker([president]) == "Hugo Fischer"
