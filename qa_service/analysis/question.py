@@ -253,9 +253,22 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
     before = question[:at]
     if any(is_role(m.group(1)) for m in _OF.finditer(before)):
         return None  # "the mayor of Linz": whoever holds the role, not the place
+    if holder := _role_holder_after(question, at + len(speaker), names):
+        return holder  # "Was sagte Lorbachs Trainer Hugo Stein": Stein, not Lorbach
     if _beside_a_role(before, question[at + len(speaker) :]):
         return None
     return speaker
+
+
+def _role_holder_after(question: str, end: int, names: list[str]) -> str | None:
+    """A name right after a role that follows the name ending at `end` ("Lorbachs Trainer
+    Hugo Stein", "Lorbach coach Hugo Stein"): the one who holds the role speaks."""
+    for name in names:
+        at = question.find(name, end)
+        between = _WORD.findall(question[end:at]) if at > end else []
+        if 1 <= len(between) <= 2 and all(is_role(w.lower()) for w in between):
+            return name
+    return None
 
 
 # Words between a role and a name that make the name no speaker: a preposition ("der

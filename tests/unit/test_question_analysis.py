@@ -182,6 +182,19 @@ def test_a_view_or_a_call_is_someones_words(question, language, qtype, speaker):
     assert (analysis.type, analysis.speaker) == (qtype, speaker)
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Was sagte Lorbachs Trainer Hugo Stein über sein Team?", "de"),
+        ("Wie äußerte sich Lorbachs Coach Hugo Stein nach dem Spiel?", "de"),
+        ("What did Lorbach coach Hugo Stein say about his team?", "en"),
+    ],
+)
+def test_a_name_holding_the_role_of_a_genitive_speaks(question, language):
+    # the name before the role is whose the role is, not the speaker
+    assert analyse(question, language, dt.date(2026, 1, 8)).speaker == "Hugo Stein"
+
+
 def test_the_gnad_forms_at_their_measured_floor():
     """Type and speaker of the 64 forms of GNAD gold questions (38 dev, 26 holdout). A speaker
     the table gives by role ("the Salzburg coach") is asked for by the role: the analysis
