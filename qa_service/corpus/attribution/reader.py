@@ -107,6 +107,7 @@ class Reader:
         self.named: PersonRecord | None = None  # the person the last sentence read named
         self.last_text = ""  # the last sentence read, for the plural noun a "sie" may mean
         self.sources: dict[str, str] = {}  # unnamed speakers by their noun ("sprecher")
+        self.speakers: list[PersonRecord | None] = []  # of the last two sentences read
         self.bodies = _named_bodies(doc.text)  # "hilfswerk" -> ("QVB", stands alone)
         # names of two words or more, as read at ingest: "Verband Bruggenauer Zeitungen"
         self.organisations = [o.name for o in read_organisations(doc) if len(o.name.split()) > 1]
@@ -186,7 +187,7 @@ class Reader:
         places = [w for w in name_words if _proper(w)]
         if places and not roles and (subject or definite):
             return " ".join(places), "verb"
-        roles += [w for w in name_words if is_person_noun(w)]  # "die Forscherin"
+        roles += [w for w in name_words if is_person_noun(w) or is_demonym(w)]  # "die Forscherin"
         if roles:
             # "Linzer Psychologen": a bare plural (not its lemma) is no one named before.
             plural = not article and word_class(roles[-1])[0] != roles[-1]
@@ -201,6 +202,11 @@ class Reader:
             demonym = is_demonym(roles[-1])
             if person is None and singular and not demonym and not of.startswith("vo"):
                 person = self._referred(roles[-1])
+            if person is None and singular and demonym and self.people.last in self.speakers:
+                person = self.people.last  # "…, meinte der Wiener": the coach quoted just now
+            if person is None and demonym and not is_person_noun(roles[-1]):
+                return None  # "sagte der Wiener" of no one just quoted: a word the lexicon
+                # knows as a thing too, no unnamed source
             if person is not None:
                 return person.name, "role"
             if singular and not of and not demonym:
@@ -241,6 +247,8 @@ class Reader:
     def note_source(self, found: tuple[str, How] | None) -> None:
         """An unnamed speaker a sentence names ("Sprecher des Ministeriums") is whom a later
         "der Sprecher" means, unless the text names a person who holds that role."""
+        spoke = self.people.get(found[0]) if found and found not in MARKERS else None
+        self.speakers = [*self.speakers, spoke][-2:]
         if found is None or found in MARKERS or found[1] != "verb":
             return
         head = speaker_head(found[0])
