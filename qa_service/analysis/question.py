@@ -410,6 +410,21 @@ def _after_lead(text: str) -> str:
     return text[m.end() :]
 
 
+def _described(text: str, speaker: str | None) -> str:
+    """The speaker with the words before that describe them, which are not what the
+    question is about: role nouns and the name whose role it is ("Lorbachs Trainer Hugo
+    Stein", "the Lorbach coach Hugo Stein")."""
+    if not speaker or (at := text.find(speaker)) < 0:
+        return speaker or ""
+    words = text[:at].split()
+    start = len(words)
+    while start and is_role(words[start - 1].lower()):
+        start -= 1
+    if start < len(words) and start and words[start - 1][:1].isupper():
+        start -= 1  # "Lorbachs Trainer", "the Lorbach coach": whose role it is
+    return " ".join([*words[start:], speaker])
+
+
 def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalysis:
     text = question.strip()
     first, _, rest = text.partition(" ")
@@ -423,7 +438,7 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
     names = _names(text)
     speaker = _speaker(text, names, qtype)
     time = read_time(text, today)
-    skip = set(tokenize(speaker or "")) | set(tokenize(time.expression or ""))
+    skip = set(tokenize(_described(text, speaker))) | set(tokenize(time.expression or ""))
     skip |= _SAY_TOKENS
     topic = tuple(dict.fromkeys(t for t in tokenize(text) if t not in skip))
     amount = _amount(text, qtype)

@@ -191,8 +191,10 @@ def test_a_view_or_a_call_is_someones_words(question, language, qtype, speaker):
     ],
 )
 def test_a_name_holding_the_role_of_a_genitive_speaks(question, language):
-    # the name before the role is whose the role is, not the speaker
-    assert analyse(question, language, dt.date(2026, 1, 8)).speaker == "Hugo Stein"
+    # the name before the role is whose the role is, not the speaker, nor the topic
+    analysis = analyse(question, language, dt.date(2026, 1, 8))
+    assert analysis.speaker == "Hugo Stein"
+    assert not {"lorbach", "lorbachs", "train", "coach"} & set(analysis.topic)
 
 
 def test_the_gnad_forms_at_their_measured_floor():
