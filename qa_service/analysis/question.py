@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from qa_service.analysis.dates import TimeRange, read_time
-from qa_service.corpus.names import is_name_word, is_role, looks_like_noun, word_class
+from qa_service.corpus.names import is_name_word, is_role, noun_by_ending, word_class
 from qa_service.lang import alternatives, english, german
 from qa_service.models import Language
 from qa_service.retrieval.tokens import tokenize
@@ -173,7 +173,7 @@ def _names(question: str) -> list[str]:
         if i == 0 or question[: m.start()].rstrip().endswith((".", "?", "!", ":")):
             continue
         low = word.lower()
-        if low in _QUESTION_WORDS or not is_name_word(word) or low in _SAY or looks_like_noun(word):
+        if low in _QUESTION_WORDS or not is_name_word(word) or low in _SAY or noun_by_ending(word):
             previous_end = -1
             continue
         if runs and previous_end >= 0 and question[previous_end : m.start()].strip() == "":

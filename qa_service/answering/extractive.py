@@ -128,8 +128,13 @@ class ExtractiveAnswerer:
             refusal = Refusal("absent_name", names=", ".join(input.missing_names))
             return refusal_draft(refusal, self.prompts, input.language)
         speaker = analysis.speaker if analysis.type == "said_what" else None
-        if speaker and person_key(speaker) not in snapshot.speakers:
-            speaker = None  # not someone the articles quote: "not quoted on this" would mislead
+        unquoted = speaker and person_key(speaker) not in snapshot.speakers
+        if unquoted and person_key(speaker) in snapshot.people:
+            # someone the articles name and never quote: they say nothing the articles hold
+            refusal = Refusal("speaker_not_quoted", None, speaker=speaker)
+            return refusal_draft(refusal, self.prompts, input.language)
+        if unquoted:
+            speaker = None  # not someone the articles name: "not quoted on this" would mislead
         try:
             candidates, confidence = self.scored(input, analysis)
             if speaker:

@@ -314,3 +314,27 @@ def test_a_role_is_its_holders_in_the_article_that_gives_it() -> None:
 
     assert speaker([president, mayor]) == "Hugo Fischer"
     assert speaker([president]) == "Hugo Fischer"
+
+
+def test_someone_the_articles_name_and_never_quote_said_nothing_they_hold() -> None:
+    """ "Was sagte Brodnik?" where the articles name Brodnik and quote only others: refused
+    with that reason before any sentence is scored, not answered with someone's words."""
+    from qa_service.prompts import PromptLibrary
+
+    doc = _doc(
+        "rennen",
+        "Skirennläufer Hugo Brodnik schied in der Abfahrt aus. "
+        "Der Sieger Jan Lorbach sagte, die Piste sei schnell gewesen.",
+    )
+    snap = build_snapshot("f9", [], [doc])
+    answerer = ExtractiveAnswerer(
+        prompts=PromptLibrary(Settings(_env_file=None).prompts_dir), embedder=None
+    )
+    for question, language in (
+        ("Was sagte Brodnik nach dem Rennen?", "de"),
+        ("What did Hugo Brodnik say after the race?", "en"),
+    ):
+        request = AnswerRequest(question=question, language=language, passages=(), snapshot=snap)
+        draft = answerer.invoke(request)
+        assert (draft.answered, draft.refusal_reason) == (False, "speaker_not_quoted")
+        assert "Brodnik" in draft.text
