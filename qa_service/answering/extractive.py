@@ -129,8 +129,9 @@ class ExtractiveAnswerer:
             return refusal_draft(refusal, self.prompts, input.language)
         speaker = analysis.speaker if analysis.type == "said_what" else None
         unquoted = speaker and person_key(speaker) not in snapshot.speakers
-        if unquoted and person_key(speaker) in snapshot.people:
-            # someone the articles name and never quote: they say nothing the articles hold
+        if unquoted and _named(speaker, snapshot):
+            # someone the articles name (in any spelling) and never quote: nothing they said
+            # is in the articles
             refusal = Refusal("speaker_not_quoted", None, speaker=speaker)
             return refusal_draft(refusal, self.prompts, input.language)
         if unquoted:
