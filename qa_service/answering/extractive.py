@@ -128,14 +128,8 @@ class ExtractiveAnswerer:
             refusal = Refusal("absent_name", names=", ".join(input.missing_names))
             return refusal_draft(refusal, self.prompts, input.language)
         speaker = analysis.speaker if analysis.type == "said_what" else None
-        unquoted = speaker and person_key(speaker) not in snapshot.speakers
-        if unquoted and _named(speaker, snapshot):
-            # someone the articles name (in any spelling) and never quote: nothing they said
-            # is in the articles
-            refusal = Refusal("speaker_not_quoted", None, speaker=speaker)
-            return refusal_draft(refusal, self.prompts, input.language)
-        if unquoted:
-            speaker = None  # not someone the articles name: "not quoted on this" would mislead
+        if speaker and person_key(speaker) not in snapshot.speakers:
+            speaker = None  # not someone the articles quote: "not quoted on this" would mislead
         try:
             candidates, confidence = self.scored(input, analysis)
             if speaker:

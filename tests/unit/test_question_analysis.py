@@ -214,3 +214,15 @@ def test_the_gnad_forms_at_their_measured_floor():
             speakers += a.speaker is not None and same_person(a.speaker, want)
     assert len(rows) == 64
     assert types >= 61 and speakers >= 62
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("What did Hugo Brodnik say after the race?", "en"),
+        ("Was sagte Hugo Brodnik nach dem Rennen?", "de"),
+    ],
+)
+def test_a_surname_with_a_nouns_ending_is_a_name(question, language):
+    # "-ik" and "-enz" end nouns and names alike: a word the lexicon does not know is a name
+    assert analyse(question, language, dt.date(2026, 1, 8)).speaker == "Hugo Brodnik"
