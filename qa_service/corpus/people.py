@@ -411,7 +411,13 @@ def _ends_name(name_words: list[str], i: int) -> bool:
     if is_first_name(before):
         return False
     last = i == len(name_words) - 1
-    genitive = last and before.endswith(("s", "’", "'")) and is_common_noun(word)
+    # a thing's name may follow the thing ("Steins Actionspektakel Mad Max"), a person's
+    # name their role or a noun for them ("Brodniks Manager Hugo Stein", "Lorbachs Golfstar
+    # Hugo Stein": a first name goes on to the person)
+    after = name_words[i + 1] if not last else ""
+    person = is_person_noun(word) or role_word(word) or is_body_noun(word) or is_first_name(after)
+    thing = last or not person
+    genitive = thing and before.endswith(("s", "’", "'")) and is_common_noun(word)
     return is_adjective_noun(word) or genitive
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qa_service.corpus.names import person_key
 from qa_service.corpus.people import Registry, read_people
 from tests.texts import document, speakers
 
@@ -239,3 +240,13 @@ def test_a_name_after_a_body_noun_is_the_bodys() -> None:
     # still the agency's name, no one's
     text = "Vera Lotter gründete 2011 die Agentur Rosso Vera. Seither wuchs die Agentur."
     assert [p.name for p in read_people(document(text))] == ["Vera Lotter"]
+
+
+def test_a_things_name_after_a_genitive_is_no_part_of_the_persons() -> None:
+    # "Hugo Steins Actionspektakel Quendel Tarr": the film is Stein's, its title no name of his;
+    # "Lorbachs Golfstar Hugo Stein" goes on to the person the first name opens
+    text = "Hugo Steins Actionspektakel Quendel Tarr: Der Film liegt mit zehn Nominierungen vorne."
+    assert "Quendel Tarr" not in " ".join(p.name for p in read_people(document(text)))
+    assert speakers(text) == [None]
+    golf = "Lorbachs Golfstar Hugo Stein gewann das Turnier. Stein war zufrieden."
+    assert [p.key for p in read_people(document(golf))] == [person_key("Hugo Stein")]
