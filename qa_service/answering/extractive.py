@@ -471,21 +471,27 @@ class ExtractiveAnswerer:
             roles = [w for w in words if w[:1].isupper() and is_person_noun(w)]
             found = [snapshot.people_by_role(p, docs) for p in (roles, roles[-1:]) if roles]
         quoted = [[h for h in holders if h.key in snapshot.speakers] for holders in found]
-        # Those the best-ranked retrieved article gives the role (its "Gouverneur", not a
-        # "Chef" further down, the word list's looser sense of "governor"), the fullest phrase
-        # first; only then anyone the articles quote: a holder of the fuller phrase in an
-        # article not retrieved ("bank governor" -> a "Gruppen-Chef") loses to the one the
-        # retrieved article names. One person, or "the minister" of two is no one.
-        for pool in ("retrieved", "all"):
-            for holders in quoted:
-                here = next(
-                    ([h._replace(docs=frozenset({d})) for h in holders if d in h.docs]
-                     for d in docs if any(d in h.docs for h in holders)),
-                    holders if pool == "all" else [],
-                )  # fmt: skip
-                if len(here) == 1:
-                    speaker = _holder_name(here[0], snapshot)
-                    return dataclasses.replace(analysis, speaker=speaker)
+
+        def in_best_article(holders: list[RoleHolder]) -> list[RoleHolder]:
+            """Those the best-ranked retrieved article that gives the role to any gives it."""
+            return next(
+                (ks for d in docs
+                 if (ks := [h._replace(docs=frozenset({d})) for h in holders if d in h.docs])),
+                [],
+            )  # fmt: skip
+
+        # The best-ranked retrieved article's holder (its "Gouverneur", not a "Chef" further
+        # down, the word list's looser sense of "governor"), the fullest phrase first; only
+        # then, where no retrieved article gives the role, anyone the articles quote: a holder
+        # of the fuller phrase in an article not retrieved ("bank governor" -> a
+        # "Gruppen-Chef") loses to the one the retrieved article names. One person, or "the
+        # minister" of two is no one.
+        best = [in_best_article(holders) for holders in quoted]
+        elsewhere = [hs for hs, b in zip(quoted, best, strict=True) if not b]
+        for holders in [*best, *elsewhere]:
+            if len(holders) == 1:
+                speaker = _holder_name(holders[0], snapshot)
+                return dataclasses.replace(analysis, speaker=speaker)
         # A role no one quoted holds is no one to look for: the answer is on the topic.
         return dataclasses.replace(analysis, speaker=None)
 

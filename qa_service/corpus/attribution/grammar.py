@@ -84,10 +84,17 @@ def _closes(word: str, rest: str) -> bool:
     return lemma in german.REPORTING_PARTICLES and bool(re.search(_PARTICLE[lemma], rest))
 
 
+_CLAUSE_MARKS = ",;:–"
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause of the word at `pos` starts: after the last , ; : or – before it."""
+    return max(text.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
+
+
 def _in_condition(text: str, pos: int) -> bool:
     """Does the clause of the word at `pos` open with a condition ("Wenn … meinen, dann")?"""
-    start = max(text.rfind(c, 0, pos) for c in ",;:–") + 1
-    first = text[start:pos].split(maxsplit=1)
+    first = text[_clause_start(text, pos) : pos].split(maxsplit=1)
     return bool(first) and first[0].lower() in german.CONDITIONAL_SUBORDINATORS
 
 
@@ -106,9 +113,8 @@ def _statement_clauses(text: str) -> list[tuple[int, int]]:
     """The clauses (between , ; : –) that say they are in a press release or statement."""
     spans = []
     for m in _IN_STATEMENT.finditer(text):
-        start = max(text.rfind(c, 0, m.start()) for c in ",;:–") + 1
-        ends = [i for c in ",;:–" if (i := text.find(c, m.end())) >= 0]
-        spans.append((start, min(ends, default=len(text))))
+        ends = [i for c in _CLAUSE_MARKS if (i := text.find(c, m.end())) >= 0]
+        spans.append((_clause_start(text, m.start()), min(ends, default=len(text))))
     return spans
 
 
