@@ -649,7 +649,7 @@ def _english_roles(words: list[str]) -> list[list[str]]:
     """An English role phrase with the word before its role noun, then the role noun alone:
     "the transport minister" -> [transport, minister], [minister]; "the vice-rector" ->
     [vice, rector], [rector]."""
-    # "Ferrari's president": the owner is the modifier ("Ferrari-Präsident")
+    # "Lorbach's president": the owner is the modifier ("Lorbach-Präsident")
     words = [part for w in words for part in re.sub(r"['’]s$", "", w).split("-") if part]
     for i, w in enumerate(words):
         if is_role(w.lower()) and w.lower() not in english.ROLE_PREFIXES:

@@ -411,7 +411,7 @@ def _ends_name(name_words: list[str], i: int) -> bool:
     if is_first_name(before):
         return False
     last = i == len(name_words) - 1
-    # a thing's name may follow the thing ("Steins Actionspektakel Mad Max"), a person's
+    # a thing's name may follow the thing ("Steins Actionspektakel Quendel Tarr"), a person's
     # name their role or a noun for them ("Brodniks Manager Hugo Stein", "Lorbachs Golfstar
     # Hugo Stein": a first name goes on to the person)
     after = name_words[i + 1] if not last else ""
