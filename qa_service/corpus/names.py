@@ -174,7 +174,14 @@ def is_role(word: str) -> bool:
     w = word.lower().strip(".")
     if w in english.ROLE_PREFIXES:
         return True
-    return any(f.endswith(_ROLE_ENDINGS) for f in _head_forms(w, ("s", "es", "en", "n")))
+    if any(f.endswith(_ROLE_ENDINGS) for f in _head_forms(w, ("s", "es", "en", "n"))):
+        return True
+    # a plural with an umlaut ("Rechtsanwälte", "Ärzte") by its lemma
+    return (
+        word[:1].isupper()
+        and is_common_noun(word)
+        and word_class(word)[0].lower().endswith(_ROLE_ENDINGS)
+    )
 
 
 def _head_forms(word: str, endings: tuple[str, ...]) -> set[str]:

@@ -245,7 +245,7 @@ def speaker_head(speaker: str) -> str:
     "Sprecher von Hugo Falkenrath" is not Falkenrath. A name keeps its particles ("Ursula von
     der Brandstetter"): only a person noun has a complement."""
     head, _, rest = speaker.partition(" ")
-    if rest.split(" ", 1)[0] in _OF and is_person_noun(head):
+    if rest.split(" ", 1)[0] in _OF and (is_person_noun(head) or is_role(head)):
         return head
     return speaker
 
@@ -444,10 +444,13 @@ def subject_before(text: str, pos: int) -> tuple[list[str], str]:
         return [], ""
     n = len(words) + 3  # article, noun, "von", the run
     opens = len(lead) == n or len(lead) > n and lead[-n - 1].endswith((",", ";", ":"))
-    of = counted[1:] in (["von"], ["vom"]) or (
-        counted[1:] in (["des"], ["der"]) and german.is_agent_noun(counted[0])
-    )
-    if opens and of and is_person_noun(counted[0]) and lead[-n].lower() in german.ARTICLES:
+    of = counted[1:] in (["von"], ["vom"], ["des"], ["der"])
+    if (
+        opens
+        and of
+        and (is_person_noun(counted[0]) or is_role(counted[0]))  # "Die Rechtsanwälte der …"
+        and lead[-n].lower() in german.ARTICLES
+    ):
         # "Der Sprecher von Innenminister Falkenrath sagte", "Der Sprecher der Landesrätin
         # sagte": the spokesman, not the minister (but "hat mir ein Maler von Basile erzählt"
         # tells of Basile: no clause opens there)
