@@ -402,6 +402,14 @@ _LEAD = re.compile(
 )
 
 
+# "When imperialism shapes a state's norms, what is it called?": an English "when" opening a
+# clause before the question word, not asking when.
+_WHEN_CLAUSE = re.compile(
+    rf"^when\s+[^,?]{{3,120}},\s*(?=(?:{alternatives(english.QUESTION_WORDS - {'when'})})\b)",
+    re.I,
+)
+
+
 def _after_lead(text: str) -> str:
     """The question after its lead, for the openings to type when none types it whole."""
     m = _LEAD.match(text)
@@ -430,9 +438,10 @@ def analyse(question: str, language: Language, today: dt.date) -> QuestionAnalys
     first, _, rest = text.partition(" ")
     if first.lower() in _TYPOS:
         text = f"{_TYPOS[first.lower()]} {rest}"
-    qtype = _opening_type(text) or _opening_type(_after_lead(text))
+    asked = text[clause.end() :] if (clause := _WHEN_CLAUSE.match(text)) else text
+    qtype = _opening_type(asked) or _opening_type(_after_lead(asked))
     if qtype is None:
-        qtype = "yes_no" if _asks_yes_no(text, language) else _kind_asked(text, language)
+        qtype = "yes_no" if _asks_yes_no(asked, language) else _kind_asked(asked, language)
     if qtype in ("how", "what") and (named := _NAME_OF.match(text)):
         qtype = "who" if _kind_of(named.group(1), language) == "who" else qtype
     names = _names(text)

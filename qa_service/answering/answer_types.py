@@ -178,6 +178,18 @@ def fits(
     return True
 
 
+# A figure or a vague count: what a sentence that states a count or a time at all holds,
+# though `fits` may not read it ("9.000 BP", "30 Mio. GBP", "mehrere Male").
+_SOME = re.compile(rf"\d|\b(?:{_alternatives(german.VAGUE_COUNTS)})\b", re.IGNORECASE)
+
+
+def states(qtype: QuestionType, unit: SentenceUnit, amount: Amount | None = None) -> bool:
+    """Does `unit` state the kind of thing a question asks for at all? Looser than `fits`:
+    the refusal policy's test (`refusal.unstated_kind`), which must not refuse an answer in a
+    form `fits` does not read."""
+    return fits(qtype, unit, amount=amount) or bool(_SOME.search(unit.text))
+
+
 _KINDS: dict[str, re.Pattern[str] | _Counts] = {"when": _WHEN, "how_many": _COUNT, "where": _PLACE}
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 NEAR = 4  # words: "Die Studie befragte 1.200 Personen", not a number two clauses away

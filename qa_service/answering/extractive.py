@@ -44,7 +44,7 @@ from qa_service.answering.compose import (
     merge,
     shorten,
 )
-from qa_service.answering.refusal import Refusal, below_bar, refusal_draft
+from qa_service.answering.refusal import Refusal, below_bar, refusal_draft, unstated_kind
 from qa_service.answering.selection import QuestionFacts, Selector, question_features, rows
 from qa_service.answering.sentence_vectors import SentenceVectors, StoredSentenceVectors
 from qa_service.bilingual import Dictionary
@@ -140,6 +140,9 @@ class ExtractiveAnswerer:
         except Refusal as refusal:
             return refusal_draft(refusal, self.prompts, input.language)
         chosen = self._choose(candidates, person_key(speaker) if speaker else None)
+        stated = (answer_types.states(analysis.type, c.unit, analysis.amount) for c in chosen)
+        if refusal := unstated_kind(analysis.type, stated, confidence):
+            return refusal_draft(refusal, self.prompts, input.language)
         words = frozenset(tokenize(input.question))
         why = analysis.type == "why"
         completed = merge(

@@ -10,7 +10,8 @@ templates) and sets `Answer.refusal_reason`. The reasons, in the order they are 
   question's topic;
 - `outside_time_range`: the question's time leaves no sentence;
 - `not_close_enough`: no sentence holds what the question asks for, or the answerer's
-  confidence is below its bar (the learned abstainer's threshold);
+  confidence is below its bar (the learned abstainer's threshold), or the quotes chosen do
+  not state the kind of thing a how-many or when question asks for (`unstated_kind`);
 - `unverified`: none of the answer's quotes is verbatim in its document any more.
 
 Answerers raise `Refusal` where a fact rules every sentence out and call `below_bar` for the
@@ -19,6 +20,9 @@ confidence decision; the service turns either into the one refusal draft.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from qa_service.analysis.question import QuestionType
 from qa_service.answering.base import Draft
 from qa_service.models import Language, RefusalReason
 from qa_service.prompts import PromptLibrary
@@ -43,6 +47,21 @@ def below_bar(
     if missing_names:
         return Refusal("absent_name", confidence, names=", ".join(missing_names))
     return Refusal("not_close_enough", confidence)
+
+
+# Question types whose answer is a kind of thing a quote states or does not: a count (or the
+# sum of money or share asked for) and a time. Quotes on the topic that give none answer
+# nothing ("Wie viele Lieder hat das Album?" -> "X veröffentlicht sein Album"). Where and who
+# are not among them: a place or a person is often in the sentence next to the one quoted.
+_STATED_KINDS = frozenset({"how_many", "when"})
+
+
+def unstated_kind(qtype: QuestionType, stated: Iterable[bool], confidence: float) -> Refusal | None:
+    """Refuse a how-many or when question whose chosen quotes (`stated`: whether each
+    states the kind asked for, `answer_types.states`) state none."""
+    if qtype in _STATED_KINDS and not any(stated):
+        return Refusal("not_close_enough", confidence)
+    return None
 
 
 def refusal_draft(refusal: Refusal, prompts: PromptLibrary, language: Language) -> Draft:

@@ -42,8 +42,11 @@ SEASONS = _words("frühjahr frühling sommer herbst winter")
 TIME_NOUNS = TIME_UNITS | _words("jahrhundert datum zeitpunkt")
 # Words that round a number ("vor rund 4.000 Jahren", "seit mehr als zehn Jahren").
 HEDGES = _words("rund etwa ungefähr circa ca knapp fast gut über mehr als weniger")
-# Counts too vague for a number word ("vor wenigen Tagen").
-VAGUE_COUNTS = _words("wenigen einigen mehreren vielen paar")
+# Counts too vague for a number word ("vor wenigen Tagen", "mehrere Male").
+VAGUE_COUNTS = _words(
+    "wenigen einige einigen mehrere mehreren vielen paar zahlreiche zahlreichen dutzende "
+    "dutzenden hunderte hunderten tausende tausenden"
+)
 
 # --- Function words ----------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 
 from qa_service.analysis.dates import read_time
-from qa_service.answering.answer_types import fits, near, prefers
+from qa_service.answering.answer_types import fits, near, prefers, states
 from qa_service.answering.extractive import _name_share
+from qa_service.answering.refusal import unstated_kind
 from qa_service.corpus.attribution import SentenceUnit
 from qa_service.lang import german
 from qa_service.retrieval.tokens import tokenize
@@ -158,3 +159,21 @@ def test_a_place_the_question_names_in_english_is_no_answer_in_german() -> None:
     unit = _unit("Das darf in Talvorien nicht passieren, sagte Lorbach.")
     assert fits("where", unit, {"Talvoria"})  # the English name alone misses the German form
     assert not fits("where", unit, {"Talvoria", "talvorien"})
+
+
+def test_quotes_that_state_no_count_or_time_refuse_a_how_many_or_when_question() -> None:
+    album = _unit("Hugo Stein veröffentlicht sein Album Quendel.")
+    songs = _unit("Das Album hat zwölf Lieder.")
+    released = _unit("Das Album erschien im März 2015.")
+
+    def refused(qtype: str, *units: SentenceUnit) -> bool:
+        refusal = unstated_kind(qtype, [states(qtype, u) for u in units], 0.9)
+        return refusal is not None and refusal.reason == "not_close_enough"
+
+    assert refused("how_many", album)
+    assert not refused("how_many", album, songs)  # one quote that counts is enough
+    assert refused("when", album)
+    assert not refused("when", released)
+    assert not refused("how_many", _unit("Er hat sich mehrere Male entschlossen."))
+    assert not refused("when", _unit("Um 9.000 BP war Europa bewaldet."))  # a figure
+    assert not refused("who", album)  # a person may stand in the sentence next to it

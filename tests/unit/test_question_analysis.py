@@ -148,6 +148,10 @@ def test_the_year_or_month_of_something_is_a_when_question(question, language):
         ("By how much did the Lorbach council raise the fee?", "en", "how_many"),
         ("According to the Lorbach council, why was the bridge closed?", "en", "why"),
         ("How soon after the vote did Brunner resign?", "en", "when"),
+        # an English "when" opening a clause before the question word asks nothing
+        ("When a town grows this fast, what is it called?", "en", "what"),
+        ("When the mill closed, who bought it?", "en", "who"),
+        ("When did the mill close, and who bought it?", "en", "when"),
         # a lead that holds the question word is the question; "In what year" its noun's
         ("Welcher Abgeordnete erklärte, wie die Brücke gebaut werde?", "de", "who"),
         ("In what year was the mill built?", "en", "when"),
