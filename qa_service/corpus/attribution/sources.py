@@ -189,9 +189,10 @@ class ReportingVerb:
         """The subject after the verb, else (not for a verb of knowing) before it or the
         person its clause names."""
         words, definite, article = run_after(text, end)
-        if words and not strip_roles(words)[0]:
-            # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow": the role is
-            # his, as a later "der Leiter" says
+        if words and not any(reader.people.is_name(w) for w in strip_roles(words)[0]):
+            # "erklärte der Leiter der Stadtverwaltung, Jurij Balakow": the role (or a noun
+            # for a person: "der Geschäftsführer des Vereins, …") is his, as a later "der
+            # Leiter" says
             at = text.find(words[-1], end)
             appos = _APPOSITION.match(text[at:])
             names = strip_roles(appos.group(1).split())[0] if appos else []
