@@ -96,6 +96,21 @@ def _acronym(word: str) -> bool:
     return len(word) >= 2 and word.replace("-", "").isalpha() and word.isupper()
 
 
+def _short_name(words: list[str]) -> str:
+    """The short form a common noun for a thing or a body names ("Organisation QVB",
+    "Naturschutzorganisation KFZV"): the body, not the noun. Not a person's ("Minister QVB")."""
+    return next(
+        (
+            short
+            for noun, short in zip(words, words[1:], strict=False)
+            if _acronym(short)
+            and is_common_noun(noun)
+            and not (is_person_noun(noun) or is_role(noun) or is_media_noun(noun))
+        ),
+        "",
+    )
+
+
 def _with(noun: str, of: str) -> str:
     return f"{noun} {of}" if of else noun
 
@@ -147,6 +162,8 @@ class Reader:
             return words[-1], "verb"
         if body := self._organisation(words):
             return body, "verb"  # "laut Verkehrsclub Bruggenau": not the club, nor the place
+        if (short := _short_name(words)) and (the or subject):
+            return short, "verb"  # "die Organisation QVB", "die Gewerkschaften QVB und KFZV"
         while words and not any(test(words[0]) for test in (is_name_word, is_role, is_person_noun)):
             words = words[1:]  # "Der Palast", "Doch Experten"
         if len(words) > 1 and is_demonym(words[0]) and not self.people.is_name(words[1]):
