@@ -470,9 +470,14 @@ NOUN_SUFFIXES = tuple(
 # Of those, the endings names have too ("Brodnik", "Lorenz"): a noun only if the lexicon knows it.
 NAME_LIKE_NOUN_SUFFIXES = ("ik", "enz")
 # Endings of nouns for people ("Forscherin", "Verhandler", "Psychologe", "Stadtoberhaupt").
+# Of the nouns in -or only those for people: "Tresor", "Faktor", "Sektor", "Tor" are things.
 PERSON_NOUN_SUFFIXES = tuple(
-    "er erin or orin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin "
-    "haupt ling person".split()
+    "er erin entin ist istin antin eur eurin oge ogin atin mann frau chef chefin haupt ling "
+    "person autor autorin direktor direktorin professor professorin doktor doktorin rektor "
+    "rektorin moderator moderatorin senator senatorin investor investorin lektor lektorin "
+    "inspektor inspektorin kurator kuratorin organisator organisatorin initiator initiatorin "
+    "juror jurorin diktator kommentator kommentatorin mentor mentorin pastor pastorin sponsor "
+    "koordinator koordinatorin regulator tenor".split()
 )
 # Nouns for places: a "welche …" question asks a place with them ("Welche Stadt …", "In
 # welchem Land …"), and after a preposition they name where ("im Stadion", "am Flughafen").

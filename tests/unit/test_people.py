@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa_service.corpus.names import person_key
+from qa_service.corpus.names import is_person_noun, person_key
 from qa_service.corpus.people import Registry, read_people
 from tests.texts import document, speakers
 
@@ -250,3 +250,13 @@ def test_a_things_name_after_a_genitive_is_no_part_of_the_persons() -> None:
     assert speakers(text) == [None]
     golf = "Lorbachs Golfstar Hugo Stein gewann das Turnier. Stein war zufrieden."
     assert [p.key for p in read_people(document(golf))] == [person_key("Hugo Stein")]
+
+
+def test_nouns_in_or_are_people_only_when_they_name_people() -> None:
+    assert all(map(is_person_noun, ["Generaldirektor", "Autorin", "Moderator", "Studienautor"]))
+    assert not any(map(is_person_noun, ["Tresor", "Faktor", "Sektor", "Tor", "Prozessor"]))
+    # "fanden sie" after "drei Tresore": no one named before, so no one speaks
+    assert speakers("Im Keller fanden die Ermittler drei Tresore. Dort fanden sie Unterlagen.") == [
+        None,
+        None,
+    ]
