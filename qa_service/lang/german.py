@@ -282,6 +282,7 @@ REPORTING_PARTICLES = {
     "finden": ("heraus",),
     "streichen": ("heraus",),
     "wiegeln": ("ab",),
+    "streiten": ("ab",),
 }
 # Verbs of knowing, believing and showing: they report only right after the content they
 # frame ("…, wusste der Trainer", "…, ergab eine Studie", "– das zeigt eine Umfrage"), since
