@@ -138,6 +138,15 @@ def framing(verb: re.Match[str]) -> bool:
     return word_class(verb.group())[0] in german.FRAMING_VERBS and not reflexive
 
 
+def _closing_first(text: str, reports: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The verbs of a sentence in the order their subjects are tried: a last one right after
+    a comma frames all before it, a report within the report too ("Lotter hat gesagt, man
+    müsse …, behauptete Stein": Stein claims it), so it comes first."""
+    if len(reports) > 1 and text[: reports[-1].start()].rstrip().endswith(","):
+        return [reports[-1], *reports[:-1]]
+    return reports
+
+
 class SourceRule(Protocol):
     name: str  # its cases file: tests/data/attribution_rules/<name>.jsonl
 
@@ -153,7 +162,7 @@ class ReportingVerb:
 
     def find(self, reader: Reader, s: Sentence) -> Found | None:
         text = s.text
-        for m in s.reports:
+        for m in _closing_first(text, s.reports):
             end = _REFLEXIVE.match(text, m.end()).end()  # past "sich" ("beklagte sich X")
             after = text[end:].lstrip()
             first = after.split(maxsplit=1)[0].strip(",.:;") if after else ""
