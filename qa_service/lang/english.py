@@ -72,6 +72,8 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f"}
 SUBJECT_PRONOUNS = _words("he she it they")
 FIRST_PERSON_SUBJECTS = _words("i we")
 BACK_REFERENCE_OPENERS = _words("he she it this that they")
+# Labels an interviewer's question opens with ("Question: How …?").
+QUESTION_LABELS = _words("question q")
 # A follow-up question pointing back at the conversation ("What did he say about it?").
 FOLLOW_UP_WORDS = (
     SUBJECT_PRONOUNS

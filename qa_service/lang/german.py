@@ -172,6 +172,8 @@ FIRST_PERSON = _words(
 # Modal particles of speech, not of report ("Man muss ja nur hinsehen", "Das ist halt so"): a
 # sentence holding one inside is someone's words, quoted without marks.
 SPOKEN_PARTICLES = _words("ja halt eh")
+# Labels an interviewer's question opens with ("Frage: Wie …?").
+QUESTION_LABELS = _words("frage")
 # "Und: …" opening a sentence: the speaker before goes on.
 GOING_ON = _words("und aber außerdem zudem nur doch allerdings trotzdem dennoch")
 # "Demnach …" opening a sentence: according to the source of the sentence before.

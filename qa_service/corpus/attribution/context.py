@@ -19,7 +19,13 @@ from qa_service.corpus.attribution.grammar import first_word, subjunctive_form
 from qa_service.corpus.attribution.reader import Reader
 from qa_service.corpus.attribution.sources import GOES_ON, Found
 from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN
-from qa_service.corpus.names import is_verb, same_person, strip_roles
+from qa_service.corpus.names import (
+    is_common_noun,
+    is_name_word,
+    is_verb,
+    same_person,
+    strip_roles,
+)
 from qa_service.corpus.people import PersonRecord
 from qa_service.lang import alternatives, english, german
 from qa_service.models import Section
@@ -80,6 +86,29 @@ _QUOTE_OPEN = '„"“»«'
 _LABEL = re.compile(r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+[A-ZÄÖÜ][\w'’.-]*){0,3}:\s")
 
 
+def _label_name(at: At) -> str | None:
+    """The person an answer's label names after an interviewer's question ("Muster: Nein."),
+    though the colon rule did not take it: the person the text named so, else a surname
+    alone that is no common noun ("Antwort: …"), place or paper's short name."""
+    words = at.text.split(":", 1)[0].split()
+    if len(words) != 1 or not is_name_word(words[0]) or words[0].isupper():
+        return None
+    known = at.reader.people.get(words[0])
+    if known is not None:
+        return known.name
+    if is_common_noun(words[0]) or words[0] in at.reader.people.places:
+        return None
+    return words[0]
+
+
+def _asks(text: str) -> bool:
+    """Is a labelled sentence an interviewer's question: a question, or a label that is a
+    paper's short name ("STANDARD: …") or says it is one ("Frage: …")?"""
+    label = text.split(":", 1)[0].strip()
+    question_labels = german.QUESTION_LABELS | english.QUESTION_LABELS
+    return text.rstrip().endswith("?") or label.isupper() or label.lower() in question_labels
+
+
 def _someone_else(subject: PersonRecord | None, speaker: Found) -> bool:
     return subject is not None and not same_person(subject.name, speaker[0])
 
@@ -120,7 +149,8 @@ class Context:
     since: int = CARRY + 1  # … and how many sentences ago it was
     last_start: int = 0
     answering: Found | None = None  # the interviewee whose answer goes on
-    asked: bool = False  # an interviewer's label came before ("STANDARD: …?")
+    asked: bool = False  # a label that is no answer's came before ("STANDARD: …")
+    questioned: bool = False  # … and it asked ("STANDARD: …?", "Frage: …")
 
     def after(self, at: At, speaker: Found | None) -> None:
         """Move on past a sentence: one ending in ":" lends its speaker to the next as its
@@ -333,8 +363,13 @@ class Interview:
     def apply(self, at: At, ctx: Context, speaker: Found | None) -> Found | None:
         if _LABEL.match(at.text) and not GOES_ON.match(at.text):  # "Und: …" is no label
             answer = speaker is not None and speaker[1] == "colon"
+            asks = not answer and _asks(at.text)
+            if not answer and not asks and ctx.questioned and (name := _label_name(at)):
+                speaker, answer = (name, "colon"), True  # "Muster: Nein." after the question
             ctx.answering = speaker if answer and ctx.asked else None
-            ctx.asked = not answer
+            ctx.asked, ctx.questioned = not answer, asks
+            if asks:
+                return None  # the interviewer's question, not the answer before it going on
         elif speaker is None and ctx.answering and not at.says_unknown:
             return ctx.answering[0], "continued"
         return speaker
