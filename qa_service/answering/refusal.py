@@ -10,8 +10,8 @@ templates) and sets `Answer.refusal_reason`. The reasons, in the order they are 
   question's topic;
 - `outside_time_range`: the question's time leaves no sentence;
 - `not_close_enough`: no sentence holds what the question asks for, or the answerer's
-  confidence is below its bar (the learned abstainer's threshold), or the quotes chosen do
-  not state the kind of thing a how-many or when question asks for (`unstated_kind`);
+  confidence is below its bar (the learned abstainer's threshold), or the quotes chosen
+  state no figure or count for a how-many question (`unstated_kind`);
 - `unverified`: none of the answer's quotes is verbatim in its document any more.
 
 Answerers raise `Refusal` where a fact rules every sentence out and call `below_bar` for the
@@ -50,15 +50,17 @@ def below_bar(
 
 
 # Question types whose answer is a kind of thing a quote states or does not: a count (or the
-# sum of money or share asked for) and a time. Quotes on the topic that give none answer
-# nothing ("Wie viele Lieder hat das Album?" -> "X veröffentlicht sein Album"). Where and who
-# are not among them: a place or a person is often in the sentence next to the one quoted.
-_STATED_KINDS = frozenset({"how_many", "when"})
+# sum of money or share asked for). Quotes on the topic that give none answer nothing ("Wie
+# viele Lieder hat das Album?" -> "X veröffentlicht sein Album"). Not when: a time may be
+# the ticker's or a condition ("wenn …"), and on GNAD dev the rule for it refused an English
+# question it had answered wrongly, over CI's false-refusal floor; nor where and who: a place
+# or a person is often in the sentence next to the one quoted.
+_STATED_KINDS = frozenset({"how_many"})
 
 
 def unstated_kind(qtype: QuestionType, stated: Iterable[bool], confidence: float) -> Refusal | None:
-    """Refuse a how-many or when question whose chosen quotes (`stated`: whether each
-    states the kind asked for, `answer_types.states`) state none."""
+    """Refuse a how-many question whose chosen quotes (`stated`: whether each states the
+    kind asked for, `answer_types.states`) state none."""
     if qtype in _STATED_KINDS and not any(stated):
         return Refusal("not_close_enough", confidence)
     return None
