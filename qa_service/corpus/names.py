@@ -184,6 +184,12 @@ def is_role(word: str) -> bool:
     )
 
 
+def is_person_or_role(word: str) -> bool:
+    """A noun for a person ("Forscherin") or a role ("Präsidenten", "Rechtsanwälte"): what
+    may head a phrase naming someone, and take a genitive owner that is not them."""
+    return is_person_noun(word) or is_role(word)
+
+
 def _head_forms(word: str, endings: tuple[str, ...]) -> set[str]:
     """The last part of a hyphen compound, lower-cased, as it is and without each inflection
     ending it has: the forms a noun table of singular heads is matched against."""

@@ -32,6 +32,7 @@ from qa_service.corpus.names import (
     is_media_noun,
     is_name_word,
     is_person_noun,
+    is_person_or_role,
     is_role,
     noun_by_ending,
     person_key,
@@ -161,7 +162,7 @@ def _genitive_role(word: str) -> bool:
 def _compound_role(word: str) -> bool:
     """ "Bundesliga-Torhüter Hugo Muster", "Defensive-Line-Spieler Muster": a compound whose
     last part is a noun for a person is a role before a name."""
-    return "-" in word and (is_role(word) or is_person_noun(word))
+    return "-" in word and is_person_or_role(word)
 
 
 # A noun in -er refers back to a person only if it is a role noun: "der Brenner" is a pass,

@@ -16,6 +16,7 @@ from qa_service.corpus.names import (
     is_document_noun,
     is_name_word,
     is_person_noun,
+    is_person_or_role,
     is_role,
     is_verb,
     word_class,
@@ -233,7 +234,7 @@ def can_speak(noun: str) -> bool:
     name ("Insidern", "Polizei", "Medienberichten", "Falkenrath"); not "Angaben", "Modell"."""
     forms = (noun, word_class(noun)[0])  # "Bundespolizisten" -> Bundespolizist
     return any(
-        is_person_noun(f) or is_role(f) or is_body_noun(f) or is_document_noun(f) for f in forms
+        is_person_or_role(f) or is_body_noun(f) or is_document_noun(f) for f in forms
     ) or not is_common_noun(noun)
 
 
@@ -245,7 +246,7 @@ def speaker_head(speaker: str) -> str:
     "Sprecher von Hugo Falkenrath" is not Falkenrath. A name keeps its particles ("Ursula von
     der Brandstetter"): only a person noun has a complement."""
     head, _, rest = speaker.partition(" ")
-    if rest.split(" ", 1)[0] in _OF and (is_person_noun(head) or is_role(head)):
+    if rest.split(" ", 1)[0] in _OF and is_person_or_role(head):
         return head
     return speaker
 
@@ -448,7 +449,7 @@ def subject_before(text: str, pos: int) -> tuple[list[str], str]:
     if (
         opens
         and of
-        and (is_person_noun(counted[0]) or is_role(counted[0]))  # "Die Rechtsanwälte der …"
+        and is_person_or_role(counted[0])  # "Die Rechtsanwälte der …"
         and lead[-n].lower() in german.ARTICLES
     ):
         # "Der Sprecher von Innenminister Falkenrath sagte", "Der Sprecher der Landesrätin

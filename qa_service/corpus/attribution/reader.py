@@ -7,6 +7,7 @@ fits; plural and indefinite ones are unnamed sources). The rules (`sources.py`,
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from qa_service.corpus.attribution.grammar import (
     COMPLEMENT,
@@ -30,6 +31,7 @@ from qa_service.corpus.names import (
     is_media_noun,
     is_name_word,
     is_person_noun,
+    is_person_or_role,
     is_role,
     is_verb,
     noun_by_ending,
@@ -102,10 +104,10 @@ def _short_name(words: list[str]) -> str:
     return next(
         (
             short
-            for noun, short in zip(words, words[1:], strict=False)
+            for noun, short in pairwise(words)
             if _acronym(short)
             and is_common_noun(noun)
-            and not (is_person_noun(noun) or is_role(noun) or is_media_noun(noun))
+            and not (is_person_or_role(noun) or is_media_noun(noun))
         ),
         "",
     )
@@ -245,7 +247,7 @@ class Reader:
         person's ("der Sprecher des Innenministers Hugo Stein" speaks for Stein)."""
         if len(owner) < 3 or not (is_common_noun(owner[0]) or is_body_noun(owner[0])):
             return None
-        if is_person_noun(owner[0]) or is_role(owner[0]):
+        if is_person_or_role(owner[0]):
             return None
         name = owner[-2:]
         if not (is_first_name(name[0]) and self.people.is_name(name[1])):
