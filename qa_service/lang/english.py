@@ -74,6 +74,8 @@ FIRST_PERSON_SUBJECTS = _words("i we")
 BACK_REFERENCE_OPENERS = _words("he she it this that they")
 # Labels an interviewer's question opens with ("Question: How …?").
 QUESTION_LABELS = _words("question q")
+# ... and the answer ("Answer: No."): it names no one.
+ANSWER_LABELS = _words("answer a")
 # A follow-up question pointing back at the conversation ("What did he say about it?").
 FOLLOW_UP_WORDS = (
     SUBJECT_PRONOUNS

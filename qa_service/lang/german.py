@@ -118,6 +118,10 @@ STATEMENT_NOUNS = _words(
 # Conjunctions that open a condition: a verb of saying there frames no one's words ("Wenn
 # Kritiker von Sparen reden, meinen sie …").
 CONDITIONAL_SUBORDINATORS = _words("wenn falls sofern sobald solange")
+# Pronouns that open a clause standing for a thing ("reagiert darauf, was Kinder sagen", "…,
+# was Moskau bestreitet"): a verb of saying there is what the clause is about, not the
+# sentence's source.
+THING_CLAUSE_OPENERS = _words("was worüber wovon woran wofür womit")
 # Words that open a clause of their own wherever they stand ("nicht A, sondern B"), and those
 # that do after a comma ("…, dass er", "…, aber"): where a sentence is cut into claims.
 CLAUSE_BREAKS = _words("sondern jedoch")
@@ -174,6 +178,8 @@ FIRST_PERSON = _words(
 SPOKEN_PARTICLES = _words("ja halt eh")
 # Labels an interviewer's question opens with ("Frage: Wie …?").
 QUESTION_LABELS = _words("frage")
+# ... and the answer ("Antwort: Nein."): it names no one.
+ANSWER_LABELS = _words("antwort")
 # "Und: …" opening a sentence: the speaker before goes on.
 GOING_ON = _words("und aber außerdem zudem nur doch allerdings trotzdem dennoch")
 # "Demnach …" opening a sentence: according to the source of the sentence before.

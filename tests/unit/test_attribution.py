@@ -96,3 +96,27 @@ def test_a_verb_of_saying_in_a_condition_frames_no_one() -> None:
     )
     assert speakers(text) == [None]
     assert speakers(text.replace(".", ", sagte Maria Lotter.")) == ["Maria Lotter"]
+
+
+def test_a_verb_of_saying_in_a_clause_for_a_thing_frames_no_one() -> None:
+    assert speakers("Die Puppe hört zu. Das Spielzeug reagiert darauf, was Kinder sagen.") == [
+        None,
+        None,
+    ]
+    text = "Die Regierungen werfen Talvorien vor, Waffen zu liefern, was Bruggenau bestreitet."
+    assert speakers(text) == [None]
+
+
+def test_a_plural_subject_before_its_verb_is_not_the_name_after_it() -> None:
+    text = "Hugo Stein ist Minister. Westliche Regierungen werfen Norwegen vor, Waffen zu liefern."
+    assert speakers(text) == [None, None]
+    assert speakers(text.replace("Westliche Regierungen werfen", "Anna Lotter wirft")) == [
+        None,
+        "Anna Lotter",
+    ]
+
+
+def test_an_answer_label_names_no_one() -> None:
+    text = "STANDARD: Wie geht es weiter? Antwort: Wir machen weiter. STANDARD: Und? Antwort: Gut."
+    assert speakers(text)[1] is None
+    assert speakers(text.replace("Antwort", "Bauer"))[1] == "Bauer"

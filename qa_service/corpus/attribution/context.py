@@ -89,16 +89,23 @@ _LABEL = re.compile(r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+[A-ZÄÖÜ][\w'’.-]*){0,3}:
 def _label_name(at: At) -> str | None:
     """The person an answer's label names after an interviewer's question ("Muster: Nein."),
     though the colon rule did not take it: the person the text named so, else a surname
-    alone that is no common noun ("Antwort: …"), place or paper's short name."""
+    alone that is no common noun, place or paper's short name, or one that labels the answers
+    to several questions ("Bauer:" after each: the interviewee); never "Antwort:"."""
     words = at.text.split(":", 1)[0].split()
     if len(words) != 1 or not is_name_word(words[0]) or words[0].isupper():
         return None
     known = at.reader.people.get(words[0])
     if known is not None:
         return known.name
-    if is_common_noun(words[0]) or words[0] in at.reader.people.places:
+    if words[0].lower() in german.ANSWER_LABELS | english.ANSWER_LABELS:
         return None
+    if is_common_noun(words[0]) or words[0] in at.reader.people.places:
+        answers = re.findall(rf"\?\s+{re.escape(words[0])}:", at.reader.doc.text)
+        return words[0] if len(answers) >= _LABELLED_ANSWERS else None
     return words[0]
+
+
+_LABELLED_ANSWERS = 2  # one "Bauer: …" after a question may be a farmer's words
 
 
 def _asks(text: str) -> bool:

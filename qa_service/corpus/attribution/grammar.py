@@ -93,10 +93,14 @@ def _clause_start(text: str, pos: int) -> int:
     return max(text.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
 
 
-def _in_condition(text: str, pos: int) -> bool:
-    """Does the clause of the word at `pos` open with a condition ("Wenn … meinen, dann")?"""
+def _frames_nothing(text: str, pos: int) -> bool:
+    """Does the clause of the word at `pos` open with a condition ("Wenn … meinen, dann") or
+    stand for a thing ("darauf, was Kinder sagen")? A verb of saying there has no words."""
     first = text[_clause_start(text, pos) : pos].split(maxsplit=1)
-    return bool(first) and first[0].lower() in german.CONDITIONAL_SUBORDINATORS
+    return bool(first) and first[0].lower() in _NO_FRAME_OPENERS
+
+
+_NO_FRAME_OPENERS = german.CONDITIONAL_SUBORDINATORS | german.THING_CLAUSE_OPENERS
 
 
 # "in einer Aussendung", "in seiner Stellungnahme": the clause states someone's words.
@@ -144,7 +148,7 @@ def reporting_verbs(text: str) -> list[re.Match[str]]:
             continue  # "das erklärte Ziel"; but "Das kündigte Quendlinger an" reports
         if after != "sich" and not is_verb(word):
             continue  # no verb (the lemma's pass costs as much as the tag's)
-        if _in_condition(text, m.start()):
+        if _frames_nothing(text, m.start()):
             continue
         lemma, tag = word_class(word)
         # "…, ärgerte sich der Trainer": a feeling framing the words before it

@@ -36,6 +36,7 @@ from qa_service.corpus.attribution.units import CONTINUES, FOLLOWS, UNKNOWN, How
 from qa_service.corpus.names import (
     PRONOUNS,
     is_body_noun,
+    is_common_noun,
     is_document_noun,
     is_role,
     strip_roles,
@@ -147,6 +148,15 @@ def _closing_first(text: str, reports: list[re.Match[str]]) -> list[re.Match[str
     return reports
 
 
+def _plural_subject(words: list[str], article: str, verb: re.Match[str]) -> bool:
+    """A plural noun opening the sentence before a plural verb is that verb's subject, named
+    or not; a singular name after the verb is its object."""
+    if not words or not verb.group().endswith("en") or not is_common_noun(words[-1]):
+        return False
+    noun = words[-1]
+    return word_class(noun)[0] != noun or (article.lower() == "die" and not noun.endswith("in"))
+
+
 class SourceRule(Protocol):
     name: str  # its cases file: tests/data/attribution_rules/<name>.jsonl
 
@@ -181,6 +191,8 @@ class ReportingVerb:
             elif opens_clause(text, at) and (not framing(m) or states_view(text, m)):
                 words, article = subject_before(text, at)
                 found = reader.speaker_of(words, article=article, before=lead, short_form=True)
+                if found is None and _plural_subject(words, article, m):
+                    continue  # "Westliche Regierungen werfen Russland vor": not Russland
             if found is None and first.lower() not in PRONOUNS:
                 found = self._after_verb(reader, text, m, end)
             finite = text[m.end() :].lstrip()[:1] in ",:;.!?"  # a relative clause's verb ends it
