@@ -238,9 +238,12 @@ def _speaker(question: str, names: list[str], qtype: QuestionType) -> str | None
                            r"(?:statement|remarks|words|response|reaction)", question)  # fmt: skip
     if possessive:
         return possessive.group(1)
-    owner = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(\w+)", question)
-    if owner and is_role(owner.group(2)):
-        return None  # "Ferrari's president": a role, not the name before it
+    owner = re.search(r"\b([A-Za-zÄÖÜäöü-]+)'s\s+(\w+)(?:\s+(\w+))?", question)
+    owned = [w for w in owner.groups()[1:] if w] if owner else []
+    head = next((w for w in owned if w.lower() not in english.ROLE_PREFIXES), None)
+    if head and is_role(head):
+        return None  # "Ferrari's president", "Austria's prime minister": a role, not the name
+        # before it; "the Commission's EU border guard proposal" is none
     placed = _speaker_at(question)
     if not names:
         return placed

@@ -71,6 +71,9 @@ def test_relative_dates_follow_the_injected_day():
         ("What did Kranich board member Paul Steiner say about the ruling?", "Paul Steiner"),
         # A role of a firm or party: whoever holds it, which the corpus name index resolves.
         ("What did Hartwig's president say about the merger?", None),
+        ("What did Talvoria's prime minister say about the merger?", None),
+        # An owner's prefix before a thing is no role: "EU" in "the EU border plan".
+        ("What did Anna Berger say about the Commission's EU border plan?", "Anna Berger"),
         ("What did the XPD general secretary say about the coalition?", None),
         ("What did the Linz expert say about the summit?", None),
         ("What did the procedural judge of the Kranich inquiry say about his report?", None),
