@@ -452,29 +452,42 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
     """Is the `i`th token a name particle ("de", "von der") between the first name that
     opens a name and the rest of it ("Gustav de Wendelbrunn", "Maria von der Brodnik")? After a
     surname "von" tells where from ("Hugo Stein von der Polizei"); nor does a noun the
-    lexicon knows go on a name ("Maria von der Regierung")."""
+    lexicon knows go on a name ("Maria von der Regierung"), nor a compound of one
+    ("von Polizei-Einsatz")."""
     tok, before = toks[i][0], run[-1]
-    after_particle = before in _IN_NAME
-    opens = is_first_name(before) and (len(run) == 1 or not is_name_word(run[-2]))
+    after_particle = before.lower() in _IN_NAME  # "Anna Van der Wende" too
+    first = is_first_name(before) and (len(run) == 1 or not is_name_word(run[-2]))
+    # "da", "van", "de" are no German prepositions: after any name word they go on with it
+    # ("Hugo Maria da Quendel"). A name has one particle ("Anna van der Brodnik von der
+    # Sternwarte": the place she works at).
+    foreign = tok not in german.PREPOSITIONS and is_name_word(before) and not is_role(before)
+    opens = (first or foreign) and not any(w.lower() in _IN_NAME for w in run)
     if not (
         (tok in german.NAME_PARTICLES and (opens or after_particle))
-        or (tok in _NAME_ARTICLES and before in german.NAME_PARTICLES)
+        or (tok in german.NAME_ARTICLES and before.lower() in german.NAME_PARTICLES)
     ):
         return False
     j = i + 1
     while j < len(toks) and toks[j][0] in _IN_NAME:
         j += 1
+    # A particle written capitalised inside a sentence ("Van der Wende") opens a name
+    # whatever the next word means on its own.
+    capital = before[:1].isupper() and before.lower() in german.NAME_PARTICLES
     return (
         j < len(toks)
         and toks[j][0][:1].isupper()
         and is_name_word(toks[j][0])
         and not noun_by_ending(toks[j][0])
-        and not is_lexicon_word(toks[j][0])
+        and (capital or not known_word(toks[j][0]))
     )
 
 
-_NAME_ARTICLES = frozenset({"der", "den"})  # "von der Brodnik", "van den Berg"
-_IN_NAME = german.NAME_PARTICLES | _NAME_ARTICLES
+def known_word(word: str) -> bool:
+    """A word the lexicon knows, or a compound ending in a noun it knows ("Polizei-Einsatz")."""
+    return is_lexicon_word(word) or is_common_noun(word.rsplit("-", 1)[-1])
+
+
+_IN_NAME = german.NAME_PARTICLES | german.NAME_ARTICLES
 
 
 _SHORT_FORM = re.compile(r" \(([A-ZÄÖÜ][A-ZÄÖÜa-z]{1,7})\)")

@@ -454,6 +454,8 @@ ROLE_NOUNS = _words(
 )
 # Lower-case words inside a name ("Hans von Quendlinger", "Anna le Falkenrath").
 NAME_PARTICLES = _words("von van de le la di da del dos du ten ter al bin ibn")
+# ... and the articles after one of them ("von der Brodnik", "van den Berg").
+NAME_ARTICLES = _words("der den")
 # Roles that speak for someone else: "sagte der Sprecher" after a minister is named is the
 # minister's spokesman, not the minister ("Regierungssprecher", "Anwältin" by their endings).
 AGENT_NOUNS = tuple(_words("sprecher sprecherin anwalt anwältin verteidiger verteidigerin"))

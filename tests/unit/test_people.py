@@ -62,6 +62,20 @@ def test_a_name_particle_after_a_first_name_is_part_of_the_name() -> None:
     assert people["Gustav de Wendelbrunn"].roles == ("Innenminister",)
 
 
+def test_a_foreign_particle_after_any_name_word_and_a_capitalised_one() -> None:
+    """ "da", "van" are no German prepositions: after two first names too; a capitalised
+    particle goes on with a word the lexicon knows ("Van der Wende"); one particle a name."""
+    people = _people(
+        "Generaldirektor Hugo Maria da Quendel sprach. Präsident Hugo Van der Wende kam. "
+        "Das sagte Anna van der Brodnik von der Sternwarte Leiden."
+    )
+    assert set(people) == {
+        "Hugo Maria da Quendel",
+        "Hugo Van der Wende",
+        "Anna van der Brodnik",
+    }
+
+
 def test_a_prefix_on_a_noun_that_is_no_role_names_no_party() -> None:
     (person,) = _people("Das sagte EZB-Rat Ewald Quendlinger am Montag.").values()
     assert person.party is None
