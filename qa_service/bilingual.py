@@ -3,10 +3,12 @@ looked for in German sentences ("court" -> Gericht, Gerichtshof; "chancellor" ->
 
 The list is Debian's `trans-de-en` (the Ding dictionary of TU Chemnitz, GPL-2+), read from
 the system at `QA_DICTIONARY` (installed by `make setup`), never shipped with the package:
-only its single-word entries, English word -> German index tokens (stemmed and folded as the
-keyword index stores them). The parsed form is cached beside the index, keyed by the file's
-size and time, in the user's cache folder, so a process loads it in half a second instead of
-parsing 200,000 lines (half a minute); one Dictionary per file serves the whole process.
+only its entries of one German word, for an English word or a two-word English term ("real
+estate" -> Immobilien: the compound its words alone do not find) -> German index tokens
+(stemmed and folded as the keyword index stores them). The parsed form is cached, keyed by
+the file's size and time, in the user's cache folder, so a process loads it in half a second
+instead of parsing 200,000 lines (eight seconds); one Dictionary per file serves the whole
+process.
 """
 
 from __future__ import annotations
@@ -34,15 +36,16 @@ NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
 # Abbreviations after a word ("governor /Gov./", "European Central Bank /ECB/").
 ABBREVIATION = re.compile(r"/([^/\s]+)/")
 _WORD = re.compile(r"^[^\W\d_][\w-]*$")
+_TERM = re.compile(r"^[^\W\d_][\w-]*(?: [^\W\d_][\w-]*)?$")  # English: one word or two
 # The dictionary's stand-ins for a verb's objects ("etw. erkennen :: to detect sth.", "sich
 # erinnern :: to remember"): without them a transitive verb is the single word it is.
 _OBJECTS = re.compile(r"(?<!\S)(?:etw|jdn|jdm|jds|jd|sth|sb)\.(?!\S)|(?<!\S)(?:sich|oneself)(?!\S)")
-_FORMAT = 5  # of the cached entries: bump when `parse` changes
+_FORMAT = 6  # of the cached entries: bump when `parse` changes
 
 
 def parse(lines: Iterable[str]) -> dict[str, list[str]]:
-    """English word -> German index tokens, from Ding lines ("Gericht {n}; Gerichtshof {m}
-    | Gerichte {pl} :: court; law court | courts")."""
+    """English word or two-word term -> German index tokens, from Ding lines ("Gericht {n};
+    Gerichtshof {m} | Gerichte {pl} :: court; law court | courts")."""
     out: dict[str, list[str]] = {}
     for line in lines:
         if line.startswith("#") or " :: " not in line:
@@ -67,7 +70,7 @@ def _single_words(part: str, english: bool = False) -> list[str]:
         w = " ".join(_OBJECTS.sub(" ", synonym).split())
         if english and w.startswith("to "):
             w = w[3:]
-        if _WORD.match(w):
+        if (_TERM if english else _WORD).match(w):
             words.append(w)
     return words
 
@@ -79,6 +82,9 @@ class Dictionary:
         self.source, self.cache_dir = Path(source), cache_dir
         self._entries: Mapping[str, list[str]] | None = None
         self._lock = threading.Lock()
+
+    def knows(self, term: str) -> bool:
+        return term.lower() in self.entries
 
     def translations(self, word: str, idf: Mapping[str, float] | None = None) -> list[str]:
         """A word's German index tokens: with the corpus's `idf`, those the corpus uses, its

@@ -55,7 +55,7 @@ from qa_service.lang import english
 from qa_service.models import Language
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder
-from qa_service.retrieval.cross_language import content_words
+from qa_service.retrieval.cross_language import content_terms
 from qa_service.retrieval.name_translations import shared_translations
 from qa_service.retrieval.tokens import STOPWORDS, tokenize
 from qa_service.spelling import fold, skeleton
@@ -548,11 +548,12 @@ class ExtractiveAnswerer:
         return out
 
     def _translations(self, input: AnswerRequest) -> dict[str, list[str]]:
-        """The English question's content words and their German index tokens."""
+        """The English question's content words (two as one term where the word list has
+        them: "real estate") and their German index tokens."""
         if self.dictionary is None:
             return {}
         idf = input.snapshot.idf if input.snapshot is not None else None
-        words = (w.lower() for _, w in content_words(input.question))
+        words = (w.lower() for _, w in content_terms(input.question, self.dictionary))
         return {w: ts for w in words if (ts := self.dictionary.translations(w, idf))}
 
     def _on_topic(

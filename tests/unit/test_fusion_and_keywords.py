@@ -111,6 +111,8 @@ sich erinnern {vr} :: to remember
 jdm. etw. geben :: to give sb. sth.
 sich ein Bild machen :: to get a picture of oneself
 Gouverneur {m} [pol.] | Gouverneure {pl} :: governor /Gov./ | governor /Gov./s
+Immobilien {pl}; Grundbesitz {m} :: real estate; real property
+echt; wirklich :: real
 """
 
 
@@ -207,3 +209,14 @@ def test_tokens_stem_the_same_from_many_threads_at_once():
     with ThreadPoolExecutor(6) as pool:
         for _ in range(3):
             assert list(pool.map(stem, batches)) == expected
+
+
+def test_two_adjacent_words_the_list_has_as_one_term_are_one_group(dictionary):
+    # German writes "real estate" as one compound, which neither word alone finds.
+    assert dictionary.translations("real estate") == tokenize("Immobilien Grundbesitz")
+    assert keyword_groups("Is real estate traffic up?", dictionary)[0] == tokenize(
+        "Immobilien Grundbesitz"
+    )
+    # Not adjacent, they are two words.
+    assert keyword_groups("Is real traffic estate up?", dictionary)[0] == tokenize("echt wirklich")
+
