@@ -219,4 +219,3 @@ def test_two_adjacent_words_the_list_has_as_one_term_are_one_group(dictionary):
     )
     # Not adjacent, they are two words.
     assert keyword_groups("Is real traffic estate up?", dictionary)[0] == tokenize("echt wirklich")
-
