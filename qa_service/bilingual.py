@@ -40,7 +40,22 @@ _TERM = re.compile(r"^[^\W\d_][\w-]*(?: [^\W\d_][\w-]*)?$")  # English: one word
 # The dictionary's stand-ins for a verb's objects ("etw. erkennen :: to detect sth.", "sich
 # erinnern :: to remember"): without them a transitive verb is the single word it is.
 _OBJECTS = re.compile(r"(?<!\S)(?:etw|jdn|jdm|jds|jd|sth|sb)\.(?!\S)|(?<!\S)(?:sich|oneself)(?!\S)")
-_FORMAT = 6  # of the cached entries: bump when `parse` changes
+# A conjugated form's person and auxiliary ("ich/er/sie starb", "er/sie hat/hatte gefunden"
+# :: "I/he/she died"): without them the form is the single word it is.
+_PERSONS = {
+    False: re.compile(
+        r"^(?:(?:ich|du|er|sie|es|wir|ihr)(?:/(?:ich|du|er|sie|es|wir|ihr))*\s+)"
+        r"(?:(?:ist|war|hat|hatte|sind|waren|haben|hatten)(?:/\w+)*\s+)?"
+    ),
+    True: re.compile(
+        r"^(?:(?:i|you|he|she|it|we|they)(?:/(?:i|you|he|she|it|we|they))*\s+)"
+        r"(?:(?:has|had|have|is|was|were|would|will)(?:/\w+)*\s+)?",
+        re.I,
+    ),
+}
+# A verb's entry: its first part's notes say so ("sterben {vi}").
+_VERB = re.compile(r"\{v[itr]?\}")
+_FORMAT = 7  # of the cached entries: bump when `parse` changes
 
 
 def parse(lines: Iterable[str]) -> dict[str, list[str]]:
@@ -51,11 +66,19 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
         if line.startswith("#") or " :: " not in line:
             continue
         german, english = line.rstrip("\n").split(" :: ", 1)
-        for de_part, en_part in zip(german.split(" | "), english.split(" | "), strict=False):
+        de_parts = german.split(" | ")
+        # A verb's forms all translate its English verb: "die" is "starb" in German text
+        # ("sterben {vi} | sterbend | gestorben | … | ich/er/sie starb :: to die | …").
+        forms = (
+            [t for part in de_parts[1:] for w in _single_words(part) for t in tokenize(w)]
+            if _VERB.search(de_parts[0])
+            else []
+        )
+        for i, (de_part, en_part) in enumerate(zip(de_parts, english.split(" | "), strict=False)):
             de_words = _single_words(de_part)
             if not de_words:
                 continue
-            tokens = [t for w in de_words for t in tokenize(w)]
+            tokens = [t for w in de_words for t in tokenize(w)] + (forms if i == 0 else [])
             for en in _single_words(en_part, english=True):
                 known = out.setdefault(en.lower(), [])
                 for t in tokens:
@@ -66,8 +89,9 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
 
 def _single_words(part: str, english: bool = False) -> list[str]:
     words = []
-    for synonym in ABBREVIATION.sub(" ", NOTES.sub(" ", part)).split(";"):
-        w = " ".join(_OBJECTS.sub(" ", synonym).split())
+    for synonym in NOTES.sub(" ", part).split(";"):
+        w = _PERSONS[english].sub("", " ".join(_OBJECTS.sub(" ", synonym).split()))
+        w = " ".join(ABBREVIATION.sub(" ", w).split())  # before it, "ich/er/sie" is no note
         if english and w.startswith("to "):
             w = w[3:]
         if (_TERM if english else _WORD).match(w):

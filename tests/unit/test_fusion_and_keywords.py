@@ -113,6 +113,7 @@ sich ein Bild machen :: to get a picture of oneself
 Gouverneur {m} [pol.] | Gouverneure {pl} :: governor /Gov./ | governor /Gov./s
 Immobilien {pl}; Grundbesitz {m} :: real estate; real property
 echt; wirklich :: real
+sterben {vi} | gestorben | ich/er/sie starb :: to die | died | I/he/she died
 """
 
 
@@ -158,7 +159,7 @@ def test_the_corpus_picks_and_orders_a_words_many_translations(tmp_path):
 def test_transitive_and_reflexive_verbs_are_single_words(dictionary):
     # The dictionary writes a verb with stand-ins for its objects ("etw.", "sth.", "sich"):
     # these verbs were dropped as phrases, so "detect" found nothing.
-    assert dictionary.translations("detect") == tokenize("entdecken nachweisen")
+    assert dictionary.translations("detect") == tokenize("entdecken nachweisen entdeckt")
     assert dictionary.translations("detected") == tokenize("entdeckt")
     assert dictionary.translations("remember") == tokenize("erinnern")
     assert dictionary.translations("give") == tokenize("geben")
@@ -219,3 +220,10 @@ def test_two_adjacent_words_the_list_has_as_one_term_are_one_group(dictionary):
     )
     # Not adjacent, they are two words.
     assert keyword_groups("Is real traffic estate up?", dictionary)[0] == tokenize("echt wirklich")
+
+
+def test_a_verbs_forms_translate_it_and_a_form_its_form(dictionary):
+    # "Where did she die?" is "starb" in German text: the base verb takes all its forms; a
+    # form ("I/he/she died") the form beside it, without person and auxiliary.
+    assert set(tokenize("starb gestorben")) <= set(dictionary.translations("die"))
+    assert dictionary.translations("died") == tokenize("gestorben starb")
