@@ -181,7 +181,16 @@ def _names(question: str) -> list[str]:
         else:
             runs.append([word])
         previous_end = m.end()
-    return [" ".join(r) for r in runs]
+    return [" ".join(r) for r in runs if not _role_field(r, question)]
+
+
+def _role_field(run: list[str], question: str) -> bool:
+    """Is a run of capitalised words the field of the role after it ("Interior Minister X",
+    "Social Affairs Minister X"), no name?"""
+    if not all(w.lower() in english.ROLE_FIELDS for w in run):
+        return False
+    after = re.search(rf"\b{re.escape(' '.join(run))}\s+([^\W\d_]+)", question)
+    return after is not None and is_role(after.group(1))
 
 
 # Words before a name typed in lower case: articles ("der minister brunner") and role nouns.
@@ -219,7 +228,11 @@ def _speaker_at(question: str) -> str | None:
     out: list[str] = []
     for w in words:
         low = w.lower().strip(",.")
-        if (low in _SKIP or (is_role(low) and low not in english.ROLE_PREFIXES)) and not out:
+        if not out and (
+            low in _SKIP
+            or low in english.ROLE_FIELDS  # "what did interior minister brunner say"
+            or (is_role(low) and low not in english.ROLE_PREFIXES)
+        ):
             continue
         if is_role(low):
             return None  # "the party's general secretary": whoever holds the role

@@ -180,6 +180,14 @@ FALLING_PATTERN = (
 # Words that open a role phrase ("Prime Minister", "US President", "EU Commissioner"); German
 # joins them with a hyphen ("US-Präsident"). Alone ("the EU said") they name the body itself.
 ROLE_PREFIXES = _words("prime us eu nato")
+# Words naming a minister's or an official's field ("Interior Minister", "Social Affairs
+# Secretary", "Deputy Mayor"): part of the role, not a name, though written capitalised.
+ROLE_FIELDS = _words(
+    "interior foreign defence defense finance financial health economy economic economics "
+    "justice education transport environment agriculture labour labor social affairs family "
+    "culture science sport sports trade energy home women integration infrastructure "
+    "development deputy vice"
+)
 ROLE_NOUNS = _words(
     "president chancellor minister secretary spokesman spokeswoman envoy chief leader "
     "ambassador premier governor rector mayor commissioner expert judge lawyer chairman "

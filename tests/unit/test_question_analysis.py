@@ -233,3 +233,13 @@ def test_the_gnad_forms_at_their_measured_floor():
 def test_a_surname_with_a_nouns_ending_is_a_name(question, language):
     # "-ik" and "-enz" end nouns and names alike: a word the lexicon does not know is a name
     assert analyse(question, language, dt.date(2026, 1, 8)).speaker == "Hugo Brodnik"
+
+
+def test_a_roles_field_is_no_name() -> None:
+    """ "Interior Minister Anna Berger": the field is the role's ("Innenministerin"), not a name
+    the articles must mention; alone it stays a name ("Who leads Social Democrats Europe?")."""
+    a = analyse("What did Social Affairs Minister Anna Berger say?", "en", dt.date(2026, 1, 8))
+    assert a.names == ("Anna Berger",) and a.speaker == "Anna Berger"
+    a = analyse("Which party is Interior Minister Berger from?", "en", dt.date(2026, 1, 8))
+    assert a.names == ("Berger",)
+    assert "Health" in analyse("Who runs Health Europe?", "en", dt.date(2026, 1, 8)).names[0]
