@@ -467,22 +467,29 @@ def _particle_in_name(toks: list[tuple[str, int]], i: int, run: list[str]) -> bo
         or (tok in german.NAME_ARTICLES and before.lower() in german.NAME_PARTICLES)
     ):
         return False
-    j = i + 1
-    while j < len(toks) and toks[j][0] in _IN_NAME:
-        j += 1
-    # A particle written capitalised inside a sentence ("Van der Wende") opens a name
-    # whatever the next word means on its own.
+    # A particle written capitalised inside a sentence ("Van der Wende") is where it starts.
     capital = before[:1].isupper() and before.lower() in german.NAME_PARTICLES
+    return name_after_particle([t for t, _ in toks[i - 1 if capital else i :]])
+
+
+def name_after_particle(toks: list[str]) -> bool:
+    """Does a name go on after the particle `toks[0]`: past further particles and "der" or
+    "den", a capitalised name word without a noun's ending that the lexicon does not know
+    ("von der Brodnik"; "von der Regierung" is a phrase), or any after a particle written
+    capitalised ("Van der Wende", whatever "Wende" means on its own)?"""
+    j = 1
+    while j < len(toks) and toks[j] in _IN_NAME:
+        j += 1
     return (
         j < len(toks)
-        and toks[j][0][:1].isupper()
-        and is_name_word(toks[j][0])
-        and not noun_by_ending(toks[j][0])
-        and (capital or not known_word(toks[j][0]))
+        and toks[j][:1].isupper()
+        and is_name_word(toks[j])
+        and not noun_by_ending(toks[j])
+        and (toks[0][:1].isupper() or not _known_word(toks[j]))
     )
 
 
-def known_word(word: str) -> bool:
+def _known_word(word: str) -> bool:
     """A word the lexicon knows, or a compound ending in a noun it knows ("Polizei-Einsatz")."""
     return is_lexicon_word(word) or is_common_noun(word.rsplit("-", 1)[-1])
 

@@ -21,7 +21,7 @@ from qa_service.corpus.names import (
     is_verb,
     word_class,
 )
-from qa_service.corpus.people import known_word, tokens
+from qa_service.corpus.people import name_after_particle, tokens
 from qa_service.lang import alternatives, english, german
 
 
@@ -311,7 +311,11 @@ def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
         # "am Rande des Ministerrats": the genitive is the phrase's, not the subject
         genitive = closed and low in german.GENITIVE_ARTICLES
         closed = False
-        if not (words or article) and low in german.NAME_PARTICLES and _opens_name(toks[i:]):
+        if (
+            not (words or article)
+            and low in german.NAME_PARTICLES
+            and name_after_particle(toks[i:])
+        ):
             words.append(tok)  # "sagte von der Brodnik", "so van Quendel": a name, no phrase
             continue
         if not (words or article) and (low in german.PREPOSITIONS or genitive):
@@ -333,7 +337,11 @@ def run_after(text: str, pos: int) -> tuple[list[str], bool, str]:
             words.append(tok)
         elif words and low in german.NAME_PARTICLES and _name_goes_on(words[-1], toks[i + 1 :]):
             words.append(tok)  # "sagt Hans von Quendlinger": a name goes on past its particle
-        elif words and words[-1].lower() in german.NAME_PARTICLES and _opens_name(toks[i - 1 :]):
+        elif (
+            words
+            and words[-1].lower() in german.NAME_PARTICLES
+            and name_after_particle(toks[i - 1 :])
+        ):
             words.append(tok)  # "Van der Brodnik": the article after a particle
         elif len(words) == 1 and words[0].endswith("s") and _genitive_before(toks[i:]):
             words = []  # "Quendlingers früherer Chef": a genitive before its noun
@@ -360,21 +368,6 @@ def _attribute_end(toks: list[str], i: int) -> int:
         if toks[j].islower() and _inflected(toks[j]) and toks[j + 1][:1].isupper():
             return j
     return 0
-
-
-def _opens_name(toks: list[str]) -> bool:
-    """Does the name particle `toks[0]` open a name: past "der"/"den", a capitalised word
-    the lexicon does not know ("von der Brodnik"; "von der Regierung" is a phrase), or any
-    after a particle written capitalised ("Van der Wende")?"""
-    j = 1
-    while j < len(toks) and toks[j] in german.NAME_ARTICLES:
-        j += 1
-    return (
-        j < len(toks)
-        and toks[j][:1].isupper()
-        and is_name_word(toks[j])
-        and (toks[0][:1].isupper() or not known_word(toks[j]))
-    )
 
 
 def _name_goes_on(before: str, rest: list[str]) -> bool:
