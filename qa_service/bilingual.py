@@ -67,18 +67,16 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
             continue
         german, english = line.rstrip("\n").split(" :: ", 1)
         de_parts = german.split(" | ")
+        de_words = [_single_words(part) for part in de_parts]
+        de_tokens = [[t for w in words for t in tokenize(w)] for words in de_words]
         # A verb's forms all translate its English verb: "die" is "starb" in German text
         # ("sterben {vi} | sterbend | gestorben | … | ich/er/sie starb :: to die | …").
-        forms = (
-            [t for part in de_parts[1:] for w in _single_words(part) for t in tokenize(w)]
-            if _VERB.search(de_parts[0])
-            else []
-        )
-        for i, (de_part, en_part) in enumerate(zip(de_parts, english.split(" | "), strict=False)):
-            de_words = _single_words(de_part)
-            if not de_words:
+        if _VERB.search(de_parts[0]):
+            de_tokens[0] += [t for tokens in de_tokens[1:] for t in tokens]
+        en_parts = english.split(" | ")
+        for words, tokens, en_part in zip(de_words, de_tokens, en_parts, strict=False):
+            if not words:
                 continue
-            tokens = [t for w in de_words for t in tokenize(w)] + (forms if i == 0 else [])
             for en in _single_words(en_part, english=True):
                 known = out.setdefault(en.lower(), [])
                 for t in tokens:

@@ -97,7 +97,7 @@ def _label_name(at: At) -> str | None:
     known = at.reader.people.get(words[0])
     if known is not None:
         return known.name
-    if words[0].lower() in german.ANSWER_LABELS | english.ANSWER_LABELS:
+    if words[0].lower() in _ANSWER_LABELS:
         return None
     if is_common_noun(words[0]) or words[0] in at.reader.people.places:
         answers = re.findall(rf"\?\s+{re.escape(words[0])}:", at.reader.doc.text)
@@ -106,14 +106,15 @@ def _label_name(at: At) -> str | None:
 
 
 _LABELLED_ANSWERS = 2  # one "Bauer: …" after a question may be a farmer's words
+_QUESTION_LABELS = german.QUESTION_LABELS | english.QUESTION_LABELS
+_ANSWER_LABELS = german.ANSWER_LABELS | english.ANSWER_LABELS
 
 
 def _asks(text: str) -> bool:
     """Is a labelled sentence an interviewer's question: a question, or a label that is a
     paper's short name ("STANDARD: …") or says it is one ("Frage: …")?"""
     label = text.split(":", 1)[0].strip()
-    question_labels = german.QUESTION_LABELS | english.QUESTION_LABELS
-    return text.rstrip().endswith("?") or label.isupper() or label.lower() in question_labels
+    return text.rstrip().endswith("?") or label.isupper() or label.lower() in _QUESTION_LABELS
 
 
 def _someone_else(subject: PersonRecord | None, speaker: Found) -> bool:
