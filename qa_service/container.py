@@ -180,7 +180,10 @@ def build_service(
             model_name=_model_name(settings, chat_model),
             min_support=settings.citation_min_support,
             min_supported=settings.generated_min_supported,
-            meaning=MeaningCheck(translate=shared_translations(settings.dictionary).forms),
+            meaning=MeaningCheck(
+                translate=shared_translations(settings.dictionary).forms,
+                words=shared_dictionary(settings.dictionary).translations,
+            ),
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     indexer = Indexer(

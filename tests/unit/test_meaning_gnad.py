@@ -14,15 +14,19 @@ floors and ceilings at what the check reaches (issue 18), so a change that loses
 | the same, with no reason the quote does not give (rule `Reasons`) | 34/41 | 7/60 |
 | the same, with role nouns of both languages ("lawyers": "Anwälten") | 35/41 | 7/60 |
 | the same, with an English name's German forms ("GDP": "BIP") | 35/41 | 8/60 |
+| the same, with a number's counted noun the quote's ("inhabitants") | 35/41 | 7/60 |
 
-The last row keeps one distortion more: g084 ("expects federal funds as a share of GDP to
+The row with the names keeps one distortion more: g084 ("expects federal funds as a share of GDP to
 fall", the quote's condition dropped) had been caught only because "GDP" was not found in
 the quote; with the name read right, no rule sees the dropped condition (the words it governs
-are said in English).
+are said in English). The last row catches g090 ("per 1,000 inhabitants" for "auf 1.000
+Erwerbstätige": the Numbers rule compares the words after a number, an English one by its
+German translations in the bilingual word list, where before it compared the word list's
+twenty units only).
 
 These pairs have been looked at while those rules were written (2026-12-05): the figures
 are no longer an untouched measure. Distortions still kept, by kind: addition 3/5, object
-2/5, unit 2/7 (a counted noun changed in English: "inhabitants" for "Erwerbstätige"),
+2/5, unit 1/7 (a period changed: "a month" for "im Jahr"),
 condition 2/5 (g084, below), negation 0/5 ("higher" for "geringer" is the Direction rule's
 since); modality, number, place, speaker, subject and time 0.
 """
@@ -36,13 +40,14 @@ from pathlib import Path
 import pytest
 
 from qa_service.answering.meaning import MeaningCheck
+from qa_service.bilingual import shared_dictionary
 from qa_service.retrieval.name_translations import shared_translations
 from qa_service.settings import get_settings
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs_gnad.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
 FAITHFUL_KEPT = 35
-DISTORTIONS_KEPT = 8
+DISTORTIONS_KEPT = 7
 
 
 # A second set, 80 pairs over 16 other GNAD articles, written and committed (695e0cd) before
@@ -60,18 +65,23 @@ DISTORTIONS_KEPT = 8
 # 11; an English name's German forms ("Egypt": "Ägypten", "UN": "Uno") two more, and one
 # distortion caught only by the name it had misread (h018, an expectation stated as done): 24,
 # 12; a name of two English words translated whole ("South Korea": "Südkorea") one more: 25.
+# A number counting what the quote's counts, any noun and an English one by the word list
+# ("families" for "Personen", "employees" for "Einwohner", "Asylwerber" for "anerkannte
+# Flüchtlinge") three distortions more: 25, 9.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
 FRESH_FAITHFUL_KEPT = 25
-FRESH_DISTORTIONS_KEPT = 12
+FRESH_DISTORTIONS_KEPT = 9
 
 
 @pytest.fixture(scope="module")
 def check() -> MeaningCheck:
-    """The check as the service builds it, with the bilingual dictionary's names."""
+    """The check as the service builds it, with the bilingual dictionary's names and words."""
     source = get_settings().dictionary
     if not source.is_file():
         pytest.skip(f"no bilingual dictionary at {source} (make dictionary)")
-    return MeaningCheck(translate=shared_translations(source).forms)
+    return MeaningCheck(
+        translate=shared_translations(source).forms, words=shared_dictionary(source).translations
+    )
 
 
 def _kept(check: MeaningCheck, pairs: list[dict] = PAIRS) -> Counter[tuple[str, str]]:

@@ -39,6 +39,7 @@ def test_every_rule_has_its_cases_file_and_every_file_a_rule():
 def test_the_rule_alone_catches_or_passes_its_case(case):
     rule = BY_NAME[case["id"].rsplit("-", 1)[0]]
     names = case.get("translations", {})  # the dictionary's German forms, as a fake
+    words = case.get("words", {})  # the word list's German index tokens, as a fake
     reading = Reading.of(
         case["sentence"],
         case["quote"],
@@ -46,6 +47,7 @@ def test_the_rule_alone_catches_or_passes_its_case(case):
         case.get("context", ""),
         case["lang"],
         translate=lambda name: names.get(name, []),
+        words=lambda word: words.get(word, []),
     )
     reasons = rule.check(reading)
     if case["expect"] == "caught":

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa_service.answering.meaning.reader import LEXICON, Translate
+from qa_service.answering.meaning.reader import LEXICON, Translate, Words
 from qa_service.answering.meaning.rules import RULES, Reading, Rule
 
 __all__ = ["LEXICON", "MeaningCheck", "Verdict"]
@@ -58,10 +58,16 @@ class MeaningCheck:
     """Is what `sentence` claims in `quote`? `speaker` is who the article says spoke the
     quote; `context` is other text the claim may rest on (the citation's date)."""
 
-    def __init__(self, rules: tuple[Rule, ...] = RULES, translate: Translate | None = None) -> None:
+    def __init__(
+        self,
+        rules: tuple[Rule, ...] = RULES,
+        translate: Translate | None = None,
+        words: Words | None = None,
+    ) -> None:
         """`translate`: an English name's German forms (the bilingual dictionary's), so
-        "Egypt" in an English sentence is the quote's "Ägypten"."""
-        self.rules, self.translate = rules, translate
+        "Egypt" in an English sentence is the quote's "Ägypten"; `words`: an English word's
+        German index tokens (the word list's), so "inhabitants" is not "Erwerbstätige"."""
+        self.rules, self.translate, self.words = rules, translate, words
 
     def check(
         self,
@@ -72,6 +78,8 @@ class MeaningCheck:
         context: str = "",
         language: str | None = None,
     ) -> Verdict:
-        reading = Reading.of(sentence, quote, speaker, context, language, self.translate)
+        reading = Reading.of(
+            sentence, quote, speaker, context, language, self.translate, self.words
+        )
         reasons = [reason for rule in self.rules for reason in rule.check(reading)]
         return Verdict(not reasons, tuple(reasons))

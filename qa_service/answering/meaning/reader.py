@@ -76,6 +76,8 @@ _PLACE_PREPOSITIONS = {"de": german.PLACE_NAME_PREPOSITIONS, "en": english.PLACE
 NAME = "name:"
 # An English name's German forms (`retrieval.name_translations.NameTranslations.forms`).
 Translate = Callable[[str], Sequence[str]]
+# An English word's German index tokens (`bilingual.Dictionary.translations`).
+Words = Callable[[str], Sequence[str]]
 MIN_FORM = 3  # shorter forms are country codes ("eg"), not names a text uses
 _DE_AUF_DATIVE = re.compile(german.AUF_LOCATIVE_PATTERN)
 _DIRECTIONAL = {"de": german.DIRECTIONAL_PREPOSITIONS, "en": english.DIRECTIONAL_PREPOSITIONS}
@@ -366,6 +368,17 @@ class Text:
             if value is not None:
                 out.append((value, self._unit(t, lex), t.i))
         return out
+
+    def counted(self, i: int) -> list[Token]:
+        """The words right after the number at token `i`, up to punctuation or a stopword:
+        what it counts ("609 Pensionisten", "1,000 inhabitants"); in German its nouns only
+        ("17.122 anerkannte Flüchtlinge": Flüchtlinge)."""
+        out = []
+        for t in self.tokens[i + 1 : i + 5]:
+            if t.kind != "word" or t.w in STOPWORDS:
+                break
+            out.append(t)
+        return [t for t in out if t.raw[:1].isupper()] if self.language == "de" else out
 
     def _unit(self, t: Token, lex: Lexicon) -> str | None:
         after = fold(self.text[t.end : t.end + 14])

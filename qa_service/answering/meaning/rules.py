@@ -19,12 +19,14 @@ from qa_service.answering.meaning.reader import (
     Text,
     Token,
     Translate,
+    Words,
     affiliation,
     any_word,
     lexicon,
 )
 from qa_service.answering.name_words import is_role_word
 from qa_service.lang import english, german
+from qa_service.retrieval.tokens import tokenize
 from qa_service.spelling import fold
 
 # A German sentence over a German quote: at least this share of its content words (stems or
@@ -46,6 +48,7 @@ class Reading:
     quote: Text
     extra: Text
     speaker: str | None
+    words: Words | None = None  # an English word's German index tokens
 
     @classmethod
     def of(
@@ -56,6 +59,7 @@ class Reading:
         context: str,
         language: str | None,
         translate: Translate | None = None,
+        words: Words | None = None,
     ) -> Reading:
         """Read the three together: the speaker is a name wherever it appears, and so is
         every name of the quote; the sentence's names take the ids of the quote's (an English
@@ -66,7 +70,7 @@ class Reading:
         named = tuple(t.raw for x in (q, extra) for t in x.tokens if t.entity)
         s = Text(sentence, language, known=named, speakers=spoke)
         s.align(q, extra, translate=translate)
-        return cls(s, q, extra, speaker)
+        return cls(s, q, extra, speaker, words)
 
     @cached_property
     def allowed(self) -> frozenset[str]:
@@ -255,21 +259,50 @@ class Roles:
 
 
 class Numbers:
-    """Every number is the quote's, counting the same ("40 Drohnen" is not "40 missiles")."""
+    """Every number is the quote's, counting the same: a unit of the word list ("40
+    Drohnen" is not "40 missiles"), else the words after it ("609 pensioners per 1,000
+    inhabitants" is not "auf 1.000 Erwerbstätige"; an English word by its German
+    translations)."""
 
     name = "numbers"
 
     def check(self, r: Reading) -> list[str]:
         out = []
-        known = r.quote.numbers + r.extra.numbers
-        for value, unit, _ in r.sentence.numbers:
-            same = [u for v, u, _ in known if v == value]
+        for value, unit, i in r.sentence.numbers:
+            same = [(u, x, k) for x in (r.quote, r.extra) for v, u, k in x.numbers if v == value]
+            units = {u for u, _, _ in same if u}
             if not same:
                 out.append(f"number: {value:g} is not in the quote")
-            elif unit and any(same) and unit not in same:
-                units = ", ".join(sorted({u for u in same if u}))
-                out.append(f"number: {value:g} counts {unit}, the quote's {units}")
+            elif unit and units and unit not in units:
+                theirs = ", ".join(sorted(units))
+                out.append(f"number: {value:g} counts {unit}, the quote's {theirs}")
+            elif not unit:
+                mine = r.sentence.counted(i)
+                theirs = [t for _, x, k in same for t in x.counted(k)]
+                if _counts_other(r, mine, theirs):
+                    said = " ".join(t.raw for t in mine)
+                    quoted = " ".join(t.raw for t in theirs)
+                    out.append(f"number: {value:g} counts {said}, the quote's {quoted}")
         return out
+
+
+def _counts_other(r: Reading, mine: list[Token], theirs: list[Token]) -> bool:
+    """Do a number's counted words name something else than the quote's for it? Not
+    where either side has none, nor an English word the word list cannot translate."""
+    if not mine or not theirs:
+        return False
+    quoted = {x for t in theirs for x in tokenize(t.raw)}
+    said = {x for t in mine for x in tokenize(t.raw)}
+    if r.sentence.language == "en" and r.quote.language == "de":
+        if r.words is None:
+            return False
+        words = [t.raw.lower() for t in mine]
+        words += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        german_ = {x for w in words for x in (*r.words(w), *r.words(w.removesuffix("s")))}
+        if not german_:
+            return False
+        said |= german_
+    return not any(a == b or (len(a) >= 4 and (a in b or b in a)) for a in said for b in quoted)
 
 
 # Longest first: "nicht mehr als" is a bound from above, "mehr als" one from below.
