@@ -67,10 +67,12 @@ DISTORTIONS_KEPT = 7
 # 12; a name of two English words translated whole ("South Korea": "Südkorea") one more: 25.
 # A number counting what the quote's counts, any noun and an English one by the word list
 # ("families" for "Personen", "employees" for "Einwohner", "Asylwerber" for "anerkannte
-# Flüchtlinge") three distortions more: 25, 9.
+# Flüchtlinge") three distortions more: 25, 9. An English sentence negating nothing over a
+# quote that negates the German translation of one of its words ("justifiable" for "nicht
+# vertretbar") one more: 25, 8.
 FRESH = DATA.with_name("meaning_pairs_gnad2.jsonl")
 FRESH_FAITHFUL_KEPT = 25
-FRESH_DISTORTIONS_KEPT = 9
+FRESH_DISTORTIONS_KEPT = 8
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from typing import ClassVar, Protocol
 
 from qa_service.answering.meaning.reader import (
     NAME,
+    STOPWORDS,
     Text,
     Token,
     Translate,
@@ -401,7 +402,26 @@ class Negation:
         added = sorted((s_neg & q.concepts()) - q_neg)
         if added:
             out.append(f"negation: the quote does not negate {added[0]}")
+        if not out and not s.negations:
+            out += _negated_in_translation(r)
         return out
+
+
+def _negated_in_translation(r: Reading) -> list[str]:
+    """An English sentence negating nothing states a word whose German translation the
+    quote negates, and only negates ("justifiable" for "nicht vertretbar"): the word
+    list's concepts do not reach words the bilingual word list has."""
+    s, q = r.sentence, r.quote
+    if r.words is None or not (s.language == "en" and q.language == "de") or not q.neg_focus:
+        return []
+    negated = {x for i in q.neg_focus for x in tokenize(q.tokens[i].raw)}
+    stated = {x for t in q.tokens if t.i not in q.neg_focus for x in tokenize(t.raw)}
+    for t in s.tokens:
+        if t.kind == "word" and t.w not in STOPWORDS:
+            hit = (set(r.words(t.raw.lower())) & negated) - stated
+            if hit:
+                return [f"negation: the quote negates {t.raw} ({min(hit)})"]
+    return []
 
 
 _RISING = re.compile(f"{german.RISING_PATTERN}|{english.RISING_PATTERN}")
