@@ -80,7 +80,7 @@ def test_relative_dates_follow_the_injected_day():
         # An English question names its speaker before the verb, after "by", or as an owner.
         ("What did the health commissioner say about diseases in Europe?", None),
         ("What was said by Anna Berger about the merger?", "Anna Berger"),
-        ("How does the ticker describe Brunner's views?", "Brunner's"),
+        ("How does the ticker describe Brunner's views?", "Brunner"),
     ],
 )
 def test_said_what_speaker_of_an_apposition_or_a_role(question, speaker):
