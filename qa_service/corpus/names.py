@@ -80,8 +80,14 @@ def is_lexicon_word(word: str) -> bool:
 @functools.lru_cache(maxsize=_WORDS)
 def is_first_name(word: str) -> bool:
     """A first name of the name dictionary ("Barbara", "Wolfgang", "Peyton"): before another
-    name ("Barbara Muster") the pair names a person."""
-    return word[:1].isupper() and not word.isupper() and first_names.is_first_name(word)
+    name ("Barbara Muster") the pair names a person. Not a German function word the
+    dictionary also lists, which opens sentences ("Allen Unkenrufen zum Trotz", "Man", "Will")."""
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and word.lower() not in german.STOPWORDS
+        and first_names.is_first_name(word)
+    )
 
 
 def is_common_noun(word: str) -> bool:

@@ -96,6 +96,15 @@ def test_a_first_name_before_a_surname_is_a_person_without_any_role() -> None:
     assert people["Barbara Quendlinger"].roles == ()
 
 
+def test_a_function_word_opening_a_sentence_is_no_first_name() -> None:
+    """ "Allen" is in the first-name dictionary; opening a sentence it is "all" (dative)."""
+    people = _people(
+        "Wien – Minister Hugo Stein lobte die Reform. Allen Unkenrufen zum Trotz – das System "
+        "ist sicher, sagte Stein."
+    )
+    assert [p.name for p in people.values()] == ["Hugo Stein"]
+
+
 def test_common_nouns_and_places_are_not_people() -> None:
     assert _people("Die Firmengeschichte in Wien kennt keinen Stellenabbau.") == {}
 
