@@ -218,7 +218,9 @@ class Registry:
                 continue  # "der Agentur Rosso Blu": the body's name, no one's
             if (
                 roles
-                or (text[end : end + 2] == " (" and not _spelled_out(name_words, text, end))
+                or (
+                    _PERSON_PARENTHESIS.match(text, end) and not _spelled_out(name_words, text, end)
+                )
                 or (len(name_words) >= 2 and is_first_name(name_words[0]))
                 or (len(name_words) >= 2 and surname_alone(text, name_words[-1], start))
             ):
@@ -498,6 +500,13 @@ _IN_NAME = german.NAME_PARTICLES | german.NAME_ARTICLES
 
 
 _SHORT_FORM = re.compile(r" \(([A-ZÄÖÜ][A-ZÄÖÜa-z]{1,7})\)")
+
+
+# What a parenthesis after a person's name holds: a party or an abbreviation, an age, or both
+# ("(QVB)", "(70)", "(70, QVB)"), or a match's minute ("(30.)", "(40./Elfmeter)"); not another
+# figure ("Talvorien (21,0 Prozent)", "Bruggenau (10 Punkte)", "Gewerbetreibende (54,3
+# Prozent)"), which follows places and things as often.
+_PERSON_PARENTHESIS = re.compile(r" \((?:[^\d)]+|\d{1,3}(?:,\s+\D[^)]*)?|\d{1,3}\.(?!\d)[^)]*)\)")
 
 
 def _spelled_out(name_words: list[str], text: str, end: int) -> bool:

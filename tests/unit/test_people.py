@@ -105,6 +105,18 @@ def test_a_function_word_opening_a_sentence_is_no_first_name() -> None:
     assert [p.name for p in people.values()] == ["Hugo Stein"]
 
 
+def test_a_figure_in_parentheses_names_no_person_but_a_minute_does() -> None:
+    """ "Bruggenau (21,0 Prozent)": places and things take figures in parentheses as often
+    as persons; an age, a party or a match's minute is a person's."""
+
+    def read(text: str) -> list[str]:
+        return sorted(p.name for p in Registry.of(document(text)).persons)
+
+    assert read("Die Quote stieg: Bruggenau (21,0 Prozent), Talvorien (9 Punkte).") == []
+    assert read("Tore: Quendel (30.), Brodnik (88./Elfmeter).") == ["Brodnik", "Quendel"]
+    assert read("Es sprach Brodnik (70, ÖVP).") == ["Brodnik"]
+
+
 def test_common_nouns_and_places_are_not_people() -> None:
     assert _people("Die Firmengeschichte in Wien kennt keinen Stellenabbau.") == {}
 
