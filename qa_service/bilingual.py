@@ -111,8 +111,12 @@ class Dictionary:
     def translations(self, word: str, idf: Mapping[str, float] | None = None) -> list[str]:
         """A word's German index tokens: with the corpus's `idf`, those the corpus uses, its
         commonest first ("lead" -> führen, leiten, Führung, … over Anschlussdraht); else the
-        dictionary's first."""
-        found = self.entries.get(word.lower(), [])
+        dictionary's first. A hyphenated word the list lacks is its parts ("Cretaceous-Paleogene"
+        -> Kreidezeit, Paläogen)."""
+        word = word.lower()
+        found = self.entries.get(word, [])
+        if not found and "-" in word:
+            found = list(dict.fromkeys(t for p in word.split("-") for t in self.entries.get(p, ())))
         if idf is None:
             return found[:MAX_TRANSLATIONS]
         used = sorted((t for t in found if t in idf), key=idf.__getitem__)

@@ -156,6 +156,19 @@ def test_the_corpus_picks_and_orders_a_words_many_translations(tmp_path):
     ]
 
 
+def test_a_hyphenated_word_the_list_lacks_is_its_parts(tmp_path):
+    path = tmp_path / "de-en"
+    lines = [
+        "Kreidezeit {f} :: Cretaceous",
+        "Paläogen {n} :: Paleogene",
+        "langfristig :: long-term",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dictionary = Dictionary(path, cache_dir=None)
+    assert dictionary.translations("Cretaceous-Paleogene") == tokenize("Kreidezeit Paläogen")
+    assert dictionary.translations("long-term") == tokenize("langfristig")  # listed whole
+
+
 def test_transitive_and_reflexive_verbs_are_single_words(dictionary):
     # The dictionary writes a verb with stand-ins for its objects ("etw.", "sth.", "sich"):
     # these verbs were dropped as phrases, so "detect" found nothing.
