@@ -272,7 +272,7 @@ class Numbers:
         for value, unit, i in r.sentence.numbers:
             same = [(u, x, k) for x in (r.quote, r.extra) for v, u, k in x.numbers if v == value]
             units = {u for u, _, _ in same if u}
-            if not same:
+            if not same and not _converted(value, unit, r.quote.numbers + r.extra.numbers):
                 out.append(f"number: {value:g} is not in the quote")
             elif unit and units and unit not in units:
                 theirs = ", ".join(sorted(units))
@@ -285,6 +285,21 @@ class Numbers:
                     quoted = " ".join(t.raw for t in theirs)
                     out.append(f"number: {value:g} counts {said}, the quote's {quoted}")
         return out
+
+
+# One span in two units: "two weeks" are "14 Tage".
+_SPANS = {("week", "day"): 7}
+
+
+def _converted(value: float, unit: str | None, quoted: list[tuple[float, str | None, int]]) -> bool:
+    """Is the number the quote's in another unit of the same span?"""
+    for (big, small), factor in _SPANS.items():
+        for v, u, _ in quoted:
+            if (unit, u) == (big, small) and v == value * factor:
+                return True
+            if (unit, u) == (small, big) and v * factor == value:
+                return True
+    return False
 
 
 def _counts_other(r: Reading, mine: list[Token], theirs: list[Token]) -> bool:
