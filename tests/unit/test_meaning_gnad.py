@@ -16,6 +16,7 @@ floors and ceilings at what the check reaches (issue 18), so a change that loses
 | the same, with an English name's German forms ("GDP": "BIP") | 35/41 | 8/60 |
 | the same, with a number's counted noun the quote's ("inhabitants") | 35/41 | 7/60 |
 | the same, with a span in two units ("two weeks" for "14 Tagen") | 36/41 | 7/60 |
+| the same, with a condition's word translated ("the chance": "die Möglichkeit") | 37/41 | 7/60 |
 
 The row with the names keeps one distortion more: g084 ("expects federal funds as a share of GDP to
 fall", the quote's condition dropped) had been caught only because "GDP" was not found in
@@ -47,7 +48,7 @@ from qa_service.settings import get_settings
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meaning_pairs_gnad.jsonl"
 PAIRS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
-FAITHFUL_KEPT = 36
+FAITHFUL_KEPT = 37
 DISTORTIONS_KEPT = 7
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from qa_service.answering.name_words import ENGLISH_NOT_NAMES, is_name, is_role_word, same_name
 from qa_service.lang import alternatives, english, german
 from qa_service.language import detect_language
+from qa_service.retrieval.tokens import tokenize
 from qa_service.spelling import fold, name_key
 
 LEXICON = Path(__file__).resolve().parents[2] / "data" / "meaning_lexicon.tsv"
@@ -221,12 +222,23 @@ class Condition:
     kind: str  # before | after | other ("falls", "sobald", "im Falle")
     concepts: set[str]
     scope: set[str]
+    words: tuple[str, ...] = ()  # the words its concepts come from, as written
 
-    def same(self, other: Condition) -> bool:
+    def same(self, other: Condition, words: Words | None = None) -> bool:
         """The same condition: "after a ceasefire" renders "im Falle/sobald einer Waffenruhe"
-        (the bases come once there is one), but never "vor einer Waffenruhe"."""
+        (the bases come once there is one), but never "vor einer Waffenruhe". With `words`
+        (an English word's German index tokens), an English condition matches a German one
+        by a translated word too ("as soon as they get the chance": "sobald sie die
+        Möglichkeit haben")."""
         kinds = {self.kind, other.kind}
-        return bool(self.concepts & other.concepts) and (len(kinds) == 1 or "before" not in kinds)
+        if len(kinds) > 1 and "before" in kinds:
+            return False
+        if self.concepts & other.concepts:
+            return True
+        if words is None:
+            return False
+        theirs = {x for w in other.words for x in tokenize(w)}
+        return any(set(words(w.lower())) & theirs for w in self.words)
 
 
 class Text:
@@ -638,7 +650,7 @@ class Text:
                 kind = "after"
             concepts = {c for t in content for c in t.concepts}
             scope = concepts | {c for t in before[-CONDITION_SCOPE:] for c in t.concepts}
-            out.append(Condition(kind, concepts, scope))
+            out.append(Condition(kind, concepts, scope, tuple(t.raw for t in content)))
         return out
 
     def orders(self) -> set[str]:

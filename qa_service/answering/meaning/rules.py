@@ -512,8 +512,9 @@ class Conditions:
         covering = qc if len(segments) < 2 else self._segment_conditions(s, q)
         quote_concepts = q.concepts()
         sc = s.conditions()
+        across = r.words if s.language == "en" and q.language == "de" else None
         for own in sc:
-            if any(own.same(c) for c in qc):
+            if any(own.same(c, across) for c in qc):
                 continue
             if not qc and own.kind in ("before", "after") and own.concepts & quote_concepts:
                 continue  # "nach einem Angriff" where the quote reports the attack
