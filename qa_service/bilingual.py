@@ -111,8 +111,8 @@ class Dictionary:
     def translations(self, word: str, idf: Mapping[str, float] | None = None) -> list[str]:
         """A word's German index tokens: with the corpus's `idf`, those the corpus uses, its
         commonest first ("lead" -> führen, leiten, Führung, … over Anschlussdraht); else the
-        dictionary's first. A hyphenated word the list lacks is its parts ("Cretaceous-Paleogene"
-        -> Kreidezeit, Paläogen)."""
+        dictionary's first. A hyphenated word the list lacks is its parts ("Bronze-Age" ->
+        Bronze, Zeitalter)."""
         word = word.lower()
         found = self.entries.get(word, [])
         if not found and "-" in word:

@@ -121,7 +121,7 @@ def _asks_yes_no(question: str, language: Language) -> bool:
 
 _QUESTION_WORDS = german.QUESTION_WORDS | english.QUESTION_WORDS | {"und", "and"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-_POSSESSIVE = re.compile(r"['’]s?$")  # English: "Schmalz's", "Jones'"
+_POSSESSIVE = re.compile(r"['’]s?$")  # English: "Lorbach's", "Jones'"
 
 Amount = Literal["money", "percent"]
 # Only these types ask for an amount: "What did X say about the price?" asks for words.
@@ -177,7 +177,7 @@ def _names(question: str) -> list[str]:
         if low in _QUESTION_WORDS or not is_name_word(word) or low in _SAY or noun_by_ending(word):
             previous_end = -1
             continue
-        owner = _POSSESSIVE.search(word)  # "Ferdinand Schmalz's new play": the name ends
+        owner = _POSSESSIVE.search(word)  # "Hugo Stein's new play": the name ends
         word = word[: owner.start()] if owner else word
         if runs and previous_end >= 0 and question[previous_end : m.start()].strip() == "":
             runs[-1].append(word)

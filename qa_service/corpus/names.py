@@ -81,7 +81,7 @@ def is_lexicon_word(word: str) -> bool:
 def is_first_name(word: str) -> bool:
     """A first name of the name dictionary ("Barbara", "Wolfgang", "Peyton"): before another
     name ("Barbara Muster") the pair names a person. Not a German function word the
-    dictionary also lists, which opens sentences ("Allen Unkenrufen zum Trotz", "Man", "Will")."""
+    dictionary also lists, which opens sentences ("Allen Bedenken zum Trotz", "Man", "Will")."""
     return (
         word[:1].isupper()
         and not word.isupper()

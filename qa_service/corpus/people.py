@@ -504,7 +504,7 @@ _SHORT_FORM = re.compile(r" \(([A-ZÄÖÜ][A-ZÄÖÜa-z]{1,7})\)")
 
 # What a parenthesis after a person's name holds: a party or an abbreviation, an age, or both
 # ("(QVB)", "(70)", "(70, QVB)"), or a match's minute ("(30.)", "(40./Elfmeter)"); not another
-# figure ("Talvorien (21,0 Prozent)", "Bruggenau (10 Punkte)", "Gewerbetreibende (54,3
+# figure ("Talvorien (21,0 Prozent)", "Bruggenau (10 Punkte)", "Landwirte (12,5
 # Prozent)"), which follows places and things as often.
 _PERSON_PARENTHESIS = re.compile(r" \((?:[^\d)]+|\d{1,3}(?:,\s+\D[^)]*)?|\d{1,3}\.(?!\d)[^)]*)\)")
 

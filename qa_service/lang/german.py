@@ -118,8 +118,8 @@ STATEMENT_NOUNS = _words(
 # Conjunctions that open a condition: a verb of saying there frames no one's words ("Wenn
 # Kritiker von Sparen reden, meinen sie …").
 CONDITIONAL_SUBORDINATORS = _words("wenn falls sofern sobald solange")
-# Pronouns that open a clause standing for a thing ("reagiert darauf, was Kinder sagen", "…,
-# was Moskau bestreitet"): a verb of saying there is what the clause is about, not the
+# Pronouns that open a clause standing for a thing ("reagiert darauf, was Nachbarn sagen",
+# "…, was die Regierung bestreitet"): a verb of saying there is what the clause is about, not the
 # sentence's source.
 THING_CLAUSE_OPENERS = _words("was worüber wovon woran wofür womit")
 # Words that open a clause of their own wherever they stand ("nicht A, sondern B"), and those

@@ -228,8 +228,8 @@ class Condition:
         """The same condition: "after a ceasefire" renders "im Falle/sobald einer Waffenruhe"
         (the bases come once there is one), but never "vor einer Waffenruhe". With `words`
         (an English word's German index tokens), an English condition matches a German one
-        by a translated word too ("as soon as they get the chance": "sobald sie die
-        Möglichkeit haben")."""
+        by a translated word too ("as soon as the talks start": "sobald die Verhandlungen
+        beginnen")."""
         kinds = {self.kind, other.kind}
         if len(kinds) > 1 and "before" in kinds:
             return False
@@ -383,8 +383,8 @@ class Text:
 
     def counted(self, i: int) -> list[Token]:
         """The words right after the number at token `i`, up to punctuation or a stopword:
-        what it counts ("609 Pensionisten", "1,000 inhabitants"); in German its nouns only
-        ("17.122 anerkannte Flüchtlinge": Flüchtlinge)."""
+        what it counts ("400 Pensionisten", "1,000 inhabitants"); in German its nouns only
+        ("2.000 anerkannte Flüchtlinge": Flüchtlinge)."""
         out = []
         for t in self.tokens[i + 1 : i + 5]:
             if t.kind != "word" or t.w in STOPWORDS:

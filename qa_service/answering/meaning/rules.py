@@ -261,7 +261,7 @@ class Roles:
 
 class Numbers:
     """Every number is the quote's, counting the same: a unit of the word list ("40
-    Drohnen" is not "40 missiles"), else the words after it ("609 pensioners per 1,000
+    Drohnen" is not "40 missiles"), else the words after it ("400 pensioners per 1,000
     inhabitants" is not "auf 1.000 Erwerbstätige"; an English word by its German
     translations)."""
 

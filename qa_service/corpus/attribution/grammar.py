@@ -95,7 +95,7 @@ def _clause_start(text: str, pos: int) -> int:
 
 def _frames_nothing(text: str, pos: int) -> bool:
     """Does the clause of the word at `pos` open with a condition ("Wenn … meinen, dann") or
-    stand for a thing ("darauf, was Kinder sagen")? A verb of saying there has no words."""
+    stand for a thing ("darauf, was Nachbarn sagen")? A verb of saying there has no words."""
     first = text[_clause_start(text, pos) : pos].split(maxsplit=1)
     return bool(first) and first[0].lower() in _NO_FRAME_OPENERS
 
