@@ -44,7 +44,7 @@ from qa_service.models import (
 )
 from qa_service.prompts import PromptLibrary
 from qa_service.protocols import Embedder, Indexer, ReleasableEmbedder, Retriever, Store
-from qa_service.retrieval.entities import missing_names
+from qa_service.retrieval.entities import absent
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +304,7 @@ class QAService:
     ) -> AnswerRequest:
         """Built from the retrieval alone: the snapshot it searched is the one answered from."""
         snapshot = retrieval.snapshot
+        missing = absent(text, language, snapshot.vocabulary)
         return AnswerRequest(
             question=text,
             language=language,
@@ -312,7 +313,8 @@ class QAService:
             filters=filters,
             snapshot=snapshot,
             query_vector=retrieval.query_vector,
-            missing_names=tuple(missing_names(text, language, snapshot.vocabulary)),
+            missing_names=tuple(missing.names),
+            missing_nouns=tuple(missing.nouns),
         )
 
     # -- the index ---------------------------------------------------------------------

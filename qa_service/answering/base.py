@@ -35,6 +35,7 @@ class AnswerRequest(BaseModel):
     snapshot: CorpusSnapshot | None = None
     query_vector: tuple[float, ...] | None = None  # reused, so the question is embedded once
     missing_names: tuple[str, ...] = ()  # names in the question the corpus never mentions
+    missing_nouns: tuple[str, ...] = ()  # German nouns of the question it never uses
 
 
 class Draft(BaseModel):

@@ -135,7 +135,9 @@ class ExtractiveAnswerer:
             if speaker:
                 self._on_topic(analysis, candidates, snapshot)
             bar = self.required_confidence(input)
-            if refusal := below_bar(confidence, bar, speaker, input.missing_names):
+            # The reader is told every word the articles lack, nouns too ("Eiffelturm")
+            absent = input.missing_names + input.missing_nouns
+            if refusal := below_bar(confidence, bar, speaker, absent):
                 raise refusal
         except Refusal as refusal:
             return refusal_draft(refusal, self.prompts, input.language)
@@ -206,6 +208,7 @@ class ExtractiveAnswerer:
         facts = QuestionFacts(
             missing=len(input.missing_names),
             names=len(names) + len(input.missing_names),
+            nouns_missing=len(input.missing_nouns),
             english=input.language == "en",
             speaker_asked=analysis.type == "said_what" and analysis.speaker is not None,
             coverage=coverage,

@@ -71,6 +71,7 @@ QUESTION_FEATURES = (
     "uncovered",  # the rarest question word found around none, as a share of the rarest's idf
     "missing_names",  # the question names what the corpus never mentions
     "missing_share",  # ... as a share of its names
+    "missing_nouns",  # German nouns of the question the corpus never uses
     "english",
     "speaker_asked",  # a said-what question with a speaker
     "candidates",  # log of the number of candidates
@@ -171,6 +172,7 @@ class QuestionFacts:
 
     missing: int = 0
     names: int = 0
+    nouns_missing: int = 0
     english: bool = False
     speaker_asked: bool = False
     coverage: float = 1.0
@@ -206,6 +208,7 @@ def question_features(
         "uncovered": facts.uncovered,
         "missing_names": float(facts.missing > 0),
         "missing_share": facts.missing / facts.names if facts.names else 0.0,
+        "missing_nouns": float(facts.nouns_missing > 0),
         "english": float(facts.english),
         "speaker_asked": float(facts.speaker_asked),
         "candidates": math.log(len(probabilities)),

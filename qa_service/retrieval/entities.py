@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cached_property
+from typing import NamedTuple
 
+from qa_service.corpus.names import is_common_noun, is_first_name
 from qa_service.lang import english
 from qa_service.lang.english_names import english_names
 from qa_service.models import Language
@@ -119,14 +121,24 @@ class Vocabulary:
         return False
 
 
-def missing_names(
+class Absent(NamedTuple):
+    """The question's capitalised words the corpus never uses: names, and German common nouns
+    ("Inflationsrate", "Kampfpilot"). A missing name rules an answer out; a missing noun only
+    says the articles put it in other words ("Schwerpunkt" for "Fokus"), so the abstainer
+    weighs the two apart."""
+
+    names: list[str]
+    nouns: list[str]
+
+
+def absent(
     question: str,
     language: Language,
     vocabulary: Vocabulary,
     translations: NameTranslations | None = None,
-) -> list[str]:
-    """The question's names the corpus never mentions. English names are also looked up in
-    `translations` (default: the process's, from the `QA_DICTIONARY` setting)."""
+) -> Absent:
+    """The question's names and nouns the corpus never mentions. English names are also
+    looked up in `translations` (default: the process's, from the `QA_DICTIONARY` setting)."""
     tokens = list(_WORD.finditer(question))
     names = {i for i, m in enumerate(tokens) if _is_name(m, question)}
     verdicts: dict[int, bool] = {}
@@ -140,7 +152,26 @@ def missing_names(
             language == "en" and _origin_adjective(question, tokens, i)
         )
     _join_runs(question, tokens, verdicts, vocabulary, language)
-    return [tokens[i].group() for i in sorted(names) if not verdicts[i]]
+    words = [tokens[i].group() for i in sorted(names) if not verdicts[i]]
+    nouns = [w for w in words if language == "de" and _common_noun(w)]
+    return Absent([w for w in words if w not in nouns], nouns)
+
+
+def missing_names(
+    question: str,
+    language: Language,
+    vocabulary: Vocabulary,
+    translations: NameTranslations | None = None,
+) -> list[str]:
+    """The question's names the corpus never mentions (`absent`)."""
+    return absent(question, language, vocabulary, translations).names
+
+
+def _common_noun(word: str) -> bool:
+    """A German noun the lexicon knows ("NASA-Gruppierung" by its last part), not a first name
+    it also lists."""
+    last = word.rsplit("-", 1)[-1]
+    return is_common_noun(last) and not is_first_name(word.split("-", 1)[0])
 
 
 def _origin_adjective(question: str, tokens: list[re.Match], i: int) -> bool:

@@ -29,7 +29,7 @@ import pytest
 
 from qa_service.bilingual import Dictionary
 from qa_service.retrieval import name_match
-from qa_service.retrieval.entities import Vocabulary, missing_names
+from qa_service.retrieval.entities import Vocabulary, absent, missing_names
 from qa_service.retrieval.name_translations import NameTranslations, shared_translations
 from qa_service.retrieval.tokens import tokenize, words
 from qa_service.settings import get_settings
@@ -91,7 +91,8 @@ def _matched(row: dict, translations: NameTranslations, similarity: float) -> bo
     target = row["target"]
     vocabulary = Vocabulary(tokenize(target), words(target), similarity=similarity)
     question = FRAME[row["lang"]].format(row["query"])
-    return not missing_names(question, row["lang"], vocabulary, translations)
+    found = absent(question, row["lang"], vocabulary, translations)
+    return not found.names and not found.nouns
 
 
 def _half(row: dict) -> int:
@@ -219,6 +220,18 @@ def test_a_dictionary_phrase_is_judged_whole(ding):
     assert missing_names(question, "en", german, ding) == []
     assert missing_names("What did the Constitutional Court decide?", "en", austrian, ding) == []
     assert missing_names("What did the Court decide?", "en", austrian, ding) == []
+
+
+def test_german_nouns_the_corpus_lacks_are_told_apart_from_names(ding):
+    """A noun the articles do not use may be put in other words ("Schwerpunkt" for "Fokus");
+    a name they lack cannot: the abstainer weighs the two apart."""
+    corpus = _vocabulary("Brodnik sagte, die Teuerung in Talvorien steige.")
+    found = absent("Wie hoch ist die Inflationsrate in Bruggenau laut Brodnik?", "de", corpus, ding)
+    assert found.names == ["Bruggenau"]
+    assert found.nouns == ["Inflationsrate"]
+    # An English capitalised word is never a noun of this kind
+    found = absent("What did Quendel say about the Inflation?", "en", corpus, ding)
+    assert found.nouns == [] and "Quendel" in found.names
 
 
 def test_without_a_dictionary_english_names_are_matched_by_spelling(tmp_path):
