@@ -205,6 +205,7 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 class Dataset(StrEnum):
     gold = "gold"
     gnad = "gnad"
+    gnad_negatives = "gnad-negatives"
     xquad = "xquad"
     xquad_negatives = "xquad-negatives"
 
@@ -228,8 +229,10 @@ def evaluate(
         Dataset,
         typer.Option(
             help="gold: QA_EVAL_GOLD_FILE (tests/data/gold_seed_qa.jsonl); gnad: "
-            "QA_EVAL_GNAD_FILE over ../shared/gnad/articles; xquad: ../shared/eval/xquad; "
-            "xquad-negatives: XQuAD questions asked with their paragraph left out"
+            "QA_EVAL_GNAD_FILE over ../shared/gnad/articles; gnad-negatives: its answerable "
+            "questions asked with their answers' sentences left out; xquad: "
+            "../shared/eval/xquad; xquad-negatives: XQuAD questions asked with their "
+            "paragraph left out"
         ),
     ] = Dataset.gold,
     limit: Annotated[

@@ -125,6 +125,43 @@ def gnad_dataset(gold_file: Path, corpus: Path, distractors: int | None = None) 
     return ds
 
 
+def gnad_negatives(gold_file: Path, corpus: Path, distractors: int | None = None) -> Dataset:
+    """On-topic news questions the index cannot answer: every GNAD gold article without the
+    sentences that hold an expected string of its answerable questions is written to
+    `corpus`, beside `distractors` other GNAD articles (as `gnad_dataset`), and those
+    questions whose expected strings the shortened article no longer holds are asked
+    against it, as unanswerable (the news counterpart of `xquad_negatives`: an article on
+    the topic that lacks the one fact asked for)."""
+    from qa_service.sentences import split_sentences
+
+    if corpus.is_dir():  # the last run's shortened articles: `_link` wants links alone
+        for old in corpus.iterdir():
+            if not old.is_symlink():
+                old.unlink()
+    full = gnad_dataset(gold_file, corpus, distractors)
+    articles = SHARED / "gnad" / "articles"
+    asked: dict[str, list[Question]] = {}
+    for q in full.questions:
+        if q.answerable and q.gold_docs and q.gold_docs[0].startswith("gnad_"):
+            asked.setdefault(q.gold_docs[0], []).append(q)
+    out = []
+    for name, questions in sorted(asked.items()):
+        text = (articles / name).read_text(encoding="utf-8")
+        strings = {e for q in questions for e in q.expected_any}
+        kept = [
+            text[a:b] for a, b in split_sentences(text) if not any(e in text[a:b] for e in strings)
+        ]
+        rest = " ".join(kept)
+        (corpus / name).unlink()
+        (corpus / name).write_text(rest, encoding="utf-8")
+        out += [
+            Question(f"{q.id}-neg", q.lang, q.question, False, (), split=q.split, about=name)
+            for q in questions
+            if not any(e in rest for e in q.expected_any)
+        ]
+    return Dataset("gnad-negatives", corpus, out)
+
+
 def _link(folder: Path, files: list[Path]) -> None:
     """`folder` holds exactly links to `files` (an ingest with --prune then matches it)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ from qa_service.evaluation.datasets import (
     Dataset,
     Question,
     gnad_dataset,
+    gnad_negatives,
     gold_dataset,
     with_distractors,
     xquad_dataset,
@@ -200,6 +201,8 @@ def eval_service(
         today = today or settings.eval_today
     elif name == "gnad":
         ds = gnad_dataset(settings.eval_gnad_file, work / "corpus", distractors)
+    elif name == "gnad-negatives":
+        ds = gnad_negatives(settings.eval_gnad_file, work / "corpus", distractors)
     elif name == "xquad":
         ds = xquad_dataset(limit)
     elif name == "xquad-negatives":

@@ -158,3 +158,27 @@ def test_attribution_table_over_gnad(texts: dict[str, str]) -> None:
         if r["speaker_kind"] == "person":
             assert r["speaker"].split()[-1] in texts[r["doc"]], r["speaker"]
     assert sum(r["speaker"] is None for r in rows) >= 40
+
+
+def test_gnad_negatives_ask_articles_without_their_answers(tmp_path: Path, texts) -> None:
+    """`qa eval --dataset gnad-negatives`: each answerable question asked against its article
+    with the sentences holding its expected strings left out; the rest of the article and
+    the distractors stay as they are."""
+    from qa_service.evaluation.datasets import gnad_negatives
+
+    corpus = tmp_path / "corpus"
+    ds = gnad_negatives(DATA / "gold_gnad_qa.jsonl", corpus, distractors=3)
+    answerable = [r for r in _rows("gold_gnad_qa.jsonl") if r["answerable"]]
+    by_id = {r["id"]: r for r in answerable}
+    assert len(ds.questions) >= 0.9 * len(answerable)
+    for q in ds.questions:
+        row = by_id[q.id.removesuffix("-neg")]
+        shortened = (corpus / q.about).read_text(encoding="utf-8")
+        assert not q.answerable and q.about == row["gold_docs"][0]
+        assert not any(e in shortened for e in row["expected_any"]), q.id
+        assert 0 < len(shortened) < len(texts[q.about])
+    linked = [p for p in corpus.iterdir() if p.is_symlink()]
+    assert len(linked) >= 3 and all(p.read_text("utf-8") == texts[p.name] for p in linked)
+    # Built again over the last run's folder, it is the same
+    again = gnad_negatives(DATA / "gold_gnad_qa.jsonl", corpus, distractors=3)
+    assert [q.id for q in again.questions] == [q.id for q in ds.questions]
