@@ -79,8 +79,10 @@ QUESTION_FEATURES = (
     "speaker_found",  # the asked speaker speaks or is named near one of the best (1: none asked)
     "aligned_coverage",  # the question's content words' closest match in any candidate, mean
     "aligned_weakest",  # ... the lowest
+    "aligned_among",  # the best alignment among the likeliest candidates
+    "translated_among",  # ... and the best share of the question's words (translated) there
 )
-AMOUNT_AMONG = 5  # the best candidates looked at for the amount or speaker a question asks for
+LIKELIEST = 5  # the best candidates looked at for the amount, speaker or words asked for
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ def question_features(
     """The question's row for the abstainer, from its candidates' rows and probabilities."""
     order = np.argsort(-probabilities)
     best = sentence_rows[order[0]]
+    likeliest = order[:LIKELIEST]
     col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
     second = probabilities[order[1]] if len(order) > 1 else 0.0
     values = {
@@ -213,16 +216,19 @@ def question_features(
         "speaker_asked": float(facts.speaker_asked),
         "candidates": math.log(len(probabilities)),
         # "Wie viel kostete …?" where no likely sentence names a sum: the articles do not say.
-        "amount_found": float(sentence_rows[order[:AMOUNT_AMONG], col["fits"]].max())
-        if facts.amount
-        else 1.0,
+        "amount_found": float(sentence_rows[likeliest, col["fits"]].max()) if facts.amount else 1.0,
         # "What did X say about Y?" where X is named near none of the likely sentences
-        "speaker_found": float(sentence_rows[order[:AMOUNT_AMONG], col["speaker_named"]].max())
+        "speaker_found": float(sentence_rows[likeliest, col["speaker_named"]].max())
         if facts.speaker_asked
         else 1.0,
         # "Wie alt ist …?" where no candidate says anything like "alt", in any language
         "aligned_coverage": facts.aligned_coverage,
         "aligned_weakest": facts.aligned_weakest,
+        # A question the articles are about but do not answer: its words are spread over
+        # the candidates, and no likely one says them all ("Wer führt Regie bei X?" where
+        # one sentence names X and another a director)
+        "aligned_among": float(sentence_rows[likeliest, col["alignment"]].max()),
+        "translated_among": float(sentence_rows[likeliest, col["translated"]].max()),
     }
     return np.asarray([values[f] for f in QUESTION_FEATURES], dtype=np.float64)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from qa_service.answering.selection import (
-    AMOUNT_AMONG,
+    LIKELIEST,
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     Logistic,
@@ -54,7 +54,7 @@ def test_the_model_prefers_what_the_question_asks_for():
 def test_an_amount_asked_for_counts_among_the_best_candidates_only():
     """ "Wie viel kostete …?": whether one of the likeliest sentences states a sum."""
     fits = SENTENCE_FEATURES.index("fits")
-    rows = np.zeros((AMOUNT_AMONG + 1, len(SENTENCE_FEATURES)))
+    rows = np.zeros((LIKELIEST + 1, len(SENTENCE_FEATURES)))
     rows[-1, fits] = 1.0  # only the least likely sentence names a sum
     p = np.linspace(0.9, 0.1, len(rows))
     found = QUESTION_FEATURES.index("amount_found")
@@ -66,7 +66,7 @@ def test_an_amount_asked_for_counts_among_the_best_candidates_only():
 def test_an_asked_speaker_counts_among_the_best_candidates_only():
     """ "What did X say about Y?": whether X speaks or is named near a likely sentence."""
     named = SENTENCE_FEATURES.index("speaker_named")
-    rows = np.zeros((AMOUNT_AMONG + 1, len(SENTENCE_FEATURES)))
+    rows = np.zeros((LIKELIEST + 1, len(SENTENCE_FEATURES)))
     rows[-1, named] = 1.0
     p = np.linspace(0.9, 0.1, len(rows))
     found = QUESTION_FEATURES.index("speaker_found")
@@ -102,3 +102,17 @@ def test_the_ranker_learns_from_differences_within_a_question():
     assert abs(model.coef[1]) < 1e-6
     p = model.probability(np.array([[2.0, 10.0], [-2.0, 10.0]]))
     assert p[0] > 0.5 > p[1]
+
+
+def test_the_words_said_count_among_the_best_candidates_only():
+    """An on-topic question the articles do not answer: no likely sentence says its words,
+    though one further down may hold them all (the alignment and the translated words)."""
+    rows = np.zeros((LIKELIEST + 1, len(SENTENCE_FEATURES)))
+    for name in ("alignment", "translated"):
+        rows[-1, SENTENCE_FEATURES.index(name)] = 0.9
+        rows[0, SENTENCE_FEATURES.index(name)] = 0.2
+    p = np.linspace(0.9, 0.1, len(rows))
+    for name in ("aligned_among", "translated_among"):
+        at = QUESTION_FEATURES.index(name)
+        assert question_features(p, rows, QuestionFacts())[at] == pytest.approx(0.2)
+        assert question_features(p[::-1], rows, QuestionFacts())[at] == pytest.approx(0.9)
