@@ -225,8 +225,8 @@ def question_features(
         "aligned_coverage": facts.aligned_coverage,
         "aligned_weakest": facts.aligned_weakest,
         # A question the articles are about but do not answer: its words are spread over
-        # the candidates, and no likely one says them all ("Wer führt Regie bei X?" where
-        # one sentence names X and another a director)
+        # the candidates, and no likely one says them all ("Wer moderierte die Gala?" where
+        # one sentence names the gala and another a host)
         "aligned_among": float(sentence_rows[likeliest, col["alignment"]].max()),
         "translated_among": float(sentence_rows[likeliest, col["translated"]].max()),
     }

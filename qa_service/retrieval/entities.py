@@ -123,8 +123,8 @@ class Vocabulary:
 
 class Absent(NamedTuple):
     """The question's capitalised words the corpus never uses: names, and German common nouns
-    ("Inflationsrate", "Kampfpilot"). A missing name rules an answer out; a missing noun only
-    says the articles put it in other words ("Schwerpunkt" for "Fokus"), so the abstainer
+    ("Wahlbeteiligung", "Segelflieger"). A missing name rules an answer out; a missing noun only
+    says the articles put it in other words ("Teuerung" for "Preisanstieg"), so the abstainer
     weighs the two apart."""
 
     names: list[str]
@@ -168,7 +168,7 @@ def missing_names(
 
 
 def _common_noun(word: str) -> bool:
-    """A German noun the lexicon knows ("NASA-Gruppierung" by its last part), not a first name
+    """A German noun the lexicon knows ("QVB-Arbeitsgruppe" by its last part), not a first name
     it also lists."""
     last = word.rsplit("-", 1)[-1]
     return is_common_noun(last) and not is_first_name(word.split("-", 1)[0])
