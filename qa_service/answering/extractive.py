@@ -135,7 +135,7 @@ class ExtractiveAnswerer:
             if speaker:
                 self._on_topic(analysis, candidates, snapshot)
             bar = self.required_confidence(input)
-            # The reader is told every word the articles lack, nouns too ("Eiffelturm")
+            # The reader is told every word the articles lack, nouns too ("Segelflieger")
             absent = input.missing_names + input.missing_nouns
             if refusal := below_bar(confidence, bar, speaker, absent):
                 raise refusal

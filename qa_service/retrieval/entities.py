@@ -157,16 +157,6 @@ def absent(
     return Absent([w for w in words if w not in nouns], nouns)
 
 
-def missing_names(
-    question: str,
-    language: Language,
-    vocabulary: Vocabulary,
-    translations: NameTranslations | None = None,
-) -> list[str]:
-    """The question's names the corpus never mentions (`absent`)."""
-    return absent(question, language, vocabulary, translations).names
-
-
 def _common_noun(word: str) -> bool:
     """A German noun the lexicon knows ("QVB-Arbeitsgruppe" by its last part), not a first name
     it also lists."""

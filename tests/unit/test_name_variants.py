@@ -1,8 +1,8 @@
-"""Names in another spelling or language: `missing_names` on the labelled pairs and cases.
+"""Names in another spelling or language: `absent` on the labelled pairs and cases.
 
 Measurement (`tests/data/name_variants.jsonl`, 239 pairs): for each pair a vocabulary of the
 target's words only, and the query asked as "What about <query>?" / "Was ist mit <query>?";
-the pair counts as matched when `missing_names` finds no missing name. The pairs are split in
+the pair counts as matched when `absent` finds no missing name. The pairs are split in
 two halves by the CRC32 of the target (111 and 128 pairs). Threshold rule: on half 0, the
 lowest `name_match.SIMILARITY` in 80..100 whose false matches exceed those of exact keys
 alone (100) by at most 3 % of the half's false pairs; half 1 reports it. Both halves choose 91.
@@ -29,7 +29,7 @@ import pytest
 
 from qa_service.bilingual import Dictionary
 from qa_service.retrieval import name_match
-from qa_service.retrieval.entities import Vocabulary, absent, missing_names
+from qa_service.retrieval.entities import Vocabulary, absent
 from qa_service.retrieval.name_translations import NameTranslations, shared_translations
 from qa_service.retrieval.tokens import tokenize, words
 from qa_service.settings import get_settings
@@ -171,7 +171,7 @@ def _vocabulary(text: str) -> Vocabulary:
 )
 def test_spellings_of_a_name_the_corpus_has(question, corpus, ding):
     language = "de" if question.startswith("Was") else "en"
-    assert missing_names(question, language, _vocabulary(corpus), ding) == []
+    assert absent(question, language, _vocabulary(corpus), ding).names == []
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_spellings_of_a_name_the_corpus_has(question, corpus, ding):
 )
 def test_other_names_stay_missing(question, corpus, missing, ding):
     language = "de" if question.startswith("Was") else "en"
-    assert missing_names(question, language, _vocabulary(corpus), ding) == missing
+    assert absent(question, language, _vocabulary(corpus), ding).names == missing
 
 
 @pytest.mark.parametrize(
@@ -199,15 +199,15 @@ def test_other_names_stay_missing(question, corpus, missing, ding):
 )
 def test_english_names_of_institutions_and_places(question, ding):
     corpus = "Die EZB senkte die Zinsen. Der Europarat warnte. In Griechenland kamen viele an."
-    assert missing_names(question, "en", _vocabulary(corpus), ding) == []
+    assert absent(question, "en", _vocabulary(corpus), ding).names == []
 
 
 def test_an_adjective_of_origin_before_a_noun_is_no_name_to_find(ding):
     """ "the Carniolan ragwort" is the article's "Krainer Greiskraut"; a name stays one."""
     corpus = _vocabulary("Das Krainer Greiskraut besteht aus vier Arten.")
     question = "Into how many species has the Carniolan ragwort been split?"
-    assert missing_names(question, "en", corpus, ding) == []
-    assert missing_names("What did Morgan say about it?", "en", corpus, ding) == ["Morgan"]
+    assert absent(question, "en", corpus, ding).names == []
+    assert absent("What did Morgan say about it?", "en", corpus, ding).names == ["Morgan"]
 
 
 def test_a_dictionary_phrase_is_judged_whole(ding):
@@ -216,10 +216,10 @@ def test_a_dictionary_phrase_is_judged_whole(ding):
     austrian = _vocabulary("Der Verfassungsgerichtshof hob das Gesetz auf. Das Gericht tagte.")
     german = _vocabulary("Das Bundesverfassungsgericht entschied.")
     question = "What did the Federal Constitutional Court decide?"
-    assert missing_names(question, "en", austrian, ding) == ["Federal", "Constitutional", "Court"]
-    assert missing_names(question, "en", german, ding) == []
-    assert missing_names("What did the Constitutional Court decide?", "en", austrian, ding) == []
-    assert missing_names("What did the Court decide?", "en", austrian, ding) == []
+    assert absent(question, "en", austrian, ding).names == ["Federal", "Constitutional", "Court"]
+    assert absent(question, "en", german, ding).names == []
+    assert absent("What did the Constitutional Court decide?", "en", austrian, ding).names == []
+    assert absent("What did the Court decide?", "en", austrian, ding).names == []
 
 
 def test_german_nouns_the_corpus_lacks_are_told_apart_from_names(ding):
@@ -238,8 +238,8 @@ def test_without_a_dictionary_english_names_are_matched_by_spelling(tmp_path):
     missing_file = tmp_path / "absent"
     empty = NameTranslations(missing_file, cache_dir=None, words=Dictionary(missing_file, None))
     vocabulary = _vocabulary("Selenskyj sagte in Wien")
-    assert missing_names("Did Zelensky speak in Vienna?", "en", vocabulary, empty) == []
-    assert missing_names("Did the ECB speak?", "en", vocabulary, empty) == ["ECB"]
+    assert absent("Did Zelensky speak in Vienna?", "en", vocabulary, empty).names == []
+    assert absent("Did the ECB speak?", "en", vocabulary, empty).names == ["ECB"]
 
 
 def test_near_spellings_are_looked_up_in_the_words_of_near_length():
