@@ -331,7 +331,7 @@ class ExtractiveAnswerer:
         aligned = (
             self.alignment(input.question, [c.unit for c in candidates])
             if self.alignment is not None
-            else Aligned(np.zeros(len(candidates)))
+            else Aligned(np.full(len(candidates), np.nan), math.nan, math.nan)
         )
         idf = snapshot.idf
         terms = {t: idf.get(t, 0.0) for t in set(tokenize(input.question))}
@@ -433,7 +433,8 @@ class ExtractiveAnswerer:
             top = max(c.features[name] for c in candidates)
             for c in candidates:
                 c.features[f"{name}_gap"] = c.features[name] - top
-                c.features[f"{name}_top"] = float(c.features[name] == top)
+                is_top = float(c.features[name] == top)
+                c.features[f"{name}_top"] = math.nan if math.isnan(top) else is_top
         newest = sorted(
             candidates, key=lambda c: _when(c.unit, snapshot) or dt.datetime.min, reverse=True
         )

@@ -96,7 +96,9 @@ class Logistic:
     intercept: float
 
     def log_odds(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        # A feature the running encoder cannot give (NaN: no word alignment without its
+        # token vectors) is read at its training mean, so it says nothing either way.
+        return np.nan_to_num((x - self.mean) / self.scale, nan=0.0) @ self.coef + self.intercept
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.log_odds(x)))
@@ -180,8 +182,8 @@ class QuestionFacts:
     coverage: float = 1.0
     uncovered: float = 0.0
     amount: bool = False  # the question asks for a sum of money or a share
-    aligned_coverage: float = 1.0  # `alignment.Aligned`: its words as the encoder reads them
-    aligned_weakest: float = 1.0  # ... the least well said of them
+    aligned_coverage: float = math.nan  # `alignment.Aligned`: its words as the encoder reads
+    aligned_weakest: float = math.nan  # them, the least well said of them (NaN: no alignment)
 
     def to_json(self) -> dict:
         return {k: round(v, 6) if isinstance(v, float) else v for k, v in vars(self).items()}

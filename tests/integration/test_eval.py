@@ -48,15 +48,20 @@ def test_gold_said_what_answers_quote_the_asked_speaker(gold):
 
 
 def test_gnad_dev_articles_nobody_tuned_the_rules_to(make_settings):
-    """GNAD gold dev questions (302, over 76 articles) with the 36 held-out articles in the
+    """GNAD gold dev questions (312, over 76 articles) with the 36 held-out articles in the
     index and no other distractors, to keep CI short: floors a little below the figures
-    reached here (contains 0.850 de / 0.663 en, false refusals 0.010 / 0.010; with 100
-    distractors 0.860 / 0.663 and 0 / 0.020)."""
+    reached here (f7205e5: contains 0.829 de / 0.709 en, unanswerable refused 0.558 / 0.288,
+    false refusals 0.048 / 0.029; with 100 distractors 0.848 / 0.738, 0.538 / 0.365 and
+    0.038 / 0.019). Its abstainer traded a German false refusal (5 of 105, one over the
+    floor of 0.04 before it) for more unanswerable questions refused (out of fold at the
+    same 2.9 %: README, "Measured"), so the floors hold both sides of that trade."""
     r = run_eval("gnad", settings=make_settings(), split="dev", distractors=0)
     assert r["answers"]["de"]["answer_contains"] >= 0.80, r["text"]
-    assert r["answers"]["en"]["answer_contains"] >= 0.61, r["text"]
-    assert r["answers"]["de"]["false_refusals"] <= 0.04, r["text"]
+    assert r["answers"]["en"]["answer_contains"] >= 0.67, r["text"]
+    assert r["answers"]["de"]["false_refusals"] <= 0.05, r["text"]
     assert r["answers"]["en"]["false_refusals"] <= 0.04, r["text"]
+    assert r["answers"]["de"]["refusal_accuracy"] >= 0.50, r["text"]
+    assert r["answers"]["en"]["refusal_accuracy"] >= 0.25, r["text"]
 
 
 def test_gold_answer_level_figures_are_reported(gold):

