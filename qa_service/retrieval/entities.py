@@ -153,15 +153,18 @@ def absent(
         )
     _join_runs(question, tokens, verdicts, vocabulary, language)
     words = [tokens[i].group() for i in sorted(names) if not verdicts[i]]
-    nouns = [w for w in words if language == "de" and _common_noun(w)]
+    nouns = [w for w in words if language == "de" and _common_noun(w, vocabulary)]
     return Absent([w for w in words if w not in nouns], nouns)
 
 
-def _common_noun(word: str) -> bool:
+def _common_noun(word: str, vocabulary: Vocabulary) -> bool:
     """A German noun the lexicon knows ("QVB-Arbeitsgruppe" by its last part), not a first name
-    it also lists."""
-    last = word.rsplit("-", 1)[-1]
-    return is_common_noun(last) and not is_first_name(word.split("-", 1)[0])
+    it also lists. A hyphenated one none of whose parts the corpus uses ("Segelflug-Weltcup"
+    over articles on trade) is no other wording of theirs: it stays as absent as a name."""
+    parts = [p for p in word.split("-") if p]
+    if len(parts) > 1 and not any(vocabulary.knows(p, "de") for p in parts):
+        return False
+    return is_common_noun(parts[-1]) and not is_first_name(parts[0])
 
 
 def _origin_adjective(question: str, tokens: list[re.Match], i: int) -> bool:

@@ -223,8 +223,8 @@ def test_a_dictionary_phrase_is_judged_whole(ding):
 
 
 def test_german_nouns_the_corpus_lacks_are_told_apart_from_names(ding):
-    """A noun the articles do not use may be put in other words ("Schwerpunkt" for "Fokus");
-    a name they lack cannot: the abstainer weighs the two apart."""
+    """A noun the articles do not use may be put in other words ("Teuerung" for
+    "Preisanstieg"); a name they lack cannot: the abstainer weighs the two apart."""
     corpus = _vocabulary("Brodnik sagte, die Teuerung in Talvorien steige.")
     found = absent("Wie hoch ist die Inflationsrate in Bruggenau laut Brodnik?", "de", corpus, ding)
     assert found.names == ["Bruggenau"]
@@ -232,6 +232,16 @@ def test_german_nouns_the_corpus_lacks_are_told_apart_from_names(ding):
     # An English capitalised word is never a noun of this kind
     found = absent("What did Quendel say about the Inflation?", "en", corpus, ding)
     assert found.nouns == [] and "Quendel" in found.names
+
+
+def test_a_compound_none_of_whose_parts_the_corpus_uses_is_as_absent_as_a_name(ding):
+    """Articles on prices say nothing of a gliding cup in any words: the off-topic question is
+    refused outright (`absent_name`), as a name would be; one part known keeps it a noun."""
+    corpus = _vocabulary("Brodnik sagte, die Teuerung in Talvorien steige.")
+    found = absent("Wer gewann den Segelflug-Weltcup?", "de", corpus, ding)
+    assert found.names == ["Segelflug-Weltcup"] and found.nouns == []
+    found = absent("Wie hoch war die Teuerungs-Prognose?", "de", corpus, ding)
+    assert found.names == [] and found.nouns == ["Teuerungs-Prognose"]
 
 
 def test_without_a_dictionary_english_names_are_matched_by_spelling(tmp_path):
